@@ -1,0 +1,121 @@
+package dev.datapunk.mesh.runtime.policy;
+
+import io.grpc.MethodDescriptor;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The resolved policy of one RPC method: who may call it and how often.
+ *
+ * <p>Generated {@code *_MeshBinding} classes hold one instance per RPC method as a constant, built
+ * from the method's {@link MethodDescriptor} (named directly through the protoc-generated {@code
+ * XxxGrpc.getYyyMethod()} getter) and the annotations the processor resolved. Class-level and
+ * method-level annotations were already resolved: a method-level annotation replaced the
+ * class-level one, so a policy never needs merging.
+ */
+public final class MethodPolicy {
+
+  private final MethodDescriptor<?, ?> method;
+  private final Access access;
+  private final Set<String> requiredScopes;
+  private final RateLimitSpec rateLimit;
+
+  private MethodPolicy(Builder builder) {
+    this.method = builder.method;
+    this.access = builder.access;
+    this.requiredScopes = Set.copyOf(builder.scopes);
+    this.rateLimit = builder.rateLimit;
+  }
+
+  /** Starts the policy of {@code method}: open to every caller, no rate limit. */
+  public static Builder builder(MethodDescriptor<?, ?> method) {
+    return new Builder(method);
+  }
+
+  /** The gRPC method this policy applies to. */
+  public MethodDescriptor<?, ?> method() {
+    return method;
+  }
+
+  /** The full method name, e.g. {@code datapunk.inventory.v1.InventoryService/GetItem}. */
+  public String fullMethodName() {
+    return method.getFullMethodName();
+  }
+
+  /** Who may call the method. */
+  public Access access() {
+    return access;
+  }
+
+  /** Whether a bearer token is required ({@link Access#SECURED}). */
+  public boolean isSecured() {
+    return access == Access.SECURED;
+  }
+
+  /** Scopes a token must all carry; empty unless {@link #isSecured()}. */
+  public Set<String> requiredScopes() {
+    return requiredScopes;
+  }
+
+  /** The compiled-in rate limit, if the method has one. */
+  public Optional<RateLimitSpec> rateLimit() {
+    return Optional.ofNullable(rateLimit);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder(fullMethodName()).append(": ");
+    text.append(isSecured() ? "secured " + requiredScopes : access.name().toLowerCase(java.util.Locale.ROOT));
+    if (rateLimit != null) {
+      text.append(", ").append(rateLimit);
+    }
+    return text.toString();
+  }
+
+  /** Builds a {@link MethodPolicy}; used by generated code. */
+  public static final class Builder {
+    private final MethodDescriptor<?, ?> method;
+    private Access access = Access.OPEN;
+    private final Set<String> scopes = new LinkedHashSet<>();
+    private RateLimitSpec rateLimit;
+
+    private Builder(MethodDescriptor<?, ?> method) {
+      this.method = Objects.requireNonNull(method, "method");
+    }
+
+    /** Marks the method {@code @Public}: no token needed, whatever the class says. */
+    public Builder publicAccess() {
+      if (access == Access.SECURED) {
+        throw new IllegalStateException(method.getFullMethodName() + " cannot be both public and secured");
+      }
+      access = Access.PUBLIC;
+      return this;
+    }
+
+    /** Requires a bearer token carrying every one of {@code scopes} (at least one). */
+    public Builder requireScopes(String... scopes) {
+      if (access == Access.PUBLIC) {
+        throw new IllegalStateException(method.getFullMethodName() + " cannot be both public and secured");
+      }
+      if (scopes.length == 0) {
+        throw new IllegalArgumentException(method.getFullMethodName() + ": scopes must not be empty");
+      }
+      access = Access.SECURED;
+      this.scopes.addAll(Arrays.asList(scopes));
+      return this;
+    }
+
+    /** Limits each client to {@code rps} calls per second with bursts of up to {@code burst}. */
+    public Builder rateLimit(double rps, int burst) {
+      rateLimit = new RateLimitSpec(rps, burst);
+      return this;
+    }
+
+    public MethodPolicy build() {
+      return new MethodPolicy(this);
+    }
+  }
+}
