@@ -1,21 +1,110 @@
 package dev.datapunk.mesh.runtime;
 
+import dev.datapunk.mesh.runtime.ServerAssembly.StartupException;
+import dev.datapunk.mesh.runtime.config.ConfigException;
+import dev.datapunk.mesh.runtime.config.ConfigLoader;
+import dev.datapunk.mesh.runtime.config.LoadedConfig;
+import dev.datapunk.mesh.runtime.security.jwt.DevTokenCommand;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of generated bootstrap classes: loads configuration, starts one server with every
  * binding, and blocks until it has shut down.
+ *
+ * <p>Command line: {@code [--config=FILE] [--key=value ...]} runs the server; {@code --help} lists
+ * every configuration key; {@code dev-token --subject=S --scopes=a,b [--ttl=1h]} prints a token
+ * signed with the development key (only meaningful while {@code auth.jwt.jwks} is unset).
+ *
+ * <p>Exit status: 0 after a clean shutdown or help; 2 for a bad command line or configuration
+ * (the message names the key and where it came from); 1 when the server cannot start.
  */
 public final class MeshApplication {
+
+  private static final Logger log = LoggerFactory.getLogger(MeshApplication.class);
+
+  /** The subcommand that mints a development token. */
+  public static final String DEV_TOKEN_COMMAND = "dev-token";
 
   private MeshApplication() {}
 
   /**
    * Runs the mesh server for {@code bindings} with configuration from defaults, {@code mesh.yaml}
-   * (or {@code --config}), {@code MESH_*} environment variables and {@code --key=value} arguments.
-   * Exits the JVM with status 2 when configuration is invalid.
+   * (or {@code --config}), {@code MESH_*} environment variables and {@code --key=value} arguments,
+   * until SIGTERM or SIGINT; exits the JVM with a non-zero status when it cannot run.
    */
   public static void run(String[] args, List<MeshBinding> bindings) {
-    throw new UnsupportedOperationException("not yet");
+    int status = run(args, bindings, System.getenv(), Path.of(""), System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  static int run(String[] args, List<MeshBinding> bindings, Map<String, String> env, Path workingDir,
+      PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals(DEV_TOKEN_COMMAND)) {
+      return devToken(Arrays.copyOfRange(args, 1, args.length), env, workingDir, out, err);
+    }
+    MeshServer server;
+    try {
+      LoadedConfig loaded = ConfigLoader.load(args, env, workingDir);
+      if (loaded.helpRequested()) {
+        out.print(ConfigLoader.helpText());
+        return 0;
+      }
+      if (!loaded.arguments().isEmpty()) {
+        err.println("mesh: unexpected argument \"" + loaded.arguments().get(0)
+            + "\"; options are --key=value, commands: " + DEV_TOKEN_COMMAND + " (see --help)");
+        return 2;
+      }
+      server = ServerAssembly.assemble(loaded.config(), bindings).start();
+    } catch (ConfigException e) {
+      err.println("mesh: " + e.getMessage());
+      return 2;
+    } catch (StartupException | RuntimeException e) {
+      err.println("mesh: cannot start: " + e.getMessage());
+      log.debug("Start-up failure", e);
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mesh-shutdown"));
+    try {
+      server.awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.close();
+    }
+    return 0;
+  }
+
+  /**
+   * Starts a server exactly as {@link #run(String[], List)} would, without a shutdown hook, and
+   * returns it running; for tests and for embedding. The caller closes it.
+   *
+   * @throws ConfigException for a bad command line or configuration
+   * @throws IllegalStateException when the server cannot start
+   */
+  public static MeshServer start(String[] args, List<MeshBinding> bindings, Map<String, String> env, Path workingDir) {
+    LoadedConfig loaded = ConfigLoader.load(args, env, workingDir);
+    try {
+      return ServerAssembly.assemble(loaded.config(), bindings).start();
+    } catch (StartupException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static int devToken(String[] args, Map<String, String> env, Path workingDir, PrintStream out, PrintStream err) {
+    Path devDir;
+    try {
+      devDir = ConfigLoader.load(new String[0], env, workingDir).config().devDir();
+    } catch (ConfigException e) {
+      err.println("mesh: " + e.getMessage());
+      return 2;
+    }
+    return DevTokenCommand.run(args, workingDir.resolve(devDir), out, err);
   }
 }

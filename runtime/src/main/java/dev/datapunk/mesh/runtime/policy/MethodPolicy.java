@@ -2,6 +2,7 @@ package dev.datapunk.mesh.runtime.policy;
 
 import io.grpc.MethodDescriptor;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,7 +27,7 @@ public final class MethodPolicy {
   private MethodPolicy(Builder builder) {
     this.method = builder.method;
     this.access = builder.access;
-    this.requiredScopes = Set.copyOf(builder.scopes);
+    this.requiredScopes = Collections.unmodifiableSet(new LinkedHashSet<>(builder.scopes));
     this.rateLimit = builder.rateLimit;
   }
 
@@ -55,7 +56,7 @@ public final class MethodPolicy {
     return access == Access.SECURED;
   }
 
-  /** Scopes a token must all carry; empty unless {@link #isSecured()}. */
+  /** Scopes a token must all carry, in declaration order; empty unless {@link #isSecured()}. */
   public Set<String> requiredScopes() {
     return requiredScopes;
   }

@@ -1,0 +1,9 @@
+/**
+ * The Datapunk Mesh annotation processor.
+ *
+ * <p>{@link dev.datapunk.mesh.processor.MeshProcessor} orchestrates three stages, each in its own
+ * package: {@code validation} (checks, returned as reports), {@code model} (immutable description
+ * of what to generate) and {@code writing} (JavaPoet generators). The {@code elements} package
+ * reads annotations and protoc-generated stubs for the first two.
+ */
+package dev.datapunk.mesh.processor;

@@ -1,0 +1,253 @@
+package dev.datapunk.mesh.runtime;
+
+import dev.datapunk.mesh.runtime.chain.CallChain;
+import dev.datapunk.mesh.runtime.chain.CallStage;
+import dev.datapunk.mesh.runtime.config.ConfigException;
+import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.health.ServingStatus;
+import dev.datapunk.mesh.runtime.metrics.MetricsStage;
+import dev.datapunk.mesh.runtime.ratelimit.RateLimitStage;
+import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
+import dev.datapunk.mesh.runtime.security.SecurityStages;
+import dev.datapunk.mesh.runtime.security.TokenVerifier;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A gRPC server running mesh services behind their per-method call chains, with health and
+ * reflection, and a graceful shutdown.
+ *
+ * <p>Lifecycle: {@link #start()} binds the port and turns health SERVING; {@link #close()} (also run
+ * by the JVM's shutdown hook on SIGTERM when started through {@link MeshApplication}) turns health
+ * NOT_SERVING, stops accepting calls, lets the calls in flight finish for up to {@code
+ * server.shutdown-grace}, then force-closes whatever is left.
+ */
+public final class MeshServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(MeshServer.class);
+  private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
+
+  private final MeshConfig config;
+  private final Server server;
+  private final ExecutorService workers;
+  private final ServingStatus servingStatus;
+  private final MetricsStage metrics;
+  private final List<AutoCloseable> resources;
+  private final List<String> serviceNames;
+  private final AtomicBoolean closing = new AtomicBoolean();
+
+  private MeshServer(Builder builder) {
+    this.config = builder.config;
+    this.resources = List.copyOf(builder.resources);
+    this.metrics = new MetricsStage(builder.meterRegistry);
+    CallChain chain = CallChain.of(
+        metrics,
+        SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities),
+        SecurityStages.authorization(),
+        new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides()));
+    List<ServerServiceDefinition> services = new ArrayList<>();
+    for (MeshBinding binding : builder.bindings) {
+      services.add(chain.wrap(binding));
+    }
+    rejectOverridesOfUnknownMethods(config, services);
+    this.serviceNames = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
+    this.servingStatus = new ServingStatus(serviceNames);
+    this.workers = WorkerExecutor.create(config.workerThreads());
+    this.server = NettyServers.build(config, builder.credentials, workers, services, servingStatus);
+  }
+
+  private static void rejectOverridesOfUnknownMethods(MeshConfig config, List<ServerServiceDefinition> services) {
+    java.util.Set<String> methods = new java.util.HashSet<>();
+    services.forEach(s -> s.getMethods().forEach(m -> methods.add(m.getMethodDescriptor().getFullMethodName())));
+    for (String method : config.rateLimitOverrides().keySet()) {
+      if (!methods.contains(method)) {
+        String key = "ratelimit.override." + method;
+        String source = config.entries().stream()
+            .filter(entry -> entry.key().startsWith(key + "."))
+            .map(entry -> " (from " + entry.source() + ")")
+            .findFirst().orElse("");
+        throw new ConfigException(key + ": no mesh service of this server has method " + method + source);
+      }
+    }
+  }
+
+  /** Starts building a server from {@code config}. */
+  public static Builder builder(MeshConfig config) {
+    return new Builder(config);
+  }
+
+  /** Binds the port and starts serving; health turns SERVING once the port is bound. */
+  public MeshServer start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot listen on " + config.serverHost() + ":" + config.serverPort()
+          + " (server.host / server.port): " + e.getMessage(), e);
+    }
+    servingStatus.serving();
+    log.info("Mesh server listening on {}:{} ({}) serving {}",
+        config.serverHost(), port(), config.tlsMode().name().toLowerCase(java.util.Locale.ROOT), serviceNames);
+    return this;
+  }
+
+  /** The port the server listens on; the chosen one when {@code server.port} is 0. */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** Names of the mesh services this server runs. */
+  public List<String> serviceNames() {
+    return serviceNames;
+  }
+
+  /** Calls in flight in mesh services right now. */
+  public int activeCalls() {
+    return metrics.activeCalls();
+  }
+
+  /** Blocks until the server has terminated. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /**
+   * Shuts down gracefully: health NOT_SERVING, no new calls, calls in flight finish within {@code
+   * server.shutdown-grace}, then whatever is left is cancelled. Safe to call more than once.
+   */
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      awaitQuietly(FORCED_CLOSE_WAIT.plus(config.shutdownGrace()));
+      return;
+    }
+    Duration grace = config.shutdownGrace();
+    log.info("Mesh server shutting down: health NOT_SERVING, draining {} call(s) for up to {}", activeCalls(), grace);
+    servingStatus.shuttingDown();
+    server.shutdown();
+    boolean drained = drain(grace);
+    if (!drained) {
+      log.warn("Shutdown grace of {} elapsed with {} call(s) in flight; cancelling them", grace, activeCalls());
+    }
+    // Streams that never end by themselves (health watches, reflection) are cancelled here.
+    server.shutdownNow();
+    awaitQuietly(FORCED_CLOSE_WAIT);
+    workers.shutdownNow();
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("Failed to close {}", resource, e);
+      }
+    }
+    log.info("Mesh server stopped");
+  }
+
+  /** Waits until no mesh call is in flight or the grace period is over; true when drained. */
+  private boolean drain(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    try {
+      while (activeCalls() > 0 && !server.isTerminated()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        server.awaitTermination(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void awaitQuietly(Duration timeout) {
+    try {
+      server.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Assembles a {@link MeshServer}. */
+  public static final class Builder {
+    private final MeshConfig config;
+    private final List<MeshBinding> bindings = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private ServerCredentials credentials;
+    private MeterRegistry meterRegistry;
+    private TokenVerifier tokenVerifier;
+    private RateLimiterBackend rateLimiterBackend;
+    private boolean transportIdentities;
+
+    private Builder(MeshConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Adds mesh services, usually the generated bootstrap's {@code bindings()}. */
+    public Builder bindings(List<? extends MeshBinding> bindings) {
+      this.bindings.addAll(bindings);
+      return this;
+    }
+
+    /**
+     * The transport credentials. {@code transportIdentities} says whether clients present
+     * certificates (mTLS), so methods without a token still learn the peer identity.
+     */
+    public Builder credentials(ServerCredentials credentials, boolean transportIdentities) {
+      this.credentials = credentials;
+      this.transportIdentities = transportIdentities;
+      return this;
+    }
+
+    /** Where the per-method meters go. */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    /** Verifies bearer tokens for {@code @Secured} methods. */
+    public Builder tokenVerifier(TokenVerifier tokenVerifier) {
+      this.tokenVerifier = tokenVerifier;
+      return this;
+    }
+
+    /** Keeps the token buckets of {@code @RateLimit} methods. */
+    public Builder rateLimiterBackend(RateLimiterBackend rateLimiterBackend) {
+      this.rateLimiterBackend = rateLimiterBackend;
+      return this;
+    }
+
+    /** Something to close after the server has stopped (certificate reloaders, clients, ...). */
+    public Builder closeOnShutdown(AutoCloseable resource) {
+      resources.add(resource);
+      return this;
+    }
+
+    public MeshServer build() {
+      Objects.requireNonNull(credentials, "credentials");
+      Objects.requireNonNull(meterRegistry, "meterRegistry");
+      Objects.requireNonNull(tokenVerifier, "tokenVerifier");
+      Objects.requireNonNull(rateLimiterBackend, "rateLimiterBackend");
+      if (bindings.isEmpty()) {
+        throw new IllegalStateException("no mesh services to serve");
+      }
+      return new MeshServer(this);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.datapunk.mesh.runtime;
+
+import dev.datapunk.mesh.runtime.config.Compression;
+import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.health.ServingStatus;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/** Builds the Netty server from the {@code server.*}, {@code health.*} and {@code reflection.*} keys. */
+final class NettyServers {
+
+  private NettyServers() {}
+
+  static Server build(MeshConfig config, ServerCredentials credentials, Executor workers,
+      List<ServerServiceDefinition> services, ServingStatus servingStatus) {
+    NettyServerBuilder builder = NettyServerBuilder
+        .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()), credentials)
+        .executor(workers)
+        .maxInboundMessageSize(config.maxInboundMessageSize())
+        .keepAliveTime(nanos(config.keepAliveTime()), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(nanos(config.keepAliveTimeout()), TimeUnit.NANOSECONDS)
+        .permitKeepAliveTime(nanos(config.permitKeepAliveTime()), TimeUnit.NANOSECONDS);
+    config.maxConnectionIdle().ifPresent(d -> builder.maxConnectionIdle(nanos(d), TimeUnit.NANOSECONDS));
+    config.maxConnectionAge().ifPresent(d -> builder.maxConnectionAge(nanos(d), TimeUnit.NANOSECONDS));
+    config.maxConnectionAgeGrace().ifPresent(d -> builder.maxConnectionAgeGrace(nanos(d), TimeUnit.NANOSECONDS));
+    config.maxConcurrentCallsPerConnection().ifPresent(builder::maxConcurrentCallsPerConnection);
+    if (config.compression() == Compression.GZIP) {
+      builder.intercept(new GzipResponses());
+    }
+    services.forEach(builder::addService);
+    if (config.healthEnabled()) {
+      builder.addService(servingStatus.healthService());
+    }
+    if (config.reflectionEnabled()) {
+      builder.addService(ProtoReflectionServiceV1.newInstance());
+      builder.addService(reflectionV1Alpha());
+    }
+    return builder.build();
+  }
+
+  /** grpc.reflection.v1alpha, which some clients still speak exclusively. */
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService reflectionV1Alpha() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  }
+
+  private static long nanos(Duration duration) {
+    return duration.toNanos();
+  }
+
+  /** Compresses responses with gzip for clients that accept it. */
+  private static final class GzipResponses implements ServerInterceptor {
+    @Override
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+        ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+      call.setCompression("gzip");
+      return next.startCall(call, headers);
+    }
+  }
+}

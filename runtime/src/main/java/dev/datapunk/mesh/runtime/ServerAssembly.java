@@ -1,0 +1,149 @@
+package dev.datapunk.mesh.runtime;
+
+import dev.datapunk.mesh.runtime.config.ConfigException;
+import dev.datapunk.mesh.runtime.config.JwksLocation;
+import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.config.RateLimitBackend;
+import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
+import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
+import dev.datapunk.mesh.runtime.security.jwt.JwksFileSource;
+import dev.datapunk.mesh.runtime.security.jwt.JwtSettings;
+import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
+import dev.datapunk.mesh.runtime.tls.DevPki;
+import dev.datapunk.mesh.runtime.tls.ServerTls;
+import dev.datapunk.mesh.runtime.tls.ServerTlsConfig;
+import dev.datapunk.mesh.runtime.tls.TlsMaterialException;
+import dev.datapunk.mesh.runtime.config.TlsMode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a {@link MeshServer} and its engines from configuration: transport credentials (with the
+ * development PKI when no files are configured), the token verifier (with the development signing
+ * key when no JWKS is configured), the rate limiter and the meter registry.
+ */
+final class ServerAssembly {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerAssembly.class);
+  private static final Duration JWKS_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+  private ServerAssembly() {}
+
+  static MeshServer assemble(MeshConfig config, List<MeshBinding> bindings) throws StartupException {
+    MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
+    ServerTls tls = transport(config);
+    builder.closeOnShutdown(tls);
+    builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
+    builder.tokenVerifier(tokenVerifier(config));
+    LocalRateLimiterBackend rateLimiter = rateLimiter(config);
+    builder.closeOnShutdown(rateLimiter);
+    builder.rateLimiterBackend(rateLimiter);
+    builder.meterRegistry(new SimpleMeterRegistry());
+    return builder.build();
+  }
+
+  private static ServerTls transport(MeshConfig config) throws StartupException {
+    ServerTlsConfig tlsConfig = switch (config.tlsMode()) {
+      case PLAINTEXT -> ServerTlsConfig.plaintext();
+      case TLS -> {
+        Material files = material(config, false);
+        yield ServerTlsConfig.tls(files.cert, files.key);
+      }
+      case MTLS -> {
+        Material files = material(config, true);
+        yield ServerTlsConfig.mtls(files.cert, files.key, files.ca);
+      }
+    };
+    try {
+      return ServerTls.start(tlsConfig);
+    } catch (TlsMaterialException e) {
+      throw new StartupException("tls: " + e.getMessage(), e);
+    }
+  }
+
+  private record Material(Path cert, Path key, Path ca) {}
+
+  /** The configured PEM files, or the development PKI when none is configured. */
+  private static Material material(MeshConfig config, boolean needsCa) throws StartupException {
+    Optional<Path> cert = config.tlsCert();
+    Optional<Path> key = config.tlsKey();
+    Optional<Path> ca = config.tlsCa();
+    if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) {
+      try {
+        DevPki.Material dev = DevPki.ensure(config.devDir());
+        log.warn("tls.cert, tls.key and tls.ca are unset: using the DEVELOPMENT PKI in {}, not for production",
+            dev.caCert().getParent());
+        return new Material(dev.serverCert(), dev.serverKey(), dev.caCert());
+      } catch (IOException e) {
+        throw new StartupException("dev.dir: cannot create the development PKI in " + config.devDir() + ": " + e.getMessage(), e);
+      }
+    }
+    if (cert.isEmpty() || key.isEmpty() || (needsCa && ca.isEmpty())) {
+      throw new StartupException("tls.cert, tls.key" + (needsCa ? " and tls.ca" : "")
+          + " must be set together (tls.mode=" + config.tlsMode().name().toLowerCase(java.util.Locale.ROOT)
+          + "); leave all unset to use the development PKI");
+    }
+    return new Material(cert.get(), key.get(), ca.orElse(null));
+  }
+
+  private static JwtTokenVerifier tokenVerifier(MeshConfig config) throws StartupException {
+    Path jwksFile;
+    Optional<JwksLocation> location = config.jwks();
+    if (location.isEmpty()) {
+      try {
+        DevSigningKey dev = DevSigningKey.ensure(config.devDir());
+        jwksFile = dev.jwksFile();
+        log.warn("Verifying tokens with the DEVELOPMENT signing key {} ({}): not for production; set auth.jwt.jwks."
+            + " Mint a dev token by running this program with: dev-token --subject=alice --scopes=inventory:read,inventory:write",
+            dev.keyFile(), dev.created() ? "created now" : "reused");
+      } catch (IOException e) {
+        throw new StartupException("dev.dir: cannot create the development signing key in " + config.devDir() + ": " + e.getMessage(), e);
+      }
+    } else if (location.get() instanceof JwksLocation.File file) {
+      jwksFile = file.path();
+    } else {
+      throw new StartupException("auth.jwt.jwks: https URLs are not supported yet; use a JWKS file path");
+    }
+    JwtSettings settings = JwtSettings.defaults()
+        .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
+        .withIssuer(config.jwtIssuer())
+        .withAudience(config.jwtAudience())
+        .withClockSkew(config.jwtClockSkew());
+    try {
+      return new JwtTokenVerifier(JwksFileSource.open(jwksFile, JWKS_CHECK_INTERVAL), settings);
+    } catch (IOException e) {
+      throw new StartupException("auth.jwt.jwks: cannot read " + jwksFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static LocalRateLimiterBackend rateLimiter(MeshConfig config) throws StartupException {
+    if (config.rateLimitBackend() == RateLimitBackend.REDIS) {
+      throw new StartupException("ratelimit.backend: redis is not available in this version; use local");
+    }
+    return LocalRateLimiterBackend.builder().maxClients(config.rateLimitMaxClients()).build();
+  }
+
+  /** Start-up failed for a reason the operator can fix; the message names the key or file. */
+  static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartupException(String message) {
+      super(message);
+    }
+
+    StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    static StartupException of(ConfigException e) {
+      return new StartupException(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.datapunk.mesh.runtime.config;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A family of keys with a free part in the middle, e.g. {@code
+ * ratelimit.override.<full/Method>.rps} or {@code metrics.tags.<name>}.
+ *
+ * @param <T> the parsed type of each value
+ */
+public final class ConfigKeyPattern<T> {
+
+  private final String prefix;
+  private final String placeholder;
+  private final Pattern placeholderSyntax;
+  private final String placeholderExpected;
+  private final String suffix;
+  private final ValueParser<T> parser;
+  private final String description;
+  private final boolean reloadable;
+  private final boolean fromEnvironment;
+
+  private ConfigKeyPattern(
+      String prefix,
+      String placeholder,
+      Pattern placeholderSyntax,
+      String placeholderExpected,
+      String suffix,
+      ValueParser<T> parser,
+      String description,
+      boolean reloadable,
+      boolean fromEnvironment) {
+    if (!prefix.endsWith(".") || !(suffix.isEmpty() || suffix.startsWith("."))) {
+      throw new IllegalArgumentException("prefix must end with '.', suffix start with '.'");
+    }
+    this.prefix = prefix;
+    this.placeholder = Objects.requireNonNull(placeholder, "placeholder");
+    this.placeholderSyntax = Objects.requireNonNull(placeholderSyntax, "placeholderSyntax");
+    this.placeholderExpected = Objects.requireNonNull(placeholderExpected, "placeholderExpected");
+    this.suffix = suffix;
+    this.parser = Objects.requireNonNull(parser, "parser");
+    this.description = Objects.requireNonNull(description, "description");
+    this.reloadable = reloadable;
+    this.fromEnvironment = fromEnvironment;
+  }
+
+  /**
+   * A key family {@code prefix + <placeholder> + suffix}.
+   *
+   * @param prefix ends with a dot, e.g. {@code "metrics.tags."}
+   * @param placeholder how the help text shows the free part, e.g. {@code "<name>"}
+   * @param placeholderSyntax what the free part must match
+   * @param placeholderExpected what the free part should be, for errors, e.g. {@code "a tag name"}
+   * @param suffix empty or starting with a dot, e.g. {@code ".rps"}
+   */
+  public static <T> ConfigKeyPattern<T> of(
+      String prefix,
+      String placeholder,
+      Pattern placeholderSyntax,
+      String placeholderExpected,
+      String suffix,
+      ValueParser<T> parser,
+      String description) {
+    return new ConfigKeyPattern<>(
+        prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
+        false, true);
+  }
+
+  /** This family, marked as changeable while the server runs. */
+  public ConfigKeyPattern<T> reloadable() {
+    return new ConfigKeyPattern<>(
+        prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
+        true, fromEnvironment);
+  }
+
+  /**
+   * This family, not settable from the environment (for free parts an environment variable name
+   * cannot hold, such as {@code /}).
+   */
+  public ConfigKeyPattern<T> notFromEnvironment() {
+    return new ConfigKeyPattern<>(
+        prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
+        reloadable, false);
+  }
+
+  /** How the help text shows the family, e.g. {@code ratelimit.override.<full/Method>.rps}. */
+  public String template() {
+    return prefix + placeholder + suffix;
+  }
+
+  /** The fixed start of every key in the family, e.g. {@code metrics.tags.}. */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** One line saying what the keys do. */
+  public String description() {
+    return description;
+  }
+
+  /** Whether values may change while the server runs. */
+  public boolean isReloadable() {
+    return reloadable;
+  }
+
+  /**
+   * The environment-variable prefix ({@code MESH_METRICS_TAGS_}) when keys of this family can be
+   * set from the environment: {@code MESH_METRICS_TAGS_DEPLOY_ENV} sets {@code
+   * metrics.tags.deploy_env} (the free part lower-cased). Only families without suffix qualify.
+   */
+  public Optional<String> environmentPrefix() {
+    if (!fromEnvironment || !suffix.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(ConfigKey.environmentVariable(prefix.substring(0, prefix.length() - 1)) + "_");
+  }
+
+  /** What the free part should be, e.g. {@code "a tag name"}. */
+  String placeholderExpected() {
+    return placeholderExpected;
+  }
+
+  /** The free part of {@code key} if {@code key} has this family's prefix and suffix. */
+  Optional<String> freePartOf(String key) {
+    if (key.startsWith(prefix)
+        && key.endsWith(suffix)
+        && key.length() > prefix.length() + suffix.length()) {
+      return Optional.of(key.substring(prefix.length(), key.length() - suffix.length()));
+    }
+    return Optional.empty();
+  }
+
+  boolean isValidFreePart(String freePart) {
+    return placeholderSyntax.matcher(freePart).matches();
+  }
+
+  T parse(RawSetting raw, ParseContext context) {
+    return raw.parseWith(parser, context);
+  }
+
+  /** Narrows a value stored for a key of this family; the loader stores only values it parsed. */
+  @SuppressWarnings("unchecked")
+  T cast(Object value) {
+    return (T) value;
+  }
+
+  @Override
+  public String toString() {
+    return template();
+  }
+}

@@ -1,0 +1,244 @@
+package dev.datapunk.mesh.runtime.config;
+
+import static dev.datapunk.mesh.runtime.config.ValueParsers.bool;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.duration;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.host;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.integer;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.listOf;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.lowerCaseEnum;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.nonBlank;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.offOr;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.oneOf;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.path;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.port;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.positiveNumber;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.size;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.unlimitedOr;
+
+import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration key, declared once. To add a key, add one constant here, list it in {@link
+ * #ALL} and give {@link MeshConfig} a getter.
+ */
+public final class ConfigKeys {
+
+  private ConfigKeys() {}
+
+  /** The environment variable naming the configuration file, like {@code --config=PATH}. */
+  public static final String CONFIG_FILE_VARIABLE = "MESH_CONFIG";
+
+  /** The configuration file read from the working directory when none is named. */
+  public static final String DEFAULT_CONFIG_FILE = "mesh.yaml";
+
+  private static final Duration ZERO = Duration.ZERO;
+  private static final Duration ONE_MS = Duration.ofMillis(1);
+
+  public static final ConfigKey<String> SERVER_HOST =
+      ConfigKey.of("server.host", host(), "0.0.0.0", "address the gRPC port binds to");
+  public static final ConfigKey<Integer> SERVER_PORT =
+      ConfigKey.of("server.port", port(), "50051", "gRPC port; 0 picks a free port (logged)");
+  public static final ConfigKey<Long> SERVER_MAX_INBOUND_MESSAGE_SIZE =
+      ConfigKey.of("server.max-inbound-message-size", size(1, Integer.MAX_VALUE), "4MiB",
+          "largest accepted request message; larger ones get RESOURCE_EXHAUSTED");
+  public static final ConfigKey<Integer> SERVER_WORKER_THREADS =
+      ConfigKey.of("server.worker-threads", integer(1, 10_000), "10",
+          "threads of the executor that runs service methods");
+  public static final ConfigKey<Duration> SERVER_SHUTDOWN_GRACE =
+      ConfigKey.of("server.shutdown-grace", duration(ZERO), "30s",
+          "how long in-flight calls may finish on shutdown before they are cancelled");
+  public static final ConfigKey<Duration> SERVER_KEEPALIVE_TIME =
+      ConfigKey.of("server.keepalive-time", duration(ONE_MS), "2h",
+          "idle time after which the server sends an HTTP/2 keepalive ping");
+  public static final ConfigKey<Duration> SERVER_KEEPALIVE_TIMEOUT =
+      ConfigKey.of("server.keepalive-timeout", duration(ONE_MS), "20s",
+          "how long to wait for a keepalive ping's answer before closing the connection");
+  public static final ConfigKey<Duration> SERVER_PERMIT_KEEPALIVE_TIME =
+      ConfigKey.of("server.permit-keepalive-time", duration(ZERO), "5m",
+          "most frequent keepalive pings a client may send; more often closes its connection");
+  public static final ConfigKey<Optional<Duration>> SERVER_MAX_CONNECTION_IDLE =
+      ConfigKey.of("server.max-connection-idle", offOr(duration(ONE_MS)), "off",
+          "close connections idle this long (off: never)");
+  public static final ConfigKey<Optional<Duration>> SERVER_MAX_CONNECTION_AGE =
+      ConfigKey.of("server.max-connection-age", offOr(duration(ONE_MS)), "off",
+          "recycle connections this old so clients rebalance (off: never)");
+  public static final ConfigKey<Optional<Duration>> SERVER_MAX_CONNECTION_AGE_GRACE =
+      ConfigKey.of("server.max-connection-age-grace", offOr(duration(ZERO)), "off",
+          "time calls get to finish on a connection recycled for age (off: unlimited)");
+  public static final ConfigKey<OptionalInt> SERVER_MAX_CONCURRENT_CALLS_PER_CONNECTION =
+      ConfigKey.of("server.max-concurrent-calls-per-connection",
+          unlimitedOr(1, Integer.MAX_VALUE), "unlimited",
+          "HTTP/2 concurrent stream limit per connection");
+  public static final ConfigKey<Compression> SERVER_COMPRESSION =
+      ConfigKey.of("server.compression", lowerCaseEnum(Compression.values()), "none",
+          "response compression: none or gzip");
+
+  public static final ConfigKey<TlsMode> TLS_MODE =
+      ConfigKey.of("tls.mode", lowerCaseEnum(TlsMode.values()), "mtls",
+          "transport security: mtls (client certificates required), tls or plaintext");
+  public static final ConfigKey<Optional<Path>> TLS_CERT =
+      ConfigKey.optional("tls.cert", path(), "development certificate under dev.dir",
+          "PEM server certificate chain; set together with tls.key");
+  public static final ConfigKey<Optional<Path>> TLS_KEY =
+      ConfigKey.optional("tls.key", path(), "development key under dev.dir",
+          "PEM PKCS#8 private key of tls.cert");
+  public static final ConfigKey<Optional<Path>> TLS_CA =
+      ConfigKey.optional("tls.ca", path(), "development CA under dev.dir",
+          "PEM CA certificates client certificates must chain to (mtls)");
+  public static final ConfigKey<List<String>> TLS_ALLOWED_IDENTITIES =
+      ConfigKey.of("tls.allowed-identities", listOf(nonBlank("an identity"), 0), "",
+          "client identities (SPIFFE URI or CN) allowed to connect; empty allows any trusted one");
+
+  public static final ConfigKey<Optional<JwksLocation>> AUTH_JWT_JWKS =
+      ConfigKey.optional("auth.jwt.jwks", ValueParsers.jwksLocation(),
+          "development signing key under dev.dir",
+          "JWKS file path or https URL with the token signature keys");
+  public static final ConfigKey<Optional<String>> AUTH_JWT_ISSUER =
+      ConfigKey.optional("auth.jwt.issuer", nonBlank("an issuer"), "not checked",
+          "required token issuer (iss)");
+  public static final ConfigKey<Optional<String>> AUTH_JWT_AUDIENCE =
+      ConfigKey.optional("auth.jwt.audience", nonBlank("an audience"), "not checked",
+          "audience (aud) a token must name");
+  public static final ConfigKey<Duration> AUTH_JWT_CLOCK_SKEW =
+      ConfigKey.of("auth.jwt.clock-skew", duration(ZERO), "60s",
+          "tolerance when checking token expiry and not-before times");
+  public static final ConfigKey<List<String>> AUTH_JWT_ALGORITHMS =
+      ConfigKey.of("auth.jwt.algorithms",
+          listOf(oneOf("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+              "ES512", "EdDSA"), 1),
+          "RS256,ES256,EdDSA", "token signature algorithms accepted");
+  public static final ConfigKey<Boolean> AUTH_AUDIT_ALLOWED =
+      ConfigKey.of("auth.audit.allowed", bool(), "false",
+          "record allowed calls in the audit log too, not only rejected ones");
+
+  public static final ConfigKey<RateLimitBackend> RATELIMIT_BACKEND =
+      ConfigKey.of("ratelimit.backend", lowerCaseEnum(RateLimitBackend.values()), "local",
+          "where rate-limit buckets live: local (per process) or redis (shared)");
+  public static final ConfigKey<URI> RATELIMIT_REDIS_URI =
+      ConfigKey.of("ratelimit.redis.uri", ValueParsers.uri("redis", "rediss"),
+          "redis://127.0.0.1:6379", "Redis for the redis backend; user info is masked in logs")
+          .maskedBy(ValueParsers::maskUserInfo);
+  public static final ConfigKey<Integer> RATELIMIT_MAX_CLIENTS =
+      ConfigKey.of("ratelimit.max-clients", integer(1, Integer.MAX_VALUE), "1000000",
+          "most clients whose rate-limit state is kept; the idlest are evicted beyond it");
+
+  public static final ConfigKey<Integer> METRICS_PORT =
+      ConfigKey.of("metrics.port", port(), "9464",
+          "Prometheus text endpoint /metrics on this port; 0 turns it off");
+  public static final ConfigKey<Boolean> HEALTH_ENABLED =
+      ConfigKey.of("health.enabled", bool(), "true", "serve grpc.health.v1");
+  public static final ConfigKey<Boolean> REFLECTION_ENABLED =
+      ConfigKey.of("reflection.enabled", bool(), "true",
+          "serve grpc.reflection.v1 and v1alpha");
+  public static final ConfigKey<Path> DEV_DIR =
+      ConfigKey.of("dev.dir", path(), ".mesh/dev",
+          "where the development PKI and token-signing key are created and reused");
+
+  private static final Pattern FULL_METHOD =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*/[A-Za-z_][A-Za-z0-9_]*");
+  private static final String FULL_METHOD_EXPECTED =
+      "a full method name like datapunk.inventory.v1.InventoryService/PutItem";
+
+  /** {@code ratelimit.override.<full/Method>.rps}: replaces a method's annotated rps. */
+  public static final ConfigKeyPattern<Double> RATELIMIT_OVERRIDE_RPS =
+      ConfigKeyPattern.of("ratelimit.override.", "<full/Method>", FULL_METHOD,
+              FULL_METHOD_EXPECTED, ".rps", positiveNumber(RateLimitSpec.MAX),
+              "replaces the method's @RateLimit rps (file or command line only)")
+          .reloadable()
+          .notFromEnvironment();
+
+  /** {@code ratelimit.override.<full/Method>.burst}: replaces a method's annotated burst. */
+  public static final ConfigKeyPattern<Integer> RATELIMIT_OVERRIDE_BURST =
+      ConfigKeyPattern.of("ratelimit.override.", "<full/Method>", FULL_METHOD,
+              FULL_METHOD_EXPECTED, ".burst", integer(1, RateLimitSpec.MAX),
+              "replaces the method's @RateLimit burst (file or command line only)")
+          .reloadable()
+          .notFromEnvironment();
+
+  /** {@code metrics.tags.<name>}: a tag added to every meter. */
+  public static final ConfigKeyPattern<String> METRICS_TAGS =
+      ConfigKeyPattern.of("metrics.tags.", "<name>", Pattern.compile("[a-z_][a-z0-9_]*"),
+          "a tag name of lower-case letters, digits and _", "", ValueParsers.anyText(),
+          "a tag on every meter; env MESH_METRICS_TAGS_<NAME> sets metrics.tags.<name>");
+
+  /** Every plain key, in help and summary order. */
+  public static final List<ConfigKey<?>> ALL =
+      List.of(
+          SERVER_HOST,
+          SERVER_PORT,
+          SERVER_MAX_INBOUND_MESSAGE_SIZE,
+          SERVER_WORKER_THREADS,
+          SERVER_SHUTDOWN_GRACE,
+          SERVER_KEEPALIVE_TIME,
+          SERVER_KEEPALIVE_TIMEOUT,
+          SERVER_PERMIT_KEEPALIVE_TIME,
+          SERVER_MAX_CONNECTION_IDLE,
+          SERVER_MAX_CONNECTION_AGE,
+          SERVER_MAX_CONNECTION_AGE_GRACE,
+          SERVER_MAX_CONCURRENT_CALLS_PER_CONNECTION,
+          SERVER_COMPRESSION,
+          TLS_MODE,
+          TLS_CERT,
+          TLS_KEY,
+          TLS_CA,
+          TLS_ALLOWED_IDENTITIES,
+          AUTH_JWT_JWKS,
+          AUTH_JWT_ISSUER,
+          AUTH_JWT_AUDIENCE,
+          AUTH_JWT_CLOCK_SKEW,
+          AUTH_JWT_ALGORITHMS,
+          AUTH_AUDIT_ALLOWED,
+          RATELIMIT_BACKEND,
+          RATELIMIT_REDIS_URI,
+          RATELIMIT_MAX_CLIENTS,
+          METRICS_PORT,
+          HEALTH_ENABLED,
+          REFLECTION_ENABLED,
+          DEV_DIR);
+
+  /** Every key family. */
+  public static final List<ConfigKeyPattern<?>> PATTERNS =
+      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, METRICS_TAGS);
+
+  private static final Map<String, ConfigKey<?>> BY_NAME = index(false);
+  private static final Map<String, ConfigKey<?>> BY_ENVIRONMENT_VARIABLE = index(true);
+
+  /** The plain key named {@code name}. */
+  public static Optional<ConfigKey<?>> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** The plain key set by environment variable {@code variable}, e.g. {@code MESH_SERVER_PORT}. */
+  public static Optional<ConfigKey<?>> byEnvironmentVariable(String variable) {
+    return Optional.ofNullable(BY_ENVIRONMENT_VARIABLE.get(variable));
+  }
+
+  private static Map<String, ConfigKey<?>> index(boolean byEnvironment) {
+    Map<String, ConfigKey<?>> index = new LinkedHashMap<>();
+    Set<String> prefixes = new HashSet<>();
+    PATTERNS.forEach(pattern -> prefixes.add(pattern.prefix()));
+    for (ConfigKey<?> key : ALL) {
+      String indexName = byEnvironment ? key.environmentVariable() : key.name();
+      if (index.putIfAbsent(indexName, key) != null) {
+        throw new IllegalStateException("two configuration keys map to " + indexName);
+      }
+      for (String prefix : prefixes) {
+        if (key.name().startsWith(prefix)) {
+          throw new IllegalStateException(key.name() + " collides with key family " + prefix);
+        }
+      }
+    }
+    return Map.copyOf(index);
+  }
+}

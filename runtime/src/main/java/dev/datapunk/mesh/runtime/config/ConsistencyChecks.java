@@ -1,0 +1,37 @@
+package dev.datapunk.mesh.runtime.config;
+
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_PORT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_PORT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_ALLOWED_IDENTITIES;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_CERT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_KEY;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_MODE;
+
+/** Rules that involve more than one key; each message names every key involved and its source. */
+final class ConsistencyChecks {
+
+  private ConsistencyChecks() {}
+
+  static void check(MeshConfig config) {
+    ConfigProblems problems = new ConfigProblems();
+    if (config.tlsCert().isPresent() != config.tlsKey().isPresent()) {
+      ConfigKey<?> set = config.tlsCert().isPresent() ? TLS_CERT : TLS_KEY;
+      ConfigKey<?> missing = set == TLS_CERT ? TLS_KEY : TLS_CERT;
+      problems.add(
+          set + " is set (from " + config.sourceOf(set) + ") but " + missing
+              + " is not; set both or neither");
+    }
+    if (config.metricsPort() != 0 && config.metricsPort() == config.serverPort()) {
+      problems.add(
+          METRICS_PORT + " and " + SERVER_PORT + " are both " + config.serverPort() + " (from "
+              + config.sourceOf(METRICS_PORT) + " and " + config.sourceOf(SERVER_PORT) + ")");
+    }
+    if (!config.allowedIdentities().isEmpty() && config.tlsMode() != TlsMode.MTLS) {
+      problems.add(
+          TLS_ALLOWED_IDENTITIES + " is set (from " + config.sourceOf(TLS_ALLOWED_IDENTITIES)
+              + ") but " + TLS_MODE + " is " + ValueParsers.configName(config.tlsMode()) + " (from "
+              + config.sourceOf(TLS_MODE) + "), which has no client certificates; use mtls");
+    }
+    problems.throwIfAny();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.datapunk.mesh.runtime.ratelimit;
+
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.StatusException;
+
+/**
+ * The rate-limit stage of one {@code @RateLimit} method: takes one token from the caller's bucket
+ * when the call starts (whatever the call's kind), or ends the call with {@code RESOURCE_EXHAUSTED}
+ * and the time until the next token.
+ */
+final class RateLimitInterceptor implements ServerInterceptor {
+
+  @SuppressWarnings("rawtypes")
+  private static final ServerCall.Listener NOOP = new ServerCall.Listener() {};
+
+  private final String fullMethodName;
+  private final MethodRateLimiter limiter;
+
+  RateLimitInterceptor(String fullMethodName, MethodRateLimiter limiter) {
+    this.fullMethodName = fullMethodName;
+    this.limiter = limiter;
+  }
+
+  MethodRateLimiter limiter() {
+    return limiter;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    long retryNanos = limiter.tryAcquire(ClientKeys.of(call.getAttributes()));
+    if (retryNanos == 0) {
+      return next.startCall(call, headers);
+    }
+    StatusException rejection = RateLimitRejection.of(fullMethodName, limiter.spec(), retryNanos);
+    call.close(rejection.getStatus(), rejection.getTrailers());
+    return NOOP;
+  }
+}

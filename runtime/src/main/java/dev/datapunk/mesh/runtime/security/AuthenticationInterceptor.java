@@ -1,0 +1,67 @@
+package dev.datapunk.mesh.runtime.security;
+
+import dev.datapunk.mesh.runtime.security.TokenRejectedException.Reason;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.util.Iterator;
+
+/**
+ * The authentication stage of a {@code @Secured} method: the call must carry exactly one {@code
+ * authorization: Bearer <token>} header whose token verifies; otherwise it ends with {@code
+ * UNAUTHENTICATED} and a few words naming the failed rule, never the token. On success the
+ * {@link MeshPrincipal} (transport identity and token) is bound to the call's context.
+ */
+public final class AuthenticationInterceptor implements ServerInterceptor {
+
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final String BEARER = "bearer ";
+
+  private final TokenVerifier verifier;
+
+  public AuthenticationInterceptor(TokenVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    VerifiedToken token;
+    try {
+      token = verifier.verify(bearerToken(headers));
+    } catch (TokenRejectedException e) {
+      return Rejections.reject(call, Status.UNAUTHENTICATED.withDescription(e.reason().description()));
+    }
+    MeshPrincipal principal = new MeshPrincipal(
+        TransportIdentity.of(call.getAttributes()), token, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    Context context = Context.current().withValue(MeshPrincipal.CONTEXT_KEY, principal);
+    return Contexts.interceptCall(context, call, headers, next);
+  }
+
+  /** The token of the single {@code authorization} header, whose scheme must be Bearer (any case). */
+  static String bearerToken(Metadata headers) throws TokenRejectedException {
+    Iterable<String> values = headers.getAll(AUTHORIZATION);
+    if (values == null) {
+      throw new TokenRejectedException(Reason.MISSING);
+    }
+    Iterator<String> iterator = values.iterator();
+    String value = iterator.next();
+    if (iterator.hasNext()) {
+      throw new TokenRejectedException(Reason.MALFORMED);
+    }
+    if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw new TokenRejectedException(Reason.MISSING);
+    }
+    String token = value.substring(BEARER.length()).strip();
+    if (token.isEmpty()) {
+      throw new TokenRejectedException(Reason.MISSING);
+    }
+    return token;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.datapunk.mesh.runtime.security;
+
+import io.grpc.Context;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The verified caller of the current call: its transport identity (mTLS peer), its bearer token,
+ * or both.
+ *
+ * <p>Service code reads it with {@link #current()} on the thread that runs the call. It is absent
+ * on methods that need no token when the caller presented no client certificate either: nothing
+ * about the caller was verified then. Nothing in it ever comes from a header the client could set
+ * without proof.
+ */
+public final class MeshPrincipal {
+
+  static final Context.Key<MeshPrincipal> CONTEXT_KEY = Context.key("dev.datapunk.mesh.principal");
+
+  private final String transportIdentity;
+  private final VerifiedToken token;
+  private final SocketAddress remoteAddress;
+
+  MeshPrincipal(String transportIdentity, VerifiedToken token, SocketAddress remoteAddress) {
+    this.transportIdentity = transportIdentity;
+    this.token = token;
+    this.remoteAddress = remoteAddress;
+  }
+
+  /** The caller of the call running on this thread, if anything about it was verified. */
+  public static Optional<MeshPrincipal> current() {
+    return Optional.ofNullable(CONTEXT_KEY.get());
+  }
+
+  /** The caller of the call running on this thread, or {@code null}; allocation-free. */
+  public static MeshPrincipal currentOrNull() {
+    return CONTEXT_KEY.get();
+  }
+
+  /** The mTLS peer identity: its SPIFFE ID if it has one, else its certificate's subject CN. */
+  public Optional<String> transportIdentity() {
+    return Optional.ofNullable(transportIdentity);
+  }
+
+  /** The verified bearer token, on methods that need one. */
+  public Optional<VerifiedToken> token() {
+    return Optional.ofNullable(token);
+  }
+
+  /** The token's subject, if the call carried a verified token with one. */
+  public Optional<String> subject() {
+    return token == null || token.subject().isEmpty() ? Optional.empty() : Optional.of(token.subject());
+  }
+
+  /** The token's scopes; empty without a token. */
+  public Set<String> scopes() {
+    return token == null ? Set.of() : token.scopes();
+  }
+
+  /** The token's claims; empty without a token. */
+  public Map<String, Object> claims() {
+    return token == null ? Map.of() : token.claims();
+  }
+
+  /** The address the call came from, as the transport saw it. */
+  public SocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  /**
+   * The verified name of the caller: the transport identity, else the token subject, else
+   * {@code null}. Rate limiting keys on it.
+   */
+  public String verifiedName() {
+    if (transportIdentity != null) {
+      return transportIdentity;
+    }
+    return token == null || token.subject().isEmpty() ? null : token.subject();
+  }
+
+  @Override
+  public String toString() {
+    return "MeshPrincipal{transportIdentity=" + transportIdentity
+        + ", subject=" + (token == null ? null : token.subject())
+        + ", scopes=" + scopes() + "}";
+  }
+}

@@ -1,0 +1,69 @@
+package dev.datapunk.mesh.runtime.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The backend's contract: one limiter per method, configuration checks, lifecycle. */
+class LocalRateLimiterBackendTest {
+
+  private static final RateLimitSpec SPEC = new RateLimitSpec(5, 5);
+
+  @Test
+  void isNamedLocalAndHandsOutOneLimiterPerMethod() {
+    try (RateLimiterBackend backend = LocalRateLimiterBackend.create()) {
+      assertEquals("local", backend.name());
+      MethodRateLimiter limiter = backend.forMethod("pkg.Svc/Get", SPEC);
+      assertEquals("pkg.Svc/Get", limiter.fullMethodName());
+      assertEquals(SPEC, limiter.spec());
+      IllegalStateException twice =
+          assertThrows(IllegalStateException.class, () -> backend.forMethod("pkg.Svc/Get", SPEC));
+      assertEquals("a rate limiter for pkg.Svc/Get already exists", twice.getMessage());
+    }
+  }
+
+  @Test
+  void refusesBadConfigurationNamingTheValue() {
+    IllegalArgumentException cap =
+        assertThrows(
+            IllegalArgumentException.class, () -> LocalRateLimiterBackend.builder().maxClients(0));
+    assertEquals("maxClients must be >= 1 (was 0)", cap.getMessage());
+    IllegalArgumentException sweep =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LocalRateLimiterBackend.builder().sweepInterval(Duration.ofSeconds(-1)));
+    assertEquals("sweepInterval must not be negative (was PT-1S)", sweep.getMessage());
+    try (LocalRateLimiterBackend defaults = LocalRateLimiterBackend.create()) {
+      assertEquals(LocalRateLimiterBackend.DEFAULT_MAX_CLIENTS, defaults.maxClients());
+    }
+  }
+
+  @Test
+  void closeStopsTheSweeperThreadAndRefusesNewMethods() throws InterruptedException {
+    LocalRateLimiterBackend backend =
+        LocalRateLimiterBackend.builder().sweepInterval(Duration.ofMillis(5)).build();
+    MethodRateLimiter limiter = backend.forMethod("pkg.Svc/Get", SPEC);
+    assertTrue(sweeperThreadAlive(), "the sweeper runs while the backend is open");
+    backend.close();
+    backend.close(); // idempotent
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (sweeperThreadAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertFalse(sweeperThreadAlive(), "the sweeper thread ended");
+    assertEquals(0, limiter.tryAcquire("c"), "limiters keep deciding after close");
+    IllegalStateException closed =
+        assertThrows(IllegalStateException.class, () -> backend.forMethod("pkg.Svc/Put", SPEC));
+    assertEquals("rate limiter backend is closed; cannot add pkg.Svc/Put", closed.getMessage());
+  }
+
+  private static boolean sweeperThreadAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("mesh-ratelimit-sweeper") && t.isAlive());
+  }
+}
