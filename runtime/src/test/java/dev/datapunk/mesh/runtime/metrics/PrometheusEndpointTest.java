@@ -93,7 +93,7 @@ class PrometheusEndpointTest {
           .isGreaterThan(20);
       // JVM and process binders.
       assertThat(text).contains("\njvm_memory_used_bytes{area=\"heap\"", "\njvm_threads_live_threads{",
-          "\njvm_gc_pause_seconds", "\njvm_classes_loaded_classes{", "\nprocess_cpu_usage{", "\nsystem_cpu_count{",
+          "\njvm_gc_max_data_size_bytes{", "\njvm_gc_overhead{", "\njvm_classes_loaded_classes{", "\nprocess_cpu_usage{", "\nsystem_cpu_count{",
           "\nprocess_files_open_files{", "\nprocess_uptime_seconds{");
     }
   }
