@@ -4,7 +4,11 @@ import dev.datapunk.mesh.runtime.chain.CallChain;
 import dev.datapunk.mesh.runtime.chain.CallStage;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.health.HealthCheck;
+import dev.datapunk.mesh.runtime.health.HealthCheckScheduler;
 import dev.datapunk.mesh.runtime.health.ServingStatus;
+import dev.datapunk.mesh.runtime.metrics.MeshMeters;
+import dev.datapunk.mesh.runtime.metrics.MetricsEndpoint;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimitStage;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
@@ -15,6 +19,9 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -22,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,10 +40,13 @@ import org.slf4j.LoggerFactory;
  * A gRPC server running mesh services behind their per-method call chains, with health and
  * reflection, and a graceful shutdown.
  *
- * <p>Lifecycle: {@link #start()} binds the port and turns health SERVING; {@link #close()} (also run
- * by the JVM's shutdown hook on SIGTERM when started through {@link MeshApplication}) turns health
- * NOT_SERVING, stops accepting calls, lets the calls in flight finish for up to {@code
- * server.shutdown-grace}, then force-closes whatever is left.
+ * <p>Lifecycle: {@link #start()} starts the metrics endpoint (unless {@code metrics.port=0}), binds
+ * the port and turns health SERVING (while every dependency {@link HealthCheck} passes); {@link
+ * #close()} (also run by the JVM's shutdown hook on SIGTERM when started through {@link
+ * MeshApplication}) turns health NOT_SERVING, keeps accepting calls for {@code
+ * server.shutdown-delay} so load balancers see it, stops accepting calls, lets the calls in flight
+ * finish for up to {@code server.shutdown-grace}, force-closes whatever is left, and stops the
+ * metrics endpoint last, so it answers while the server drains.
  */
 public final class MeshServer implements AutoCloseable {
 
@@ -47,6 +58,11 @@ public final class MeshServer implements AutoCloseable {
   private final ExecutorService workers;
   private final ServingStatus servingStatus;
   private final MetricsStage metrics;
+  private final MeshMeters meshMeters;
+  private final PrometheusMeterRegistry scrapedRegistry;
+  private final HealthCheckScheduler healthChecks;
+  private volatile MetricsEndpoint metricsEndpoint;
+  private volatile boolean started;
   private final List<AutoCloseable> resources;
   private final List<String> serviceNames;
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -55,6 +71,9 @@ public final class MeshServer implements AutoCloseable {
     this.config = builder.config;
     this.resources = List.copyOf(builder.resources);
     this.metrics = new MetricsStage(builder.meterRegistry);
+    // The decision meters of the security and rate-limit stages (see MeshMeters for the seam).
+    this.meshMeters = new MeshMeters(builder.meterRegistry);
+    this.scrapedRegistry = builder.scrapedRegistry;
     CallChain chain = CallChain.of(
         metrics,
         SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities),
@@ -67,8 +86,11 @@ public final class MeshServer implements AutoCloseable {
     rejectOverridesOfUnknownMethods(config, services);
     this.serviceNames = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
     this.servingStatus = new ServingStatus(serviceNames);
+    this.healthChecks = new HealthCheckScheduler(builder.healthChecks, servingStatus, config.healthCheckInterval());
     this.workers = WorkerExecutor.create(config.workerThreads());
-    this.server = NettyServers.build(config, builder.credentials, workers, services, servingStatus);
+    new ExecutorServiceMetrics(workers, WorkerExecutor.NAME, Tags.empty()).bindTo(builder.meterRegistry);
+    this.server = NettyServers.build(config, builder.credentials, workers, services, servingStatus,
+        metrics.streamTracerFactory());
   }
 
   private static void rejectOverridesOfUnknownMethods(MeshConfig config, List<ServerServiceDefinition> services) {
@@ -91,8 +113,15 @@ public final class MeshServer implements AutoCloseable {
     return new Builder(config);
   }
 
-  /** Binds the port and starts serving; health turns SERVING once the port is bound. */
+  /**
+   * Starts the metrics endpoint, binds the port and starts serving; health turns SERVING once the
+   * port is bound and the dependency checks have passed once.
+   *
+   * @throws java.io.UncheckedIOException naming {@code metrics.port} or {@code server.port} when a
+   *     port cannot be bound
+   */
   public MeshServer start() {
+    startMetricsEndpoint();
     try {
       server.start();
     } catch (IOException e) {
@@ -100,10 +129,39 @@ public final class MeshServer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on " + config.serverHost() + ":" + config.serverPort()
           + " (server.host / server.port): " + e.getMessage(), e);
     }
+    started = true;
+    healthChecks.start();
     servingStatus.serving();
     log.info("Mesh server listening on {}:{} ({}) serving {}",
         config.serverHost(), port(), config.tlsMode().name().toLowerCase(java.util.Locale.ROOT), serviceNames);
     return this;
+  }
+
+  private void startMetricsEndpoint() {
+    int port = config.metricsPort();
+    if (scrapedRegistry == null || port == 0) {
+      return;
+    }
+    try {
+      metricsEndpoint = MetricsEndpoint.start(scrapedRegistry, config.serverHost(), port);
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("metrics.port: cannot listen on " + config.serverHost() + ":" + port
+          + " for the Prometheus endpoint: " + e.getMessage() + " (set metrics.port to a free port, or 0 to turn"
+          + " the endpoint off)", e);
+    }
+    log.info("Prometheus metrics at http://{}:{}{}", config.serverHost(), metricsEndpoint.port(), MetricsEndpoint.PATH);
+  }
+
+  /** The port of the Prometheus endpoint; empty when {@code metrics.port} is 0 or it is not running. */
+  public OptionalInt metricsPort() {
+    MetricsEndpoint endpoint = metricsEndpoint;
+    return endpoint == null ? OptionalInt.empty() : OptionalInt.of(endpoint.port());
+  }
+
+  /** The mesh's decision meters, registered in this server's meter registry. */
+  public MeshMeters meshMeters() {
+    return meshMeters;
   }
 
   /** The port the server listens on; the chosen one when {@code server.port} is 0. */
@@ -139,6 +197,10 @@ public final class MeshServer implements AutoCloseable {
     Duration grace = config.shutdownGrace();
     log.info("Mesh server shutting down: health NOT_SERVING, draining {} call(s) for up to {}", activeCalls(), grace);
     servingStatus.shuttingDown();
+    healthChecks.close();
+    if (started) {
+      delayWhileNotServing(config.shutdownDelay());
+    }
     server.shutdown();
     boolean drained = drain(grace);
     if (!drained) {
@@ -155,7 +217,24 @@ public final class MeshServer implements AutoCloseable {
         log.warn("Failed to close {}", resource, e);
       }
     }
+    MetricsEndpoint endpoint = metricsEndpoint;
+    if (endpoint != null) {
+      endpoint.close();
+    }
     log.info("Mesh server stopped");
+  }
+
+  /** Health already says NOT_SERVING; calls are still accepted while load balancers notice. */
+  private static void delayWhileNotServing(Duration delay) {
+    if (delay.isZero()) {
+      return;
+    }
+    log.info("Accepting calls for server.shutdown-delay={} while health says NOT_SERVING", delay);
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Waits until no mesh call is in flight or the grace period is over; true when drained. */
@@ -191,6 +270,8 @@ public final class MeshServer implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ServerCredentials credentials;
     private MeterRegistry meterRegistry;
+    private PrometheusMeterRegistry scrapedRegistry;
+    private final List<HealthCheck> healthChecks = new ArrayList<>();
     private TokenVerifier tokenVerifier;
     private RateLimiterBackend rateLimiterBackend;
     private boolean transportIdentities;
@@ -218,6 +299,23 @@ public final class MeshServer implements AutoCloseable {
     /** Where the per-method meters go. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    /**
+     * Records into {@code registry} and serves it at {@code http://server.host:metrics.port/metrics}
+     * (unless {@code metrics.port} is 0) from just before the server accepts calls until after it has
+     * drained.
+     */
+    public Builder serveMetrics(PrometheusMeterRegistry registry) {
+      this.meterRegistry = registry;
+      this.scrapedRegistry = registry;
+      return this;
+    }
+
+    /** A dependency whose failure turns health NOT_SERVING; run every {@code health.check-interval}. */
+    public Builder healthCheck(HealthCheck check) {
+      healthChecks.add(Objects.requireNonNull(check, "check"));
       return this;
     }
 

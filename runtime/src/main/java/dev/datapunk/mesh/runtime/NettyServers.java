@@ -10,6 +10,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.net.InetSocketAddress;
@@ -24,14 +25,15 @@ final class NettyServers {
   private NettyServers() {}
 
   static Server build(MeshConfig config, ServerCredentials credentials, Executor workers,
-      List<ServerServiceDefinition> services, ServingStatus servingStatus) {
+      List<ServerServiceDefinition> services, ServingStatus servingStatus, ServerStreamTracer.Factory tracer) {
     NettyServerBuilder builder = NettyServerBuilder
         .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()), credentials)
         .executor(workers)
         .maxInboundMessageSize(config.maxInboundMessageSize())
         .keepAliveTime(nanos(config.keepAliveTime()), TimeUnit.NANOSECONDS)
         .keepAliveTimeout(nanos(config.keepAliveTimeout()), TimeUnit.NANOSECONDS)
-        .permitKeepAliveTime(nanos(config.permitKeepAliveTime()), TimeUnit.NANOSECONDS);
+        .permitKeepAliveTime(nanos(config.permitKeepAliveTime()), TimeUnit.NANOSECONDS)
+        .addStreamTracerFactory(tracer);
     config.maxConnectionIdle().ifPresent(d -> builder.maxConnectionIdle(nanos(d), TimeUnit.NANOSECONDS));
     config.maxConnectionAge().ifPresent(d -> builder.maxConnectionAge(nanos(d), TimeUnit.NANOSECONDS));
     config.maxConnectionAgeGrace().ifPresent(d -> builder.maxConnectionAgeGrace(nanos(d), TimeUnit.NANOSECONDS));

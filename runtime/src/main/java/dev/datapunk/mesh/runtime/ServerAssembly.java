@@ -14,7 +14,11 @@ import dev.datapunk.mesh.runtime.tls.ServerTls;
 import dev.datapunk.mesh.runtime.tls.ServerTlsConfig;
 import dev.datapunk.mesh.runtime.tls.TlsMaterialException;
 import dev.datapunk.mesh.runtime.config.TlsMode;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.datapunk.mesh.runtime.metrics.MeshMeters;
+import dev.datapunk.mesh.runtime.metrics.MetricsSettings;
+import dev.datapunk.mesh.runtime.metrics.PrometheusRegistries;
+import dev.datapunk.mesh.runtime.metrics.SystemMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +41,7 @@ final class ServerAssembly {
   private ServerAssembly() {}
 
   static MeshServer assemble(MeshConfig config, List<MeshBinding> bindings) throws StartupException {
+    PrometheusMeterRegistry registry = meterRegistry(config);
     MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
     ServerTls tls = transport(config);
     builder.closeOnShutdown(tls);
@@ -45,8 +50,19 @@ final class ServerAssembly {
     LocalRateLimiterBackend rateLimiter = rateLimiter(config);
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
-    builder.meterRegistry(new SimpleMeterRegistry());
+    builder.serveMetrics(registry);
+    builder.closeOnShutdown(SystemMetrics.bindTo(registry));
+    new MeshMeters(registry).rateLimitClients(rateLimiter.name(), rateLimiter, LocalRateLimiterBackend::trackedClients);
     return builder.build();
+  }
+
+  private static PrometheusMeterRegistry meterRegistry(MeshConfig config) {
+    try {
+      return PrometheusRegistries.create(
+          new MetricsSettings(config.metricsHistogram(), config.metricsSlo(), config.metricsTags()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   private static ServerTls transport(MeshConfig config) throws StartupException {

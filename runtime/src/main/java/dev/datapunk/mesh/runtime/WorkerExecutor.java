@@ -15,11 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class WorkerExecutor {
 
+  /** The pool's name: thread name prefix and the {@code name} tag of its executor meters. */
+  static final String NAME = "mesh-worker";
+
   private WorkerExecutor() {}
 
   static ExecutorService create(int threads) {
     return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-        new NamedThreads("mesh-worker-"));
+        new NamedThreads(NAME + "-"));
   }
 
   private static final class NamedThreads implements ThreadFactory {

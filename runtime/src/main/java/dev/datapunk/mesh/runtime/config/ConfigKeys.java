@@ -58,6 +58,10 @@ public final class ConfigKeys {
   public static final ConfigKey<Duration> SERVER_SHUTDOWN_GRACE =
       ConfigKey.of("server.shutdown-grace", duration(ZERO), "30s",
           "how long in-flight calls may finish on shutdown before they are cancelled");
+  public static final ConfigKey<Duration> SERVER_SHUTDOWN_DELAY =
+      ConfigKey.of("server.shutdown-delay", duration(ZERO), "0s",
+          "on shutdown, how long health answers NOT_SERVING while calls are still accepted, so load"
+              + " balancers and probes stop sending traffic before the port closes");
   public static final ConfigKey<Duration> SERVER_KEEPALIVE_TIME =
       ConfigKey.of("server.keepalive-time", duration(ONE_MS), "2h",
           "idle time after which the server sends an HTTP/2 keepalive ping");
@@ -136,8 +140,17 @@ public final class ConfigKeys {
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of("metrics.port", port(), "9464",
           "Prometheus text endpoint /metrics on this port; 0 turns it off");
+  public static final ConfigKey<Boolean> METRICS_HISTOGRAM =
+      ConfigKey.of("metrics.histogram", bool(), "true",
+          "publish percentile histogram buckets for grpc.server.processing.duration");
+  public static final ConfigKey<List<Duration>> METRICS_SLO =
+      ConfigKey.of("metrics.slo", listOf(duration(ONE_MS), 0), "",
+          "extra latency bucket boundaries for grpc.server.processing.duration, e.g. 5ms,10ms,25ms");
   public static final ConfigKey<Boolean> HEALTH_ENABLED =
       ConfigKey.of("health.enabled", bool(), "true", "serve grpc.health.v1");
+  public static final ConfigKey<Duration> HEALTH_CHECK_INTERVAL =
+      ConfigKey.of("health.check-interval", duration(ONE_MS), "5s",
+          "how often dependency health checks run (off the call path)");
   public static final ConfigKey<Boolean> REFLECTION_ENABLED =
       ConfigKey.of("reflection.enabled", bool(), "true",
           "serve grpc.reflection.v1 and v1alpha");
@@ -180,6 +193,7 @@ public final class ConfigKeys {
           SERVER_MAX_INBOUND_MESSAGE_SIZE,
           SERVER_WORKER_THREADS,
           SERVER_SHUTDOWN_GRACE,
+          SERVER_SHUTDOWN_DELAY,
           SERVER_KEEPALIVE_TIME,
           SERVER_KEEPALIVE_TIMEOUT,
           SERVER_PERMIT_KEEPALIVE_TIME,
@@ -203,7 +217,10 @@ public final class ConfigKeys {
           RATELIMIT_REDIS_URI,
           RATELIMIT_MAX_CLIENTS,
           METRICS_PORT,
+          METRICS_HISTOGRAM,
+          METRICS_SLO,
           HEALTH_ENABLED,
+          HEALTH_CHECK_INTERVAL,
           REFLECTION_ENABLED,
           DEV_DIR);
 

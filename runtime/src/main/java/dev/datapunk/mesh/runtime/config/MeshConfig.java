@@ -7,8 +7,11 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_CLOCK_SKEW;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_ISSUER;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.DEV_DIR;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_CHECK_INTERVAL;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_ENABLED;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_HISTOGRAM;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_PORT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_SLO;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_TAGS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_BACKEND;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_MAX_CLIENTS;
@@ -27,6 +30,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_MAX_CONNECTION_
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_MAX_INBOUND_MESSAGE_SIZE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_PERMIT_KEEPALIVE_TIME;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_PORT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_SHUTDOWN_DELAY;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_SHUTDOWN_GRACE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_WORKER_THREADS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_ALLOWED_IDENTITIES;
@@ -141,6 +145,11 @@ public final class MeshConfig {
   /** {@code server.shutdown-grace}. */
   public Duration shutdownGrace() {
     return get(SERVER_SHUTDOWN_GRACE);
+  }
+
+  /** {@code server.shutdown-delay}: NOT_SERVING but still accepting calls, before the port closes. */
+  public Duration shutdownDelay() {
+    return get(SERVER_SHUTDOWN_DELAY);
   }
 
   /** {@code server.keepalive-time}. */
@@ -263,6 +272,16 @@ public final class MeshConfig {
     return get(METRICS_PORT);
   }
 
+  /** {@code metrics.histogram}: percentile histogram buckets on the call duration timer. */
+  public boolean metricsHistogram() {
+    return get(METRICS_HISTOGRAM);
+  }
+
+  /** {@code metrics.slo}: extra bucket boundaries of the call duration timer, possibly empty. */
+  public List<Duration> metricsSlo() {
+    return get(METRICS_SLO);
+  }
+
   /** {@code metrics.tags.<name>} by tag name, sorted by name. */
   public Map<String, String> metricsTags() {
     return metricsTags;
@@ -271,6 +290,11 @@ public final class MeshConfig {
   /** {@code health.enabled}. */
   public boolean healthEnabled() {
     return get(HEALTH_ENABLED);
+  }
+
+  /** {@code health.check-interval}: how often dependency health checks run. */
+  public Duration healthCheckInterval() {
+    return get(HEALTH_CHECK_INTERVAL);
   }
 
   /** {@code reflection.enabled}. */

@@ -35,7 +35,7 @@ final class MetricsInterceptor implements ServerInterceptor {
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    MeteredCall<ReqT, RespT> metered = new MeteredCall<>(call, metrics, activeCalls);
+    MeteredCall<ReqT, RespT> metered = new MeteredCall<>(call, metrics, activeCalls, TransportStatus.KEY.get());
     ServerCall.Listener<ReqT> listener;
     try {
       listener = next.startCall(metered, headers);
@@ -55,12 +55,15 @@ final class MetricsInterceptor implements ServerInterceptor {
     private final MethodMetrics metrics;
     private final AtomicInteger activeCalls;
     private final long startNanos;
+    private final TransportStatus transportStatus;
     private volatile int ended;
 
-    MeteredCall(ServerCall<ReqT, RespT> delegate, MethodMetrics metrics, AtomicInteger activeCalls) {
+    MeteredCall(ServerCall<ReqT, RespT> delegate, MethodMetrics metrics, AtomicInteger activeCalls,
+        TransportStatus transportStatus) {
       super(delegate);
       this.metrics = metrics;
       this.activeCalls = activeCalls;
+      this.transportStatus = transportStatus;
       this.startNanos = System.nanoTime();
       activeCalls.incrementAndGet();
     }
@@ -80,6 +83,11 @@ final class MetricsInterceptor implements ServerInterceptor {
     public void close(Status status, Metadata trailers) {
       end(status.getCode());
       super.close(status, trailers);
+    }
+
+    /** The call was cancelled: by the client, or by the transport with a status the client sees. */
+    void cancelled() {
+      end(transportStatus == null ? Status.Code.CANCELLED : transportStatus.closedWith(Status.Code.CANCELLED));
     }
 
     boolean isEnded() {
@@ -146,7 +154,7 @@ final class MetricsInterceptor implements ServerInterceptor {
 
     @Override
     public void onCancel() {
-      call.end(Status.Code.CANCELLED);
+      call.cancelled();
       super.onCancel();
     }
 

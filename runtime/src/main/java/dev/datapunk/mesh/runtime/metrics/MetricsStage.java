@@ -5,6 +5,7 @@ import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerStreamTracer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +20,7 @@ public final class MetricsStage implements CallStage {
 
   private final MeterRegistry registry;
   private final AtomicInteger activeCalls = new AtomicInteger();
+  private final TransportStatus.Factory tracerFactory = new TransportStatus.Factory();
 
   public MetricsStage(MeterRegistry registry) {
     this.registry = registry;
@@ -31,6 +33,15 @@ public final class MetricsStage implements CallStage {
   @Override
   public ServerInterceptor interceptorFor(MethodPolicy policy) {
     return new MetricsInterceptor(new MethodMetrics(registry, policy.method()), activeCalls);
+  }
+
+  /**
+   * The stream tracer factory to register with the server ({@code addStreamTracerFactory}), so that
+   * calls the transport ends (oversized request, server-side deadline) are counted with the status
+   * the client saw rather than as CANCELLED.
+   */
+  public ServerStreamTracer.Factory streamTracerFactory() {
+    return tracerFactory;
   }
 
   /** Calls in flight right now across all methods of the server. */
