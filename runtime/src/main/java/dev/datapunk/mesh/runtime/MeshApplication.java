@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * every configuration key; {@code dev-token --subject=S --scopes=a,b [--ttl=1h]} prints a token
  * signed with the development key (only meaningful while {@code auth.jwt.jwks} is unset).
  *
- * <p>Exit status: 0 after a clean shutdown or help; 2 for a bad command line or configuration
- * (the message names the key and where it came from); 1 when the server cannot start.
+ * <p>Exit status: 0 after help; 2 for a bad command line or configuration (the message names the
+ * key and where it came from); 1 when the server cannot start. On SIGTERM the server drains
+ * gracefully in the JVM's shutdown hook and the JVM then reports the signal as usual (143).
  */
 public final class MeshApplication {
 
