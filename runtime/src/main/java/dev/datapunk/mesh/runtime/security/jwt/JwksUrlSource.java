@@ -175,6 +175,11 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
     return failures.get();
   }
 
+  /** When the keys in use turn stale, on the source's nano clock; for tests. */
+  long staleAtNanos() {
+    return snapshot.staleAtNanos;
+  }
+
   @Override
   public JWKSet current() {
     Snapshot current = snapshot;
