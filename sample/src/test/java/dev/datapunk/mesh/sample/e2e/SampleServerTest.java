@@ -110,7 +110,7 @@ class SampleServerTest {
   void methodScopesReplaceClassScopesSoTheWriteScopeAloneCanWrite() throws Exception {
     // Merged scopes would also demand inventory:read here; replaced ones demand only write.
     String writer = server.token("dave", "inventory:write");
-    Item item = Item.newBuilder().setSku("SKU-9100").setName("Scale").setQuantity(1).build();
+    Item item = Item.newBuilder().setSku("WRITER-1").setName("Scale").setQuantity(1).build();
     assertThat(withToken(stub(), writer).putItem(PutItemRequest.newBuilder().setItem(item).build())).isEqualTo(item);
   }
 
