@@ -60,7 +60,8 @@ class RedisFaultsTest {
     redis = RedisServer.start(dir);
     Duration timeout = Duration.ofMillis(50);
     RedisRateLimiterBackend backend = backend(RedisFailureMode.LOCAL, timeout, 3, Duration.ofMillis(200));
-    MethodRateLimiter limiter = backend.forMethod("t.Svc/Killed", new RateLimitSpec(1_000, 1_000));
+    // Slow refill, large burst: every call is admitted, and each key lives long enough to be counted.
+    MethodRateLimiter limiter = backend.forMethod("t.Svc/Killed", new RateLimitSpec(1, 100_000));
 
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong slowest = new AtomicLong();
@@ -116,7 +117,7 @@ class RedisFaultsTest {
     redis = RedisServer.start(dir);
     Duration timeout = Duration.ofMillis(100);
     RedisRateLimiterBackend backend = backend(RedisFailureMode.DENY, timeout, 2, Duration.ofMillis(300));
-    MethodRateLimiter limiter = backend.forMethod("t.Svc/Slow", new RateLimitSpec(1_000, 1_000));
+    MethodRateLimiter limiter = backend.forMethod("t.Svc/Slow", new RateLimitSpec(0.01, 1_000)); // keys live 100 s
     assertThat(limiter.tryAcquire("alice")).isZero();
 
     redis.admin().clientPause(2_000); // mode ALL: Redis answers nobody for 2 s
