@@ -12,7 +12,10 @@ import dev.datapunk.mesh.runtime.metrics.MetricsEndpoint;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimitStage;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
+import dev.datapunk.mesh.runtime.security.AuthDecisionListener;
+import dev.datapunk.mesh.runtime.security.PeerAllowList;
 import dev.datapunk.mesh.runtime.security.SecurityStages;
+import dev.datapunk.mesh.runtime.tls.AllowedIdentities;
 import dev.datapunk.mesh.runtime.security.TokenVerifier;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
@@ -74,15 +77,21 @@ public final class MeshServer implements AutoCloseable {
     // The decision meters of the security and rate-limit stages (see MeshMeters for the seam).
     this.meshMeters = new MeshMeters(builder.meterRegistry);
     this.scrapedRegistry = builder.scrapedRegistry;
+    List<AuthDecisionListener.Factory> listeners = new ArrayList<>(builder.authDecisionListeners);
+    listeners.add(AuthDecisionMeters.of(meshMeters));
+    AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
+    CallStage identity = SecurityStages.identityAllowList(builder.peerAllowList, decisions);
     CallChain chain = CallChain.of(
         metrics,
-        SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities),
-        SecurityStages.authorization(),
+        identity,
+        SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities, decisions),
+        SecurityStages.authorization(decisions),
         new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides()));
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
       services.add(chain.wrap(binding));
     }
+    CallChain infrastructure = CallChain.of(identity);
     rejectOverridesOfUnknownMethods(config, services);
     this.serviceNames = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
     this.servingStatus = new ServingStatus(serviceNames);
@@ -90,7 +99,7 @@ public final class MeshServer implements AutoCloseable {
     this.workers = WorkerExecutor.create(config.workerThreads());
     new ExecutorServiceMetrics(workers, WorkerExecutor.NAME, Tags.empty()).bindTo(builder.meterRegistry);
     this.server = NettyServers.build(config, builder.credentials, workers, services, servingStatus,
-        metrics.streamTracerFactory());
+        metrics.streamTracerFactory(), definition -> infrastructure.wrap(OpenBinding.of(definition)));
   }
 
   private static void rejectOverridesOfUnknownMethods(MeshConfig config, List<ServerServiceDefinition> services) {
@@ -275,6 +284,8 @@ public final class MeshServer implements AutoCloseable {
     private TokenVerifier tokenVerifier;
     private RateLimiterBackend rateLimiterBackend;
     private boolean transportIdentities;
+    private PeerAllowList peerAllowList = new PeerAllowList(AllowedIdentities.allowAll());
+    private final List<AuthDecisionListener.Factory> authDecisionListeners = new ArrayList<>();
 
     private Builder(MeshConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -328,6 +339,24 @@ public final class MeshServer implements AutoCloseable {
     /** Keeps the token buckets of {@code @RateLimit} methods. */
     public Builder rateLimiterBackend(RateLimiterBackend rateLimiterBackend) {
       this.rateLimiterBackend = rateLimiterBackend;
+      return this;
+    }
+
+    /**
+     * The client identities allowed to call anything on this server, mesh services, health and
+     * reflection alike (default: every caller). Keep the list to replace it at run time.
+     */
+    public Builder peerAllowList(PeerAllowList allowList) {
+      this.peerAllowList = Objects.requireNonNull(allowList, "allowList");
+      return this;
+    }
+
+    /**
+     * Also tells {@code listeners} (e.g. the {@link dev.datapunk.mesh.runtime.security.AuditLog})
+     * about every security decision; the decision meters are always told.
+     */
+    public Builder authDecisionListener(AuthDecisionListener.Factory listeners) {
+      authDecisionListeners.add(Objects.requireNonNull(listeners, "listeners"));
       return this;
     }
 

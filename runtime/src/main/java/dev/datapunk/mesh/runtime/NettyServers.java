@@ -18,14 +18,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** Builds the Netty server from the {@code server.*}, {@code health.*} and {@code reflection.*} keys. */
 final class NettyServers {
 
   private NettyServers() {}
 
+  /**
+   * The server for {@code services}, plus health and reflection (when enabled) each passed through
+   * {@code infrastructureGuard} (the identity allow list) first.
+   */
   static Server build(MeshConfig config, ServerCredentials credentials, Executor workers,
-      List<ServerServiceDefinition> services, ServingStatus servingStatus, ServerStreamTracer.Factory tracer) {
+      List<ServerServiceDefinition> services, ServingStatus servingStatus, ServerStreamTracer.Factory tracer,
+      UnaryOperator<ServerServiceDefinition> infrastructureGuard) {
     NettyServerBuilder builder = NettyServerBuilder
         .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()), credentials)
         .executor(workers)
@@ -43,11 +49,11 @@ final class NettyServers {
     }
     services.forEach(builder::addService);
     if (config.healthEnabled()) {
-      builder.addService(servingStatus.healthService());
+      builder.addService(infrastructureGuard.apply(servingStatus.healthService().bindService()));
     }
     if (config.reflectionEnabled()) {
-      builder.addService(ProtoReflectionServiceV1.newInstance());
-      builder.addService(reflectionV1Alpha());
+      builder.addService(infrastructureGuard.apply(ProtoReflectionServiceV1.newInstance().bindService()));
+      builder.addService(infrastructureGuard.apply(reflectionV1Alpha().bindService()));
     }
     return builder.build();
   }

@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.runtime;
 
 import dev.datapunk.mesh.runtime.config.ConfigException;
+import dev.datapunk.mesh.runtime.config.ConfigKeys;
 import dev.datapunk.mesh.runtime.config.JwksLocation;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.config.RateLimitBackend;
@@ -9,10 +10,16 @@ import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.redis.RedisRateLimiterBackend;
+import dev.datapunk.mesh.runtime.security.AuditLog;
+import dev.datapunk.mesh.runtime.security.PeerAllowList;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
+import dev.datapunk.mesh.runtime.security.jwt.JwkSetSource;
 import dev.datapunk.mesh.runtime.security.jwt.JwksFileSource;
+import dev.datapunk.mesh.runtime.security.jwt.JwksTrust;
+import dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource;
 import dev.datapunk.mesh.runtime.security.jwt.JwtSettings;
 import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
+import dev.datapunk.mesh.runtime.tls.AllowedIdentities;
 import dev.datapunk.mesh.runtime.tls.DevPki;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
 import dev.datapunk.mesh.runtime.tls.ServerTlsConfig;
@@ -29,6 +36,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +60,9 @@ final class ServerAssembly {
     ServerTls tls = transport(config);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
-    builder.tokenVerifier(tokenVerifier(config));
+    builder.tokenVerifier(tokenVerifier(config, builder));
+    builder.peerAllowList(new PeerAllowList(allowedIdentities(config)));
+    builder.authDecisionListener(AuditLog.toSlf4j(config.auditAllowed()));
     RateLimiterBackend rateLimiter = rateLimiter(config, builder, new MeshMeters(registry));
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
@@ -114,9 +124,34 @@ final class ServerAssembly {
     return new Material(cert.get(), key.get(), ca.orElse(null));
   }
 
-  private static JwtTokenVerifier tokenVerifier(MeshConfig config) throws StartupException {
-    Path jwksFile;
+  private static AllowedIdentities allowedIdentities(MeshConfig config) {
+    try {
+      AllowedIdentities allowed = AllowedIdentities.of(config.allowedIdentities());
+      if (!allowed.allowsAll()) {
+        log.info("tls.allowed-identities: only client identities {} may call this server", allowed.entries());
+      }
+      return allowed;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.TLS_ALLOWED_IDENTITIES + ": " + e.getMessage());
+    }
+  }
+
+  private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder) throws StartupException {
+    JwtSettings settings = JwtSettings.defaults()
+        .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
+        .withIssuer(config.jwtIssuer())
+        .withAudience(config.jwtAudience())
+        .withClockSkew(config.jwtClockSkew());
+    return new JwtTokenVerifier(keySource(config, builder), settings);
+  }
+
+  /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */
+  private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder) throws StartupException {
     Optional<JwksLocation> location = config.jwks();
+    if (location.isPresent() && location.get() instanceof JwksLocation.Url url) {
+      return urlSource(url, config, builder);
+    }
+    Path jwksFile;
     if (location.isEmpty()) {
       try {
         DevSigningKey dev = DevSigningKey.ensure(config.devDir());
@@ -127,20 +162,34 @@ final class ServerAssembly {
       } catch (IOException e) {
         throw new StartupException("dev.dir: cannot create the development signing key in " + config.devDir() + ": " + e.getMessage(), e);
       }
-    } else if (location.get() instanceof JwksLocation.File file) {
-      jwksFile = file.path();
     } else {
-      throw new StartupException("auth.jwt.jwks: https URLs are not supported yet; use a JWKS file path");
+      jwksFile = ((JwksLocation.File) location.get()).path();
     }
-    JwtSettings settings = JwtSettings.defaults()
-        .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
-        .withIssuer(config.jwtIssuer())
-        .withAudience(config.jwtAudience())
-        .withClockSkew(config.jwtClockSkew());
     try {
-      return new JwtTokenVerifier(JwksFileSource.open(jwksFile, JWKS_CHECK_INTERVAL), settings);
+      return JwksFileSource.open(jwksFile, JWKS_CHECK_INTERVAL);
     } catch (IOException e) {
       throw new StartupException("auth.jwt.jwks: cannot read " + jwksFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static JwksUrlSource urlSource(JwksLocation.Url url, MeshConfig config, MeshServer.Builder builder)
+      throws StartupException {
+    SSLContext trust;
+    if (config.jwksCa().isPresent()) {
+      try {
+        trust = JwksTrust.fromCaFile(config.jwksCa().get());
+      } catch (IOException e) {
+        throw new StartupException("auth.jwt.jwks-ca: " + e.getMessage(), e);
+      }
+    } else {
+      trust = JwksTrust.jdkDefault();
+    }
+    try {
+      JwksUrlSource source = JwksUrlSource.open(url.uri(), trust, JwksUrlSource.Settings.defaults());
+      builder.closeOnShutdown(source);
+      return source;
+    } catch (IOException e) {
+      throw new StartupException("auth.jwt.jwks: " + e.getMessage(), e);
     }
   }
 

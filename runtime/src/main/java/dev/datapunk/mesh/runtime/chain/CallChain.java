@@ -15,8 +15,8 @@ import java.util.Map;
  * Wraps every method of a mesh service with the interceptors its policy needs.
  *
  * <p>Stages run in the order given, the first outermost. {@link #of} takes them in the order the
- * mesh uses: metrics (so rejected calls are counted with their real status), authentication,
- * authorization, rate limit (so unauthenticated floods cannot drain a real client's bucket and the
+ * mesh uses: metrics (so rejected calls are counted with their real status), identity allow
+ * list, authentication, authorization, rate limit (so unauthenticated floods cannot drain a real client's bucket and the
  * limiter keys on a verified identity), then the service.
  */
 public final class CallChain {

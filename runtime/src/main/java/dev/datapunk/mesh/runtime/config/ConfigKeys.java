@@ -109,6 +109,9 @@ public final class ConfigKeys {
       ConfigKey.optional("auth.jwt.jwks", ValueParsers.jwksLocation(),
           "development signing key under dev.dir",
           "JWKS file path or https URL with the token signature keys");
+  public static final ConfigKey<Optional<Path>> AUTH_JWT_JWKS_CA =
+      ConfigKey.optional("auth.jwt.jwks-ca", path(), "the JDK's default trust store",
+          "PEM CA certificates trusted for an https auth.jwt.jwks URL (e.g. an in-cluster identity provider)");
   public static final ConfigKey<Optional<String>> AUTH_JWT_ISSUER =
       ConfigKey.optional("auth.jwt.issuer", nonBlank("an issuer"), "not checked",
           "required token issuer (iss)");
@@ -226,6 +229,7 @@ public final class ConfigKeys {
           TLS_CA,
           TLS_ALLOWED_IDENTITIES,
           AUTH_JWT_JWKS,
+          AUTH_JWT_JWKS_CA,
           AUTH_JWT_ISSUER,
           AUTH_JWT_AUDIENCE,
           AUTH_JWT_CLOCK_SKEW,

@@ -1,5 +1,7 @@
 package dev.datapunk.mesh.runtime.config;
 
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS_CA;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_ALLOWED_IDENTITIES;
@@ -31,6 +33,11 @@ final class ConsistencyChecks {
           TLS_ALLOWED_IDENTITIES + " is set (from " + config.sourceOf(TLS_ALLOWED_IDENTITIES)
               + ") but " + TLS_MODE + " is " + ValueParsers.configName(config.tlsMode()) + " (from "
               + config.sourceOf(TLS_MODE) + "), which has no client certificates; use mtls");
+    }
+    if (config.jwksCa().isPresent() && !(config.jwks().orElse(null) instanceof JwksLocation.Url)) {
+      problems.add(
+          AUTH_JWT_JWKS_CA + " is set (from " + config.sourceOf(AUTH_JWT_JWKS_CA) + ") but "
+              + AUTH_JWT_JWKS + " is not an https URL; the CA is only used to fetch keys over https");
     }
     problems.throwIfAny();
   }

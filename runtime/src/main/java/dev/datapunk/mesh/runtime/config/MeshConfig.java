@@ -6,6 +6,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_AUDIENCE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_CLOCK_SKEW;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_ISSUER;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS_CA;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.DEV_DIR;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_CHECK_INTERVAL;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_ENABLED;
@@ -225,6 +226,11 @@ public final class MeshConfig {
   /** {@code auth.jwt.jwks}; empty means the development signing key. */
   public Optional<JwksLocation> jwks() {
     return get(AUTH_JWT_JWKS);
+  }
+
+  /** {@code auth.jwt.jwks-ca}; empty means the JDK's default trust store for an https JWKS URL. */
+  public Optional<Path> jwksCa() {
+    return get(AUTH_JWT_JWKS_CA);
   }
 
   /** {@code auth.jwt.issuer}; empty means not checked. */

@@ -10,12 +10,16 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Iterator;
+import java.util.Objects;
 
 /**
  * The authentication stage of a {@code @Secured} method: the call must carry exactly one {@code
  * authorization: Bearer <token>} header whose token verifies; otherwise it ends with {@code
  * UNAUTHENTICATED} and a few words naming the failed rule, never the token. On success the
  * {@link MeshPrincipal} (transport identity and token) is bound to the call's context.
+ *
+ * <p>Each rejection is told to the method's {@link AuthDecisionListener}; a success is not (the
+ * authorization stage that follows decides).
  */
 public final class AuthenticationInterceptor implements ServerInterceptor {
 
@@ -24,9 +28,17 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
   private static final String BEARER = "bearer ";
 
   private final TokenVerifier verifier;
+  private final AuthDecisionListener listener;
 
+  /** Verifies with {@code verifier}; tells no one about rejections. */
   public AuthenticationInterceptor(TokenVerifier verifier) {
-    this.verifier = verifier;
+    this(verifier, AuthDecisionListener.NONE);
+  }
+
+  /** Verifies with {@code verifier} and tells {@code listener} (this method's) each rejection. */
+  public AuthenticationInterceptor(TokenVerifier verifier, AuthDecisionListener listener) {
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   @Override
@@ -36,6 +48,7 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     try {
       token = verifier.verify(bearerToken(headers));
     } catch (TokenRejectedException e) {
+      listener.onDecision(AuthDecisionReason.of(e.reason()), TransportIdentity.of(call.getAttributes()), null);
       return Rejections.reject(call, Status.UNAUTHENTICATED.withDescription(e.reason().description()));
     }
     MeshPrincipal principal = new MeshPrincipal(

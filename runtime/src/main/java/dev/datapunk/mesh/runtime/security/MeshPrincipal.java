@@ -49,6 +49,16 @@ public final class MeshPrincipal {
     return Optional.ofNullable(token);
   }
 
+  /** The transport identity or {@code null}; allocation-free, for the stages. */
+  String transportIdentityOrNull() {
+    return transportIdentity;
+  }
+
+  /** The verified token's subject, or {@code null} without a token or subject; allocation-free. */
+  String subjectOrNull() {
+    return token == null || token.subject().isEmpty() ? null : token.subject();
+  }
+
   /** The token's subject, if the call carried a verified token with one. */
   public Optional<String> subject() {
     return token == null || token.subject().isEmpty() ? Optional.empty() : Optional.of(token.subject());

@@ -208,6 +208,7 @@ class ConfigLoaderTest {
     return switch (key.name()) {
       case "tls.cert" -> "--tls.key=k.pem";
       case "tls.key" -> "--tls.cert=c.pem";
+      case "auth.jwt.jwks-ca" -> "--auth.jwt.jwks=https://idp.example/jwks.json";
       default -> "positional";
     };
   }
@@ -215,7 +216,7 @@ class ConfigLoaderTest {
   /** A valid value for every key, consistent with the defaults of the others. */
   private static String sampleValue(ConfigKey<?> key) {
     return switch (key.name()) {
-      case "tls.cert", "tls.key", "tls.ca" -> "x.pem";
+      case "tls.cert", "tls.key", "tls.ca", "auth.jwt.jwks-ca" -> "x.pem";
       case "tls.allowed-identities" -> "spiffe://mesh/client";
       case "auth.jwt.jwks", "dev.dir" -> "somewhere";
       case "auth.jwt.issuer", "auth.jwt.audience" -> "mesh";

@@ -107,6 +107,20 @@ class SampleServerTest {
   }
 
   @Test
+  void methodScopesReplaceClassScopesSoTheWriteScopeAloneCanWrite() throws Exception {
+    // Merged scopes would also demand inventory:read here; replaced ones demand only write.
+    String writer = server.token("dave", "inventory:write");
+    Item item = Item.newBuilder().setSku("WRITER-1").setName("Scale").setQuantity(1).build();
+    assertThat(withToken(stub(), writer).putItem(PutItemRequest.newBuilder().setItem(item).build())).isEqualTo(item);
+  }
+
+  @Test
+  void aPublicMethodIgnoresABadToken() {
+    var reply = withToken(stub(), "not-a-token").ping(PingRequest.newBuilder().setMessage("hi").build());
+    assertThat(reply.getMessage()).isEqualTo("hi");
+  }
+
+  @Test
   void healthIsServingForTheServerAndEachService() {
     var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     assertThat(health.check(HealthCheckRequest.newBuilder().build()).getStatus()).isEqualTo(ServingStatus.SERVING);

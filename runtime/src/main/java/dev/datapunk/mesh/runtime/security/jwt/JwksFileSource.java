@@ -1,8 +1,6 @@
 package dev.datapunk.mesh.runtime.security.jwt;
 
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.text.ParseException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -180,28 +175,11 @@ public final class JwksFileSource implements JwkSetSource {
     } catch (IOException e) {
       throw new JwksFileException("JWKS file " + file + " cannot be read: " + describe(e), e);
     }
-    JWKSet parsed;
     try {
-      parsed = JWKSet.parse(text);
-    } catch (ParseException e) {
-      throw new JwksFileException("JWKS file " + file + " is not a valid JWK set: " + e.getMessage(), null);
+      return JwksDocuments.publicKeys(text, "JWKS file " + file);
+    } catch (JwksDocuments.InvalidJwksException e) {
+      throw new JwksFileException(e.getMessage(), null);
     }
-    List<JWK> usable = new ArrayList<>();
-    for (JWK key : parsed.getKeys()) {
-      if (KeyType.OCT.equals(key.getKeyType())) {
-        LOG.warn("JWKS file {}: ignoring symmetric key kid={}", file, key.getKeyID());
-        continue;
-      }
-      if (key.isPrivate()) {
-        LOG.warn("JWKS file {}: key kid={} holds private material; only its public part is used",
-            file, key.getKeyID());
-      }
-      usable.add(key.toPublicJWK());
-    }
-    if (usable.isEmpty()) {
-      throw new JwksFileException("JWKS file " + file + " holds no public key", null);
-    }
-    return new JWKSet(usable);
   }
 
   private static String describe(IOException e) {
