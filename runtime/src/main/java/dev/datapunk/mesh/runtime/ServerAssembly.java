@@ -5,7 +5,11 @@ import dev.datapunk.mesh.runtime.config.ConfigKeys;
 import dev.datapunk.mesh.runtime.config.JwksLocation;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.config.RateLimitBackend;
+import dev.datapunk.mesh.runtime.config.RedisFailureMode;
+import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
+import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
+import dev.datapunk.mesh.runtime.ratelimit.redis.RedisRateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.AuditLog;
 import dev.datapunk.mesh.runtime.security.PeerAllowList;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
@@ -39,12 +43,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds a {@link MeshServer} and its engines from configuration: transport credentials (with the
  * development PKI when no files are configured), the token verifier (with the development signing
- * key when no JWKS is configured), the rate limiter and the meter registry.
+ * key when no JWKS is configured), the rate limiter (local, or shared through Redis) and the meter
+ * registry.
  */
 final class ServerAssembly {
 
   private static final Logger log = LoggerFactory.getLogger(ServerAssembly.class);
   private static final Duration JWKS_CHECK_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration REDIS_HEALTH_TIMEOUT = Duration.ofSeconds(1);
 
   private ServerAssembly() {}
 
@@ -57,12 +63,11 @@ final class ServerAssembly {
     builder.tokenVerifier(tokenVerifier(config, builder));
     builder.peerAllowList(new PeerAllowList(allowedIdentities(config)));
     builder.authDecisionListener(AuditLog.toSlf4j(config.auditAllowed()));
-    LocalRateLimiterBackend rateLimiter = rateLimiter(config);
+    RateLimiterBackend rateLimiter = rateLimiter(config, builder, new MeshMeters(registry));
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
     builder.serveMetrics(registry);
     builder.closeOnShutdown(SystemMetrics.bindTo(registry));
-    new MeshMeters(registry).rateLimitClients(rateLimiter.name(), rateLimiter, LocalRateLimiterBackend::trackedClients);
     return builder.build();
   }
 
@@ -188,11 +193,31 @@ final class ServerAssembly {
     }
   }
 
-  private static LocalRateLimiterBackend rateLimiter(MeshConfig config) throws StartupException {
+  /**
+   * The configured rate-limit backend with its meters; for {@code redis} with failure mode {@code
+   * deny}, also a health check, so that a server that refuses every limited call while Redis is down
+   * says NOT_SERVING.
+   */
+  private static RateLimiterBackend rateLimiter(MeshConfig config, MeshServer.Builder builder, MeshMeters meters) {
     if (config.rateLimitBackend() == RateLimitBackend.REDIS) {
-      throw new StartupException("ratelimit.backend: redis is not available in this version; use local");
+      RedisRateLimiterBackend redis = RedisRateLimiterBackend.builder(config.redisUri())
+          .prefix(config.redisPrefix())
+          .timeout(config.redisTimeout())
+          .failureMode(config.redisFailureMode())
+          .breakerFailures(config.redisBreakerFailures())
+          .breakerCoolDown(config.redisBreakerCoolDown())
+          .fallbackMaxClients(config.rateLimitMaxClients())
+          .build();
+      meters.rateLimitFallbackTotal(redis.name(), redis, RedisRateLimiterBackend::fallbacks);
+      if (config.redisFailureMode() == RedisFailureMode.DENY) {
+        builder.healthCheck(HealthCheck.of("redis", () -> redis.isRedisReachable(REDIS_HEALTH_TIMEOUT)));
+      }
+      log.info("Rate limits are shared through {}", redis);
+      return redis;
     }
-    return LocalRateLimiterBackend.builder().maxClients(config.rateLimitMaxClients()).build();
+    LocalRateLimiterBackend local = LocalRateLimiterBackend.builder().maxClients(config.rateLimitMaxClients()).build();
+    meters.rateLimitClients(local.name(), local, LocalRateLimiterBackend::trackedClients);
+    return local;
   }
 
   /** Start-up failed for a reason the operator can fix; the message names the key or file. */

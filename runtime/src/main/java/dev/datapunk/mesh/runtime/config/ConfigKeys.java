@@ -6,6 +6,7 @@ import static dev.datapunk.mesh.runtime.config.ValueParsers.host;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.integer;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.listOf;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.lowerCaseEnum;
+import static dev.datapunk.mesh.runtime.config.ValueParsers.matching;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.nonBlank;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.offOr;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.oneOf;
@@ -136,6 +137,23 @@ public final class ConfigKeys {
       ConfigKey.of("ratelimit.redis.uri", ValueParsers.uri("redis", "rediss"),
           "redis://127.0.0.1:6379", "Redis for the redis backend; user info is masked in logs")
           .maskedBy(ValueParsers::maskUserInfo);
+  public static final ConfigKey<String> RATELIMIT_REDIS_PREFIX =
+      ConfigKey.of("ratelimit.redis.prefix",
+          matching(Pattern.compile("[!-~&&[^{}]]{1,64}"),
+              "1 to 64 printable ASCII characters without spaces, { or }"),
+          "mesh:rl:", "start of every Redis key; keys are <prefix>{<full/Method>|<client>}");
+  public static final ConfigKey<Duration> RATELIMIT_REDIS_TIMEOUT =
+      ConfigKey.of("ratelimit.redis.timeout", duration(ONE_MS), "20ms",
+          "longest a call waits for its Redis decision before the failure mode decides");
+  public static final ConfigKey<RedisFailureMode> RATELIMIT_REDIS_FAILURE_MODE =
+      ConfigKey.of("ratelimit.redis.failure-mode", lowerCaseEnum(RedisFailureMode.values()), "local",
+          "when Redis cannot decide: local (in-process limiter, same limits), deny or allow");
+  public static final ConfigKey<Integer> RATELIMIT_REDIS_BREAKER_FAILURES =
+      ConfigKey.of("ratelimit.redis.breaker.failures", integer(1, 1_000_000), "5",
+          "consecutive Redis failures that open the circuit: calls skip Redis while it is open");
+  public static final ConfigKey<Duration> RATELIMIT_REDIS_BREAKER_COOL_DOWN =
+      ConfigKey.of("ratelimit.redis.breaker.cool-down", duration(ONE_MS), "1s",
+          "how long the circuit stays open before one call probes Redis again");
   public static final ConfigKey<Integer> RATELIMIT_MAX_CLIENTS =
       ConfigKey.of("ratelimit.max-clients", integer(1, Integer.MAX_VALUE), "1000000",
           "most clients whose rate-limit state is kept; the idlest are evicted beyond it");
@@ -219,6 +237,11 @@ public final class ConfigKeys {
           AUTH_AUDIT_ALLOWED,
           RATELIMIT_BACKEND,
           RATELIMIT_REDIS_URI,
+          RATELIMIT_REDIS_PREFIX,
+          RATELIMIT_REDIS_TIMEOUT,
+          RATELIMIT_REDIS_FAILURE_MODE,
+          RATELIMIT_REDIS_BREAKER_FAILURES,
+          RATELIMIT_REDIS_BREAKER_COOL_DOWN,
           RATELIMIT_MAX_CLIENTS,
           METRICS_PORT,
           METRICS_HISTOGRAM,

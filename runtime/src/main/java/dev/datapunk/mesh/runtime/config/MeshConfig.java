@@ -18,6 +18,11 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_BACKEND;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_MAX_CLIENTS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_OVERRIDE_BURST;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_OVERRIDE_RPS;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_BREAKER_COOL_DOWN;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_BREAKER_FAILURES;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_FAILURE_MODE;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_PREFIX;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_TIMEOUT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_URI;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.REFLECTION_ENABLED;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_COMPRESSION;
@@ -261,6 +266,31 @@ public final class MeshConfig {
   /** {@code ratelimit.redis.uri}: a redis:// or rediss:// URI; may hold a password, never log it. */
   public URI redisUri() {
     return get(RATELIMIT_REDIS_URI);
+  }
+
+  /** {@code ratelimit.redis.prefix}: the start of every Redis key of the redis backend. */
+  public String redisPrefix() {
+    return get(RATELIMIT_REDIS_PREFIX);
+  }
+
+  /** {@code ratelimit.redis.timeout}: the longest a call waits for a Redis decision. */
+  public Duration redisTimeout() {
+    return get(RATELIMIT_REDIS_TIMEOUT);
+  }
+
+  /** {@code ratelimit.redis.failure-mode}: what decides while Redis cannot. */
+  public RedisFailureMode redisFailureMode() {
+    return get(RATELIMIT_REDIS_FAILURE_MODE);
+  }
+
+  /** {@code ratelimit.redis.breaker.failures}: consecutive failures that open the circuit. */
+  public int redisBreakerFailures() {
+    return get(RATELIMIT_REDIS_BREAKER_FAILURES);
+  }
+
+  /** {@code ratelimit.redis.breaker.cool-down}: how long the circuit stays open before a probe. */
+  public Duration redisBreakerCoolDown() {
+    return get(RATELIMIT_REDIS_BREAKER_COOL_DOWN);
   }
 
   /** {@code ratelimit.max-clients}. */

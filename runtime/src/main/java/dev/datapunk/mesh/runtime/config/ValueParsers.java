@@ -147,6 +147,16 @@ public final class ValueParsers {
     };
   }
 
+  /** Text that matches {@code pattern} entirely; {@code expected} says what that looks like. */
+  public static ValueParser<String> matching(Pattern pattern, String expected) {
+    return (text, context) -> {
+      if (!pattern.matcher(text).matches()) {
+        throw new InvalidValueException(expected, text);
+      }
+      return text;
+    };
+  }
+
   /** Any text, even empty. */
   public static ValueParser<String> anyText() {
     return (text, context) -> text;

@@ -1,0 +1,199 @@
+package dev.datapunk.mesh.runtime.ratelimit.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one Lettuce connection of a {@link RedisRateLimiterBackend} and the decision round trip on
+ * it.
+ *
+ * <p>Lettuce reconnects by itself after a connection breaks (Redis restarted, network cut), with a
+ * delay that doubles from 10 ms up to {@code retryInterval}; while it is disconnected, commands
+ * fail at once instead of queueing. If Redis cannot be reached when the link opens, the link keeps
+ * trying in the background, at most once per {@code retryInterval}, whenever a decision or a
+ * reachability check needs it.
+ */
+final class RedisLink implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+
+  /** Backstop for commands nobody waits for any more (Lettuce expires them after this). */
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final String address;
+  private final long retryIntervalNanos;
+  private final AtomicBoolean connecting = new AtomicBoolean();
+  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile long nextConnectAttempt;
+  private volatile boolean closed;
+
+  private RedisLink(URI redisUri, Duration retryInterval) {
+    this.uri = RedisURI.create(redisUri);
+    this.uri.setTimeout(COMMAND_TIMEOUT);
+    this.address = uri.getHost() + ":" + uri.getPort();
+    this.retryIntervalNanos = retryInterval.toNanos();
+    this.resources = ClientResources.builder()
+        .ioThreadPoolSize(2)
+        .computationThreadPoolSize(2)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), retryInterval, 2, TimeUnit.MILLISECONDS))
+        .build();
+    this.client = RedisClient.create(resources);
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+        .build());
+  }
+
+  /**
+   * Connects to {@code redisUri}, waiting for the first attempt (bounded by a 2 s connect timeout);
+   * if it fails, the link is returned anyway and connects later by itself.
+   */
+  static RedisLink open(URI redisUri, Duration retryInterval) {
+    RedisLink link = new RedisLink(redisUri, retryInterval);
+    try {
+      link.connected(link.client.connect(StringCodec.UTF8, link.uri));
+    } catch (RuntimeException e) {
+      link.nextConnectAttempt = System.nanoTime() + link.retryIntervalNanos;
+      log.warn("Redis rate limiter: cannot connect to Redis at {} ({}); the failure mode decides until it"
+          + " can", link.address, e.getMessage());
+    }
+    return link;
+  }
+
+  /** host:port of Redis, without credentials; for messages. */
+  String address() {
+    return address;
+  }
+
+  /**
+   * Runs the GCRA script on {@code key} and returns its reply (0 or the nanoseconds to wait), within
+   * {@code timeoutNanos} from now, or throws. Reloads the script once if Redis lost it (NOSCRIPT,
+   * e.g. after a restart).
+   */
+  long decide(String key, String interval, String burst, long timeoutNanos) throws RedisUnavailableException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    RedisAsyncCommands<String, String> commands = commands();
+    String[] keys = {key};
+    boolean reloaded = false;
+    while (true) {
+      RedisFuture<Long> reply = commands.evalsha(GcraScript.SHA1, ScriptOutputType.INTEGER, keys, interval, burst);
+      try {
+        return await(reply, deadline, timeoutNanos);
+      } catch (ExecutionException e) {
+        if (!reloaded && e.getCause() instanceof RedisNoScriptException) {
+          reloaded = true;
+          commands.scriptLoad(GcraScript.SOURCE); // pipelined: the retry right behind it waits for both
+          continue;
+        }
+        throw new RedisUnavailableException("Redis failed the decision: " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+  }
+
+  /** Whether Redis answers a PING within {@code timeout}. */
+  boolean ping(Duration timeout) {
+    try {
+      RedisFuture<String> reply = commands().ping();
+      return "PONG".equals(reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (RedisUnavailableException | ExecutionException | TimeoutException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Closes the connection and stops Lettuce's threads. Idempotent; never throws. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      StatefulRedisConnection<String, String> current = connection;
+      if (current != null) {
+        current.close();
+      }
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      log.warn("Redis rate limiter: closing the Redis client failed: {}", e.getMessage());
+    }
+  }
+
+  private RedisAsyncCommands<String, String> commands() throws RedisUnavailableException {
+    StatefulRedisConnection<String, String> current = connection;
+    if (current == null) {
+      connectInBackground();
+      throw new RedisUnavailableException("not connected to Redis at " + address);
+    }
+    return current.async();
+  }
+
+  private static long await(RedisFuture<Long> reply, long deadline, long timeoutNanos)
+      throws ExecutionException, RedisUnavailableException {
+    try {
+      Long value = reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (value == null || value < 0) {
+        throw new RedisUnavailableException("Redis gave no valid decision (" + value + ")");
+      }
+      return value;
+    } catch (TimeoutException e) {
+      reply.cancel(false);
+      throw new RedisUnavailableException("no answer from Redis within " + timeoutNanos / 1_000 + " us", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply.cancel(false);
+      throw new RedisUnavailableException("interrupted while waiting for Redis", e);
+    }
+  }
+
+  private void connectInBackground() {
+    if (closed || System.nanoTime() - nextConnectAttempt < 0 || !connecting.compareAndSet(false, true)) {
+      return;
+    }
+    client.connectAsync(StringCodec.UTF8, uri).whenComplete((newConnection, error) -> {
+      if (error != null) {
+        nextConnectAttempt = System.nanoTime() + retryIntervalNanos;
+        log.debug("Redis rate limiter: still cannot connect to Redis at {}: {}", address, error.getMessage());
+      } else if (closed) {
+        newConnection.closeAsync();
+      } else {
+        connected(newConnection);
+        log.info("Redis rate limiter: connected to Redis at {}", address);
+      }
+      connecting.set(false);
+    });
+  }
+
+  private void connected(StatefulRedisConnection<String, String> newConnection) {
+    newConnection.async().scriptLoad(GcraScript.SOURCE); // later EVALSHAs find it; NOSCRIPT covers a loss
+    connection = newConnection;
+  }
+}

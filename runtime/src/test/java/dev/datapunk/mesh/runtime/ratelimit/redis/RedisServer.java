@@ -1,0 +1,185 @@
+package dev.datapunk.mesh.runtime.ratelimit.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} for tests: daemonized on a free loopback port with no persistence,
+ * stopped by the pid in its pid file. It can be killed and started again on the same port mid-test.
+ * If {@code redis-server} is not installed, {@link #start} fails with a message saying how to get it:
+ * these tests are never skipped.
+ */
+final class RedisServer implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Path dir;
+  private final int port;
+  private final Path pidFile;
+  private RedisClient adminClient;
+  private StatefulRedisConnection<String, String> admin;
+
+  private RedisServer(Path dir, int port) {
+    this.dir = dir;
+    this.port = port;
+    this.pidFile = dir.resolve("redis.pid");
+  }
+
+  /** Starts a Redis on a free loopback port; its pid file lives in {@code dir}. */
+  static RedisServer start(Path dir) {
+    RedisServer server = notStarted(dir);
+    server.start();
+    return server;
+  }
+
+  /** A Redis that will listen on a port free now, not started yet: nothing answers there. */
+  static RedisServer notStarted(Path dir) {
+    return new RedisServer(dir, freePort());
+  }
+
+  /** {@code redis://127.0.0.1:<port>}. */
+  URI uri() {
+    return URI.create("redis://127.0.0.1:" + port);
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** Synchronous commands on a connection of the test's own (not the backend's). */
+  RedisCommands<String, String> admin() {
+    if (admin == null) {
+      adminClient = RedisClient.create(RedisURI.create(uri()));
+      admin = adminClient.connect();
+    }
+    return admin.sync();
+  }
+
+  /** Kills the server at once (SIGKILL), like a crash, and waits until the port is closed. */
+  void kill() {
+    closeAdmin();
+    ProcessHandle process = ProcessHandle.of(pid()).orElse(null);
+    if (process != null) {
+      process.destroyForcibly();
+      process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+    awaitPort(false);
+  }
+
+  /** Starts the server on its port, again after {@link #kill()} (then empty: no persistence). */
+  void start() {
+    startProcess();
+  }
+
+  @Override
+  public void close() {
+    closeAdmin();
+    if (Files.exists(pidFile)) {
+      ProcessHandle.of(pid()).ifPresent(process -> {
+        process.destroy();
+        process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> {
+          process.destroyForcibly();
+          return process;
+        }).join();
+      });
+    }
+  }
+
+  private void startProcess() {
+    try {
+      Files.deleteIfExists(pidFile);
+      Process launcher = new ProcessBuilder(List.of("redis-server",
+          "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+          "--daemonize", "yes", "--pidfile", pidFile.toString(), "--dir", dir.toString(),
+          "--logfile", dir.resolve("redis.log").toString()))
+          .redirectErrorStream(true)
+          .start();
+      String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!launcher.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || launcher.exitValue() != 0) {
+        throw new IllegalStateException("redis-server failed to start on port " + port + ": " + output);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run redis-server (" + e.getMessage() + "). The Redis rate-limit"
+          + " tests need it: apt-get install -y redis-server (.ci/run installs it)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting redis-server", e);
+    }
+    awaitPort(true);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!Files.exists(pidFile)) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("redis-server wrote no pid file " + pidFile);
+      }
+      sleep(10);
+    }
+  }
+
+  private long pid() {
+    try {
+      return Long.parseLong(Files.readString(pidFile).strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + pidFile, e);
+    }
+  }
+
+  private void awaitPort(boolean open) {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (portOpen() != open) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("redis port " + port + (open ? " did not open" : " did not close"));
+      }
+      sleep(10);
+    }
+  }
+
+  private boolean portOpen() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void closeAdmin() {
+    if (admin != null) {
+      admin.close();
+      adminClient.shutdown();
+      admin = null;
+      adminClient = null;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
