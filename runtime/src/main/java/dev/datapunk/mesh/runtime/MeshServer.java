@@ -86,7 +86,7 @@ public final class MeshServer implements AutoCloseable {
         identity,
         SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities, decisions),
         SecurityStages.authorization(decisions),
-        new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides()));
+        new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters));
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
       services.add(chain.wrap(binding));

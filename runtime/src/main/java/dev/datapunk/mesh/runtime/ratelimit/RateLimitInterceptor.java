@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.ratelimit;
 
+import dev.datapunk.mesh.runtime.metrics.RateLimitDecisionMeter;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -18,10 +19,12 @@ final class RateLimitInterceptor implements ServerInterceptor {
 
   private final String fullMethodName;
   private final MethodRateLimiter limiter;
+  private final RateLimitDecisionMeter decisions;
 
-  RateLimitInterceptor(String fullMethodName, MethodRateLimiter limiter) {
+  RateLimitInterceptor(String fullMethodName, MethodRateLimiter limiter, RateLimitDecisionMeter decisions) {
     this.fullMethodName = fullMethodName;
     this.limiter = limiter;
+    this.decisions = decisions;
   }
 
   MethodRateLimiter limiter() {
@@ -34,8 +37,10 @@ final class RateLimitInterceptor implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     long retryNanos = limiter.tryAcquire(ClientKeys.of(call.getAttributes()));
     if (retryNanos == 0) {
+      decisions.allowed();
       return next.startCall(call, headers);
     }
+    decisions.rejected();
     StatusException rejection = RateLimitRejection.of(fullMethodName, limiter.spec(), retryNanos);
     call.close(rejection.getStatus(), rejection.getTrailers());
     return NOOP;

@@ -2,6 +2,7 @@ package dev.datapunk.mesh.runtime.ratelimit;
 
 import dev.datapunk.mesh.runtime.chain.CallStage;
 import dev.datapunk.mesh.runtime.config.RateLimitOverride;
+import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import io.grpc.ServerInterceptor;
@@ -16,10 +17,16 @@ public final class RateLimitStage implements CallStage {
 
   private final RateLimiterBackend backend;
   private final Map<String, RateLimitOverride> overrides;
+  private final MeshMeters meters;
 
-  public RateLimitStage(RateLimiterBackend backend, Map<String, RateLimitOverride> overrides) {
+  /**
+   * @param meters where each method's {@code mesh.ratelimit.decisions} are counted; created per
+   *     method here, at bind time
+   */
+  public RateLimitStage(RateLimiterBackend backend, Map<String, RateLimitOverride> overrides, MeshMeters meters) {
     this.backend = backend;
     this.overrides = Map.copyOf(overrides);
+    this.meters = meters;
   }
 
   @Override
@@ -29,7 +36,8 @@ public final class RateLimitStage implements CallStage {
       return null;
     }
     String method = policy.fullMethodName();
-    return new RateLimitInterceptor(method, backend.forMethod(method, spec.get()));
+    return new RateLimitInterceptor(method, backend.forMethod(method, spec.get()),
+        meters.rateLimitDecisions(method, backend.name()));
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.rpc.QuotaFailure;
 import com.google.rpc.RetryInfo;
 import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
@@ -74,7 +75,7 @@ class CallChainTest {
         new MetricsStage(registry),
         SecurityStages.authentication(CallChainTest::verify, false),
         SecurityStages.authorization(),
-        new RateLimitStage(limiter, Map.of()));
+        new RateLimitStage(limiter, Map.of(), new MeshMeters(registry)));
   }
 
   /** Test tokens: "scopes=a,b" grants a and b to subject "tester"; anything else is rejected. */
@@ -147,6 +148,8 @@ class CallChainTest {
     QuotaFailure quota = details.getDetails(1).unpack(QuotaFailure.class);
     assertThat(quota.getViolations(0).getDescription())
         .isEqualTo("0.001 rps, burst 2 per client for grpc.testing.SimpleService/ClientStreamingRpc");
+    assertThat(rateLimitDecisions("allowed")).isEqualTo(2);
+    assertThat(rateLimitDecisions("rejected")).isEqualTo(1);
   }
 
   @Test
@@ -194,6 +197,14 @@ class CallChainTest {
           .map(i -> i.getClass().getSimpleName())
           .toList();
     }
+  }
+
+  private double rateLimitDecisions(String result) {
+    return registry.get("mesh.ratelimit.decisions")
+        .tag("method", "grpc.testing.SimpleService/ClientStreamingRpc")
+        .tag("result", result)
+        .tag("backend", "local")
+        .counter().count();
   }
 
   private double timerCount(String method, String status) {
