@@ -26,8 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class RedisFaultsTest {
 
   private static final long MS = 1_000_000L;
-  /** Scheduling slack on a busy 2-core machine on top of the configured timeout. */
-  private static final long MARGIN = 250 * MS;
+  /**
+   * Slack on top of the configured timeout. A full CI run on 2 cores once showed a 490 ms outlier
+   * (50 ms timeout) while Redis was being killed, with the whole suite competing for the cores; the
+   * promise proven here is "bounded, never hung" (Lettuce's own command timeout is 60 s). Tightening
+   * this to the timeout itself belongs with issue 8's fault work, with a profile of that outlier.
+   */
+  private static final long MARGIN = 1_000 * MS;
   private static final Duration RECOVERY = Duration.ofSeconds(10);
 
   @TempDir
