@@ -25,7 +25,7 @@ public final class HealthProbe {
 
   /**
    * Polls 127.0.0.1:{@code port} every millisecond (a TCP connect until the port is bound, then
-   * health checks) and returns {@link System#nanoTime()} at the first SERVING answer.
+   * health checks, each on a new connection) and returns {@link System#nanoTime()} at the first SERVING answer.
    *
    * @throws IllegalStateException when the process dies or {@code timeout} passes first
    */
@@ -35,24 +35,23 @@ public final class HealthProbe {
       check(process, deadline, port);
       LockSupport.parkNanos(POLL_NANOS);
     }
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
-    try {
-      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
-      while (true) {
-        try {
-          HealthCheckResponse response = health.withDeadlineAfter(5, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.newBuilder().setService("").build());
-          if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
-            return System.nanoTime();
-          }
-        } catch (StatusRuntimeException notYet) {
-          // not serving yet (or still handshaking): poll again
+    while (true) {
+      // A fresh channel per attempt: a failed connection would otherwise wait out grpc's reconnect
+      // backoff (1 s at first) and add it to the measured start-up time.
+      ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
+      try {
+        HealthCheckResponse response = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.newBuilder().setService("").build());
+        if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+          return System.nanoTime();
         }
-        check(process, deadline, port);
-        LockSupport.parkNanos(POLL_NANOS);
+      } catch (StatusRuntimeException notYet) {
+        // not serving yet (or the connection failed): poll again
+      } finally {
+        channel.shutdownNow();
       }
-    } finally {
-      channel.shutdownNow();
+      check(process, deadline, port);
+      LockSupport.parkNanos(POLL_NANOS);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.datapunk.mesh.bench.load;
 
 import dev.datapunk.mesh.bench.v1.EchoReply;
 import dev.datapunk.mesh.bench.v1.EchoRequest;
+import dev.datapunk.mesh.bench.report.Options;
 import dev.datapunk.mesh.bench.v1.EchoServiceGrpc;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -16,9 +17,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -247,25 +246,17 @@ public final class LoadGenerator implements AutoCloseable {
    * (durations in seconds; a rate above 0 runs the open loop). Prints one line of figures.
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      if (!arg.startsWith("--") || eq < 0) {
-        System.err.println("unexpected argument " + arg + "; options are --key=value");
-        System.exit(2);
-      }
-      options.put(arg.substring(2, eq), arg.substring(eq + 1));
-    }
-    Transport transport = Transport.parse(options.getOrDefault("tls", "plaintext"));
-    Path devDir = Path.of(options.getOrDefault("dev-dir", ".mesh/dev"));
+    Options options = new Options(args);
+    Transport transport = Transport.parse(options.get("tls", "plaintext"));
+    Path devDir = Path.of(options.get("dev-dir", ".mesh/dev"));
     LoadSettings settings = new LoadSettings(
-        Integer.parseInt(options.getOrDefault("port", "50051")),
-        Integer.parseInt(options.getOrDefault("outstanding", "64")),
-        Integer.parseInt(options.getOrDefault("channels", "4")),
-        Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "5"))),
-        Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "10"))),
-        Integer.parseInt(options.getOrDefault("rate", "0")));
-    String token = options.getOrDefault("token", "none");
+        options.getInt("port", 50051),
+        options.getInt("outstanding", 64),
+        options.getInt("channels", 4),
+        Duration.ofSeconds(options.getInt("warmup", 5)),
+        Duration.ofSeconds(options.getInt("seconds", 10)),
+        options.getInt("rate", 0));
+    String token = options.get("token", "none");
     try (LoadGenerator generator =
         new LoadGenerator(settings.port(), transport.clientCredentials(devDir), settings.channels(), token)) {
       LoadResult r = generator.run(settings);
