@@ -15,6 +15,14 @@ OUT=$ROOT/bench/target/perf
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
+# The figures are only as good as the machine is quiet: wait (up to 5 minutes) for other work to
+# settle, and record the load average before and after the run beside the figures.
+for _ in $(seq 1 60); do
+  awk '{exit !($1 < 0.5)}' /proc/loadavg && break
+  sleep 5
+done
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
 echo "== build"
 mvn -B -q -ntp -pl bench -am package -DskipTests
 CP=$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")
@@ -48,6 +56,7 @@ echo "== start-up to health SERVING"
 "$JAVA" -cp "$CP" dev.datapunk.mesh.bench.startup.StartupComparison "${STARTUP_ARGS[@]}" \
   --work-dir="$OUT/startup" --out="$OUT/startup.md" >"$OUT/startup.log" 2>&1 || { tail -50 "$OUT/startup.log"; exit 1; }
 
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
 JVM=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.vm.name|java.runtime.version/ {printf "%s ", $2}')
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -68,6 +77,7 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo "| JVM | $JVM|"
   echo "| memory | $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) |"
   echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+  echo "| load average (1, 5, 15 min) | before the run: $LOAD_BEFORE; after: $LOAD_AFTER (the run itself keeps both cores busy) |"
   echo "| code | commit $COMMIT$DIRTY |"
   if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
     echo "| mode | BENCH_QUICK=1: short smoke run, figures NOT meaningful |"

@@ -132,12 +132,16 @@ public final class LoadGenerator implements AutoCloseable {
     ClientCalls.asyncUnaryCall(channel.newCall(EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT), request, observer);
   }
 
-  /** Closes every channel. */
+  /** Closes every channel and waits (up to 10 s each) until they have terminated. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     channels.forEach(ManagedChannel::shutdownNow);
-    for (ManagedChannel channel : channels) {
-      channel.awaitTermination(10, TimeUnit.SECONDS);
+    try {
+      for (ManagedChannel channel : channels) {
+        channel.awaitTermination(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

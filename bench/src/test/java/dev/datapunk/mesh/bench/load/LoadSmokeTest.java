@@ -44,6 +44,7 @@ class LoadSmokeTest {
             Duration.ofSeconds(1), 200));
         assertThat(open.failed()).as("%s/%s open loop failures", variant, transport).isZero();
         assertThat(open.completed()).as("%s/%s open loop calls", variant, transport).isBetween(100L, 400L);
+        assertThat(server.isAlive()).isTrue();
       }
     }
   }
@@ -58,6 +59,7 @@ class LoadSmokeTest {
           Duration.ofMillis(500), 0));
       assertThat(result.completed()).isZero();
       assertThat(result.failed()).isPositive();
+      assertThat(server.isAlive()).isTrue();
     }
   }
 
