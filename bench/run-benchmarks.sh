@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Builds the bench module and runs the whole benchmark suite, then writes docs/performance.md.
+#
+#   bench/run-benchmarks.sh           # the full run: about 6 minutes on 2 cores
+#   BENCH_QUICK=1 bench/run-benchmarks.sh   # a short run that only checks the suite works
+#
+# Needs a JDK 17 and Maven (dependencies come from Maven Central). Everything binds 127.0.0.1 only;
+# every server JVM it starts is stopped (SIGTERM) by the Java code that started it.
+# Figures are only comparable within one run: each table compares configurations measured
+# side by side, alternating, on the same machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/target/perf
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# The figures are only as good as the machine is quiet: wait (up to 5 minutes) for other work to
+# settle, and record the load average before and after the run beside the figures.
+for _ in $(seq 1 60); do
+  awk '{exit !($1 < 0.5)}' /proc/loadavg && break
+  sleep 5
+done
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+echo "== build"
+mvn -B -q -ntp -pl bench -am package -DskipTests
+CP=$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+  JMH_ARGS=(--warmup-iterations=1 --iterations=1 --iteration-ms=300)
+  LOAD_ARGS=(--server-warmup=2 --rounds=1 --warmup=1 --seconds=2 --open-rate=5000)
+  STARTUP_ARGS=(--runs=1)
+  CLIENTS=100000
+else
+  JMH_ARGS=(--warmup-iterations=3 --iterations=5 --iteration-ms=1000)
+  LOAD_ARGS=(--server-warmup=10 --rounds=3 --warmup=1 --seconds=6 --open-rate=20000)
+  STARTUP_ARGS=(--runs=5)
+  CLIENTS=1000000
+fi
+
+echo "== JMH: rate-limit decision, token verification, per-call chain (-prof gc), JFR allocation profile"
+"$JAVA" -cp "$CP" dev.datapunk.mesh.bench.jmh.JmhSuite "${JMH_ARGS[@]}" --jfr-dir="$OUT/jfr" \
+  --out="$OUT/jmh.md" >"$OUT/jmh.log" 2>&1 || { tail -50 "$OUT/jmh.log"; exit 1; }
+
+echo "== memory per tracked client ($CLIENTS clients)"
+"$JAVA" -Xms3g -Xmx3g -XX:+UseSerialGC -cp "$CP" dev.datapunk.mesh.bench.memory.ClientFootprint \
+  --clients=$CLIENTS --out="$OUT/memory.md" >"$OUT/memory.log" 2>&1 || { tail -50 "$OUT/memory.log"; exit 1; }
+
+echo "== load: bare grpc-java vs mesh, plaintext and mTLS, closed and open loop"
+"$JAVA" -Xms512m -Xmx512m -cp "$CP" dev.datapunk.mesh.bench.load.LoadComparison "${LOAD_ARGS[@]}" \
+  --work-dir="$OUT/load" --out="$OUT/load.md" >"$OUT/load.log" 2>&1 || { tail -50 "$OUT/load.log"; exit 1; }
+
+echo "== start-up to health SERVING"
+"$JAVA" -cp "$CP" dev.datapunk.mesh.bench.startup.StartupComparison "${STARTUP_ARGS[@]}" \
+  --work-dir="$OUT/startup" --out="$OUT/startup.md" >"$OUT/startup.log" 2>&1 || { tail -50 "$OUT/startup.log"; exit 1; }
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
+JVM=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.vm.name|java.runtime.version/ {printf "%s ", $2}')
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null && echo "" || echo " (with uncommitted changes)")
+
+{
+  echo "# Performance"
+  echo
+  echo "Every figure below comes from one run of \`bench/run-benchmarks.sh\` (the command that reproduces"
+  echo "it), which wrote this file. Configurations are compared only within the run: the machine is small"
+  echo "and shared, so absolute figures move between runs while ratios measured side by side hold better."
+  echo
+  echo "## Machine"
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| cores | $(nproc) ($CPU) |"
+  echo "| JVM | $JVM|"
+  echo "| memory | $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) |"
+  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+  echo "| load average (1, 5, 15 min) | before the run: $LOAD_BEFORE; after: $LOAD_AFTER (the run itself keeps both cores busy) |"
+  echo "| code | commit $COMMIT$DIRTY |"
+  if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+    echo "| mode | BENCH_QUICK=1: short smoke run, figures NOT meaningful |"
+  fi
+  echo
+  echo "## Load: bare grpc-java against the mesh server"
+  echo
+  echo "Server and load generator in separate JVMs on 127.0.0.1; the same service class, executor (fixed pool"
+  echo "of 10), Netty settings and JVM flags (\`-Xms512m -Xmx512m\`) on both sides. (a) is"
+  echo "\`BareEchoServer\`: the plain \`bindService()\`, no interceptor. (b)/(c) is the bench module's generated"
+  echo "\`MeshMain\` with every stage on the method: metrics, JWT authentication (one ES256 token, cached after"
+  echo "the first call), scope check, and a rate limit of 1,000,000 rps that never rejects; (c) is the same over"
+  echo "mTLS (development PKI) beside (a) over the same mTLS. Unary \`Echo\` with an empty payload; every client"
+  echo "call carries the same \`authorization\` header to both servers."
+  cat "$OUT/load.md"
+  echo
+  echo "## Start-up to health SERVING"
+  echo
+  echo "From spawning the JVM to the first SERVING answer of grpc.health.v1 (polled every millisecond),"
+  echo "mesh bootstrap (generated \`MeshMain\`) against the bare main serving the same service."
+  echo
+  cat "$OUT/startup.md"
+  echo
+  echo "## Micro-benchmarks (JMH, one fork, -prof gc)"
+  echo
+  echo "The rate-limit limit is 1,000,000 rps, burst 1,000,000 for both limiters, on a clock running 1000x fast"
+  echo "so that every decision admits (\`AcceleratedClock\`); Bucket4j's buckets live in a ConcurrentHashMap"
+  echo "keyed like ours. \`keys=10000\` goes round-robin over 10,000 clients. With 2 threads the score is the"
+  echo "total of both. The chain benchmark runs a whole unary call through grpc-java's in-process transport"
+  echo "with direct executors; \"added\" is the variant minus bare."
+  echo
+  cat "$OUT/jmh.md"
+  echo
+  echo "## Memory per tracked client"
+  echo
+  echo "Heap retained after one decision for each of $CLIENTS distinct clients (\`ClientFootprint\`, SerialGC,"
+  echo "used heap after repeated full GCs); key strings are not counted."
+  echo
+  cat "$OUT/memory.md"
+  echo
+  echo "## Not measured yet"
+  echo
+  echo "- (d) the mesh server with the Redis limiter, and Redis decisions per second beside Bucket4j's Lettuce"
+  echo "  proxy: the runtime has no Redis backend yet (\`ratelimit.backend=redis\` is refused at start)."
+  echo
+  if [[ -f "$ROOT/bench/findings.md" ]]; then
+    cat "$ROOT/bench/findings.md"
+  fi
+} >"$ROOT/docs/performance.md"
+
+echo "== wrote docs/performance.md (raw logs in bench/target/perf/)"

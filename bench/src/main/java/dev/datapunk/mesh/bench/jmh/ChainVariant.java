@@ -1,0 +1,81 @@
+package dev.datapunk.mesh.bench.jmh;
+
+import dev.datapunk.mesh.bench.service.EchoMeshService;
+import dev.datapunk.mesh.bench.service.EchoMeshService_MeshBinding;
+import dev.datapunk.mesh.bench.v1.EchoServiceGrpc;
+import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.chain.CallChain;
+import dev.datapunk.mesh.runtime.metrics.MetricsStage;
+import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.ratelimit.RateLimitStage;
+import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
+import dev.datapunk.mesh.runtime.security.SecurityStages;
+import dev.datapunk.mesh.runtime.security.TokenVerifier;
+import io.grpc.ServerServiceDefinition;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What stands between the transport and the echo service in {@link CallChainBenchmark}: nothing
+ * (bare grpc-java), one stage alone, or the whole mesh chain built from the generated binding.
+ */
+public enum ChainVariant {
+
+  /** The service's plain {@code bindService()}, no interceptor. */
+  BARE,
+  /** The metrics stage alone, on an open method. */
+  METRICS,
+  /** Token verification alone (cached token), on a secured method. */
+  AUTHENTICATION,
+  /** Authentication and the scope check. */
+  SECURITY,
+  /** The rate-limit stage alone, on an open limited method (keyed on the remote address). */
+  RATE_LIMIT,
+  /** Every stage, in the server's order, around the generated {@code EchoMeshService_MeshBinding}. */
+  MESH;
+
+  private static final MethodPolicy OPEN = MethodPolicy.builder(EchoServiceGrpc.getEchoMethod()).build();
+  private static final MethodPolicy SECURED =
+      MethodPolicy.builder(EchoServiceGrpc.getEchoMethod()).requireScopes(EchoMeshService.SCOPE).build();
+  private static final MethodPolicy LIMITED =
+      MethodPolicy.builder(EchoServiceGrpc.getEchoMethod()).rateLimit(Limits.RATE, Limits.RATE).build();
+
+  /** The engines the stages use. */
+  public record Engines(MeterRegistry registry, TokenVerifier verifier, RateLimiterBackend limiter) {}
+
+  /** The definition to serve for this variant around {@code service}. */
+  public ServerServiceDefinition definition(EchoMeshService service, Engines engines) {
+    return switch (this) {
+      case BARE -> service.bindService();
+      case METRICS -> CallChain.of(new MetricsStage(engines.registry())).wrap(binding(service, OPEN));
+      case AUTHENTICATION -> CallChain.of(SecurityStages.authentication(engines.verifier(), false))
+          .wrap(binding(service, SECURED));
+      case SECURITY -> CallChain.of(
+              SecurityStages.authentication(engines.verifier(), false), SecurityStages.authorization())
+          .wrap(binding(service, SECURED));
+      case RATE_LIMIT -> CallChain.of(new RateLimitStage(engines.limiter(), Map.of()))
+          .wrap(binding(service, LIMITED));
+      case MESH -> CallChain.of(
+              new MetricsStage(engines.registry()),
+              SecurityStages.authentication(engines.verifier(), false),
+              SecurityStages.authorization(),
+              new RateLimitStage(engines.limiter(), Map.of()))
+          .wrap(new EchoMeshService_MeshBinding(service));
+    };
+  }
+
+  private static MeshBinding binding(EchoMeshService service, MethodPolicy policy) {
+    return new MeshBinding() {
+      @Override
+      public ServerServiceDefinition bindService() {
+        return service.bindService();
+      }
+
+      @Override
+      public List<MethodPolicy> policies() {
+        return List.of(policy);
+      }
+    };
+  }
+}

@@ -1,0 +1,168 @@
+package dev.datapunk.mesh.bench.jmh;
+
+import static dev.datapunk.mesh.bench.report.MarkdownTable.fixed;
+import static dev.datapunk.mesh.bench.report.MarkdownTable.ratio;
+
+import dev.datapunk.mesh.bench.report.MarkdownTable;
+import dev.datapunk.mesh.bench.report.Options;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.profile.JavaFlightRecorderProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the JMH benchmarks of this module with {@code -prof gc} (forked JVMs, as JMH intends) and
+ * writes their figures as Markdown tables with the ratios the issues ask for.
+ *
+ * <p>Options: {@code --forks=1 --warmup-iterations=2 --iterations=3 --iteration-ms=1000},
+ * {@code --fork-jvm=-Xms1g,-Xmx1g}, {@code --jfr-dir=DIR} (adds a JFR allocation profile of the
+ * whole mesh chain), {@code --out=FILE}.
+ */
+public final class JmhSuite {
+
+  private static final String ALLOCATION = "gc.alloc.rate.norm";
+
+  private final Options options;
+
+  private JmhSuite(Options options) {
+    this.options = options;
+  }
+
+  /** Runs every benchmark and writes the report. */
+  public static void main(String[] args) throws Exception {
+    JmhSuite suite = new JmhSuite(new Options(args));
+    String report = "#### Rate-limit decision (ops/us, higher is better; B/op from -prof gc)\n\n"
+        + suite.rateLimit()
+        + "\n#### Token verification, ES256 (ns/op, lower is better)\n\n"
+        + suite.tokens()
+        + "\n#### One unary call through the in-process transport (ns/op, lower is better)\n\n"
+        + suite.chain()
+        + suite.allocationProfile();
+    System.out.print(report);
+    String out = suite.options.get("out", "");
+    if (!out.isEmpty()) {
+      Files.writeString(Path.of(out), report);
+    }
+  }
+
+  private String rateLimit() throws RunnerException {
+    MarkdownTable table = new MarkdownTable("keys", "threads", "ours (GCRA)", "Bucket4j", "ours / Bucket4j",
+        "ours B/op", "Bucket4j B/op");
+    for (int threads : new int[] {1, 2}) {
+      Collection<RunResult> results = run(RateLimitBenchmark.class, threads);
+      for (String keys : new String[] {"1", "10000"}) {
+        RunResult ours = find(results, "meshGcra", "keys", keys);
+        RunResult theirs = find(results, "bucket4j", "keys", keys);
+        table.row(keys, threads, score(ours), score(theirs),
+            ratio(ours.getPrimaryResult().getScore() / theirs.getPrimaryResult().getScore()),
+            allocation(ours), allocation(theirs));
+      }
+    }
+    return table.toString();
+  }
+
+  private String tokens() throws RunnerException {
+    Collection<RunResult> results = run(TokenVerificationBenchmark.class, 1);
+    RunResult first = find(results, "firstVerification", null, null);
+    RunResult cached = find(results, "cachedVerification", null, null);
+    return new MarkdownTable("verification", "ns/op", "B/op", "vs cached")
+        .row("first (no cache: parse, key, ES256 signature, claims)", score(first), allocation(first),
+            ratio(first.getPrimaryResult().getScore() / cached.getPrimaryResult().getScore()))
+        .row("cached (SHA-256 digest + lookup)", score(cached), allocation(cached), ratio(1))
+        .toString();
+  }
+
+  private String chain() throws RunnerException {
+    Collection<RunResult> results = run(CallChainBenchmark.class, 1);
+    RunResult bare = find(results, "call", "chain", ChainVariant.BARE.name());
+    double bareNanos = bare.getPrimaryResult().getScore();
+    double bareBytes = bytes(bare);
+    MarkdownTable table = new MarkdownTable("chain", "ns/op", "B/op", "ns vs bare", "B/op vs bare",
+        "ns added", "B/op added");
+    for (ChainVariant variant : ChainVariant.values()) {
+      RunResult result = find(results, "call", "chain", variant.name());
+      double nanos = result.getPrimaryResult().getScore();
+      double allocated = bytes(result);
+      table.row(variant.name().toLowerCase(Locale.ROOT), score(result), allocation(result), ratio(nanos / bareNanos),
+          ratio(allocated / bareBytes), fixed(nanos - bareNanos, 0), fixed(allocated - bareBytes, 0));
+    }
+    return table.toString();
+  }
+
+  /**
+   * With {@code --jfr-dir=DIR}: the whole mesh chain once more under JFR's allocation sampling,
+   * summarised by the code that allocated.
+   */
+  private String allocationProfile() throws RunnerException, IOException {
+    String dir = options.get("jfr-dir", "");
+    if (dir.isEmpty()) {
+      return "";
+    }
+    Path jfrDir = Path.of(dir).toAbsolutePath();
+    new Runner(base(CallChainBenchmark.class, 1)
+        .param("chain", ChainVariant.MESH.name())
+        .addProfiler(JavaFlightRecorderProfiler.class, "dir=" + jfrDir + ";configName=profile")
+        .build()).run();
+    Path recording;
+    try (Stream<Path> files = Files.walk(jfrDir)) {
+      recording = files.filter(f -> f.toString().endsWith(".jfr")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("JFR wrote no recording under " + jfrDir));
+    }
+    return "\n#### Where the mesh chain allocates (JFR allocation samples, chain=mesh)\n\n"
+        + AllocationProfile.summarise(recording, 15);
+  }
+
+  private Collection<RunResult> run(Class<?> benchmark, int threads) throws RunnerException {
+    return new Runner(base(benchmark, threads).addProfiler(GCProfiler.class).build()).run();
+  }
+
+  private ChainedOptionsBuilder base(Class<?> benchmark, int threads) {
+    return new OptionsBuilder()
+        .include(benchmark.getName() + "\\.")
+        .forks(options.getInt("forks", 1))
+        .threads(threads)
+        .warmupIterations(options.getInt("warmup-iterations", 2))
+        .warmupTime(TimeValue.milliseconds(options.getInt("iteration-ms", 1000)))
+        .measurementIterations(options.getInt("iterations", 3))
+        .measurementTime(TimeValue.milliseconds(options.getInt("iteration-ms", 1000)))
+        .jvmArgs(options.get("fork-jvm", "-Xms1g,-Xmx1g").split(","))
+        .shouldFailOnError(true);
+  }
+
+  private static RunResult find(Collection<RunResult> results, String method, String param, String value) {
+    Optional<RunResult> found = results.stream()
+        .filter(r -> r.getParams().getBenchmark().endsWith("." + method))
+        .filter(r -> param == null || value.equals(r.getParams().getParam(param)))
+        .findFirst();
+    return found.orElseThrow(() -> new IllegalStateException("no result for " + method
+        + (param == null ? "" : " " + param + "=" + value)));
+  }
+
+  private static String score(RunResult result) {
+    Result<?> primary = result.getPrimaryResult();
+    double error = primary.getScoreError();
+    int decimals = primary.getScore() < 100 ? 2 : 0;
+    return fixed(primary.getScore(), decimals) + (Double.isNaN(error) ? "" : " ± " + fixed(error, decimals));
+  }
+
+  private static double bytes(RunResult result) {
+    Result<?> allocated = result.getSecondaryResults().get(ALLOCATION);
+    return allocated == null ? Double.NaN : allocated.getScore();
+  }
+
+  private static String allocation(RunResult result) {
+    return fixed(bytes(result), 1);
+  }
+}

@@ -1,0 +1,181 @@
+package dev.datapunk.mesh.bench.load;
+
+import static dev.datapunk.mesh.bench.report.MarkdownTable.fixed;
+import static dev.datapunk.mesh.bench.report.MarkdownTable.ratio;
+
+import dev.datapunk.mesh.bench.report.MarkdownTable;
+import dev.datapunk.mesh.bench.report.Options;
+import dev.datapunk.mesh.bench.service.EchoMeshService;
+import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
+import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
+import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
+import dev.datapunk.mesh.runtime.tls.DevPki;
+import io.grpc.ChannelCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Bare grpc-java against the mesh server under the same load, alternating in one run, each server
+ * in its own JVM with the same flags, the load generator in this JVM.
+ *
+ * <p>Options: {@code --work-dir=DIR} (development PKI, key and server logs; default a new temporary
+ * directory), {@code --transports=plaintext,mtls}, {@code --server-warmup=10} (seconds of load
+ * each fresh server JVM gets before anything is measured; both servers of a transport run side by
+ * side, the idle one waiting), {@code --rounds=3} (measured closed-loop windows per server,
+ * alternating bare, mesh, mesh, bare, ...), {@code --warmup=1 --seconds=6} (per window, on fresh
+ * connections),
+ * {@code --outstanding=64 --channels=4}, {@code --open-rate=20000} (one open-loop run per server
+ * at this rate; 0 skips it), {@code --server-jvm=-Xms512m,-Xmx512m} (comma separated flags for
+ * both servers), {@code --out=FILE} (the Markdown report; also printed).
+ */
+public final class LoadComparison {
+
+  private final Path workDir;
+  private final Path devDir;
+  private final List<String> serverFlags;
+  private final String token;
+  private final StringBuilder log = new StringBuilder();
+
+  private LoadComparison(Path workDir, List<String> serverFlags) throws IOException {
+    this.workDir = workDir;
+    this.devDir = workDir.resolve(".mesh/dev");
+    this.serverFlags = serverFlags;
+    DevPki.ensure(devDir);
+    this.token = DevTokens.mint(DevSigningKey.ensure(devDir), new DevTokenRequest(
+        "bench", List.of(EchoMeshService.SCOPE), Duration.ofHours(2), Optional.empty(), Optional.empty()));
+  }
+
+  /** Runs the comparison and writes the report. */
+  public static void main(String[] args) throws Exception {
+    Options options = new Options(args);
+    Path workDir = Path.of(options.get("work-dir", Files.createTempDirectory("mesh-load").toString()));
+    Files.createDirectories(workDir);
+    List<String> flags = Arrays.asList(options.get("server-jvm", "-Xms512m,-Xmx512m").split(","));
+    LoadComparison comparison = new LoadComparison(workDir, flags);
+    int rounds = options.getInt("rounds", 3);
+    LoadSettings closed = new LoadSettings(0, options.getInt("outstanding", 64), options.getInt("channels", 4),
+        Duration.ofSeconds(options.getInt("warmup", 1)), Duration.ofSeconds(options.getInt("seconds", 6)), 0);
+    int openRate = options.getInt("open-rate", 20_000);
+    Duration serverWarmup = Duration.ofSeconds(options.getInt("server-warmup", 10));
+    StringBuilder report = new StringBuilder();
+    for (String name : options.get("transports", "plaintext,mtls").split(",")) {
+      report.append(comparison.compare(Transport.parse(name), rounds, closed, openRate, serverWarmup));
+    }
+    report.append("\nRuns in order (calls/s): ").append(comparison.log).append('\n');
+    System.out.print(report);
+    String out = options.get("out", "");
+    if (!out.isEmpty()) {
+      Files.writeString(Path.of(out), report);
+    }
+  }
+
+  private String compare(Transport transport, int rounds, LoadSettings closed, int openRate, Duration serverWarmup)
+      throws Exception {
+    Map<ServerVariant, List<LoadResult>> runs = new EnumMap<>(ServerVariant.class);
+    Map<ServerVariant, List<LoadResult>> openRuns = new EnumMap<>(ServerVariant.class);
+    Map<ServerVariant, RunningServer> servers = new EnumMap<>(ServerVariant.class);
+    try {
+      for (ServerVariant variant : ServerVariant.values()) {
+        RunningServer server = start(variant, transport);
+        servers.put(variant, server);
+        // Each server JVM gets the same long warm-up under load before anything is measured.
+        measure(server, new LoadSettings(0, closed.outstanding(), closed.channels(), Duration.ZERO, serverWarmup, 0),
+            "warm-up ");
+      }
+      for (int round = 0; round < rounds; round++) {
+        // ABBA order: neither server is always the one measured first in a round.
+        List<ServerVariant> order = new ArrayList<>(List.of(ServerVariant.values()));
+        if (round % 2 == 1) {
+          Collections.reverse(order);
+        }
+        for (ServerVariant variant : order) {
+          runs.computeIfAbsent(variant, v -> new ArrayList<>()).add(measure(servers.get(variant), closed, ""));
+        }
+      }
+      if (openRate > 0) {
+        LoadSettings open = new LoadSettings(0, 1, closed.channels(), closed.warmup(), closed.measured(), openRate);
+        for (ServerVariant variant : ServerVariant.values()) {
+          openRuns.put(variant, List.of(measure(servers.get(variant), open, "")));
+        }
+      }
+    } finally {
+      servers.values().forEach(RunningServer::close);
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("\n#### Closed loop, ").append(transport.tlsMode()).append(": ").append(closed.outstanding())
+        .append(" calls outstanding over ").append(closed.channels()).append(" channels; ").append(rounds)
+        .append(" alternating windows per server of ").append(closed.warmup().toSeconds()).append(" s warm-up + ")
+        .append(closed.measured().toSeconds()).append(" s measured, after ").append(serverWarmup.toSeconds())
+        .append(" s of warm-up load per server JVM\n\n");
+    out.append(table(runs));
+    if (openRate > 0) {
+      out.append("\n#### Open loop, ").append(transport.tlsMode()).append(": ").append(openRate)
+          .append(" calls/s offered over ").append(closed.channels())
+          .append(" channels; latency from each call's intended start\n\n");
+      out.append(table(openRuns));
+    }
+    return out.toString();
+  }
+
+  private static String table(Map<ServerVariant, List<LoadResult>> runs) {
+    LoadResult bare = LoadResult.merge(runs.get(ServerVariant.BARE));
+    MarkdownTable table = new MarkdownTable("server", "calls/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
+        "failed", "calls/s vs bare", "p99 vs bare");
+    for (Map.Entry<ServerVariant, List<LoadResult>> entry : runs.entrySet()) {
+      LoadResult r = LoadResult.merge(entry.getValue());
+      table.row(entry.getKey().label(), fixed(r.callsPerSecond(), 0), fixed(r.latencyMillis(50), 3),
+          fixed(r.latencyMillis(90), 3), fixed(r.latencyMillis(99), 3), fixed(r.latencyMillis(99.9), 3), r.failed(),
+          ratio(r.callsPerSecond() / bare.callsPerSecond()), ratio(r.latencyMillis(99) / bare.latencyMillis(99)));
+    }
+    return table.toString();
+  }
+
+  /** A server JVM under test. */
+  private record RunningServer(ServerVariant variant, Transport transport, int port, JavaProcess process)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      process.close();
+    }
+  }
+
+  private RunningServer start(ServerVariant variant, Transport transport) throws IOException {
+    int port = HealthProbe.freePort();
+    Path serverLog = workDir.resolve("server-" + variant.name().toLowerCase(Locale.ROOT) + "-"
+        + transport.tlsMode() + ".log");
+    JavaProcess process = JavaProcess.start(serverFlags, variant.mainClass(),
+        variant.arguments(port, transport, devDir), workDir, serverLog);
+    try {
+      HealthProbe.awaitServing(port, transport.clientCredentials(devDir), process, Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      process.close();
+      throw new IllegalStateException(e.getMessage() + "; see " + serverLog, e);
+    }
+    return new RunningServer(variant, transport, port, process);
+  }
+
+  private LoadResult measure(RunningServer server, LoadSettings shape, String phase) throws Exception {
+    ChannelCredentials credentials = server.transport().clientCredentials(devDir);
+    LoadSettings settings = new LoadSettings(server.port(), shape.outstanding(), shape.channels(), shape.warmup(),
+        shape.measured(), shape.openLoopRate());
+    try (LoadGenerator generator = new LoadGenerator(server.port(), credentials, settings.channels(), token)) {
+      LoadResult result = generator.run(settings);
+      String line = phase + server.variant().name().toLowerCase(Locale.ROOT) + "/" + server.transport().tlsMode()
+          + (settings.openLoop() ? "/open" : "") + " " + fixed(result.callsPerSecond(), 0);
+      System.err.println(line + " calls/s, p99 " + fixed(result.latencyMillis(99), 3) + " ms, failed "
+          + result.failed());
+      log.append(log.length() == 0 ? "" : ", ").append(line);
+      return result;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.datapunk.mesh.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.datapunk.mesh.bench.service.EchoMeshService;
+import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
+import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
+import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
+import dev.datapunk.mesh.runtime.tls.DevPki;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The load benchmark's servers start in their own JVMs on loopback, turn SERVING, and the load
+ * generator completes calls on them in closed and open loop without a failure, over plaintext and
+ * mTLS. The mesh server really enforces its chain: a token without the scope gets nothing through.
+ * Tiny durations; nothing about speed is asserted.
+ */
+class LoadSmokeTest {
+
+  @TempDir
+  Path workDir;
+
+  /** The port of the server started last. */
+  private int port;
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void bothServersServeTheLoadGeneratorWithoutFailures(Transport transport) throws Exception {
+    String token = token(EchoMeshService.SCOPE);
+    for (ServerVariant variant : ServerVariant.values()) {
+      try (JavaProcess server = start(variant, transport)) {
+        LoadResult closed = load(transport, token, new LoadSettings(port, 8, 2, Duration.ofMillis(300),
+            Duration.ofSeconds(1), 0));
+        assertThat(closed.failed()).as("%s/%s closed loop failures", variant, transport).isZero();
+        assertThat(closed.completed()).as("%s/%s closed loop calls", variant, transport).isPositive();
+        LoadResult open = load(transport, token, new LoadSettings(port, 1, 2, Duration.ofMillis(300),
+            Duration.ofSeconds(1), 200));
+        assertThat(open.failed()).as("%s/%s open loop failures", variant, transport).isZero();
+        assertThat(open.completed()).as("%s/%s open loop calls", variant, transport).isBetween(100L, 400L);
+        assertThat(server.isAlive()).isTrue();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void theMeshServerRefusesATokenWithoutTheScopeSoTheBenchmarkMeasuresTheSecuredPath(Transport transport)
+      throws Exception {
+    String token = token("other:scope");
+    try (JavaProcess server = start(ServerVariant.MESH, transport)) {
+      LoadResult result = load(transport, token, new LoadSettings(port, 4, 1, Duration.ZERO,
+          Duration.ofMillis(500), 0));
+      assertThat(result.completed()).isZero();
+      assertThat(result.failed()).isPositive();
+      assertThat(server.isAlive()).isTrue();
+    }
+  }
+
+  private JavaProcess start(ServerVariant variant, Transport transport) throws IOException {
+    port = HealthProbe.freePort();
+    JavaProcess process = JavaProcess.start(List.of("-Xmx256m"), variant.mainClass(),
+        variant.arguments(port, transport, devDir()), workDir, workDir.resolve(variant + ".log"));
+    HealthProbe.awaitServing(port, transport.clientCredentials(devDir()), process, Duration.ofSeconds(60));
+    return process;
+  }
+
+  private LoadResult load(Transport transport, String token, LoadSettings settings) throws Exception {
+    try (LoadGenerator generator =
+        new LoadGenerator(settings.port(), transport.clientCredentials(devDir()), settings.channels(), token)) {
+      return generator.run(settings);
+    }
+  }
+
+  private Path devDir() {
+    return workDir.resolve(".mesh/dev");
+  }
+
+  private String token(String scope) throws IOException {
+    DevPki.ensure(devDir());
+    return DevTokens.mint(DevSigningKey.ensure(devDir()), new DevTokenRequest(
+        "bench", List.of(scope), Duration.ofMinutes(10), Optional.empty(), Optional.empty()));
+  }
+}
