@@ -5,6 +5,7 @@ import dev.datapunk.mesh.bench.service.EchoMeshService_MeshBinding;
 import dev.datapunk.mesh.bench.v1.EchoServiceGrpc;
 import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.chain.CallChain;
+import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimitStage;
@@ -54,13 +55,13 @@ public enum ChainVariant {
       case SECURITY -> CallChain.of(
               SecurityStages.authentication(engines.verifier(), false), SecurityStages.authorization())
           .wrap(binding(service, SECURED));
-      case RATE_LIMIT -> CallChain.of(new RateLimitStage(engines.limiter(), Map.of()))
+      case RATE_LIMIT -> CallChain.of(new RateLimitStage(engines.limiter(), Map.of(), new MeshMeters(engines.registry())))
           .wrap(binding(service, LIMITED));
       case MESH -> CallChain.of(
               new MetricsStage(engines.registry()),
               SecurityStages.authentication(engines.verifier(), false),
               SecurityStages.authorization(),
-              new RateLimitStage(engines.limiter(), Map.of()))
+              new RateLimitStage(engines.limiter(), Map.of(), new MeshMeters(engines.registry())))
           .wrap(new EchoMeshService_MeshBinding(service));
     };
   }
