@@ -46,19 +46,31 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     VerifiedToken token;
     try {
-      token = verifier.verify(bearerToken(headers));
+      String value = bearerHeader(headers);
+      int start = tokenStart(value);
+      token = verifier.verify(value, start, tokenEnd(value, start));
     } catch (TokenRejectedException e) {
       listener.onDecision(AuthDecisionReason.of(e.reason()), TransportIdentity.of(call.getAttributes()), null);
       return Rejections.reject(call, Status.UNAUTHENTICATED.withDescription(e.reason().description()));
     }
     MeshPrincipal principal = new MeshPrincipal(
-        TransportIdentity.of(call.getAttributes()), token, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        TransportIdentity.ofCall(call.getAttributes()), token, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     Context context = Context.current().withValue(MeshPrincipal.CONTEXT_KEY, principal);
     return Contexts.interceptCall(context, call, headers, next);
   }
 
   /** The token of the single {@code authorization} header, whose scheme must be Bearer (any case). */
   static String bearerToken(Metadata headers) throws TokenRejectedException {
+    String value = bearerHeader(headers);
+    int start = tokenStart(value);
+    return value.substring(start, tokenEnd(value, start));
+  }
+
+  /**
+   * The value of the single {@code authorization} header, checked to start with the Bearer scheme
+   * (any case) and to carry a non-blank token after it.
+   */
+  private static String bearerHeader(Metadata headers) throws TokenRejectedException {
     Iterable<String> values = headers.getAll(AUTHORIZATION);
     if (values == null) {
       throw new TokenRejectedException(Reason.MISSING);
@@ -71,10 +83,28 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw new TokenRejectedException(Reason.MISSING);
     }
-    String token = value.substring(BEARER.length()).strip();
-    if (token.isEmpty()) {
+    int start = tokenStart(value);
+    if (start == tokenEnd(value, start)) {
       throw new TokenRejectedException(Reason.MISSING);
     }
-    return token;
+    return value;
+  }
+
+  /** Where the token starts: after the scheme and any whitespace ({@link String#strip()}'s rule). */
+  private static int tokenStart(String value) {
+    int start = BEARER.length();
+    while (start < value.length() && Character.isWhitespace(value.charAt(start))) {
+      start++;
+    }
+    return start;
+  }
+
+  /** Where the token ends: before any trailing whitespace. */
+  private static int tokenEnd(String value, int start) {
+    int end = value.length();
+    while (end > start && Character.isWhitespace(value.charAt(end - 1))) {
+      end--;
+    }
+    return end;
   }
 }

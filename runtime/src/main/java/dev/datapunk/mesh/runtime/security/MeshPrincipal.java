@@ -22,11 +22,14 @@ public final class MeshPrincipal {
   private final String transportIdentity;
   private final VerifiedToken token;
   private final SocketAddress remoteAddress;
+  private final String verifiedKey;
 
-  MeshPrincipal(String transportIdentity, VerifiedToken token, SocketAddress remoteAddress) {
-    this.transportIdentity = transportIdentity;
+  MeshPrincipal(TransportIdentity transportIdentity, VerifiedToken token, SocketAddress remoteAddress) {
+    this.transportIdentity = transportIdentity == null ? null : transportIdentity.name();
     this.token = token;
     this.remoteAddress = remoteAddress;
+    this.verifiedKey = transportIdentity != null ? transportIdentity.key()
+        : token != null ? token.subjectKey() : null;
   }
 
   /** The caller of the call running on this thread, if anything about it was verified. */
@@ -88,6 +91,16 @@ public final class MeshPrincipal {
       return transportIdentity;
     }
     return token == null || token.subject().isEmpty() ? null : token.subject();
+  }
+
+  /**
+   * The {@link #verifiedName()} with a prefix naming its kind: {@code id:} and the transport
+   * identity, else {@code sub:} and the token subject, else {@code null}. Rate limiting keys on it;
+   * the prefix keeps a subject from ever sharing a key with a certificate identity of the same
+   * spelling. Built once per TLS session or verified token, so reading it allocates nothing.
+   */
+  public String verifiedKey() {
+    return verifiedKey;
   }
 
   @Override

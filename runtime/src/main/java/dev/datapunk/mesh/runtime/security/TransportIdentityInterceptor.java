@@ -18,7 +18,7 @@ public final class TransportIdentityInterceptor implements ServerInterceptor {
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    String identity = TransportIdentity.of(call.getAttributes());
+    TransportIdentity identity = TransportIdentity.ofCall(call.getAttributes());
     if (identity == null) {
       return next.startCall(call, headers);
     }

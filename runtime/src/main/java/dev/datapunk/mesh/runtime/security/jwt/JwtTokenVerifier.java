@@ -118,23 +118,38 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
   @Override
   public VerifiedToken verify(String token) throws TokenRejectedException {
-    JwtSettings current = settings;
-    if (token == null || token.isEmpty()) {
+    if (token == null) {
       throw new TokenRejectedException(MISSING);
     }
-    if (token.length() > current.maxTokenBytes()) {
+    return verify(token, 0, token.length());
+  }
+
+  /**
+   * Verifies {@code text.substring(start, end)}; a cached token is answered without copying it
+   * out of {@code text} (the digest reads the range in place).
+   */
+  @Override
+  public VerifiedToken verify(String text, int start, int end) throws TokenRejectedException {
+    Objects.checkFromToIndex(start, end, text.length());
+    JwtSettings current = settings;
+    int length = end - start;
+    if (length == 0) {
+      throw new TokenRejectedException(MISSING);
+    }
+    if (length > current.maxTokenBytes()) {
       throw new TokenRejectedException(TOO_LARGE);
     }
     VerificationKeys verificationKeys = currentKeys();
     long now = clock.millis();
     TokenDigest digest = TokenDigest.ofCurrentThread();
-    boolean cacheable = digest.compute(token);
+    boolean cacheable = digest.compute(text, start, end);
     if (cacheable) {
       VerifiedToken cached = cache.get(digest, now, current, verificationKeys);
       if (cached != null) {
         return cached;
       }
     }
+    String token = start == 0 && end == text.length() ? text : text.substring(start, end);
     VerifiedToken verified = verifyInFull(token, current, verificationKeys, now);
     if (cacheable) {
       cache.put(digest, verified, verified.expiresAt().toEpochMilli(), now, current, verificationKeys);

@@ -40,18 +40,19 @@ final class TokenDigest {
   }
 
   /**
-   * Hashes {@code token}. Returns false, leaving the words undefined, when the token has a
+   * Hashes the token {@code text.substring(start, end)} in place (nothing is copied out of
+   * {@code text}). Returns false, leaving the words undefined, when the token has a
    * character outside printable ASCII: such a token is never valid, and refusing it keeps the
    * char-to-byte mapping one-to-one (so two different tokens never hash the same input).
    */
-  boolean compute(String token) {
-    int length = token.length();
+  boolean compute(String text, int start, int end) {
+    int length = end - start;
     if (buffer.length < length) {
       buffer = new byte[Math.max(length, buffer.length * 2)];
     }
     byte[] bytes = buffer;
     for (int i = 0; i < length; i++) {
-      char c = token.charAt(i);
+      char c = text.charAt(start + i);
       if (c < 0x21 || c > 0x7e) {
         return false;
       }
