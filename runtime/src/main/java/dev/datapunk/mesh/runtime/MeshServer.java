@@ -388,7 +388,20 @@ public final class MeshServer implements AutoCloseable {
       if (bindings.isEmpty()) {
         throw new IllegalStateException("no mesh services to serve");
       }
-      return new MeshServer(this);
+      try {
+        return new MeshServer(this);
+      } catch (RuntimeException | Error e) {
+        // A server that cannot be built closes what was handed to it (the rate limiter's sweeper,
+        // certificate reloaders, clients), so a rejected configuration leaves no threads behind.
+        for (AutoCloseable resource : resources) {
+          try {
+            resource.close();
+          } catch (Exception suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
+      }
     }
   }
 }

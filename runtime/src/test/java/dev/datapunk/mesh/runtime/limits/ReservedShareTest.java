@@ -13,13 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One shared adaptive limit; {@code Slow} floods it at 4x the server's capacity while {@code
- * Other} (no reserve), {@code Critical} ({@code limits.adaptive.reserved} 20%) and {@code Ping}
- * ({@code @Public}, {@code limits.adaptive.public-reserved} 10% by default) are called at a modest
- * rate: the flood and the unreserved method are refused alike; the reserved ones keep working.
+ * Other} (no reserve), {@code Critical} ({@code limits.adaptive.reserved} 40%) and {@code Ping}
+ * ({@code @Public}, {@code limits.adaptive.public-reserved} 30%) are called 10 times a second: the
+ * flood and the unreserved method are refused alike; the reserved ones keep working. (The shares are
+ * large because this server's limit is small, about 8: 40% of it is 4 calls.)
  */
 class ReservedShareTest {
 
-  private static final int MODEST_PER_SECOND = 20;
+  private static final int MODEST_PER_SECOND = 10;
 
   @TempDir
   Path dir;
@@ -28,7 +29,8 @@ class ReservedShareTest {
   @Timeout(60)
   void reservedAndPublicMethodsKeepTheirShareWhileAnotherMethodFloodsTheLimit() throws Exception {
     try (LimitedServer server = LimitedServer.start(dir, "--limits.adaptive.enabled=true",
-        "--limits.adaptive.reserved." + WorkService.CRITICAL.getFullMethodName() + "=20")) {
+        "--limits.adaptive.public-reserved=30",
+        "--limits.adaptive.reserved." + WorkService.CRITICAL.getFullMethodName() + "=40")) {
       for (int i = 0; i < 20; i++) {
         io.grpc.stub.ClientCalls.blockingUnaryCall(server.channel(), WorkService.SLOW, io.grpc.CallOptions.DEFAULT,
             io.grpc.testing.protobuf.SimpleRequest.getDefaultInstance());
@@ -44,15 +46,15 @@ class ReservedShareTest {
       double critical = results.get(2).share(Status.Code.RESOURCE_EXHAUSTED);
       double ping = results.get(3).share(Status.Code.RESOURCE_EXHAUSTED);
       System.out.printf(Locale.ROOT, "reserved shares under a 4x flood of Slow: refused Slow %.1f%%, Other (no reserve)"
-              + " %.1f%% of %d, Critical (20%%) %.1f%% of %d, Ping (@Public, 10%%) %.1f%% of %d; limit after %d%n",
+              + " %.1f%% of %d, Critical (40%%) %.1f%% of %d, Ping (@Public, 30%%) %.1f%% of %d; limit after %d%n",
           100 * slow, 100 * other, results.get(1).outcomes().size(), 100 * critical, results.get(2).outcomes().size(),
           100 * ping, results.get(3).outcomes().size(),
           (int) server.sample("mesh_limits_adaptive_limit", "limiter=\"server\""));
 
       assertThat(slow).as("flood refused").isGreaterThan(0.4);
       assertThat(other).as("unreserved method shares the flood's fate").isGreaterThan(0.3);
-      // A share of a small limit (about 8 here) is one or two slots, so a reserved method is refused when
-      // its own calls overlap, but far less often than a method without a reserve.
+      // A reserved method is refused only when its own calls fill its share, far less often than a
+      // method without a reserve (margins allow for a busy machine stretching every call).
       assertThat(critical).as("reserved method refused, vs the unreserved one").isLessThan(other / 2);
       assertThat(ping).as("@Public method refused, vs the unreserved one").isLessThan(other / 2);
       for (OpenLoopLoad.Result result : results) {
