@@ -21,14 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A method that takes 10 ms, on a server with 4 worker threads (capacity about 400 calls/s, less on a
- * busy machine), is offered 1,200 calls/s (3 to 4x its capacity) for 3 s, open loop. With the adaptive limit on, admitted
+ * busy machine), is offered 1,000 calls/s (about 3x its capacity) for 3 s, open loop. With the adaptive limit on, admitted
  * calls keep a latency near the no-load latency and the excess is refused fast with
  * RESOURCE_EXHAUSTED; with it off, every call queues and latency grows until deadlines cut it off.
  * Figures are printed for the record; assertions are ratios with generous margins.
  */
 class AdaptiveLimitOverloadTest {
 
-  private static final int OFFERED_PER_SECOND = 1_200;
+  private static final int OFFERED_PER_SECOND = 1_000;
   private static final Duration LOAD = Duration.ofSeconds(3);
   private static final Duration DEADLINE = Duration.ofSeconds(2);
   /** Latency is judged on calls started after the first moments of each run. */
@@ -45,7 +45,7 @@ class AdaptiveLimitOverloadTest {
     OpenLoopLoad.Result on;
     int limitAfterLoad;
     try (LimitedServer server = LimitedServer.start(dir, "--limits.adaptive.enabled=true")) {
-      List<OpenLoopLoad.Outcome> noLoad = sequential(server.channel(), 150);
+      List<OpenLoopLoad.Outcome> noLoad = sequential(server.channel(), 250);
       noLoad = noLoad.subList(50, noLoad.size()); // the first calls warm up the JIT and the connection
       noLoadP50 = percentileMillis(noLoad, 0.50);
       noLoadP99 = percentileMillis(noLoad, 0.99);
@@ -99,7 +99,7 @@ class AdaptiveLimitOverloadTest {
         .isLessThan(3 * noLoadP50);
     assertThat(onSettledP99).as("adaptive on: p99 of admitted calls vs no-load p99").isLessThan(5 * noLoadP99);
     // ... the excess is refused, and refused fast ...
-    assertThat(on.share(Status.Code.RESOURCE_EXHAUSTED)).as("share refused at 3-4x capacity").isGreaterThan(0.4);
+    assertThat(on.share(Status.Code.RESOURCE_EXHAUSTED)).as("share refused at about 3x capacity").isGreaterThan(0.3);
     assertThat(percentileMillis(onRejected, 0.5)).as("rejection p50 vs no-load p50").isLessThan(noLoadP50);
     assertThat(on.outcomes().size()).isEqualTo(onAdmitted.size() + onRejected.size());
     // ... while the server still does useful work near its capacity.

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real mesh server serving {@link WorkService} in plaintext on 127.0.0.1 with 4 worker threads
+ * A real mesh server serving {@link WorkService} in plaintext on 127.0.0.1 with 4 worker threads (unless
+ * {@code args} say otherwise)
  * (so its capacity is about 4 / 10 ms = 400 calls/s), started as the generated bootstrap starts it,
  * and a client channel to it.
  */
@@ -39,8 +40,11 @@ final class LimitedServer implements AutoCloseable {
 
   static LimitedServer start(Path dir, String... args) {
     List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--server.worker-threads=" + WORKERS, "--reflection.enabled=false"));
+        "--reflection.enabled=false"));
     all.addAll(List.of(args));
+    if (all.stream().noneMatch(arg -> arg.startsWith("--server.worker-threads="))) {
+      all.add("--server.worker-threads=" + WORKERS);
+    }
     all.add("--metrics.port=" + freePort());
     return new LimitedServer(MeshApplication.start(all.toArray(String[]::new), List.of(WorkService.binding()),
         Map.of(), dir));

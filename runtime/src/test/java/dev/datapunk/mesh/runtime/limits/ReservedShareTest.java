@@ -1,72 +1,128 @@
 package dev.datapunk.mesh.runtime.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.CallOptions;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.testing.protobuf.SimpleRequest;
+import io.grpc.testing.protobuf.SimpleResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One shared adaptive limit; {@code Slow} floods it at 4x the server's capacity while {@code
- * Other} (no reserve), {@code Critical} ({@code limits.adaptive.reserved} 40%) and {@code Ping}
- * ({@code @Public}, {@code limits.adaptive.public-reserved} 30%) are called 10 times a second: the
- * flood and the unreserved method are refused alike; the reserved ones keep working. (The shares are
- * large because this server's limit is small, about 8: 40% of it is 4 calls.)
+ * One shared adaptive limit held at 10 (initial = max, and it does not shrink at no-load latency) filled by
+ * calls to {@code Hold}, which wait until the test releases them: the methods that share the
+ * flood's partition are refused, methods with a guaranteed share still get in, whichever side the
+ * flood comes from.
  */
 class ReservedShareTest {
 
-  private static final int MODEST_PER_SECOND = 10;
+  private static final SimpleRequest REQUEST = SimpleRequest.newBuilder().setRequestMessage("x").build();
 
   @TempDir
   Path dir;
 
   @Test
   @Timeout(60)
-  void reservedAndPublicMethodsKeepTheirShareWhileAnotherMethodFloodsTheLimit() throws Exception {
-    try (LimitedServer server = LimitedServer.start(dir, "--limits.adaptive.enabled=true",
-        "--limits.adaptive.public-reserved=30",
-        "--limits.adaptive.reserved." + WorkService.CRITICAL.getFullMethodName() + "=40")) {
-      for (int i = 0; i < 20; i++) {
-        io.grpc.stub.ClientCalls.blockingUnaryCall(server.channel(), WorkService.SLOW, io.grpc.CallOptions.DEFAULT,
-            io.grpc.testing.protobuf.SimpleRequest.getDefaultInstance());
+  void reservedAndPublicMethodsKeepTheirShareWhileAnotherMethodFillsTheLimit() throws Exception {
+    WorkService.release = new CountDownLatch(1);
+    try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24", "--limits.adaptive.enabled=true",
+        "--limits.adaptive.initial-limit=10", "--limits.adaptive.max-limit=10",
+        "--limits.adaptive.reserved." + WorkService.CRITICAL.getFullMethodName()
+            + "=20")) {
+      List<ListenableFuture<SimpleResponse>> flood = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        flood.add(call(server, WorkService.HOLD));
       }
-      List<OpenLoopLoad.Result> results = OpenLoopLoad.runAll(server.channel(), List.of(
-              new OpenLoopLoad.Stream(WorkService.SLOW, 1_600),
-              new OpenLoopLoad.Stream(WorkService.OTHER, MODEST_PER_SECOND),
-              new OpenLoopLoad.Stream(WorkService.CRITICAL, MODEST_PER_SECOND),
-              new OpenLoopLoad.Stream(WorkService.PING, MODEST_PER_SECOND)),
-          Duration.ofSeconds(3), Duration.ofSeconds(2));
-      double slow = results.get(0).share(Status.Code.RESOURCE_EXHAUSTED);
-      double other = results.get(1).share(Status.Code.RESOURCE_EXHAUSTED);
-      double critical = results.get(2).share(Status.Code.RESOURCE_EXHAUSTED);
-      double ping = results.get(3).share(Status.Code.RESOURCE_EXHAUSTED);
-      System.out.printf(Locale.ROOT, "reserved shares under a 4x flood of Slow: refused Slow %.1f%%, Other (no reserve)"
-              + " %.1f%% of %d, Critical (40%%) %.1f%% of %d, Ping (@Public, 30%%) %.1f%% of %d; limit after %d%n",
-          100 * slow, 100 * other, results.get(1).outcomes().size(), 100 * critical, results.get(2).outcomes().size(),
-          100 * ping, results.get(3).outcomes().size(),
-          (int) server.sample("mesh_limits_adaptive_limit", "limiter=\"server\""));
-
-      assertThat(slow).as("flood refused").isGreaterThan(0.4);
-      assertThat(other).as("unreserved method shares the flood's fate").isGreaterThan(0.3);
-      // A reserved method is refused only when its own calls fill its share, far less often than a
-      // method without a reserve (margins allow for a busy machine stretching every call).
-      assertThat(critical).as("reserved method refused, vs the unreserved one").isLessThan(other / 2);
-      assertThat(ping).as("@Public method refused, vs the unreserved one").isLessThan(other / 2);
-      for (OpenLoopLoad.Result result : results) {
-        assertThat(result.with(Status.Code.OK).size() + result.with(Status.Code.RESOURCE_EXHAUSTED).size())
-            .isEqualTo(result.outcomes().size());
-      }
-
       String limiter = "limiter=\"server\"";
-      assertThat(server.sample("mesh_limits_adaptive_limit", limiter)).isBetween(2.0, 1000.0);
-      assertThat(server.sample("mesh_limits_adaptive_inflight", limiter)).isZero();
-      assertThat(server.sample("mesh_limits_adaptive_rejections_total", limiter + ",method=\""
-          + WorkService.SLOW.getFullMethodName() + "\"")).isEqualTo(results.get(0).with(Status.Code.RESOURCE_EXHAUSTED).size());
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.sample("mesh_limits_adaptive_rejections_total",
+          limiter + ",method=\"" + WorkService.HOLD.getFullMethodName() + "\"") == 20.0);
+      assertThat(server.sample("mesh_limits_adaptive_inflight", limiter)).isEqualTo(10.0);
+      assertThat(server.sample("mesh_limits_adaptive_limit", limiter)).isEqualTo(10.0);
+
+      assertThat(refusal(call(server, WorkService.OTHER))).as("a method without a reserve").isNotNull();
+      assertThat(refusal(call(server, WorkService.CRITICAL))).as("reserved method").isNull();
+      assertThat(refusal(call(server, WorkService.PING))).as("@Public method").isNull();
+      assertThat(refusal(call(server, WorkService.OTHER))).as("still no room for the unreserved").isNotNull();
+
+      WorkService.release.countDown();
+      for (ListenableFuture<SimpleResponse> held : flood) {
+        try {
+          held.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException refused) {
+          assertThat(Status.fromThrowable(refused.getCause()).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        }
+      }
+      assertThat(refusal(call(server, WorkService.OTHER))).as("room again once the flood is over").isNull();
+      assertThat(server.sample("mesh_limits_adaptive_rejections_total",
+          limiter + ",method=\"" + WorkService.OTHER.getFullMethodName() + "\"")).isEqualTo(2.0);
+    } finally {
+      WorkService.release.countDown();
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void anOverloadedReservedMethodCannotStarveTheOthers() throws Exception {
+    WorkService.release = new CountDownLatch(1);
+    // Hold itself is the reserved method here (30% = 3 calls); the other methods share the
+    // remaining 60% (6 calls) as their guarantee.
+    try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24", "--limits.adaptive.enabled=true",
+        "--limits.adaptive.initial-limit=10", "--limits.adaptive.max-limit=10",
+        "--limits.adaptive.reserved." + WorkService.HOLD.getFullMethodName()
+            + "=30")) {
+      List<ListenableFuture<SimpleResponse>> held = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        held.add(call(server, WorkService.HOLD));
+      }
+      String limiter = "limiter=\"server\"";
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.sample("mesh_limits_adaptive_rejections_total",
+          limiter + ",method=\"" + WorkService.HOLD.getFullMethodName() + "\"") == 10.0);
+      // Hold filled the whole limit by borrowing beyond its 3 calls, and cannot take more ...
+      assertThat(server.sample("mesh_limits_adaptive_inflight", limiter)).isEqualTo(10.0);
+      assertThat(refusal(call(server, WorkService.HOLD))).isNotNull();
+      // ... but the other methods still get in, on their own guaranteed share.
+      assertThat(refusal(call(server, WorkService.OTHER))).isNull();
+      assertThat(refusal(call(server, WorkService.SLOW))).isNull();
+      WorkService.release.countDown();
+      for (ListenableFuture<SimpleResponse> call : held) {
+        try {
+          call.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException refused) {
+          assertThat(Status.fromThrowable(refused.getCause()).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        }
+      }
+    } finally {
+      WorkService.release.countDown();
+    }
+  }
+
+  private static ListenableFuture<SimpleResponse> call(LimitedServer server,
+      io.grpc.MethodDescriptor<SimpleRequest, SimpleResponse> method) {
+    return ClientCalls.futureUnaryCall(server.channel().newCall(method, CallOptions.DEFAULT
+        .withDeadlineAfter(30, TimeUnit.SECONDS)), REQUEST);
+  }
+
+  /** The call's refusal, or null when it succeeded. */
+  private static StatusRuntimeException refusal(ListenableFuture<SimpleResponse> call) throws Exception {
+    try {
+      call.get(20, TimeUnit.SECONDS);
+      return null;
+    } catch (java.util.concurrent.ExecutionException e) {
+      StatusRuntimeException failure = (StatusRuntimeException) e.getCause();
+      assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      return failure;
     }
   }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A mesh service {@code mesh.test.Work} of four unary methods that each sleep {@value #WORK_MILLIS}
  * ms: {@code Slow} and {@code Other} (open), {@code Critical} (open, to be given a reserved share)
- * and {@code Ping} ({@code @Public}).
+ * and {@code Ping} ({@code @Public}); and {@code Hold} (open), which waits for {@link #release}.
  */
 final class WorkService {
 
@@ -24,6 +24,11 @@ final class WorkService {
   static final MethodDescriptor<SimpleRequest, SimpleResponse> OTHER = unary("Other");
   static final MethodDescriptor<SimpleRequest, SimpleResponse> CRITICAL = unary("Critical");
   static final MethodDescriptor<SimpleRequest, SimpleResponse> PING = unary("Ping");
+  /** Holds its worker thread until {@link #release} is opened, then answers. */
+  static final MethodDescriptor<SimpleRequest, SimpleResponse> HOLD = unary("Hold");
+
+  /** What {@code Hold} calls wait for; a test replaces it before use. */
+  static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
 
   private WorkService() {}
 
@@ -41,9 +46,13 @@ final class WorkService {
       @Override
       public ServerServiceDefinition bindService() {
         ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(SERVICE);
-        for (MethodDescriptor<SimpleRequest, SimpleResponse> method : List.of(SLOW, OTHER, CRITICAL, PING)) {
+        for (MethodDescriptor<SimpleRequest, SimpleResponse> method : List.of(SLOW, OTHER, CRITICAL, PING, HOLD)) {
           service.addMethod(method, ServerCalls.asyncUnaryCall((request, responses) -> {
-            sleep(WORK_MILLIS);
+            if (method == HOLD) {
+              await(release);
+            } else {
+              sleep(WORK_MILLIS);
+            }
             responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
             responses.onCompleted();
           }));
@@ -57,9 +66,20 @@ final class WorkService {
             MethodPolicy.builder(SLOW).build(),
             MethodPolicy.builder(OTHER).build(),
             MethodPolicy.builder(CRITICAL).build(),
-            MethodPolicy.builder(PING).publicAccess().build());
+            MethodPolicy.builder(PING).publicAccess().build(),
+            MethodPolicy.builder(HOLD).build());
       }
     };
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException("Hold was never released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void sleep(long millis) {
