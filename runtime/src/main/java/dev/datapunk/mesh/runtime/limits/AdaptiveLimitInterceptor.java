@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * The adaptive-limit stage of one unary method: admits the call into its limiter partition or ends
  * it at once with {@code RESOURCE_EXHAUSTED} before any service code runs; an admitted call leaves
  * the limiter exactly once, when it closes or is cancelled, as a success sample ({@code OK}, with
- * its latency from admission), a drop ({@code CANCELLED}, {@code DEADLINE_EXCEEDED}) or neither
- * (any other status). The latency counts from the stream's arrival ({@link CallArrival}), so time
+ * its latency from admission), a drop ({@code CANCELLED}, {@code DEADLINE_EXCEEDED}, or any status
+ * on a call already cancelled because its deadline passed or its client left) or neither (any
+ * other status). A cancelled call keeps its slot until its service code returns: it still holds a
+ * worker thread. The latency counts from the stream's arrival ({@link CallArrival}), so time
  * spent waiting for a worker thread counts as queueing.
  */
 final class AdaptiveLimitInterceptor implements ServerInterceptor {
@@ -88,10 +90,13 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
 
     @Override
     public void close(Status status, Metadata trailers) {
+      // Service code that finishes after the deadline passed or the client left still closes with
+      // OK; the client never saw that answer, so it counts as a drop, not as a latency sample.
+      Status.Code outcome = isCancelled() ? Status.Code.CANCELLED : status.getCode();
       try {
         super.close(status, trailers);
       } finally {
-        finish(status.getCode());
+        finish(outcome);
       }
     }
 
