@@ -7,6 +7,9 @@ import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.health.HealthCheckScheduler;
 import dev.datapunk.mesh.runtime.health.ServingStatus;
+import dev.datapunk.mesh.runtime.limits.AdaptiveLimitSettings;
+import dev.datapunk.mesh.runtime.limits.CallArrival;
+import dev.datapunk.mesh.runtime.limits.AdaptiveLimitStage;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.metrics.MetricsEndpoint;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
@@ -86,7 +89,12 @@ public final class MeshServer implements AutoCloseable {
         identity,
         SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities, decisions),
         SecurityStages.authorization(decisions),
-        new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters));
+        new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters),
+        new AdaptiveLimitStage(AdaptiveLimitSettings.from(config), meshMeters));
+    List<io.grpc.ServerStreamTracer.Factory> tracers = new ArrayList<>(List.of(metrics.streamTracerFactory()));
+    if (config.adaptiveLimitEnabled()) {
+      tracers.add(CallArrival.factory());
+    }
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
       services.add(chain.wrap(binding));
@@ -99,17 +107,23 @@ public final class MeshServer implements AutoCloseable {
     this.workers = WorkerExecutor.create(config.workerThreads());
     new ExecutorServiceMetrics(workers, WorkerExecutor.NAME, Tags.empty()).bindTo(builder.meterRegistry);
     this.server = NettyServers.build(config, builder.credentials, workers, services, servingStatus,
-        metrics.streamTracerFactory(), definition -> infrastructure.wrap(OpenBinding.of(definition)));
+        tracers, definition -> infrastructure.wrap(OpenBinding.of(definition)));
   }
 
   private static void rejectOverridesOfUnknownMethods(MeshConfig config, List<ServerServiceDefinition> services) {
     java.util.Set<String> methods = new java.util.HashSet<>();
     services.forEach(s -> s.getMethods().forEach(m -> methods.add(m.getMethodDescriptor().getFullMethodName())));
-    for (String method : config.rateLimitOverrides().keySet()) {
+    rejectUnknownMethods(config, methods, "ratelimit.override.", config.rateLimitOverrides().keySet());
+    rejectUnknownMethods(config, methods, "limits.adaptive.reserved.", config.adaptiveReserved().keySet());
+  }
+
+  private static void rejectUnknownMethods(
+      MeshConfig config, java.util.Set<String> methods, String prefix, java.util.Set<String> configured) {
+    for (String method : configured) {
       if (!methods.contains(method)) {
-        String key = "ratelimit.override." + method;
+        String key = prefix + method;
         String source = config.entries().stream()
-            .filter(entry -> entry.key().startsWith(key + "."))
+            .filter(entry -> entry.key().equals(key) || entry.key().startsWith(key + "."))
             .map(entry -> " (from " + entry.source() + ")")
             .findFirst().orElse("");
         throw new ConfigException(key + ": no mesh service of this server has method " + method + source);
@@ -374,7 +388,20 @@ public final class MeshServer implements AutoCloseable {
       if (bindings.isEmpty()) {
         throw new IllegalStateException("no mesh services to serve");
       }
-      return new MeshServer(this);
+      try {
+        return new MeshServer(this);
+      } catch (RuntimeException | Error e) {
+        // A server that cannot be built closes what was handed to it (the rate limiter's sweeper,
+        // certificate reloaders, clients), so a rejected configuration leaves no threads behind.
+        for (AutoCloseable resource : resources) {
+          try {
+            resource.close();
+          } catch (Exception suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
+      }
     }
   }
 }

@@ -30,7 +30,7 @@ final class NettyServers {
    * {@code infrastructureGuard} (the identity allow list) first.
    */
   static Server build(MeshConfig config, ServerCredentials credentials, Executor workers,
-      List<ServerServiceDefinition> services, ServingStatus servingStatus, ServerStreamTracer.Factory tracer,
+      List<ServerServiceDefinition> services, ServingStatus servingStatus, List<ServerStreamTracer.Factory> tracers,
       UnaryOperator<ServerServiceDefinition> infrastructureGuard) {
     NettyServerBuilder builder = NettyServerBuilder
         .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()), credentials)
@@ -38,8 +38,8 @@ final class NettyServers {
         .maxInboundMessageSize(config.maxInboundMessageSize())
         .keepAliveTime(nanos(config.keepAliveTime()), TimeUnit.NANOSECONDS)
         .keepAliveTimeout(nanos(config.keepAliveTimeout()), TimeUnit.NANOSECONDS)
-        .permitKeepAliveTime(nanos(config.permitKeepAliveTime()), TimeUnit.NANOSECONDS)
-        .addStreamTracerFactory(tracer);
+        .permitKeepAliveTime(nanos(config.permitKeepAliveTime()), TimeUnit.NANOSECONDS);
+    tracers.forEach(builder::addStreamTracerFactory);
     config.maxConnectionIdle().ifPresent(d -> builder.maxConnectionIdle(nanos(d), TimeUnit.NANOSECONDS));
     config.maxConnectionAge().ifPresent(d -> builder.maxConnectionAge(nanos(d), TimeUnit.NANOSECONDS));
     config.maxConnectionAgeGrace().ifPresent(d -> builder.maxConnectionAgeGrace(nanos(d), TimeUnit.NANOSECONDS));

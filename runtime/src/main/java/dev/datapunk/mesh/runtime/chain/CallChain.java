@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>Stages run in the order given, the first outermost. {@link #of} takes them in the order the
  * mesh uses: metrics (so rejected calls are counted with their real status), identity allow
  * list, authentication, authorization, rate limit (so unauthenticated floods cannot drain a real client's bucket and the
- * limiter keys on a verified identity), then the service.
+ * limiter keys on a verified identity), adaptive concurrency limit (so only calls that will really run hold one of
+ * its slots), then the service.
  */
 public final class CallChain {
 

@@ -158,6 +158,25 @@ public final class ConfigKeys {
       ConfigKey.of("ratelimit.max-clients", integer(1, Integer.MAX_VALUE), "1000000",
           "most clients whose rate-limit state is kept; the idlest are evicted beyond it");
 
+  public static final ConfigKey<Boolean> LIMITS_ADAPTIVE_ENABLED =
+      ConfigKey.of("limits.adaptive.enabled", bool(), "false",
+          "limit concurrent unary calls with a limit that adapts to observed latency");
+  public static final ConfigKey<Boolean> LIMITS_ADAPTIVE_PER_METHOD =
+      ConfigKey.of("limits.adaptive.per-method", bool(), "false",
+          "one adaptive limit per method instead of one shared by the whole server");
+  public static final ConfigKey<Integer> LIMITS_ADAPTIVE_INITIAL_LIMIT =
+      ConfigKey.of("limits.adaptive.initial-limit", integer(1, 100_000), "20",
+          "concurrent calls allowed at start, before latency has been observed");
+  public static final ConfigKey<Integer> LIMITS_ADAPTIVE_MIN_LIMIT =
+      ConfigKey.of("limits.adaptive.min-limit", integer(1, 100_000), "2",
+          "the adaptive limit never goes below this");
+  public static final ConfigKey<Integer> LIMITS_ADAPTIVE_MAX_LIMIT =
+      ConfigKey.of("limits.adaptive.max-limit", integer(1, 100_000), "1000",
+          "the adaptive limit never goes above this");
+  public static final ConfigKey<Integer> LIMITS_ADAPTIVE_PUBLIC_RESERVED =
+      ConfigKey.of("limits.adaptive.public-reserved", integer(0, 90), "10",
+          "percent of the shared limit guaranteed to @Public methods together");
+
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of("metrics.port", port(), "9464",
           "Prometheus text endpoint /metrics on this port; 0 turns it off");
@@ -198,6 +217,13 @@ public final class ConfigKeys {
               FULL_METHOD_EXPECTED, ".burst", integer(1, RateLimitSpec.MAX),
               "replaces the method's @RateLimit burst (file or command line only)")
           .reloadable()
+          .notFromEnvironment();
+
+  /** {@code limits.adaptive.reserved.<full/Method>}: percent of the shared limit kept for a method. */
+  public static final ConfigKeyPattern<Integer> LIMITS_ADAPTIVE_RESERVED =
+      ConfigKeyPattern.of("limits.adaptive.reserved.", "<full/Method>", FULL_METHOD,
+              FULL_METHOD_EXPECTED, "", integer(1, 90),
+              "percent of the shared adaptive limit guaranteed to this critical method (file or command line only)")
           .notFromEnvironment();
 
   /** {@code metrics.tags.<name>}: a tag added to every meter. */
@@ -243,6 +269,12 @@ public final class ConfigKeys {
           RATELIMIT_REDIS_BREAKER_FAILURES,
           RATELIMIT_REDIS_BREAKER_COOL_DOWN,
           RATELIMIT_MAX_CLIENTS,
+          LIMITS_ADAPTIVE_ENABLED,
+          LIMITS_ADAPTIVE_PER_METHOD,
+          LIMITS_ADAPTIVE_INITIAL_LIMIT,
+          LIMITS_ADAPTIVE_MIN_LIMIT,
+          LIMITS_ADAPTIVE_MAX_LIMIT,
+          LIMITS_ADAPTIVE_PUBLIC_RESERVED,
           METRICS_PORT,
           METRICS_HISTOGRAM,
           METRICS_SLO,
@@ -253,7 +285,7 @@ public final class ConfigKeys {
 
   /** Every key family. */
   public static final List<ConfigKeyPattern<?>> PATTERNS =
-      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, METRICS_TAGS);
+      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, METRICS_TAGS);
 
   private static final Map<String, ConfigKey<?>> BY_NAME = index(false);
   private static final Map<String, ConfigKey<?>> BY_ENVIRONMENT_VARIABLE = index(true);

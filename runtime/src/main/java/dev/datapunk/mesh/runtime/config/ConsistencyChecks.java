@@ -2,6 +2,11 @@ package dev.datapunk.mesh.runtime.config;
 
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS_CA;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_INITIAL_LIMIT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_MAX_LIMIT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_MIN_LIMIT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PER_METHOD;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PUBLIC_RESERVED;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_ALLOWED_IDENTITIES;
@@ -39,6 +44,37 @@ final class ConsistencyChecks {
           AUTH_JWT_JWKS_CA + " is set (from " + config.sourceOf(AUTH_JWT_JWKS_CA) + ") but "
               + AUTH_JWT_JWKS + " is not an https URL; the CA is only used to fetch keys over https");
     }
+    checkAdaptiveLimits(config, problems);
     problems.throwIfAny();
+  }
+
+  private static void checkAdaptiveLimits(MeshConfig config, ConfigProblems problems) {
+    int min = config.adaptiveMinLimit();
+    int initial = config.adaptiveInitialLimit();
+    int max = config.adaptiveMaxLimit();
+    if (min > initial || initial > max) {
+      problems.add(
+          LIMITS_ADAPTIVE_MIN_LIMIT + " <= " + LIMITS_ADAPTIVE_INITIAL_LIMIT + " <= " + LIMITS_ADAPTIVE_MAX_LIMIT
+              + " must hold, but they are " + min + " (from " + config.sourceOf(LIMITS_ADAPTIVE_MIN_LIMIT) + "), "
+              + initial + " (from " + config.sourceOf(LIMITS_ADAPTIVE_INITIAL_LIMIT) + ") and " + max + " (from "
+              + config.sourceOf(LIMITS_ADAPTIVE_MAX_LIMIT) + ")");
+    }
+    if (config.adaptiveLimitPerMethod() && !config.adaptiveReserved().isEmpty()) {
+      problems.add(
+          "limits.adaptive.reserved." + config.adaptiveReserved().keySet().iterator().next() + " is set but "
+              + LIMITS_ADAPTIVE_PER_METHOD + " is true (from " + config.sourceOf(LIMITS_ADAPTIVE_PER_METHOD)
+              + "): reserved shares divide the one shared limit; per-method limits are separate already");
+    }
+    int reserved = config.adaptivePublicReserved();
+    for (int percent : config.adaptiveReserved().values()) {
+      reserved += percent;
+    }
+    if (reserved > 90) {
+      problems.add(
+          LIMITS_ADAPTIVE_PUBLIC_RESERVED + " (" + config.adaptivePublicReserved() + ", from "
+              + config.sourceOf(LIMITS_ADAPTIVE_PUBLIC_RESERVED) + ") plus every limits.adaptive.reserved.<full/Method> "
+              + config.adaptiveReserved() + " add up to " + reserved
+              + "% of the shared limit; at most 90% may be reserved so other methods keep a share");
+    }
   }
 }

@@ -14,6 +14,13 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_HISTOGRAM;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_SLO;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_TAGS;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_ENABLED;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_INITIAL_LIMIT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_MAX_LIMIT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_MIN_LIMIT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PER_METHOD;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PUBLIC_RESERVED;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_RESERVED;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_BACKEND;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_MAX_CLIENTS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_OVERRIDE_BURST;
@@ -69,6 +76,7 @@ public final class MeshConfig {
   private final List<ConfigEntry> entries;
   private final Map<String, RateLimitOverride> rateLimitOverrides;
   private final Map<String, String> metricsTags;
+  private final Map<String, Integer> adaptiveReserved;
 
   MeshConfig(Map<String, ResolvedValue> resolved) {
     Map<String, Object> byKey = new HashMap<>();
@@ -76,13 +84,14 @@ public final class MeshConfig {
     Map<String, ConfigEntry> inFamilies = new TreeMap<>();
     Map<String, RateLimitOverride> overrides = new TreeMap<>();
     Map<String, String> tags = new TreeMap<>();
+    Map<String, Integer> reserved = new TreeMap<>();
     for (ResolvedValue value : resolved.values()) {
       byKey.put(value.key(), value.value());
       if (ConfigKeys.byName(value.key()).isPresent()) {
         plain.add(value.entry());
       } else {
         inFamilies.put(value.key(), value.entry());
-        collectFamilyMember(value, overrides, tags);
+        collectFamilyMember(value, overrides, tags, reserved);
       }
     }
     List<ConfigEntry> ordered = new ArrayList<>(plain);
@@ -91,6 +100,7 @@ public final class MeshConfig {
     this.entries = List.copyOf(ordered);
     this.rateLimitOverrides = Collections.unmodifiableMap(overrides);
     this.metricsTags = Collections.unmodifiableMap(tags);
+    this.adaptiveReserved = Collections.unmodifiableMap(reserved);
   }
 
   /** The built-in defaults, relative paths staying relative to the process's working directory. */
@@ -333,6 +343,41 @@ public final class MeshConfig {
     return get(HEALTH_CHECK_INTERVAL);
   }
 
+  /** {@code limits.adaptive.enabled}. */
+  public boolean adaptiveLimitEnabled() {
+    return get(LIMITS_ADAPTIVE_ENABLED);
+  }
+
+  /** {@code limits.adaptive.per-method}: one limiter per method rather than one per server. */
+  public boolean adaptiveLimitPerMethod() {
+    return get(LIMITS_ADAPTIVE_PER_METHOD);
+  }
+
+  /** {@code limits.adaptive.initial-limit}. */
+  public int adaptiveInitialLimit() {
+    return get(LIMITS_ADAPTIVE_INITIAL_LIMIT);
+  }
+
+  /** {@code limits.adaptive.min-limit}. */
+  public int adaptiveMinLimit() {
+    return get(LIMITS_ADAPTIVE_MIN_LIMIT);
+  }
+
+  /** {@code limits.adaptive.max-limit}. */
+  public int adaptiveMaxLimit() {
+    return get(LIMITS_ADAPTIVE_MAX_LIMIT);
+  }
+
+  /** {@code limits.adaptive.public-reserved}: percent of the shared limit kept for @Public methods. */
+  public int adaptivePublicReserved() {
+    return get(LIMITS_ADAPTIVE_PUBLIC_RESERVED);
+  }
+
+  /** {@code limits.adaptive.reserved.<full/Method>} (percent) by full method name, sorted by name. */
+  public Map<String, Integer> adaptiveReserved() {
+    return adaptiveReserved;
+  }
+
   /** {@code reflection.enabled}. */
   public boolean reflectionEnabled() {
     return get(REFLECTION_ENABLED);
@@ -349,11 +394,13 @@ public final class MeshConfig {
   }
 
   private static void collectFamilyMember(
-      ResolvedValue value, Map<String, RateLimitOverride> overrides, Map<String, String> tags) {
+      ResolvedValue value, Map<String, RateLimitOverride> overrides, Map<String, String> tags,
+      Map<String, Integer> reserved) {
     String key = value.key();
     Optional<String> rpsOf = RATELIMIT_OVERRIDE_RPS.freePartOf(key);
     Optional<String> burstOf = RATELIMIT_OVERRIDE_BURST.freePartOf(key);
     Optional<String> tagOf = METRICS_TAGS.freePartOf(key);
+    Optional<String> reservedOf = LIMITS_ADAPTIVE_RESERVED.freePartOf(key);
     if (rpsOf.isPresent()) {
       double rps = RATELIMIT_OVERRIDE_RPS.cast(value.value());
       overrides.merge(rpsOf.get(), EMPTY_OVERRIDE.withRps(rps), (old, added) -> old.withRps(rps));
@@ -361,6 +408,8 @@ public final class MeshConfig {
       int burst = RATELIMIT_OVERRIDE_BURST.cast(value.value());
       overrides.merge(
           burstOf.get(), EMPTY_OVERRIDE.withBurst(burst), (old, added) -> old.withBurst(burst));
+    } else if (reservedOf.isPresent()) {
+      reserved.put(reservedOf.get(), LIMITS_ADAPTIVE_RESERVED.cast(value.value()));
     } else if (tagOf.isPresent()) {
       tags.put(tagOf.get(), METRICS_TAGS.cast(value.value()));
     }

@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  *   <li>{@code mesh.ratelimit.fallback} (counter; {@code backend}): decisions a shared backend could
  *       not make and handed to its failure mode
  *   <li>{@code mesh.ratelimit.clients} (gauge; {@code backend}): clients whose buckets are tracked
+ *   <li>{@code mesh.limits.adaptive.limit} and {@code mesh.limits.adaptive.inflight} (gauges; {@code
+ *       limiter} = {@code server} or a full method name): an adaptive concurrency limit and the calls
+ *       it has admitted that are still running
+ *   <li>{@code mesh.limits.adaptive.rejections} (counter; {@code limiter}, {@code method}): calls the
+ *       adaptive limit refused
  * </ul>
  */
 public final class MeshMeters {
@@ -40,6 +45,15 @@ public final class MeshMeters {
   public static final String RATELIMIT_FALLBACK = "mesh.ratelimit.fallback";
   /** Gauge of clients with rate-limit state. */
   public static final String RATELIMIT_CLIENTS = "mesh.ratelimit.clients";
+
+  /** Gauge of an adaptive concurrency limit. */
+  public static final String ADAPTIVE_LIMIT = "mesh.limits.adaptive.limit";
+  /** Gauge of the calls an adaptive concurrency limiter admitted that are still running. */
+  public static final String ADAPTIVE_INFLIGHT = "mesh.limits.adaptive.inflight";
+  /** Counter of calls refused by an adaptive concurrency limit. */
+  public static final String ADAPTIVE_REJECTIONS = "mesh.limits.adaptive.rejections";
+  /** The {@code limiter} tag of the one limiter a server shares among its methods. */
+  public static final String SERVER_LIMITER = "server";
 
   private static final Pattern FULL_METHOD = Pattern.compile("[A-Za-z0-9_.]+/[A-Za-z0-9_]+");
   private static final Pattern BACKEND = Pattern.compile("[a-z][a-z0-9_]{0,31}");
@@ -114,6 +128,38 @@ public final class MeshMeters {
         .tag("backend", checkedBackend(backend))
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * {@code mesh.limits.adaptive.limit} and {@code .inflight} of {@code limiter} ({@value
+   * #SERVER_LIMITER} or a full method name), read from {@code source} at each scrape. The gauges hold
+   * {@code source} strongly.
+   */
+  public <T> void adaptiveLimit(String limiter, T source, ToDoubleFunction<T> limit, ToDoubleFunction<T> inFlight) {
+    String checkedLimiter = checkedLimiter(limiter);
+    Gauge.builder(ADAPTIVE_LIMIT, source, limit)
+        .description("Current adaptive concurrency limit (calls)")
+        .tag("limiter", checkedLimiter)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(ADAPTIVE_INFLIGHT, source, inFlight)
+        .description("Calls admitted by the adaptive concurrency limit and still running")
+        .tag("limiter", checkedLimiter)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** The counter of {@code fullMethodName}'s calls refused by the adaptive limit {@code limiter}. */
+  public Counter adaptiveLimitRejections(String limiter, String fullMethodName) {
+    return Counter.builder(ADAPTIVE_REJECTIONS)
+        .description("Calls refused by the adaptive concurrency limit")
+        .tag("limiter", checkedLimiter(limiter))
+        .tag("method", checkedMethod(fullMethodName))
+        .register(registry);
+  }
+
+  private static String checkedLimiter(String limiter) {
+    return SERVER_LIMITER.equals(limiter) ? limiter : checkedMethod(limiter);
   }
 
   private Counter rateLimitDecision(String method, String result, String backend) {

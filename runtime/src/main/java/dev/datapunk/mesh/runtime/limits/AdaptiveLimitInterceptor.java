@@ -1,0 +1,143 @@
+package dev.datapunk.mesh.runtime.limits;
+
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.micrometer.core.instrument.Counter;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * The adaptive-limit stage of one unary method: admits the call into its limiter partition or ends
+ * it at once with {@code RESOURCE_EXHAUSTED} before any service code runs; an admitted call leaves
+ * the limiter exactly once, when it closes or is cancelled, as a success sample ({@code OK}, with
+ * its latency from admission), a drop ({@code CANCELLED}, {@code DEADLINE_EXCEEDED}, or any status
+ * on a call already cancelled because its deadline passed or its client left) or neither (any
+ * other status). A cancelled call keeps its slot until its service code returns: it still holds a
+ * worker thread. The latency counts from the stream's arrival ({@link CallArrival}), so time
+ * spent waiting for a worker thread counts as queueing.
+ */
+final class AdaptiveLimitInterceptor implements ServerInterceptor {
+
+  @SuppressWarnings("rawtypes")
+  private static final ServerCall.Listener NOOP = new ServerCall.Listener() {};
+
+  private final String fullMethodName;
+  private final ConcurrencyLimiter limiter;
+  private final ConcurrencyLimiter.Partition partition;
+  private final Counter rejections;
+
+  AdaptiveLimitInterceptor(
+      String fullMethodName, ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition, Counter rejections) {
+    this.fullMethodName = fullMethodName;
+    this.limiter = limiter;
+    this.partition = partition;
+    this.rejections = rejections;
+  }
+
+  ConcurrencyLimiter limiter() {
+    return limiter;
+  }
+
+  ConcurrencyLimiter.Partition partition() {
+    return partition;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    if (!limiter.tryAcquire(partition)) {
+      rejections.increment();
+      StatusException rejection = ConcurrencyRejection.of(fullMethodName, limiter);
+      call.close(rejection.getStatus(), rejection.getTrailers());
+      return NOOP;
+    }
+    LimitedCall<ReqT, RespT> limited = new LimitedCall<>(call, limiter, partition,
+        CallArrival.arrivedNanos(System.nanoTime()));
+    ServerCall.Listener<ReqT> listener;
+    try {
+      listener = next.startCall(limited, headers);
+    } catch (RuntimeException | Error e) {
+      limited.finish(Status.Code.UNKNOWN);
+      throw e;
+    }
+    return new LimitedListener<>(listener, limited);
+  }
+
+  /** An admitted call; reports its outcome to the limiter once. */
+  static final class LimitedCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<LimitedCall> FINISHED =
+        AtomicIntegerFieldUpdater.newUpdater(LimitedCall.class, "finished");
+
+    private final ConcurrencyLimiter limiter;
+    private final ConcurrencyLimiter.Partition partition;
+    private final long admittedNanos;
+    private volatile int finished;
+
+    LimitedCall(ServerCall<ReqT, RespT> delegate, ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition,
+        long admittedNanos) {
+      super(delegate);
+      this.limiter = limiter;
+      this.partition = partition;
+      this.admittedNanos = admittedNanos;
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+      // Service code that finishes after the deadline passed or the client left still closes with
+      // OK; the client never saw that answer, so it counts as a drop, not as a latency sample.
+      Status.Code outcome = isCancelled() ? Status.Code.CANCELLED : status.getCode();
+      try {
+        super.close(status, trailers);
+      } finally {
+        finish(outcome);
+      }
+    }
+
+    void finish(Status.Code code) {
+      if (!FINISHED.compareAndSet(this, 0, 1)) {
+        return;
+      }
+      switch (code) {
+        case OK -> limiter.onSuccess(partition, System.nanoTime() - admittedNanos);
+        case CANCELLED, DEADLINE_EXCEEDED -> limiter.onDropped(partition);
+        default -> limiter.onIgnored(partition);
+      }
+    }
+  }
+
+  /** Releases the call's slot when the client cancels it or its deadline passes before it closes. */
+  static final class LimitedListener<ReqT> extends SimpleForwardingServerCallListener<ReqT> {
+    private final LimitedCall<ReqT, ?> call;
+
+    LimitedListener(ServerCall.Listener<ReqT> delegate, LimitedCall<ReqT, ?> call) {
+      super(delegate);
+      this.call = call;
+    }
+
+    @Override
+    public void onCancel() {
+      try {
+        super.onCancel();
+      } finally {
+        call.finish(Status.Code.CANCELLED);
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      try {
+        super.onComplete();
+      } finally {
+        // Normally close() has reported already; this covers a call completed without close().
+        call.finish(Status.Code.UNKNOWN);
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.datapunk.mesh.runtime.limits;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Admits calls while fewer than the {@link VegasLimit}'s current limit are in flight, with
+ * guaranteed shares: each {@link Partition} may always have {@code reservedPercent} of the limit
+ * (rounded up, so at least one call when its percent is above 0) in flight, even when the limiter as a whole is
+ * full. A partition above its share borrows only while the whole limiter has room, so one
+ * overloaded method cannot take the share of another; while partitions use their guarantees the
+ * total may exceed the limit by at most the sum of those guarantees, briefly, until the borrowers'
+ * calls finish.
+ *
+ * <p>Lock-free: admission is a compare-and-set on the in-flight counters; completion records the
+ * outcome in the limit. Nothing is allocated per call.
+ */
+public final class ConcurrencyLimiter {
+
+  private final String name;
+  private final VegasLimit limit;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * @param name what the limiter limits, for metrics and messages: {@code server} or a full method
+   *     name
+   */
+  public ConcurrencyLimiter(String name, VegasLimit limit) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.limit = Objects.requireNonNull(limit, "limit");
+  }
+
+  /** A partition guaranteed {@code reservedPercent} (0 to 100) of this limiter's limit. */
+  public Partition partition(String partitionName, int reservedPercent) {
+    if (reservedPercent < 0 || reservedPercent > 100) {
+      throw new IllegalArgumentException(partitionName + ": reserved percent must be 0 to 100, was " + reservedPercent);
+    }
+    return new Partition(partitionName, reservedPercent);
+  }
+
+  /** {@code server} or the full method name. */
+  public String name() {
+    return name;
+  }
+
+  /** The current limit. */
+  public int limit() {
+    return limit.limit();
+  }
+
+  /** Calls admitted and not yet finished. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** A hint for a rejected caller: about one recent call latency, at least 1 ms. */
+  public long retryAfterNanos() {
+    return Math.max(1_000_000L, limit.recentRttNanos());
+  }
+
+  /** Admits a call of {@code partition} and counts it in flight, or answers false. */
+  public boolean tryAcquire(Partition partition) {
+    while (true) {
+      int current = limit.limit();
+      int total = inFlight.get();
+      if (total < current) {
+        if (inFlight.compareAndSet(total, total + 1)) {
+          partition.inFlight.incrementAndGet();
+          return true;
+        }
+        continue;
+      }
+      int mine = partition.inFlight.get();
+      if (mine >= partition.guaranteed(current)) {
+        return false;
+      }
+      if (partition.inFlight.compareAndSet(mine, mine + 1)) {
+        inFlight.incrementAndGet();
+        return true;
+      }
+    }
+  }
+
+  /** An admitted call of {@code partition} succeeded after {@code rttNanos}. */
+  public void onSuccess(Partition partition, long rttNanos) {
+    int total = release(partition);
+    limit.onSample(rttNanos, total + 1);
+  }
+
+  /** An admitted call of {@code partition} was cancelled or ran past its deadline. */
+  public void onDropped(Partition partition) {
+    release(partition);
+    limit.onDrop();
+  }
+
+  /** An admitted call of {@code partition} ended in a way that says nothing about load (an error). */
+  public void onIgnored(Partition partition) {
+    release(partition);
+  }
+
+  private int release(Partition partition) {
+    partition.inFlight.decrementAndGet();
+    return inFlight.decrementAndGet();
+  }
+
+  @Override
+  public String toString() {
+    return "ConcurrencyLimiter[" + name + ", limit " + limit() + ", in flight " + inFlight() + "]";
+  }
+
+  /** A group of methods sharing one guaranteed share of the limiter; see {@link ConcurrencyLimiter}. */
+  public static final class Partition {
+    private final String name;
+    private final int reservedPercent;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private Partition(String name, int reservedPercent) {
+      this.name = Objects.requireNonNull(name, "name");
+      this.reservedPercent = reservedPercent;
+    }
+
+    /** Calls of this partition that may run even when the limiter is full. */
+    int guaranteed(int limit) {
+      if (reservedPercent == 0) {
+        return 0;
+      }
+      return (int) (((long) limit * reservedPercent + 99) / 100);
+    }
+
+    /** The partition's name, e.g. {@code default}, {@code public} or a full method name. */
+    public String name() {
+      return name;
+    }
+
+    /** Percent of the limit guaranteed to this partition. */
+    public int reservedPercent() {
+      return reservedPercent;
+    }
+
+    /** Calls of this partition in flight. */
+    public int inFlight() {
+      return inFlight.get();
+    }
+
+    @Override
+    public String toString() {
+      return "Partition[" + name + ", " + reservedPercent + "%]";
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.datapunk.mesh.runtime.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.CallOptions;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.testing.protobuf.SimpleRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How call outcomes on a real server reach the limit: a deadline is a drop, and every slot comes back. */
+class AdaptiveLimitOutcomesTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @Timeout(60)
+  void aCallPastItsDeadlineIsADropThatShrinksTheLimitAndReleasesItsSlot() throws Exception {
+    WorkService.release = new CountDownLatch(1);
+    try (LimitedServer server = LimitedServer.start(dir, "--limits.adaptive.enabled=true",
+        "--limits.adaptive.initial-limit=10", "--limits.adaptive.max-limit=10")) {
+      String limiter = "limiter=\"server\"";
+      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(server.channel(), WorkService.HOLD,
+          CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS), SimpleRequest.getDefaultInstance()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+      // The server's deadline cancels the call, but its service code still holds a worker thread, so
+      // the slot stays taken until that code returns (grpc-java delivers onCancel after it, on the
+      // call's serialized executor) ...
+      Thread.sleep(200);
+      assertThat(server.sample("mesh_limits_adaptive_inflight", limiter)).isEqualTo(1.0);
+      WorkService.release.countDown();
+      // ... and then counts as one drop: 10% off the limit, the slot released.
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.sample("mesh_limits_adaptive_limit", limiter) == 9.0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.sample("mesh_limits_adaptive_inflight", limiter) == 0.0);
+      // A successful call is a sample and leaves nothing in flight.
+      ClientCalls.blockingUnaryCall(server.channel(), WorkService.SLOW, CallOptions.DEFAULT,
+          SimpleRequest.getDefaultInstance());
+      assertThat(server.sample("mesh_limits_adaptive_inflight", limiter)).isZero();
+    } finally {
+      WorkService.release.countDown();
+    }
+  }
+}
