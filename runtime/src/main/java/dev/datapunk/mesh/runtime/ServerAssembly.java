@@ -2,6 +2,9 @@ package dev.datapunk.mesh.runtime;
 
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigKeys;
+import dev.datapunk.mesh.runtime.config.ConfigWatcher;
+import dev.datapunk.mesh.runtime.config.LoadedConfig;
+import dev.datapunk.mesh.runtime.config.ReloadTarget;
 import dev.datapunk.mesh.runtime.config.JwksLocation;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.config.RateLimitBackend;
@@ -44,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * Builds a {@link MeshServer} and its engines from configuration: transport credentials (with the
  * development PKI when no files are configured), the token verifier (with the development signing
  * key when no JWKS is configured), the rate limiter (local, or shared through Redis) and the meter
- * registry.
+ * registry; and the watcher that applies changes of the configuration file to them.
  */
 final class ServerAssembly {
 
@@ -54,21 +57,30 @@ final class ServerAssembly {
 
   private ServerAssembly() {}
 
-  static MeshServer assemble(MeshConfig config, List<MeshBinding> bindings) throws StartupException {
+  static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings) throws StartupException {
+    MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
     MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
     ServerTls tls = transport(config);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
-    builder.tokenVerifier(tokenVerifier(config, builder));
-    builder.peerAllowList(new PeerAllowList(allowedIdentities(config)));
-    builder.authDecisionListener(AuditLog.toSlf4j(config.auditAllowed()));
+    JwtTokenVerifier verifier = tokenVerifier(config, builder);
+    builder.tokenVerifier(verifier);
+    PeerAllowList allowList = new PeerAllowList(allowedIdentities(config));
+    builder.peerAllowList(allowList);
+    AuditLog audit = AuditLog.toSlf4j(config.auditAllowed());
+    builder.authDecisionListener(audit);
     RateLimiterBackend rateLimiter = rateLimiter(config, builder, new MeshMeters(registry));
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
     builder.serveMetrics(registry);
     builder.closeOnShutdown(SystemMetrics.bindTo(registry));
-    return builder.build();
+    MeshServer server = builder.build();
+    ReloadTarget reload = ReloadTarget.all(List.of(
+        server.rateLimitReload(),
+        new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities)));
+    server.watchConfig(ConfigWatcher.start(loaded, reload, registry, ConfigWatcher.DEFAULT_INTERVAL));
+    return server;
   }
 
   private static PrometheusMeterRegistry meterRegistry(MeshConfig config) {
@@ -124,7 +136,7 @@ final class ServerAssembly {
     return new Material(cert.get(), key.get(), ca.orElse(null));
   }
 
-  private static AllowedIdentities allowedIdentities(MeshConfig config) {
+  static AllowedIdentities allowedIdentities(MeshConfig config) {
     try {
       AllowedIdentities allowed = AllowedIdentities.of(config.allowedIdentities());
       if (!allowed.allowsAll()) {
