@@ -3,6 +3,7 @@ package dev.datapunk.mesh.runtime;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigKeys;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
+import dev.datapunk.mesh.runtime.config.FileWatcher;
 import dev.datapunk.mesh.runtime.config.LoadedConfig;
 import dev.datapunk.mesh.runtime.config.ReloadTarget;
 import dev.datapunk.mesh.runtime.config.JwksLocation;
@@ -52,19 +53,31 @@ import org.slf4j.LoggerFactory;
 final class ServerAssembly {
 
   private static final Logger log = LoggerFactory.getLogger(ServerAssembly.class);
-  private static final Duration JWKS_CHECK_INTERVAL = Duration.ofSeconds(1);
   private static final Duration REDIS_HEALTH_TIMEOUT = Duration.ofSeconds(1);
 
   private ServerAssembly() {}
 
   static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings) throws StartupException {
+    // One thread checks every watched file: certificates, the JWKS file, the configuration file.
+    FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
+    try {
+      return assemble(loaded, bindings, files);
+    } catch (StartupException | RuntimeException e) {
+      files.close();
+      throw e;
+    }
+  }
+
+  private static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings, FileWatcher files)
+      throws StartupException {
     MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
     MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
-    ServerTls tls = transport(config);
+    builder.closeOnShutdown(files);
+    ServerTls tls = transport(config, files);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
-    JwtTokenVerifier verifier = tokenVerifier(config, builder);
+    JwtTokenVerifier verifier = tokenVerifier(config, builder, files);
     builder.tokenVerifier(verifier);
     PeerAllowList allowList = new PeerAllowList(allowedIdentities(config));
     builder.peerAllowList(allowList);
@@ -79,7 +92,7 @@ final class ServerAssembly {
     ReloadTarget reload = ReloadTarget.all(List.of(
         server.rateLimitReload(),
         new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities)));
-    server.watchConfig(ConfigWatcher.start(loaded, reload, registry, ConfigWatcher.DEFAULT_INTERVAL));
+    server.watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return server;
   }
 
@@ -92,7 +105,7 @@ final class ServerAssembly {
     }
   }
 
-  private static ServerTls transport(MeshConfig config) throws StartupException {
+  private static ServerTls transport(MeshConfig config, FileWatcher watcher) throws StartupException {
     ServerTlsConfig tlsConfig = switch (config.tlsMode()) {
       case PLAINTEXT -> ServerTlsConfig.plaintext();
       case TLS -> {
@@ -105,7 +118,7 @@ final class ServerAssembly {
       }
     };
     try {
-      return ServerTls.start(tlsConfig);
+      return ServerTls.start(tlsConfig, watcher);
     } catch (TlsMaterialException e) {
       throw new StartupException("tls: " + e.getMessage(), e);
     }
@@ -148,17 +161,19 @@ final class ServerAssembly {
     }
   }
 
-  private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder) throws StartupException {
+  private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder, FileWatcher files)
+      throws StartupException {
     JwtSettings settings = JwtSettings.defaults()
         .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
         .withIssuer(config.jwtIssuer())
         .withAudience(config.jwtAudience())
         .withClockSkew(config.jwtClockSkew());
-    return new JwtTokenVerifier(keySource(config, builder), settings);
+    return new JwtTokenVerifier(keySource(config, builder, files), settings);
   }
 
   /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */
-  private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder) throws StartupException {
+  private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder, FileWatcher files)
+      throws StartupException {
     Optional<JwksLocation> location = config.jwks();
     if (location.isPresent() && location.get() instanceof JwksLocation.Url url) {
       return urlSource(url, config, builder);
@@ -178,7 +193,9 @@ final class ServerAssembly {
       jwksFile = ((JwksLocation.File) location.get()).path();
     }
     try {
-      return JwksFileSource.open(jwksFile, JWKS_CHECK_INTERVAL);
+      JwksFileSource source = JwksFileSource.openForWatcher(jwksFile);
+      files.watch("JWKS file " + jwksFile, source::checkForChange);
+      return source;
     } catch (IOException e) {
       throw new StartupException("auth.jwt.jwks: cannot read " + jwksFile + ": " + e.getMessage(), e);
     }

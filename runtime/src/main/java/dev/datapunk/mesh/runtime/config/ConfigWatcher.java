@@ -8,14 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the configuration file and applies its reloadable values while the server runs.
  *
- * <p>One daemon thread ({@value #THREAD_NAME}) reads the file every interval and compares a
- * SHA-256 digest of its content, so a change is seen however it is made: in place, by an atomic
+ * <p>The server's {@link FileWatcher} thread reads the file every interval and compares a SHA-256
+ * digest of its content, so a change is seen however it is made: in place, by an atomic
  * rename, or by the symlink swap Kubernetes uses for a mounted ConfigMap (the path is read through
  * its links). Modification times are not trusted (a swap can keep them; a coarse clock can hide a
  * quick second write).
@@ -49,11 +45,6 @@ public final class ConfigWatcher implements AutoCloseable {
   /** Counter of reloads, tagged {@code result=applied} or {@code result=rejected}. */
   public static final String METER = "mesh.config.reloads";
 
-  /** How often the file is read unless configured otherwise. */
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
-
-  static final String THREAD_NAME = "mesh-config-watch";
-
   private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
 
   private final LoadedConfig origin;
@@ -62,7 +53,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private final MeshConfig startConfig;
   private final Counter appliedCounter;
   private final Counter rejectedCounter;
-  private final ScheduledExecutorService executor;
+  private volatile AutoCloseable registration;
   private MeshConfig running;
   private byte[] lastDigest;
   private volatile ReloadReport lastReport;
@@ -76,28 +67,19 @@ public final class ConfigWatcher implements AutoCloseable {
     this.appliedCounter = counter(registry, ReloadReport.Result.APPLIED);
     this.rejectedCounter = counter(registry, ReloadReport.Result.REJECTED);
     this.lastDigest = digest(file);
-    this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, THREAD_NAME);
-      thread.setDaemon(true);
-      return thread;
-    });
   }
 
   /**
-   * Starts watching the file {@code loaded} came from ({@link LoadedConfig#configFile()}), reading it
-   * every {@code interval}.
+   * Starts watching the file {@code loaded} came from ({@link LoadedConfig#configFile()}) on {@code
+   * files}' thread.
    *
    * @param target where reloadable values go
    * @param registry where {@value #METER} is counted
    */
-  public static ConfigWatcher start(LoadedConfig loaded, ReloadTarget target, MeterRegistry registry, Duration interval) {
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("interval must be positive (was " + interval + ")");
-    }
+  public static ConfigWatcher start(LoadedConfig loaded, ReloadTarget target, MeterRegistry registry, FileWatcher files) {
     ConfigWatcher watcher = new ConfigWatcher(loaded, target, registry);
-    long period = interval.toNanos();
-    watcher.executor.scheduleWithFixedDelay(watcher::checkSafely, period, period, TimeUnit.NANOSECONDS);
-    log.info("Watching {} for configuration changes every {}", watcher.file, interval);
+    watcher.registration = files.watch("configuration file " + watcher.file, watcher::check);
+    log.info("Watching {} for configuration changes every {}", watcher.file, files.interval());
     return watcher;
   }
 
@@ -159,15 +141,6 @@ public final class ConfigWatcher implements AutoCloseable {
     lastReport = ReloadReport.applied(reloadable, restart);
   }
 
-  private void checkSafely() {
-    try {
-      check();
-    } catch (RuntimeException e) {
-      // An exception would cancel the schedule: log it and keep watching.
-      log.error("Configuration reload of {} failed unexpectedly; keeping the running configuration", file, e);
-    }
-  }
-
   private void reject(String error) {
     log.error("config reload rejected, nothing changed: {}", error);
     rejectedCounter.increment();
@@ -198,7 +171,14 @@ public final class ConfigWatcher implements AutoCloseable {
   /** Stops watching; idempotent. */
   @Override
   public void close() {
-    executor.shutdownNow();
+    AutoCloseable current = registration;
+    if (current != null) {
+      try {
+        current.close();
+      } catch (Exception e) {
+        log.warn("Failed to stop watching {}", file, e);
+      }
+    }
   }
 
   @Override
