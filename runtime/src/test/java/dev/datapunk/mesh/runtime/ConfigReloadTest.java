@@ -84,8 +84,9 @@ class ConfigReloadTest {
       assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
           .containsExactly(OVERRIDE + ".rps 5 -> 100");
       long atHundred = hammer.admittedDuring(Duration.ofSeconds(2));
-      // 100/s for 2 s: about 200, far above the 10 before and never above rate x time + burst.
-      assertThat(atHundred).isBetween(120L, 240L);
+      // 100/s for 2 s: about 200 (fewer only if one client cannot make 100 calls/s on a loaded
+      // machine), far above the at most 16 of 5/s, and never above rate x time + burst.
+      assertThat(atHundred).isBetween(60L, 240L);
 
       // A removed override gives the method its annotated limit back: 2/s.
       write(dir.resolve("mesh.yaml"), "# no overrides\n");
