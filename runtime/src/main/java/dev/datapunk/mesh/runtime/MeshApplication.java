@@ -63,7 +63,7 @@ public final class MeshApplication {
             + "\"; options are --key=value, commands: " + DEV_TOKEN_COMMAND + " (see --help)");
         return 2;
       }
-      server = ServerAssembly.assemble(loaded.config(), bindings).start();
+      server = ServerAssembly.assemble(loaded, bindings).start();
     } catch (ConfigException e) {
       err.println("mesh: " + e.getMessage());
       return 2;
@@ -92,7 +92,7 @@ public final class MeshApplication {
   public static MeshServer start(String[] args, List<MeshBinding> bindings, Map<String, String> env, Path workingDir) {
     LoadedConfig loaded = ConfigLoader.load(args, env, workingDir);
     try {
-      return ServerAssembly.assemble(loaded.config(), bindings).start();
+      return ServerAssembly.assemble(loaded, bindings).start();
     } catch (StartupException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

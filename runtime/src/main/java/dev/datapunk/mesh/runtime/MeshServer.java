@@ -3,7 +3,9 @@ package dev.datapunk.mesh.runtime;
 import dev.datapunk.mesh.runtime.chain.CallChain;
 import dev.datapunk.mesh.runtime.chain.CallStage;
 import dev.datapunk.mesh.runtime.config.ConfigException;
+import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.config.ReloadTarget;
 import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.health.HealthCheckScheduler;
 import dev.datapunk.mesh.runtime.health.ServingStatus;
@@ -35,7 +37,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,6 +76,9 @@ public final class MeshServer implements AutoCloseable {
   private final List<AutoCloseable> resources;
   private final List<String> serviceNames;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final RateLimitStage rateLimits;
+  private final Set<String> methodNames;
+  private volatile ConfigWatcher configWatcher;
 
   private MeshServer(Builder builder) {
     this.config = builder.config;
@@ -84,12 +91,13 @@ public final class MeshServer implements AutoCloseable {
     listeners.add(AuthDecisionMeters.of(meshMeters));
     AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
     CallStage identity = SecurityStages.identityAllowList(builder.peerAllowList, decisions);
+    this.rateLimits = new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters);
     CallChain chain = CallChain.of(
         metrics,
         identity,
         SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities, decisions),
         SecurityStages.authorization(decisions),
-        new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters),
+        rateLimits,
         new AdaptiveLimitStage(AdaptiveLimitSettings.from(config), meshMeters));
     List<io.grpc.ServerStreamTracer.Factory> tracers = new ArrayList<>(List.of(metrics.streamTracerFactory()));
     if (config.adaptiveLimitEnabled()) {
@@ -100,7 +108,8 @@ public final class MeshServer implements AutoCloseable {
       services.add(chain.wrap(binding));
     }
     CallChain infrastructure = CallChain.of(identity);
-    rejectOverridesOfUnknownMethods(config, services);
+    this.methodNames = methodNames(services);
+    rejectOverridesOfUnknownMethods(config, methodNames);
     this.serviceNames = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
     this.servingStatus = new ServingStatus(serviceNames);
     this.healthChecks = new HealthCheckScheduler(builder.healthChecks, servingStatus, config.healthCheckInterval());
@@ -110,15 +119,20 @@ public final class MeshServer implements AutoCloseable {
         tracers, definition -> infrastructure.wrap(OpenBinding.of(definition)));
   }
 
-  private static void rejectOverridesOfUnknownMethods(MeshConfig config, List<ServerServiceDefinition> services) {
+  private static Set<String> methodNames(List<ServerServiceDefinition> services) {
     java.util.Set<String> methods = new java.util.HashSet<>();
     services.forEach(s -> s.getMethods().forEach(m -> methods.add(m.getMethodDescriptor().getFullMethodName())));
+    return Set.copyOf(methods);
+  }
+
+  /** Configured per-method settings must name methods this server has (at start and on reload). */
+  private static void rejectOverridesOfUnknownMethods(MeshConfig config, Set<String> methods) {
     rejectUnknownMethods(config, methods, "ratelimit.override.", config.rateLimitOverrides().keySet());
     rejectUnknownMethods(config, methods, "limits.adaptive.reserved.", config.adaptiveReserved().keySet());
   }
 
   private static void rejectUnknownMethods(
-      MeshConfig config, java.util.Set<String> methods, String prefix, java.util.Set<String> configured) {
+      MeshConfig config, Set<String> methods, String prefix, Set<String> configured) {
     for (String method : configured) {
       if (!methods.contains(method)) {
         String key = prefix + method;
@@ -129,6 +143,30 @@ public final class MeshServer implements AutoCloseable {
         throw new ConfigException(key + ": no mesh service of this server has method " + method + source);
       }
     }
+  }
+
+  /**
+   * Where reloaded {@code ratelimit.override.*} values go: an override of a method no mesh service
+   * of this server has is rejected as at start; the others go to the rate-limit stage.
+   */
+  ReloadTarget rateLimitReload() {
+    return next -> {
+      rejectOverridesOfUnknownMethods(next, methodNames);
+      return rateLimits.prepareOverrides(next.rateLimitOverrides());
+    };
+  }
+
+  /** Hands over the watcher of the configuration file; it is closed when the server closes. */
+  void watchConfig(ConfigWatcher watcher) {
+    this.configWatcher = Objects.requireNonNull(watcher, "watcher");
+    if (closing.get()) {
+      watcher.close();
+    }
+  }
+
+  /** The watcher applying changes of the configuration file, when one was set up (see {@link ConfigWatcher}). */
+  public Optional<ConfigWatcher> configWatcher() {
+    return Optional.ofNullable(configWatcher);
   }
 
   /** Starts building a server from {@code config}. */
@@ -221,6 +259,10 @@ public final class MeshServer implements AutoCloseable {
     log.info("Mesh server shutting down: health NOT_SERVING, draining {} call(s) for up to {}", activeCalls(), grace);
     servingStatus.shuttingDown();
     healthChecks.close();
+    ConfigWatcher watcher = configWatcher;
+    if (watcher != null) {
+      watcher.close();
+    }
     if (started) {
       delayWhileNotServing(config.shutdownDelay());
     }

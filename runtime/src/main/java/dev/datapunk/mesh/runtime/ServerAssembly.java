@@ -2,6 +2,10 @@ package dev.datapunk.mesh.runtime;
 
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigKeys;
+import dev.datapunk.mesh.runtime.config.ConfigWatcher;
+import dev.datapunk.mesh.runtime.config.FileWatcher;
+import dev.datapunk.mesh.runtime.config.LoadedConfig;
+import dev.datapunk.mesh.runtime.config.ReloadTarget;
 import dev.datapunk.mesh.runtime.config.JwksLocation;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.config.RateLimitBackend;
@@ -44,31 +48,52 @@ import org.slf4j.LoggerFactory;
  * Builds a {@link MeshServer} and its engines from configuration: transport credentials (with the
  * development PKI when no files are configured), the token verifier (with the development signing
  * key when no JWKS is configured), the rate limiter (local, or shared through Redis) and the meter
- * registry.
+ * registry; and the watcher that applies changes of the configuration file to them.
  */
 final class ServerAssembly {
 
   private static final Logger log = LoggerFactory.getLogger(ServerAssembly.class);
-  private static final Duration JWKS_CHECK_INTERVAL = Duration.ofSeconds(1);
   private static final Duration REDIS_HEALTH_TIMEOUT = Duration.ofSeconds(1);
 
   private ServerAssembly() {}
 
-  static MeshServer assemble(MeshConfig config, List<MeshBinding> bindings) throws StartupException {
+  static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings) throws StartupException {
+    // One thread checks every watched file: certificates, the JWKS file, the configuration file.
+    FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
+    try {
+      return assemble(loaded, bindings, files);
+    } catch (StartupException | RuntimeException e) {
+      files.close();
+      throw e;
+    }
+  }
+
+  private static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings, FileWatcher files)
+      throws StartupException {
+    MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
     MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
-    ServerTls tls = transport(config);
+    builder.closeOnShutdown(files);
+    ServerTls tls = transport(config, files);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
-    builder.tokenVerifier(tokenVerifier(config, builder));
-    builder.peerAllowList(new PeerAllowList(allowedIdentities(config)));
-    builder.authDecisionListener(AuditLog.toSlf4j(config.auditAllowed()));
+    JwtTokenVerifier verifier = tokenVerifier(config, builder, files);
+    builder.tokenVerifier(verifier);
+    PeerAllowList allowList = new PeerAllowList(allowedIdentities(config));
+    builder.peerAllowList(allowList);
+    AuditLog audit = AuditLog.toSlf4j(config.auditAllowed());
+    builder.authDecisionListener(audit);
     RateLimiterBackend rateLimiter = rateLimiter(config, builder, new MeshMeters(registry));
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
     builder.serveMetrics(registry);
     builder.closeOnShutdown(SystemMetrics.bindTo(registry));
-    return builder.build();
+    MeshServer server = builder.build();
+    ReloadTarget reload = ReloadTarget.all(List.of(
+        server.rateLimitReload(),
+        new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities)));
+    server.watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
+    return server;
   }
 
   private static PrometheusMeterRegistry meterRegistry(MeshConfig config) {
@@ -80,7 +105,7 @@ final class ServerAssembly {
     }
   }
 
-  private static ServerTls transport(MeshConfig config) throws StartupException {
+  private static ServerTls transport(MeshConfig config, FileWatcher watcher) throws StartupException {
     ServerTlsConfig tlsConfig = switch (config.tlsMode()) {
       case PLAINTEXT -> ServerTlsConfig.plaintext();
       case TLS -> {
@@ -93,7 +118,7 @@ final class ServerAssembly {
       }
     };
     try {
-      return ServerTls.start(tlsConfig);
+      return ServerTls.start(tlsConfig, watcher);
     } catch (TlsMaterialException e) {
       throw new StartupException("tls: " + e.getMessage(), e);
     }
@@ -124,7 +149,7 @@ final class ServerAssembly {
     return new Material(cert.get(), key.get(), ca.orElse(null));
   }
 
-  private static AllowedIdentities allowedIdentities(MeshConfig config) {
+  static AllowedIdentities allowedIdentities(MeshConfig config) {
     try {
       AllowedIdentities allowed = AllowedIdentities.of(config.allowedIdentities());
       if (!allowed.allowsAll()) {
@@ -136,17 +161,19 @@ final class ServerAssembly {
     }
   }
 
-  private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder) throws StartupException {
+  private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder, FileWatcher files)
+      throws StartupException {
     JwtSettings settings = JwtSettings.defaults()
         .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
         .withIssuer(config.jwtIssuer())
         .withAudience(config.jwtAudience())
         .withClockSkew(config.jwtClockSkew());
-    return new JwtTokenVerifier(keySource(config, builder), settings);
+    return new JwtTokenVerifier(keySource(config, builder, files), settings);
   }
 
   /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */
-  private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder) throws StartupException {
+  private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder, FileWatcher files)
+      throws StartupException {
     Optional<JwksLocation> location = config.jwks();
     if (location.isPresent() && location.get() instanceof JwksLocation.Url url) {
       return urlSource(url, config, builder);
@@ -166,7 +193,9 @@ final class ServerAssembly {
       jwksFile = ((JwksLocation.File) location.get()).path();
     }
     try {
-      return JwksFileSource.open(jwksFile, JWKS_CHECK_INTERVAL);
+      JwksFileSource source = JwksFileSource.openForWatcher(jwksFile);
+      files.watch("JWKS file " + jwksFile, source::checkForChange);
+      return source;
     } catch (IOException e) {
       throw new StartupException("auth.jwt.jwks: cannot read " + jwksFile + ": " + e.getMessage(), e);
     }

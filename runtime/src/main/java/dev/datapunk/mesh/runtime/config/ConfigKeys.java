@@ -103,7 +103,8 @@ public final class ConfigKeys {
           "PEM CA certificates client certificates must chain to (mtls)");
   public static final ConfigKey<List<String>> TLS_ALLOWED_IDENTITIES =
       ConfigKey.of("tls.allowed-identities", listOf(nonBlank("an identity"), 0), "",
-          "client identities (SPIFFE URI or CN) allowed to connect; empty allows any trusted one");
+          "client identities (SPIFFE URI or CN) allowed to connect; empty allows any trusted one")
+          .reloadable();
 
   public static final ConfigKey<Optional<JwksLocation>> AUTH_JWT_JWKS =
       ConfigKey.optional("auth.jwt.jwks", ValueParsers.jwksLocation(),
@@ -114,13 +115,16 @@ public final class ConfigKeys {
           "PEM CA certificates trusted for an https auth.jwt.jwks URL (e.g. an in-cluster identity provider)");
   public static final ConfigKey<Optional<String>> AUTH_JWT_ISSUER =
       ConfigKey.optional("auth.jwt.issuer", nonBlank("an issuer"), "not checked",
-          "required token issuer (iss)");
+          "required token issuer (iss)")
+          .reloadable();
   public static final ConfigKey<Optional<String>> AUTH_JWT_AUDIENCE =
       ConfigKey.optional("auth.jwt.audience", nonBlank("an audience"), "not checked",
-          "audience (aud) a token must name");
+          "audience (aud) a token must name")
+          .reloadable();
   public static final ConfigKey<Duration> AUTH_JWT_CLOCK_SKEW =
       ConfigKey.of("auth.jwt.clock-skew", duration(ZERO), "60s",
-          "tolerance when checking token expiry and not-before times");
+          "tolerance when checking token expiry and not-before times")
+          .reloadable();
   public static final ConfigKey<List<String>> AUTH_JWT_ALGORITHMS =
       ConfigKey.of("auth.jwt.algorithms",
           listOf(oneOf("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
@@ -128,7 +132,8 @@ public final class ConfigKeys {
           "RS256,ES256,EdDSA", "token signature algorithms accepted");
   public static final ConfigKey<Boolean> AUTH_AUDIT_ALLOWED =
       ConfigKey.of("auth.audit.allowed", bool(), "false",
-          "record allowed calls in the audit log too, not only rejected ones");
+          "record allowed calls in the audit log too, not only rejected ones")
+          .reloadable();
 
   public static final ConfigKey<RateLimitBackend> RATELIMIT_BACKEND =
       ConfigKey.of("ratelimit.backend", lowerCaseEnum(RateLimitBackend.values()), "local",

@@ -50,8 +50,8 @@ public final class ConfigLoader {
     reportValueless(commandLine, resolver, problems);
 
     List<RawSetting> layered = new ArrayList<>();
-    configFile(commandLine, environment, workingDir, problems)
-        .ifPresent(file -> layered.addAll(YamlConfigFile.read(file.path(), file.label(), problems)));
+    Optional<ConfigFile> file = configFile(commandLine, environment, workingDir, problems);
+    file.ifPresent(found -> layered.addAll(YamlConfigFile.read(found.path(), found.label(), problems)));
     layered.addAll(EnvironmentLayer.read(environment, problems));
     layered.addAll(commandLine.settings());
 
@@ -62,7 +62,10 @@ public final class ConfigLoader {
     problems.throwIfAny();
     MeshConfig config = new MeshConfig(values);
     ConsistencyChecks.check(config);
-    return LoadedConfig.of(config, commandLine.positional());
+    Path watched = file.map(ConfigFile::path)
+        .orElseGet(() -> workingDir.resolve(ConfigKeys.DEFAULT_CONFIG_FILE));
+    return LoadedConfig.of(config, commandLine.positional(),
+        new LoadedConfig.Origin(args, environment, workingDir, watched));
   }
 
   /** The {@code --help} text: the layers, then every key with its default and meaning. */

@@ -1,23 +1,37 @@
 package dev.datapunk.mesh.runtime.ratelimit;
 
 import dev.datapunk.mesh.runtime.chain.CallStage;
+import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.RateLimitOverride;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import io.grpc.ServerInterceptor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rate-limit stage: each {@code @RateLimit} method gets its own limiter from the backend,
  * created here at bind time with the annotation's limit or the configured override of it.
+ *
+ * <p>The overrides can be replaced while the server runs ({@link #prepareOverrides}): each limiter
+ * then gets its method's new effective limit through {@link MethodRateLimiter#updateSpec}, and a
+ * removed override restores the annotation's limit. Only methods that had a limit at bind time can
+ * change: giving a limit to a method without one, or taking a method's only limit away, needs a
+ * restart.
  */
 public final class RateLimitStage implements CallStage {
 
   private final RateLimiterBackend backend;
-  private final Map<String, RateLimitOverride> overrides;
+  private volatile Map<String, RateLimitOverride> overrides;
   private final MeshMeters meters;
+  private final Map<String, Bound> bound = new ConcurrentHashMap<>();
+
+  /** A limiter made at bind time, with the policy it was made for. */
+  private record Bound(MethodPolicy policy, MethodRateLimiter limiter) {}
 
   /**
    * @param meters where each method's {@code mesh.ratelimit.decisions} are counted; created per
@@ -36,8 +50,50 @@ public final class RateLimitStage implements CallStage {
       return null;
     }
     String method = policy.fullMethodName();
-    return new RateLimitInterceptor(method, backend.forMethod(method, spec.get()),
-        meters.rateLimitDecisions(method, backend.name()));
+    MethodRateLimiter limiter = backend.forMethod(method, spec.get());
+    bound.put(method, new Bound(policy, limiter));
+    return new RateLimitInterceptor(method, limiter, meters.rateLimitDecisions(method, backend.name()));
+  }
+
+  /**
+   * Checks {@code next} (every override of the new configuration) against the limiters bound and
+   * returns what applies it: each changed limit goes to its limiter through {@link
+   * MethodRateLimiter#updateSpec} (bucket state carried over as that method documents), and later
+   * {@link #effectiveLimit} answers use {@code next}.
+   *
+   * @throws ConfigException naming the key when an override is incomplete for a method without
+   *     {@code @RateLimit}, adds a limit to a method that had none, or removes the only limit of one
+   */
+  public Runnable prepareOverrides(Map<String, RateLimitOverride> next) {
+    Map<String, RateLimitOverride> copy = Map.copyOf(next);
+    for (String method : copy.keySet()) {
+      if (!bound.containsKey(method)) {
+        throw new ConfigException("ratelimit.override." + method + ": " + method
+            + " had no rate limit when the server started; giving it one needs a restart");
+      }
+    }
+    List<Runnable> updates = new ArrayList<>();
+    for (Bound each : bound.values()) {
+      String method = each.policy().fullMethodName();
+      Optional<RateLimitSpec> spec;
+      try {
+        spec = effectiveLimit(each.policy(), copy.get(method));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      if (spec.isEmpty()) {
+        throw new ConfigException("ratelimit.override." + method + ": " + method
+            + " has no @RateLimit; removing its configured limit needs a restart");
+      }
+      if (!spec.get().equals(each.limiter().spec())) {
+        RateLimitSpec newSpec = spec.get();
+        updates.add(() -> each.limiter().updateSpec(newSpec));
+      }
+    }
+    return () -> {
+      overrides = copy;
+      updates.forEach(Runnable::run);
+    };
   }
 
   /**
@@ -48,7 +104,10 @@ public final class RateLimitStage implements CallStage {
    * @throws IllegalArgumentException when an override cannot make a complete, valid limit
    */
   public Optional<RateLimitSpec> effectiveLimit(MethodPolicy policy) {
-    RateLimitOverride override = overrides.get(policy.fullMethodName());
+    return effectiveLimit(policy, overrides.get(policy.fullMethodName()));
+  }
+
+  private static Optional<RateLimitSpec> effectiveLimit(MethodPolicy policy, RateLimitOverride override) {
     if (override == null) {
       return policy.rateLimit();
     }

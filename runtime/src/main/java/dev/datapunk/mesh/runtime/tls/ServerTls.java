@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.tls;
 
+import dev.datapunk.mesh.runtime.config.FileWatcher;
 import dev.datapunk.mesh.runtime.config.TlsMode;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
@@ -9,9 +10,6 @@ import io.grpc.util.AdvancedTlsX509TrustManager;
 import io.grpc.util.AdvancedTlsX509TrustManager.Verification;
 import java.security.cert.CertificateException;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * that list at start, so it would go stale when the CA file rotates); clients simply send their
  * certificate.
  *
- * <p>Close it after the server has terminated to stop the reload thread.
+ * <p>The files are checked on a {@link FileWatcher} thread: the server's shared one ({@link
+ * #start(ServerTlsConfig, FileWatcher)}), or one of its own every {@link
+ * ServerTlsConfig#reloadPeriod()}. Close it after the server has terminated to stop checking.
  */
 public final class ServerTls implements AutoCloseable {
 
@@ -45,13 +45,12 @@ public final class ServerTls implements AutoCloseable {
 
   private final TlsMode mode;
   private final ServerCredentials credentials;
-  private final ScheduledExecutorService reloader;
+  private final AutoCloseable stopChecking;
 
-  private ServerTls(TlsMode mode, ServerCredentials credentials,
-      ScheduledExecutorService reloader) {
+  private ServerTls(TlsMode mode, ServerCredentials credentials, AutoCloseable stopChecking) {
     this.mode = mode;
     this.credentials = credentials;
-    this.reloader = reloader;
+    this.stopChecking = stopChecking;
   }
 
   /**
@@ -65,7 +64,30 @@ public final class ServerTls implements AutoCloseable {
     return start(config, Clock.systemUTC());
   }
 
+  /**
+   * Like {@link #start(ServerTlsConfig)}, checking the files on {@code files}' thread (every {@link
+   * FileWatcher#interval()}; {@link ServerTlsConfig#reloadPeriod()} is not used) instead of a thread
+   * of its own.
+   */
+  public static ServerTls start(ServerTlsConfig config, FileWatcher files) throws TlsMaterialException {
+    return start(config, Clock.systemUTC(), files);
+  }
+
   static ServerTls start(ServerTlsConfig config, Clock clock) throws TlsMaterialException {
+    if (config.mode() == TlsMode.PLAINTEXT) {
+      return start(config, clock, null);
+    }
+    FileWatcher own = FileWatcher.start(config.reloadPeriod());
+    try {
+      ServerTls tls = start(config, clock, own);
+      return new ServerTls(tls.mode, tls.credentials, own);
+    } catch (TlsMaterialException | RuntimeException e) {
+      own.close();
+      throw e;
+    }
+  }
+
+  private static ServerTls start(ServerTlsConfig config, Clock clock, FileWatcher files) throws TlsMaterialException {
     if (config.mode() == TlsMode.PLAINTEXT) {
       log.warn("tls.mode=plaintext: gRPC traffic is NOT encrypted and clients are NOT"
           + " authenticated by certificate; anyone on the network path can read and forge calls."
@@ -75,25 +97,19 @@ public final class ServerTls implements AutoCloseable {
     boolean mutual = config.mode() == TlsMode.MTLS;
     AdvancedTlsX509KeyManager keyManager = new AdvancedTlsX509KeyManager();
     AdvancedTlsX509TrustManager trustManager = mutual ? newClientTrustManager() : null;
-    CredentialReloader files = new CredentialReloader(config.certChain(), config.privateKey(),
+    CredentialReloader reloader = new CredentialReloader(config.certChain(), config.privateKey(),
         mutual ? config.clientCa() : null, keyManager, trustManager, config.listener(), clock);
-    files.loadInitial();
+    reloader.loadInitial();
 
     TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder().keyManager(keyManager);
     if (mutual) {
       builder.trustManager(new UnadvertisedTrustManager(trustManager)).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
     }
-    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "mesh-tls-reload");
-      thread.setDaemon(true);
-      return thread;
-    });
-    long periodNanos = config.reloadPeriod().toNanos();
-    executor.scheduleWithFixedDelay(files, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    AutoCloseable registration = files.watch("TLS certificate files " + config.certChain(), reloader);
     log.info("TLS mode {}: server certificate {}, key {}{}, checked for changes every {}",
         config.mode(), config.certChain(), config.privateKey(),
-        mutual ? ", client CA " + config.clientCa() : "", config.reloadPeriod());
-    return new ServerTls(config.mode(), builder.build(), executor);
+        mutual ? ", client CA " + config.clientCa() : "", files.interval());
+    return new ServerTls(config.mode(), builder.build(), registration);
   }
 
   private static AdvancedTlsX509TrustManager newClientTrustManager() {
@@ -122,8 +138,12 @@ public final class ServerTls implements AutoCloseable {
   /** Stops watching the files. Idempotent. Connections already open are not affected. */
   @Override
   public void close() {
-    if (reloader != null) {
-      reloader.shutdownNow();
+    if (stopChecking != null) {
+      try {
+        stopChecking.close();
+      } catch (Exception e) {
+        log.warn("Failed to stop checking the TLS files", e);
+      }
     }
   }
 }

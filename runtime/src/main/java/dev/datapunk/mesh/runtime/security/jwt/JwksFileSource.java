@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * once per check interval, on the calling thread (one thread per interval; the others just read
  * the current keys). When they changed, the file is read again. A file that cannot be read, does
  * not parse, or holds no public key keeps the keys loaded before, and the problem is logged once
- * per change of the file. {@link #reload()} re-reads at once, for a file watcher.
+ * per change of the file. {@link #reload()} re-reads at once. A source opened with {@link
+ * #openForWatcher} never checks on the calling thread: a file watcher calls {@link
+ * #checkForChange()} instead (the server's shared one does, every second).
  *
  * <p>Private members in the file are dropped (only public parts are used) and symmetric
  * ({@code oct}) keys are ignored; both are logged by key id, never with key material.
@@ -46,13 +48,15 @@ public final class JwksFileSource implements JwkSetSource {
   private final Path file;
   private final long checkIntervalNanos;
   private final AtomicLong nextCheckNanos;
+  private final boolean checksOnRead;
   private volatile JWKSet keys;
   private FileStamp loadedStamp; // guarded by this
   private FileStamp rejectedStamp; // guarded by this
   private volatile long rejectedVersions;
 
-  private JwksFileSource(Path file, Duration checkInterval, JWKSet keys, FileStamp stamp) {
+  private JwksFileSource(Path file, Duration checkInterval, boolean checksOnRead, JWKSet keys, FileStamp stamp) {
     this.file = file;
+    this.checksOnRead = checksOnRead;
     this.checkIntervalNanos = checkInterval.toNanos();
     this.nextCheckNanos = new AtomicLong(System.nanoTime() + checkIntervalNanos);
     this.keys = keys;
@@ -68,11 +72,25 @@ public final class JwksFileSource implements JwkSetSource {
    *     public key; the message names the file
    */
   public static JwksFileSource open(Path file, Duration checkInterval) throws IOException {
-    Objects.requireNonNull(file, "file");
     Objects.requireNonNull(checkInterval, "checkInterval");
     if (checkInterval.isNegative()) {
       throw new IllegalArgumentException("checkInterval must not be negative (was " + checkInterval + ")");
     }
+    return open(file, checkInterval, true);
+  }
+
+  /**
+   * Reads {@code file}; it is looked at again only when {@link #checkForChange()} is called, by a
+   * file watcher's thread, never on the thread that asks for the keys.
+   *
+   * @throws IOException as {@link #open(Path, Duration)}
+   */
+  public static JwksFileSource openForWatcher(Path file) throws IOException {
+    return open(file, Duration.ZERO, false);
+  }
+
+  private static JwksFileSource open(Path file, Duration checkInterval, boolean checksOnRead) throws IOException {
+    Objects.requireNonNull(file, "file");
     FileStamp stamp = FileStamp.of(file);
     JWKSet keys;
     try {
@@ -80,7 +98,7 @@ public final class JwksFileSource implements JwkSetSource {
     } catch (JwksFileException e) {
       throw new IOException(e.getMessage(), e.getCause());
     }
-    return new JwksFileSource(file, checkInterval, keys, stamp);
+    return new JwksFileSource(file, checkInterval, checksOnRead, keys, stamp);
   }
 
   /** The watched file. */
@@ -98,6 +116,9 @@ public final class JwksFileSource implements JwkSetSource {
 
   @Override
   public JWKSet current() {
+    if (!checksOnRead) {
+      return keys;
+    }
     long now = System.nanoTime();
     long next = nextCheckNanos.get();
     if (now - next >= 0 && nextCheckNanos.compareAndSet(next, now + checkIntervalNanos)) {
@@ -120,6 +141,14 @@ public final class JwksFileSource implements JwkSetSource {
       return ReloadOutcome.REJECTED;
     }
     return load(stamp);
+  }
+
+  /**
+   * Reads the file again if its modification time, size or file key changed since it was last
+   * read; what a file watcher calls. Never throws: a bad file keeps the previous keys (logged once).
+   */
+  public void checkForChange() {
+    reloadIfStampChanged();
   }
 
   private synchronized void reloadIfStampChanged() {

@@ -75,6 +75,22 @@ class JwksFileSourceTest {
   }
 
   @Test
+  void aSourceForAWatcherChangesOnlyWhenTheWatcherChecks() throws Exception {
+    Path file = dir.resolve("jwks.json");
+    write(file, new JWKSet(first.toPublicJWK()).toString(), 0);
+    JwksFileSource source = JwksFileSource.openForWatcher(file);
+    JwtTokenVerifier verifier = verifierOn(source);
+    String bySecond = tokenBy(second);
+
+    write(file, new JWKSet(second.toPublicJWK()).toString(), 5);
+    // The thread asking for keys never touches the file.
+    assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenRejectedException.class, () -> verifier.verify(bySecond)).reason());
+
+    source.checkForChange();
+    assertEquals("alice", verifier.verify(bySecond).subject());
+  }
+
+  @Test
   void garbageFileKeepsTheOldKeys() throws Exception {
     Path file = dir.resolve("jwks.json");
     write(file, new JWKSet(first.toPublicJWK()).toString(), 0);
