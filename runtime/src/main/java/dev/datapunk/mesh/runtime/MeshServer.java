@@ -89,7 +89,7 @@ public final class MeshServer implements AutoCloseable {
         new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters));
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
-      services.add(chain.wrap(binding));
+      services.add(chain.wrap(UnparsableRequests.guard(binding)));
     }
     CallChain infrastructure = CallChain.of(identity);
     rejectOverridesOfUnknownMethods(config, services);
