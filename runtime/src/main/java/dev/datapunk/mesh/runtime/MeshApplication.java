@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * signed with the development key (only meaningful while {@code auth.jwt.jwks} is unset).
  *
  * <p>Exit status: 0 after help; 2 for a bad command line or configuration (the message names the
- * key and where it came from); 1 when the server cannot start. On SIGTERM the server drains
- * gracefully in the JVM's shutdown hook and the JVM then reports the signal as usual (143).
+ * key and where it came from); 1 when the server cannot start; 0 after SIGTERM or SIGINT, once the
+ * server has drained in the JVM's shutdown hook (calls still in flight when {@code
+ * server.shutdown-grace} ends are cancelled, and the status is 0 all the same). The hook ends the
+ * JVM with {@link Runtime#halt(int)} so the signal's status (143 for SIGTERM) is not reported: other
+ * shutdown hooks still running at that moment are cut off, and {@code System.exit(n)} called by
+ * service code also ends with 0 (see {@code DrainingShutdownHook}).
  */
 public final class MeshApplication {
 
@@ -72,7 +76,7 @@ public final class MeshApplication {
       log.debug("Start-up failure", e);
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mesh-shutdown"));
+    DrainingShutdownHook.register(server);
     try {
       server.awaitTermination();
     } catch (InterruptedException e) {

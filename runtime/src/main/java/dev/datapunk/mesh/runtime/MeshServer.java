@@ -105,7 +105,7 @@ public final class MeshServer implements AutoCloseable {
     }
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
-      services.add(chain.wrap(binding));
+      services.add(chain.wrap(UnparsableRequests.guard(binding)));
     }
     CallChain infrastructure = CallChain.of(identity);
     this.methodNames = methodNames(services);

@@ -36,6 +36,7 @@ final class NettyServers {
         .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()), credentials)
         .executor(workers)
         .maxInboundMessageSize(config.maxInboundMessageSize())
+        .maxInboundMetadataSize(config.maxInboundMetadataSize())
         .keepAliveTime(nanos(config.keepAliveTime()), TimeUnit.NANOSECONDS)
         .keepAliveTimeout(nanos(config.keepAliveTimeout()), TimeUnit.NANOSECONDS)
         .permitKeepAliveTime(nanos(config.permitKeepAliveTime()), TimeUnit.NANOSECONDS);

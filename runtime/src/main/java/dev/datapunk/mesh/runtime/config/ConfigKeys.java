@@ -53,6 +53,9 @@ public final class ConfigKeys {
   public static final ConfigKey<Long> SERVER_MAX_INBOUND_MESSAGE_SIZE =
       ConfigKey.of("server.max-inbound-message-size", size(1, Integer.MAX_VALUE), "4MiB",
           "largest accepted request message; larger ones get RESOURCE_EXHAUSTED");
+  public static final ConfigKey<Long> SERVER_MAX_INBOUND_METADATA_SIZE =
+      ConfigKey.of("server.max-inbound-metadata-size", size(1, Integer.MAX_VALUE), "8KiB",
+          "largest accepted request metadata (all headers together); larger ones are refused");
   public static final ConfigKey<Integer> SERVER_WORKER_THREADS =
       ConfigKey.of("server.worker-threads", integer(1, 10_000), "10",
           "threads of the executor that runs service methods");
@@ -243,6 +246,7 @@ public final class ConfigKeys {
           SERVER_HOST,
           SERVER_PORT,
           SERVER_MAX_INBOUND_MESSAGE_SIZE,
+          SERVER_MAX_INBOUND_METADATA_SIZE,
           SERVER_WORKER_THREADS,
           SERVER_SHUTDOWN_GRACE,
           SERVER_SHUTDOWN_DELAY,

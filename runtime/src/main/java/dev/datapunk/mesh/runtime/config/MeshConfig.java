@@ -41,6 +41,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_MAX_CONNECTION_
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_MAX_CONNECTION_AGE_GRACE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_MAX_CONNECTION_IDLE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_MAX_INBOUND_MESSAGE_SIZE;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_MAX_INBOUND_METADATA_SIZE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_PERMIT_KEEPALIVE_TIME;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_SHUTDOWN_DELAY;
@@ -151,6 +152,11 @@ public final class MeshConfig {
   /** {@code server.max-inbound-message-size} in bytes. */
   public int maxInboundMessageSize() {
     return Math.toIntExact(get(SERVER_MAX_INBOUND_MESSAGE_SIZE));
+  }
+
+  /** {@code server.max-inbound-metadata-size} in bytes. */
+  public int maxInboundMetadataSize() {
+    return Math.toIntExact(get(SERVER_MAX_INBOUND_METADATA_SIZE));
   }
 
   /** {@code server.worker-threads}: at least 1. */

@@ -69,6 +69,7 @@ class BootstrapProcessTest {
     lines.drainTo(rest);
     assertThat(String.join("\n", rest)).as("exit %s, output after start: %s", process.exitValue(), rest)
         .contains("health NOT_SERVING").contains("Mesh server stopped");
+    assertThat(process.exitValue()).as("exit status after a graceful SIGTERM; output %s", rest).isZero();
   }
 
   @Test
