@@ -56,6 +56,7 @@ public interface RedisLimiter extends AutoCloseable {
 
     private final RedisRateLimiterBackend backend;
     private final MethodRateLimiter limiter;
+    private final long fallbacksBefore;
 
     MeshLimiter(URI uri) {
       backend = RedisRateLimiterBackend.builder(uri)
@@ -63,6 +64,37 @@ public interface RedisLimiter extends AutoCloseable {
           .failureMode(RedisFailureMode.DENY)
           .build();
       limiter = backend.forMethod(Limits.METHOD, Limits.SPEC);
+      awaitRedisDeciding(uri);
+      fallbacksBefore = backend.fallbacks();
+    }
+
+    /**
+     * On a busy machine the backend's first connection attempt can time out; it then reconnects by
+     * itself. Waits (at most 30 s) until Redis answers and takes a decision, so no measured decision
+     * is the failure mode's.
+     */
+    private void awaitRedisDeciding(URI uri) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        long fallbacks = backend.fallbacks();
+        if (backend.isRedisReachable(Duration.ofSeconds(2)) && !backend.isCircuitOpen()) {
+          limiter.tryAcquire("set-up");
+          if (backend.fallbacks() == fallbacks) {
+            return;
+          }
+        }
+        if (System.nanoTime() - deadline > 0) {
+          backend.close();
+          throw new IllegalStateException("Redis at " + uri + " took no decision within 30 s");
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          backend.close();
+          throw new IllegalStateException("interrupted while waiting for Redis", e);
+        }
+      }
     }
 
     @Override
@@ -72,7 +104,7 @@ public interface RedisLimiter extends AutoCloseable {
 
     @Override
     public void close() {
-      long fallbacks = backend.fallbacks();
+      long fallbacks = backend.fallbacks() - fallbacksBefore;
       backend.close();
       if (fallbacks > 0) {
         throw new IllegalStateException(fallbacks + " decisions were not taken by Redis (timeout or error):"
