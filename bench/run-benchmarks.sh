@@ -4,8 +4,9 @@
 #   bench/run-benchmarks.sh           # the full run: about 6 minutes on 2 cores
 #   BENCH_QUICK=1 bench/run-benchmarks.sh   # a short run that only checks the suite works
 #
-# Needs a JDK 17 and Maven (dependencies come from Maven Central). Everything binds 127.0.0.1 only;
-# every server JVM it starts is stopped (SIGTERM) by the Java code that started it.
+# Needs a JDK 17, Maven (dependencies come from Maven Central) and redis-server on the PATH
+# (apt-get install -y redis-server). Everything binds 127.0.0.1 only; every server JVM and
+# redis-server it starts is stopped (SIGTERM, by pid) by the Java code that started it.
 # Figures are only comparable within one run: each table compares configurations measured
 # side by side, alternating, on the same machine.
 set -euo pipefail
@@ -14,6 +15,7 @@ ROOT=$PWD
 OUT=$ROOT/bench/target/perf
 rm -rf "$OUT"
 mkdir -p "$OUT"
+command -v redis-server >/dev/null || { echo "redis-server is not on the PATH: apt-get install -y redis-server" >&2; exit 1; }
 
 # The figures are only as good as the machine is quiet: wait (up to 5 minutes) for other work to
 # settle, and record the load average before and after the run beside the figures.
@@ -40,9 +42,9 @@ else
   CLIENTS=1000000
 fi
 
-echo "== JMH: rate-limit decision, token verification, per-call chain (-prof gc), JFR allocation profile"
+echo "== JMH: rate-limit decision (local and on Redis), token verification, per-call chain (-prof gc), JFR allocation profile"
 "$JAVA" -cp "$CP" dev.datapunk.mesh.bench.jmh.JmhSuite "${JMH_ARGS[@]}" --jfr-dir="$OUT/jfr" \
-  --out="$OUT/jmh.md" >"$OUT/jmh.log" 2>&1 || { tail -50 "$OUT/jmh.log"; exit 1; }
+  --out="$OUT/jmh.md" --redis-out="$OUT/redis.md" >"$OUT/jmh.log" 2>&1 || { tail -50 "$OUT/jmh.log"; exit 1; }
 
 echo "== memory per tracked client ($CLIENTS clients)"
 "$JAVA" -Xms3g -Xmx3g -XX:+UseSerialGC -cp "$CP" dev.datapunk.mesh.bench.memory.ClientFootprint \
@@ -91,7 +93,10 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo "\`MeshMain\` with every stage on the method: metrics, JWT authentication (one ES256 token, cached after"
   echo "the first call), scope check, and a rate limit of 1,000,000 rps that never rejects; (c) is the same over"
   echo "mTLS (development PKI) beside (a) over the same mTLS. Unary \`Echo\` with an empty payload; every client"
-  echo "call carries the same \`authorization\` header to both servers."
+  echo "call carries the same \`authorization\` header to both servers. (d), plaintext only, is (b) with the"
+  echo "Redis rate limiter (\`--ratelimit.backend=redis\`, failure mode \`deny\` so a decision Redis did not"
+  echo "take shows as a failed call) on a \`redis-server\` the run starts on a loopback port: one EVALSHA round"
+  echo "trip per call, and every call of the run hits the same key (one token, one client)."
   cat "$OUT/load.md"
   echo
   echo "## Start-up to health SERVING"
@@ -111,17 +116,25 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo
   cat "$OUT/jmh.md"
   echo
+  echo "## Rate limiting on Redis"
+  echo
+  echo "Our \`RedisRateLimiterBackend\` (one EVALSHA of a GCRA script per decision, Redis's clock) beside"
+  echo "Bucket4j 8.19's \`LettuceBasedProxyManager\` (compare-and-swap: a GET, then an EVAL that writes if"
+  echo "unchanged), both on ONE Lettuce 7.7 connection (2 I/O threads each) to the same kind of real"
+  echo "\`redis-server\` (started by each JMH trial on a free loopback port with \`--save ''\`, stopped by pid)."
+  echo "Identical limit (1,000,000 rps, burst 1,000,000, so every decision admits), keys expiring once full on"
+  echo "both sides, each decision synchronous: the calling thread waits for Redis. With 4 threads the threads"
+  echo "share the one connection (Lettuce pipelines their commands) and the score is their total. Ours runs"
+  echo "with a 2 s timeout and the run fails if any decision fell back, so every decision counted was Redis's."
+  echo
+  cat "$OUT/redis.md"
+  echo
   echo "## Memory per tracked client"
   echo
   echo "Heap retained after one decision for each of $CLIENTS distinct clients (\`ClientFootprint\`, SerialGC,"
   echo "used heap after repeated full GCs); key strings are not counted."
   echo
   cat "$OUT/memory.md"
-  echo
-  echo "## Not measured yet"
-  echo
-  echo "- (d) the mesh server with the Redis limiter, and Redis decisions per second beside Bucket4j's Lettuce"
-  echo "  proxy: the runtime has no Redis backend yet (\`ratelimit.backend=redis\` is refused at start)."
   echo
   if [[ -f "$ROOT/bench/findings.md" ]]; then
     cat "$ROOT/bench/findings.md"

@@ -3,6 +3,8 @@ package dev.datapunk.mesh.bench.jmh;
 import static dev.datapunk.mesh.bench.report.MarkdownTable.fixed;
 import static dev.datapunk.mesh.bench.report.MarkdownTable.ratio;
 
+import dev.datapunk.mesh.bench.redis.RedisLimiter;
+import dev.datapunk.mesh.bench.redis.RoundTrips;
 import dev.datapunk.mesh.bench.report.MarkdownTable;
 import dev.datapunk.mesh.bench.report.Options;
 import java.io.IOException;
@@ -28,7 +30,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Options: {@code --forks=1 --warmup-iterations=2 --iterations=3 --iteration-ms=1000},
  * {@code --fork-jvm=-Xms1g,-Xmx1g}, {@code --jfr-dir=DIR} (adds a JFR allocation profile of the
- * whole mesh chain), {@code --out=FILE}.
+ * whole mesh chain), {@code --out=FILE}; for the Redis benchmark, which needs {@code redis-server} on
+ * the PATH: {@code --redis-out=FILE} (its tables go there instead of into the report),
+ * {@code --only=redis} (run nothing else), {@code --redis=false} (skip it).
  */
 public final class JmhSuite {
 
@@ -43,14 +47,22 @@ public final class JmhSuite {
   /** Runs every benchmark and writes the report. */
   public static void main(String[] args) throws Exception {
     JmhSuite suite = new JmhSuite(new Options(args));
-    String report = "#### Rate-limit decision (ops/us, higher is better; B/op from -prof gc)\n\n"
+    boolean redisOnly = "redis".equals(suite.options.get("only", ""));
+    String report = redisOnly ? "" : "#### Rate-limit decision (ops/us, higher is better; B/op from -prof gc)\n\n"
         + suite.rateLimit()
         + "\n#### Token verification, ES256 (ns/op, lower is better)\n\n"
         + suite.tokens()
         + "\n#### One unary call through the in-process transport (ns/op, lower is better)\n\n"
         + suite.chain()
         + suite.allocationProfile();
-    System.out.print(report);
+    String redis = suite.redis();
+    String redisOut = suite.options.get("redis-out", "");
+    if (redisOut.isEmpty()) {
+      report += (report.isEmpty() ? "" : "\n") + redis;
+    } else {
+      Files.writeString(Path.of(redisOut), redis);
+    }
+    System.out.print(report + (redisOut.isEmpty() ? "" : redis));
     String out = suite.options.get("out", "");
     if (!out.isEmpty()) {
       Files.writeString(Path.of(out), report);
@@ -71,6 +83,44 @@ public final class JmhSuite {
       }
     }
     return table.toString();
+  }
+
+  /**
+   * Our Redis backend beside Bucket4j's Lettuce proxy, 1 and 4 threads, one and many keys, then the
+   * commands each sends per decision ({@link RoundTrips}). Skipped with {@code --redis=false}.
+   */
+  private String redis() throws RunnerException {
+    if (!Boolean.parseBoolean(options.get("redis", "true"))) {
+      return "";
+    }
+    MarkdownTable table = new MarkdownTable("keys", "threads", "ours (EVALSHA)", "Bucket4j-Lettuce",
+        "ours / Bucket4j", "ours B/op", "Bucket4j B/op");
+    for (int threads : new int[] {1, 4}) {
+      Collection<RunResult> results = run(RedisRateLimitBenchmark.class, threads);
+      for (String keys : new String[] {"1", "10000"}) {
+        RunResult ours = findRedis(results, RedisLimiter.Kind.MESH, keys);
+        RunResult theirs = findRedis(results, RedisLimiter.Kind.BUCKET4J, keys);
+        table.row(keys, threads, score(ours), score(theirs),
+            ratio(ours.getPrimaryResult().getScore() / theirs.getPrimaryResult().getScore()),
+            allocation(ours), allocation(theirs));
+      }
+    }
+    MarkdownTable trips = new MarkdownTable("limiter", "commands per decision", "which (per decision)");
+    for (RedisLimiter.Kind kind : RedisLimiter.Kind.values()) {
+      RoundTrips counted = RoundTrips.measure(kind, 1000, 10_000);
+      trips.row(kind == RedisLimiter.Kind.MESH ? "ours" : "Bucket4j-Lettuce", fixed(counted.commandsPerDecision(), 2),
+          counted.commands());
+    }
+    return "#### Rate-limit decision on Redis, one Lettuce connection (decisions/s, higher is better)\n\n"
+        + table + "\nRound trips: client commands per decision as Redis's MONITOR saw them (10,000 synchronous"
+        + " decisions over 1,000 keys, one thread; commands a script runs inside Redis not counted):\n\n" + trips;
+  }
+
+  private static RunResult findRedis(Collection<RunResult> results, RedisLimiter.Kind kind, String keys) {
+    return results.stream()
+        .filter(r -> kind.name().equals(r.getParams().getParam("limiter")) && keys.equals(r.getParams().getParam("keys")))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no Redis result for " + kind + " keys=" + keys));
   }
 
   private String tokens() throws RunnerException {

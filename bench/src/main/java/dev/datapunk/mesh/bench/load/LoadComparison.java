@@ -3,6 +3,7 @@ package dev.datapunk.mesh.bench.load;
 import static dev.datapunk.mesh.bench.report.MarkdownTable.fixed;
 import static dev.datapunk.mesh.bench.report.MarkdownTable.ratio;
 
+import dev.datapunk.mesh.bench.redis.RedisProcess;
 import dev.datapunk.mesh.bench.report.MarkdownTable;
 import dev.datapunk.mesh.bench.report.Options;
 import dev.datapunk.mesh.bench.service.EchoMeshService;
@@ -36,7 +37,9 @@ import java.util.Optional;
  * connections),
  * {@code --outstanding=64 --channels=4}, {@code --open-rate=20000} (one open-loop run per server
  * at this rate; 0 skips it), {@code --server-jvm=-Xms512m,-Xmx512m} (comma separated flags for
- * both servers), {@code --out=FILE} (the Markdown report; also printed).
+ * both servers), {@code --redis=true} (with plaintext, also (d): the mesh server with the Redis
+ * rate limiter, on a {@code redis-server} this run starts on a free loopback port and stops by pid;
+ * needs {@code redis-server} on the PATH), {@code --out=FILE} (the Markdown report; also printed).
  */
 public final class LoadComparison {
 
@@ -45,6 +48,8 @@ public final class LoadComparison {
   private final List<String> serverFlags;
   private final String token;
   private final StringBuilder log = new StringBuilder();
+  /** The Redis of the Redis-limited server, started with the first such server; null until then. */
+  private RedisProcess redis;
 
   private LoadComparison(Path workDir, List<String> serverFlags) throws IOException {
     this.workDir = workDir;
@@ -67,9 +72,20 @@ public final class LoadComparison {
         Duration.ofSeconds(options.getInt("warmup", 1)), Duration.ofSeconds(options.getInt("seconds", 6)), 0);
     int openRate = options.getInt("open-rate", 20_000);
     Duration serverWarmup = Duration.ofSeconds(options.getInt("server-warmup", 10));
+    boolean withRedis = Boolean.parseBoolean(options.get("redis", "true"));
     StringBuilder report = new StringBuilder();
-    for (String name : options.get("transports", "plaintext,mtls").split(",")) {
-      report.append(comparison.compare(Transport.parse(name), rounds, closed, openRate, serverWarmup));
+    try {
+      for (String name : options.get("transports", "plaintext,mtls").split(",")) {
+        Transport transport = Transport.parse(name);
+        List<ServerVariant> variants = withRedis && transport == Transport.PLAINTEXT
+            ? List.of(ServerVariant.values())
+            : List.of(ServerVariant.BARE, ServerVariant.MESH);
+        report.append(comparison.compare(transport, variants, rounds, closed, openRate, serverWarmup));
+      }
+    } finally {
+      if (comparison.redis != null) {
+        comparison.redis.close();
+      }
     }
     report.append("\nRuns in order (calls/s): ").append(comparison.log).append('\n');
     System.out.print(report);
@@ -79,13 +95,13 @@ public final class LoadComparison {
     }
   }
 
-  private String compare(Transport transport, int rounds, LoadSettings closed, int openRate, Duration serverWarmup)
-      throws Exception {
+  private String compare(Transport transport, List<ServerVariant> variants, int rounds, LoadSettings closed,
+      int openRate, Duration serverWarmup) throws Exception {
     Map<ServerVariant, List<LoadResult>> runs = new EnumMap<>(ServerVariant.class);
     Map<ServerVariant, List<LoadResult>> openRuns = new EnumMap<>(ServerVariant.class);
     Map<ServerVariant, RunningServer> servers = new EnumMap<>(ServerVariant.class);
     try {
-      for (ServerVariant variant : ServerVariant.values()) {
+      for (ServerVariant variant : variants) {
         RunningServer server = start(variant, transport);
         servers.put(variant, server);
         // Each server JVM gets the same long warm-up under load before anything is measured.
@@ -94,7 +110,7 @@ public final class LoadComparison {
       }
       for (int round = 0; round < rounds; round++) {
         // ABBA order: neither server is always the one measured first in a round.
-        List<ServerVariant> order = new ArrayList<>(List.of(ServerVariant.values()));
+        List<ServerVariant> order = new ArrayList<>(variants);
         if (round % 2 == 1) {
           Collections.reverse(order);
         }
@@ -104,7 +120,7 @@ public final class LoadComparison {
       }
       if (openRate > 0) {
         LoadSettings open = new LoadSettings(0, 1, closed.channels(), closed.warmup(), closed.measured(), openRate);
-        for (ServerVariant variant : ServerVariant.values()) {
+        for (ServerVariant variant : variants) {
           openRuns.put(variant, List.of(measure(servers.get(variant), open, "")));
         }
       }
@@ -153,8 +169,14 @@ public final class LoadComparison {
     int port = HealthProbe.freePort();
     Path serverLog = workDir.resolve("server-" + variant.name().toLowerCase(Locale.ROOT) + "-"
         + transport.tlsMode() + ".log");
-    JavaProcess process = JavaProcess.start(serverFlags, variant.mainClass(),
-        variant.arguments(port, transport, devDir), workDir, serverLog);
+    List<String> arguments = new ArrayList<>(variant.arguments(port, transport, devDir));
+    if (variant.needsRedis()) {
+      if (redis == null) {
+        redis = RedisProcess.start();
+      }
+      arguments.add(ServerVariant.redisArgument(redis.uri()));
+    }
+    JavaProcess process = JavaProcess.start(serverFlags, variant.mainClass(), arguments, workDir, serverLog);
     try {
       HealthProbe.awaitServing(port, transport.clientCredentials(devDir), process, Duration.ofSeconds(60));
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.bench.load;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,7 +14,14 @@ public enum ServerVariant {
    * the echo method (metrics, JWT authentication with a cached token, scope check, rate limit
    * that never rejects), health and reflection, exactly as users run a mesh service.
    */
-  MESH("mesh, every stage on", "dev.datapunk.mesh.bench.service.MeshMain");
+  MESH("mesh, every stage on", "dev.datapunk.mesh.bench.service.MeshMain"),
+  /**
+   * {@link #MESH} with the Redis rate limiter ({@code --ratelimit.backend=redis}); failure mode
+   * {@code deny} and a 1 s timeout, so every admitted call was decided by Redis (a decision Redis
+   * did not take shows as a failed call, never as a fast local one). Its Redis comes from {@link
+   * #redisArgument}.
+   */
+  MESH_REDIS("mesh, Redis rate limiter", "dev.datapunk.mesh.bench.service.MeshMain");
 
   private final String label;
   private final String mainClass;
@@ -43,6 +51,19 @@ public enum ServerVariant {
       case BARE -> List.of(Integer.toString(port), transport.tlsMode(), devDir.toString());
       case MESH -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
           "--tls.mode=" + transport.tlsMode());
+      case MESH_REDIS -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
+          "--tls.mode=" + transport.tlsMode(), "--ratelimit.backend=redis", "--ratelimit.redis.failure-mode=deny",
+          "--ratelimit.redis.timeout=1s");
     };
+  }
+
+  /** Whether the server needs a Redis: then add {@link #redisArgument} to its arguments. */
+  public boolean needsRedis() {
+    return this == MESH_REDIS;
+  }
+
+  /** The argument that points a {@link #MESH_REDIS} server at the Redis at {@code uri}. */
+  public static String redisArgument(URI uri) {
+    return "--ratelimit.redis.uri=" + uri;
   }
 }

@@ -30,6 +30,15 @@ class BenchmarksSmokeTest {
   }
 
   @Test
+  void redisDecisionsRunForBothLimitersOnOneAndManyKeysWithFourThreadsOnRealRedis() throws RunnerException {
+    Collection<RunResult> results = run(RedisRateLimitBenchmark.class, 4);
+    assertThat(labels(results)).containsExactlyInAnyOrder(
+        "decide keys=1 limiter=MESH", "decide keys=10000 limiter=MESH",
+        "decide keys=1 limiter=BUCKET4J", "decide keys=10000 limiter=BUCKET4J");
+    assertReported(results);
+  }
+
+  @Test
   void tokenVerificationRunsFirstAndCached() throws RunnerException {
     Collection<RunResult> results = run(TokenVerificationBenchmark.class, 1);
     assertThat(labels(results)).containsExactlyInAnyOrder("cachedVerification", "firstVerification");
