@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.limits;
 
+import dev.datapunk.mesh.runtime.chain.CallRejections;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -7,7 +8,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.grpc.StatusException;
 import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -22,9 +22,6 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * spent waiting for a worker thread counts as queueing.
  */
 final class AdaptiveLimitInterceptor implements ServerInterceptor {
-
-  @SuppressWarnings("rawtypes")
-  private static final ServerCall.Listener NOOP = new ServerCall.Listener() {};
 
   private final String fullMethodName;
   private final ConcurrencyLimiter limiter;
@@ -48,14 +45,11 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     if (!limiter.tryAcquire(partition)) {
       rejections.increment();
-      StatusException rejection = ConcurrencyRejection.of(fullMethodName, limiter);
-      call.close(rejection.getStatus(), rejection.getTrailers());
-      return NOOP;
+      return CallRejections.reject(call, ConcurrencyRejection.of(fullMethodName, limiter));
     }
     LimitedCall<ReqT, RespT> limited = new LimitedCall<>(call, limiter, partition,
         CallArrival.arrivedNanos(System.nanoTime()));

@@ -1,11 +1,11 @@
 package dev.datapunk.mesh.runtime.ratelimit;
 
+import dev.datapunk.mesh.runtime.chain.CallRejections;
 import dev.datapunk.mesh.runtime.metrics.RateLimitDecisionMeter;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.StatusException;
 
 /**
  * The rate-limit stage of one {@code @RateLimit} method: takes one token from the caller's bucket
@@ -13,9 +13,6 @@ import io.grpc.StatusException;
  * and the time until the next token.
  */
 final class RateLimitInterceptor implements ServerInterceptor {
-
-  @SuppressWarnings("rawtypes")
-  private static final ServerCall.Listener NOOP = new ServerCall.Listener() {};
 
   private final String fullMethodName;
   private final MethodRateLimiter limiter;
@@ -32,7 +29,6 @@ final class RateLimitInterceptor implements ServerInterceptor {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     long retryNanos = limiter.tryAcquire(ClientKeys.of(call.getAttributes()));
@@ -41,8 +37,6 @@ final class RateLimitInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     decisions.rejected();
-    StatusException rejection = RateLimitRejection.of(fullMethodName, limiter.spec(), retryNanos);
-    call.close(rejection.getStatus(), rejection.getTrailers());
-    return NOOP;
+    return CallRejections.reject(call, RateLimitRejection.of(fullMethodName, limiter.spec(), retryNanos));
   }
 }

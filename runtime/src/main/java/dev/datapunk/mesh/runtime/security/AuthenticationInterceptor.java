@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.security;
 
+import dev.datapunk.mesh.runtime.chain.CallRejections;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException.Reason;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -51,7 +52,7 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
       token = verifier.verify(value, start, tokenEnd(value, start));
     } catch (TokenRejectedException e) {
       listener.onDecision(AuthDecisionReason.of(e.reason()), TransportIdentity.of(call.getAttributes()), null);
-      return Rejections.reject(call, Status.UNAUTHENTICATED.withDescription(e.reason().description()));
+      return CallRejections.reject(call, Status.UNAUTHENTICATED.withDescription(e.reason().description()));
     }
     MeshPrincipal principal = new MeshPrincipal(
         TransportIdentity.ofCall(call.getAttributes()), token, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.security;
 
+import dev.datapunk.mesh.runtime.chain.CallRejections;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -50,14 +51,14 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
       // Only reachable if the chain were assembled without authentication: fail closed.
       listener.onDecision(AuthDecisionReason.MISSING,
           principal == null ? null : principal.transportIdentityOrNull(), null);
-      return Rejections.reject(call, Status.UNAUTHENTICATED.withDescription("missing bearer token"));
+      return CallRejections.reject(call, Status.UNAUTHENTICATED.withDescription("missing bearer token"));
     }
     Set<String> granted = principal.scopes();
     for (int i = 0; i < requiredScopes.size(); i++) {
       String scope = requiredScopes.get(i);
       if (!granted.contains(scope)) {
         listener.onDecision(AuthDecisionReason.MISSING_SCOPE, principal.transportIdentityOrNull(), principal.subjectOrNull());
-        return Rejections.reject(call, Status.PERMISSION_DENIED.withDescription("token lacks scope " + scope));
+        return CallRejections.reject(call, Status.PERMISSION_DENIED.withDescription("token lacks scope " + scope));
       }
     }
     listener.onDecision(AuthDecisionReason.OK, principal.transportIdentityOrNull(), principal.subjectOrNull());

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.security;
 
+import dev.datapunk.mesh.runtime.chain.CallRejections;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -33,7 +34,7 @@ final class PeerAllowListInterceptor implements ServerInterceptor {
     String identity = TransportIdentity.of(call.getAttributes());
     if (!list.allows(identity)) {
       listener.onDecision(AuthDecisionReason.IDENTITY_NOT_ALLOWED, identity, null);
-      return Rejections.reject(call, Status.PERMISSION_DENIED.withDescription(PeerAllowList.DENIED_DESCRIPTION));
+      return CallRejections.reject(call, Status.PERMISSION_DENIED.withDescription(PeerAllowList.DENIED_DESCRIPTION));
     }
     if (lastCheck) {
       listener.onDecision(AuthDecisionReason.OK, identity, null);

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.tls;
 
+import dev.datapunk.mesh.runtime.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -8,16 +8,14 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.datapunk.mesh.runtime.files.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
@@ -167,40 +165,16 @@ public final class DevSigningKey {
     if (Files.isDirectory(devDir)) {
       return;
     }
-    if (isPosix(devDir)) {
-      Files.createDirectories(devDir, permissions("rwx------"));
-    } else {
-      Files.createDirectories(devDir);
-    }
+    Files.createDirectories(devDir, AtomicFiles.permissions(devDir, AtomicFiles.OWNER_ONLY_DIRECTORY));
   }
 
   private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
-    Path directory = target.toAbsolutePath().getParent();
-    String prefix = "." + target.getFileName() + ".";
-    Path temp =
-        isPosix(directory)
-            ? Files.createTempFile(directory, prefix, ".tmp", permissions(secret ? "rw-------" : "rw-r--r--"))
-            : Files.createTempFile(directory, prefix, ".tmp");
-    try {
-      if (isPosix(directory) && !secret) {
-        // createTempFile's permissions are further narrowed by the umask; the public set may be wider.
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFiles.write(target, content.getBytes(StandardCharsets.UTF_8),
+        secret ? AtomicFiles.OWNER_ONLY : AtomicFiles.WORLD_READABLE);
   }
 
   private static void warnIfReadableByOthers(Path keyFile) throws IOException {
-    if (!isPosix(keyFile)) {
+    if (!AtomicFiles.isPosix(keyFile)) {
       return;
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(keyFile);
@@ -211,13 +185,5 @@ public final class DevSigningKey {
         return;
       }
     }
-  }
-
-  private static boolean isPosix(Path path) {
-    return path.getFileSystem().supportedFileAttributeViews().contains("posix");
-  }
-
-  private static FileAttribute<Set<PosixFilePermission>> permissions(String spec) {
-    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(spec));
   }
 }

@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime.tls;
+package dev.datapunk.mesh.runtime.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,36 +15,43 @@ import java.util.Set;
 /**
  * Writes files so that a reader (or a crash) never sees half a file: the content goes to a
  * temporary file in the same directory, created with its final permissions, is flushed to disk
- * and then renamed over the target in one step.
+ * and then renamed over the target in one step. Used for the development PKI and signing key.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
-  static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-  static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
-  static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
+  /** {@code rw-------}: private keys. */
+  public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  /** {@code rw-r--r--}: certificates and public keys. */
+  public static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
+  /** {@code rwx------}: the directory holding private keys. */
+  public static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
       PosixFilePermissions.fromString("rwx------");
 
   private AtomicFiles() {}
 
   /** Whether the file system of {@code path} supports POSIX permissions. */
-  static boolean isPosix(Path path) {
+  public static boolean isPosix(Path path) {
     return path.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
   /** Attributes that create a file or directory with {@code permissions}, if POSIX applies. */
-  static FileAttribute<?>[] permissions(Path path, Set<PosixFilePermission> permissions) {
+  public static FileAttribute<?>[] permissions(Path path, Set<PosixFilePermission> permissions) {
     return isPosix(path)
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
         : new FileAttribute<?>[0];
   }
 
   /** Atomically replaces {@code target} by {@code content}, created with {@code permissions}. */
-  static void write(Path target, byte[] content, Set<PosixFilePermission> permissions)
+  public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions)
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
         permissions(dir, permissions));
     try {
+      if (isPosix(dir)) {
+        // The umask may have narrowed what createTempFile set; wider sets (WORLD_READABLE) need restoring.
+        Files.setPosixFilePermissions(temp, permissions);
+      }
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
