@@ -7,6 +7,7 @@ import dev.datapunk.mesh.runtime.config.LoadedConfig;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -102,14 +103,24 @@ public final class MeshApplication {
     }
   }
 
+  /**
+   * Runs {@code dev-token}. The options that say where the signing key lives ({@code --dev.dir} and
+   * {@code --config}) are read like the server reads them; every other argument is the command's.
+   */
   private static int devToken(String[] args, Map<String, String> env, Path workingDir, PrintStream out, PrintStream err) {
+    List<String> configArgs = new ArrayList<>();
+    List<String> commandArgs = new ArrayList<>();
+    for (String arg : args) {
+      boolean locatesKey = arg.startsWith("--dev.dir=") || arg.startsWith("--config=");
+      (locatesKey ? configArgs : commandArgs).add(arg);
+    }
     Path devDir;
     try {
-      devDir = ConfigLoader.load(new String[0], env, workingDir).config().devDir();
+      devDir = ConfigLoader.load(configArgs.toArray(String[]::new), env, workingDir).config().devDir();
     } catch (ConfigException e) {
       err.println("mesh: " + e.getMessage());
       return 2;
     }
-    return DevTokenCommand.run(args, workingDir.resolve(devDir), out, err);
+    return DevTokenCommand.run(commandArgs.toArray(String[]::new), workingDir.resolve(devDir), out, err);
   }
 }
