@@ -5,12 +5,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.URI;
@@ -31,12 +32,18 @@ import org.slf4j.LoggerFactory;
  * fail at once instead of queueing. If Redis cannot be reached when the link opens, the link keeps
  * trying in the background, at most once per {@code retryInterval}, whenever a decision or a
  * reachability check needs it.
+ *
+ * <p>Every command here is waited for with its own deadline ({@link #decide}, {@link #ping}), so
+ * Lettuce's per-command timeout is switched off: it scheduled a timer task and a completion
+ * callback for every command (about 200 bytes and a timer-queue insert and removal per decision)
+ * only to complete, after 2 s, futures that had already been cancelled at their deadline. A
+ * command Redis never answers stays in Lettuce's queue until the connection closes either way.
  */
 final class RedisLink implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
 
-  /** Backstop for commands nobody waits for any more (Lettuce expires them after this). */
+  /** The timeout of Lettuce's synchronous API, which this link does not use. */
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
@@ -65,7 +72,7 @@ final class RedisLink implements AutoCloseable {
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
         .build());
   }
 
@@ -91,17 +98,16 @@ final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Runs the GCRA script on {@code key} and returns its reply (0 or the nanoseconds to wait), within
-   * {@code timeoutNanos} from now, or throws. Reloads the script once if Redis lost it (NOSCRIPT,
-   * e.g. after a restart).
+   * Runs the GCRA script (EVALSHA with {@code arguments}) and returns its reply (0 or the
+   * nanoseconds to wait), within {@code timeoutNanos} from now, or throws. Reloads the script once if
+   * Redis lost it (NOSCRIPT, e.g. after a restart).
    */
-  long decide(String key, String interval, String burst, long timeoutNanos) throws RedisUnavailableException {
+  long decide(GcraCommandArguments arguments, long timeoutNanos) throws RedisUnavailableException {
     long deadline = System.nanoTime() + timeoutNanos;
     RedisAsyncCommands<String, String> commands = commands();
-    String[] keys = {key};
     boolean reloaded = false;
     while (true) {
-      RedisFuture<Long> reply = commands.evalsha(GcraScript.SHA1, ScriptOutputType.INTEGER, keys, interval, burst);
+      RedisFuture<Long> reply = commands.dispatch(CommandType.EVALSHA, new IntegerOutput<>(StringCodec.UTF8), arguments);
       try {
         return await(reply, deadline, timeoutNanos);
       } catch (ExecutionException e) {

@@ -2,6 +2,7 @@ package dev.datapunk.mesh.runtime.ratelimit.redis;
 
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -13,15 +14,18 @@ final class RedisMethodRateLimiter implements MethodRateLimiter {
 
   private final String fullMethodName;
   private final String keyStart;
+  /** {@link #keyStart} in UTF-8, written before the client key on every decision. */
+  private final byte[] keyStartBytes;
   private final RedisRateLimiterBackend backend;
   /** The in-process limiter with the same limits (failure mode local), else null. */
   private final MethodRateLimiter fallback;
   private volatile Limit limit;
 
-  /** A spec with its script arguments, swapped as one. */
-  record Limit(RateLimitSpec spec, String interval, String burst) {
+  /** A spec with its script arguments (encoded once, see {@link GcraCommandArguments}), swapped as one. */
+  record Limit(RateLimitSpec spec, byte[] arguments) {
     static Limit of(RateLimitSpec spec) {
-      return new Limit(spec, GcraScript.intervalArgument(spec), GcraScript.burstArgument(spec));
+      return new Limit(spec, GcraCommandArguments.limitArguments(
+          GcraScript.intervalArgument(spec), GcraScript.burstArgument(spec)));
     }
   }
 
@@ -29,6 +33,7 @@ final class RedisMethodRateLimiter implements MethodRateLimiter {
       RedisRateLimiterBackend backend, MethodRateLimiter fallback) {
     this.fullMethodName = fullMethodName;
     this.keyStart = prefix + "{" + fullMethodName + "|";
+    this.keyStartBytes = keyStart.getBytes(StandardCharsets.UTF_8);
     this.backend = backend;
     this.fallback = fallback;
     this.limit = Limit.of(spec);
@@ -42,7 +47,7 @@ final class RedisMethodRateLimiter implements MethodRateLimiter {
   @Override
   public long tryAcquire(String clientKey) {
     Objects.requireNonNull(clientKey, "clientKey");
-    return backend.decide(keyOf(clientKey), limit, fallback, clientKey);
+    return backend.decide(new GcraCommandArguments(keyStartBytes, clientKey, limit.arguments()), fallback, clientKey);
   }
 
   @Override
@@ -69,7 +74,8 @@ final class RedisMethodRateLimiter implements MethodRateLimiter {
 
   /**
    * The Redis key of {@code clientKey}'s bucket: {@code <prefix>{<full/Method>|<clientKey>}}. The
-   * braces are a Redis Cluster hash tag, so the key's slot depends only on method and client.
+   * braces are a Redis Cluster hash tag, so the key's slot depends only on method and client. (A
+   * decision writes this key's bytes without building the String: {@link GcraCommandArguments}.)
    */
   String keyOf(String clientKey) {
     return keyStart + clientKey + "}";

@@ -121,11 +121,11 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     }
   }
 
-  /** One decision for the bucket at {@code key}: Redis if it can, else the failure mode. */
-  long decide(String key, RedisMethodRateLimiter.Limit limit, MethodRateLimiter fallback, String clientKey) {
+  /** One decision (the script's {@code arguments}): Redis if it can, else the failure mode. */
+  long decide(GcraCommandArguments arguments, MethodRateLimiter fallback, String clientKey) {
     if (breaker.tryPass()) {
       try {
-        long wait = link.decide(key, limit.interval(), limit.burst(), timeoutNanos);
+        long wait = link.decide(arguments, timeoutNanos);
         breaker.onSuccess();
         return wait;
       } catch (RedisUnavailableException | RuntimeException e) {

@@ -120,6 +120,22 @@ class RedisGcraSemanticsTest {
   }
 
   @Test
+  void aNonAsciiClientKeyNamesItsOwnBucketInUtf8() {
+    RateLimitSpec spec = new RateLimitSpec(0.01, 2); // keys live 100 s a missing token
+    RedisMethodRateLimiter limiter = (RedisMethodRateLimiter) backend().forMethod("t.Svc/Utf8", spec);
+    String client = "sub:zo\u00eb/\u540d\u524d/\ud83d\ude80";
+    assertThat(limiter.tryAcquire(client)).isZero();
+    assertThat(limiter.tryAcquire(client)).isZero();
+    assertThat(limiter.tryAcquire(client)).as("the same bucket each time: the burst of 2 is spent").isPositive();
+    assertThat(limiter.tryAcquire("sub:zoe/")).as("an ASCII look-alike is another client").isZero();
+
+    String key = "mesh:rl:{t.Svc/Utf8|" + client + "}";
+    assertThat(limiter.keyOf(client)).isEqualTo(key);
+    assertThat(redis.admin().keys("*{t.Svc/Utf8|*")).containsExactlyInAnyOrder(key, "mesh:rl:{t.Svc/Utf8|sub:zoe/}");
+    assertThat(redis.admin().get(key)).as("<tat> <T in us> <burst>").matches("[0-9.e+]+ 100000000 2");
+  }
+
+  @Test
   void theKeyLivesExactlyUntilTheBucketIsFullAgain() throws Exception {
     MethodRateLimiter limiter = backend().forMethod("t.Svc/Ttl", new RateLimitSpec(2, 3)); // 500 ms a token
     String key = "mesh:rl:{t.Svc/Ttl|alice}";
