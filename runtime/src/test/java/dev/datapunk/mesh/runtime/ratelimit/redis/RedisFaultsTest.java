@@ -29,8 +29,9 @@ class RedisFaultsTest {
   /**
    * Slack on top of the configured timeout. A full CI run on 2 cores once showed a 490 ms outlier
    * (50 ms timeout) while Redis was being killed, with the whole suite competing for the cores; the
-   * promise proven here is "bounded, never hung" (Lettuce's own command timeout is 60 s). Tightening
-   * this to the timeout itself belongs with issue 8's fault work, with a profile of that outlier.
+   * promise proven here is "bounded, never hung" (Lettuce's own command timeout is off: the
+   * limiter's deadline is the only one). Tightening this to the timeout itself belongs with issue
+   * 8's fault work, with a profile of that outlier.
    */
   private static final long MARGIN = 1_000 * MS;
   private static final Duration RECOVERY = Duration.ofSeconds(10);
