@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every command here is waited for with its own deadline ({@link #decide}, {@link #ping}), so
  * Lettuce's per-command timeout is switched off: it scheduled a timer task and a completion
- * callback for every command (about 200 bytes and a timer-queue insert and removal per decision)
- * only to complete, after 2 s, futures that had already been cancelled at their deadline. A
- * command Redis never answers stays in Lettuce's queue until the connection closes either way.
+ * stage for every command (a timer entry, two lambdas, a completion stage and two timer-queue
+ * inserts per decision) only to fail, after 2 s, futures that had already been cancelled at their
+ * deadline. A command Redis never answers stays in Lettuce's queue until the connection closes
+ * either way.
  */
 final class RedisLink implements AutoCloseable {
 
