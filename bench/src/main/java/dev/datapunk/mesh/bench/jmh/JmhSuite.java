@@ -94,15 +94,17 @@ public final class JmhSuite {
       return "";
     }
     MarkdownTable table = new MarkdownTable("keys", "threads", "ours (EVALSHA)", "Bucket4j-Lettuce",
-        "ours / Bucket4j", "ours B/op", "Bucket4j B/op");
+        "ours / Bucket4j", "ours B/op", "Bucket4j B/op", "floor: bare PING", "ours / floor");
     for (int threads : new int[] {1, 4}) {
       Collection<RunResult> results = run(RedisRateLimitBenchmark.class, threads);
+      RunResult floor = find(run(RedisFloorBenchmark.class, threads), "ping", null, null);
       for (String keys : new String[] {"1", "10000"}) {
         RunResult ours = findRedis(results, RedisLimiter.Kind.MESH, keys);
         RunResult theirs = findRedis(results, RedisLimiter.Kind.BUCKET4J, keys);
         table.row(keys, threads, score(ours), score(theirs),
             ratio(ours.getPrimaryResult().getScore() / theirs.getPrimaryResult().getScore()),
-            allocation(ours), allocation(theirs));
+            allocation(ours), allocation(theirs), score(floor),
+            ratio(ours.getPrimaryResult().getScore() / floor.getPrimaryResult().getScore()));
       }
     }
     MarkdownTable trips = new MarkdownTable("limiter", "commands per decision", "which (per decision)");
@@ -112,7 +114,9 @@ public final class JmhSuite {
           counted.commands());
     }
     return "#### Rate-limit decision on Redis, one Lettuce connection (decisions/s, higher is better)\n\n"
-        + table + "\nRound trips: client commands per decision as Redis's MONITOR saw them (10,000 synchronous"
+        + table + "\nThe floor is a bare Lettuce PING per call on one such connection, waited for like a decision"
+        + " (RedisFloorBenchmark; same threads, one run per thread count, so it repeats in both key rows).\n"
+        + "\nRound trips: client commands per decision as Redis's MONITOR saw them (10,000 synchronous"
         + " decisions over 1,000 keys, one thread; commands a script runs inside Redis not counted):\n\n" + trips;
   }
 

@@ -39,6 +39,13 @@ class BenchmarksSmokeTest {
   }
 
   @Test
+  void theRedisFloorPingsRealRedisWithFourThreads() throws RunnerException {
+    Collection<RunResult> results = run(RedisFloorBenchmark.class, 4);
+    assertThat(labels(results)).containsExactly("ping");
+    assertReported(results);
+  }
+
+  @Test
   void tokenVerificationRunsFirstAndCached() throws RunnerException {
     Collection<RunResult> results = run(TokenVerificationBenchmark.class, 1);
     assertThat(labels(results)).containsExactlyInAnyOrder("cachedVerification", "firstVerification");
