@@ -64,7 +64,7 @@ class RedisFaultsTest {
   @Test
   void redisKilledMidLoadFallsBackWithinTheTimeoutAndComesBackByItself() throws Exception {
     redis = RedisServer.start(dir);
-    Duration timeout = Duration.ofMillis(50);
+    Duration timeout = Duration.ofMillis(200);
     RedisRateLimiterBackend backend = backend(RedisFailureMode.LOCAL, timeout, 3, Duration.ofMillis(200));
     // Slow refill, large burst: every call is admitted, and each key lives long enough to be counted.
     MethodRateLimiter limiter = backend.forMethod("t.Svc/Killed", new RateLimitSpec(1, 100_000));
@@ -103,12 +103,19 @@ class RedisFaultsTest {
 
       redis.start();
       await().atMost(RECOVERY).until(() -> !backend.isCircuitOpen());
-      long fallbacksAfterRecovery = backend.fallbacks();
       await().atMost(RECOVERY).until(() -> redis.admin().keys("mesh:rl:*").size() > 10);
       assertThat(redis.admin().scriptExists(GcraScript.SHA1)).as("reloaded into the fresh Redis").containsExactly(true);
-      Thread.sleep(200);
-      assertThat(backend.fallbacks() - fallbacksAfterRecovery).as("back on Redis: at most stragglers fall back")
-          .isLessThan(10);
+      // Back on Redis: in a window after recovery almost every decision is Redis's. Counted as a
+      // share, not an absolute number: on a loaded 2-core machine a thread descheduled for longer
+      // than the timeout makes a straggler fall back (and enough of them reopen the circuit for its
+      // cool-down), which is the limiter working as specified, not a failure to return.
+      long windowStart = decisions.sum();
+      long fallbacksAtWindowStart = backend.fallbacks();
+      Thread.sleep(500);
+      long windowDecisions = decisions.sum() - windowStart;
+      assertThat(windowDecisions).as("decisions after recovery").isGreaterThan(100);
+      assertThat(backend.fallbacks() - fallbacksAtWindowStart).as("fallbacks among %d decisions after recovery",
+          windowDecisions).isLessThan(windowDecisions / 10);
     } finally {
       running.set(false);
       for (Thread thread : load) {
