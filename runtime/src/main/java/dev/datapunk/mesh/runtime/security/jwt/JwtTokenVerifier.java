@@ -20,6 +20,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import dev.datapunk.mesh.runtime.security.TokenVerifier;
 import dev.datapunk.mesh.runtime.security.VerifiedToken;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
@@ -132,13 +133,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
   public VerifiedToken verify(String text, int start, int end) throws TokenRejectedException {
     Objects.checkFromToIndex(start, end, text.length());
     JwtSettings current = settings;
-    int length = end - start;
-    if (length == 0) {
-      throw new TokenRejectedException(MISSING);
-    }
-    if (length > current.maxTokenBytes()) {
-      throw new TokenRejectedException(TOO_LARGE);
-    }
+    checkLength(end - start, current);
     VerificationKeys verificationKeys = currentKeys();
     long now = clock.millis();
     TokenDigest digest = TokenDigest.ofCurrentThread();
@@ -150,6 +145,51 @@ public final class JwtTokenVerifier implements TokenVerifier {
       }
     }
     String token = start == 0 && end == text.length() ? text : text.substring(start, end);
+    return verifyAndRemember(token, cacheable, digest, current, verificationKeys, now);
+  }
+
+  /**
+   * Verifies the token held as ASCII bytes in {@code ascii[start..end)}; a cached token is
+   * answered without decoding it (the digest reads the bytes in place), the same entry as the same
+   * token given as text.
+   */
+  @Override
+  public VerifiedToken verifyAscii(byte[] ascii, int start, int end) throws TokenRejectedException {
+    Objects.checkFromToIndex(start, end, ascii.length);
+    JwtSettings current = settings;
+    checkLength(end - start, current);
+    VerificationKeys verificationKeys = currentKeys();
+    long now = clock.millis();
+    TokenDigest digest = TokenDigest.ofCurrentThread();
+    boolean cacheable = digest.compute(ascii, start, end);
+    if (cacheable) {
+      VerifiedToken cached = cache.get(digest, now, current, verificationKeys);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    String token = new String(ascii, start, end - start, StandardCharsets.US_ASCII);
+    return verifyAndRemember(token, cacheable, digest, current, verificationKeys, now);
+  }
+
+  private static void checkLength(int length, JwtSettings current) throws TokenRejectedException {
+    if (length == 0) {
+      throw new TokenRejectedException(MISSING);
+    }
+    if (length > current.maxTokenBytes()) {
+      throw new TokenRejectedException(TOO_LARGE);
+    }
+  }
+
+  /** Verifies a token the cache did not answer and remembers it when {@code cacheable}. */
+  private VerifiedToken verifyAndRemember(
+      String token,
+      boolean cacheable,
+      TokenDigest digest,
+      JwtSettings current,
+      VerificationKeys verificationKeys,
+      long now)
+      throws TokenRejectedException {
     VerifiedToken verified = verifyInFull(token, current, verificationKeys, now);
     if (cacheable) {
       cache.put(digest, verified, verified.expiresAt().toEpochMilli(), now, current, verificationKeys);

@@ -58,7 +58,26 @@ final class TokenDigest {
       }
       bytes[i] = (byte) c;
     }
-    sha256.update(bytes, 0, length);
+    return digest(bytes, 0, length);
+  }
+
+  /**
+   * Hashes the token held as ASCII bytes in {@code ascii[start..end)} in place: the same digest as
+   * the same characters in a String. Returns false, leaving the words undefined, when a byte is
+   * outside printable ASCII.
+   */
+  boolean compute(byte[] ascii, int start, int end) {
+    for (int i = start; i < end; i++) {
+      byte b = ascii[i];
+      if (b < 0x21 || b > 0x7e) {
+        return false;
+      }
+    }
+    return digest(ascii, start, end - start);
+  }
+
+  private boolean digest(byte[] bytes, int offset, int length) {
+    sha256.update(bytes, offset, length);
     try {
       sha256.digest(out, 0, DIGEST_BYTES);
     } catch (DigestException e) {
