@@ -56,9 +56,10 @@ import java.util.Set;
  *       configured; {@code scope}/{@code scp} of the right type (MALFORMED).
  * </ol>
  *
- * <p>Cache: a verified token is remembered under the SHA-256 digest of its text until its
+ * <p>Cache: a verified token is remembered under a keyed 128-bit hash of its text ({@link
+ * TokenHash}: SipHash-2-4 under a secret per-process key, never the token itself) until its
  * {@code exp}, for as long as the settings object and the key set are the ones it was verified
- * under. A repeated token then costs a digest and a lookup, no parsing and no signature check, and
+ * under. A repeated token then costs a hash and a lookup, no parsing and no signature check, and
  * allocates nothing. Rejections are not cached.
  *
  * <p>Settings live in one volatile immutable {@link JwtSettings}; {@link #updateSettings} swaps it
@@ -127,7 +128,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
   /**
    * Verifies {@code text.substring(start, end)}; a cached token is answered without copying it
-   * out of {@code text} (the digest reads the range in place).
+   * out of {@code text} (the hash reads the range in place).
    */
   @Override
   public VerifiedToken verify(String text, int start, int end) throws TokenRejectedException {
@@ -136,21 +137,21 @@ public final class JwtTokenVerifier implements TokenVerifier {
     checkLength(end - start, current);
     VerificationKeys verificationKeys = currentKeys();
     long now = clock.millis();
-    TokenDigest digest = TokenDigest.ofCurrentThread();
-    boolean cacheable = digest.compute(text, start, end);
+    TokenHash hash = TokenHash.ofCurrentThread();
+    boolean cacheable = hash.compute(text, start, end);
     if (cacheable) {
-      VerifiedToken cached = cache.get(digest, now, current, verificationKeys);
+      VerifiedToken cached = cache.get(hash, now, current, verificationKeys);
       if (cached != null) {
         return cached;
       }
     }
     String token = start == 0 && end == text.length() ? text : text.substring(start, end);
-    return verifyAndRemember(token, cacheable, digest, current, verificationKeys, now);
+    return verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
   }
 
   /**
    * Verifies the token held as ASCII bytes in {@code ascii[start..end)}; a cached token is
-   * answered without decoding it (the digest reads the bytes in place), the same entry as the same
+   * answered without decoding it (the hash reads the bytes in place), the same entry as the same
    * token given as text.
    */
   @Override
@@ -160,16 +161,16 @@ public final class JwtTokenVerifier implements TokenVerifier {
     checkLength(end - start, current);
     VerificationKeys verificationKeys = currentKeys();
     long now = clock.millis();
-    TokenDigest digest = TokenDigest.ofCurrentThread();
-    boolean cacheable = digest.compute(ascii, start, end);
+    TokenHash hash = TokenHash.ofCurrentThread();
+    boolean cacheable = hash.compute(ascii, start, end);
     if (cacheable) {
-      VerifiedToken cached = cache.get(digest, now, current, verificationKeys);
+      VerifiedToken cached = cache.get(hash, now, current, verificationKeys);
       if (cached != null) {
         return cached;
       }
     }
     String token = new String(ascii, start, end - start, StandardCharsets.US_ASCII);
-    return verifyAndRemember(token, cacheable, digest, current, verificationKeys, now);
+    return verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
   }
 
   private static void checkLength(int length, JwtSettings current) throws TokenRejectedException {
@@ -185,14 +186,14 @@ public final class JwtTokenVerifier implements TokenVerifier {
   private VerifiedToken verifyAndRemember(
       String token,
       boolean cacheable,
-      TokenDigest digest,
+      TokenHash hash,
       JwtSettings current,
       VerificationKeys verificationKeys,
       long now)
       throws TokenRejectedException {
     VerifiedToken verified = verifyInFull(token, current, verificationKeys, now);
     if (cacheable) {
-      cache.put(digest, verified, verified.expiresAt().toEpochMilli(), now, current, verificationKeys);
+      cache.put(hash, verified, verified.expiresAt().toEpochMilli(), now, current, verificationKeys);
     }
     return verified;
   }

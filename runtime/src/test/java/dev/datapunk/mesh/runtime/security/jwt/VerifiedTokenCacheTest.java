@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException.Reason;
 import dev.datapunk.mesh.runtime.security.VerifiedToken;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -109,6 +110,29 @@ class VerifiedTokenCacheTest {
     }
     assertTrue(verifier.cache().capacity() <= 8);
     assertEquals(8, verifier.cache().occupiedSlots());
+  }
+
+  @Test
+  void aTokenDifferingInOneByteNeverHitsTheCachedEntry() throws TokenRejectedException {
+    JwtTokenVerifier verifier = verifier(JwtSettings.defaults());
+    String token = token("alice", Duration.ofMinutes(10));
+    byte[] bytes = token.getBytes(StandardCharsets.US_ASCII);
+    verifier.verify(token);
+    assertSame(verifier.verify(token), verifier.verifyAscii(bytes, 0, bytes.length), "the entry answers");
+    int checks = counting.signatureChecks.get();
+    int refused = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      byte original = bytes[i];
+      bytes[i] = (byte) (original == 'A' ? 'B' : 'A');
+      String changed = new String(bytes, StandardCharsets.US_ASCII);
+      bytes[i] = original;
+      // Answered from the cache, the changed token would verify as alice's without a check.
+      assertThrows(TokenRejectedException.class, () -> verifier.verify(changed), "position " + i);
+      refused++;
+    }
+    assertEquals(bytes.length, refused);
+    assertTrue(counting.signatureChecks.get() > checks, "the changed tokens were checked in full");
+    assertEquals("alice", verifier.verify(token).subject());
   }
 
   @Test
