@@ -119,19 +119,26 @@ class VerifiedTokenCacheTest {
     byte[] bytes = token.getBytes(StandardCharsets.US_ASCII);
     verifier.verify(token);
     assertSame(verifier.verify(token), verifier.verifyAscii(bytes, 0, bytes.length), "the entry answers");
-    int checks = counting.signatureChecks.get();
-    int refused = 0;
+    int passed = 0;
     for (int i = 0; i < bytes.length; i++) {
       byte original = bytes[i];
       bytes[i] = (byte) (original == 'A' ? 'B' : 'A');
       String changed = new String(bytes, StandardCharsets.US_ASCII);
       bytes[i] = original;
-      // Answered from the cache, the changed token would verify as alice's without a check.
-      assertThrows(TokenRejectedException.class, () -> verifier.verify(changed), "position " + i);
-      refused++;
+      int checks = counting.signatureChecks.get();
+      try {
+        // Answered from the cache, the changed token would pass without a signature check.
+        verifier.verify(changed);
+        // It may pass on its own merit: the last character of a base64url segment carries bits the
+        // decoder ignores, so a few changes there leave the signature bytes as they were.
+        assertEquals(checks + 1, counting.signatureChecks.get(), "position " + i + " was checked in full");
+        assertEquals(bytes.length - 1, i, "only the signature's last character has such bits");
+        passed++;
+      } catch (TokenRejectedException e) {
+        // refused: never the cached answer
+      }
     }
-    assertEquals(bytes.length, refused);
-    assertTrue(counting.signatureChecks.get() > checks, "the changed tokens were checked in full");
+    assertTrue(passed <= 1, passed + " changed tokens passed");
     assertEquals("alice", verifier.verify(token).subject());
   }
 
