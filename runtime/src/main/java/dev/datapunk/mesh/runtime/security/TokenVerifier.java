@@ -1,5 +1,8 @@
 package dev.datapunk.mesh.runtime.security;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
 /**
  * Verifies a bearer token and returns what it proves about the caller.
  *
@@ -27,5 +30,21 @@ public interface TokenVerifier {
    */
   default VerifiedToken verify(String text, int start, int end) throws TokenRejectedException {
     return verify(text.substring(start, end));
+  }
+
+  /**
+   * Verifies the token held as ASCII bytes in {@code ascii[start..end)}, which this method only
+   * reads: lets the authentication stage pass the {@code authorization} header's bytes as the
+   * transport received them. The default decodes the range as US-ASCII (as grpc-java decodes an
+   * ASCII header, a byte outside ASCII becoming U+FFFD) and calls {@link #verify(String)};
+   * implementations with a cache should answer a cached token without decoding it.
+   *
+   * @throws TokenRejectedException naming the rule the token broke; its message never contains
+   *     the token
+   * @throws IndexOutOfBoundsException when the range is not within {@code ascii}
+   */
+  default VerifiedToken verifyAscii(byte[] ascii, int start, int end) throws TokenRejectedException {
+    Objects.checkFromToIndex(start, end, ascii.length);
+    return verify(new String(ascii, start, end - start, StandardCharsets.US_ASCII));
   }
 }

@@ -20,6 +20,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import dev.datapunk.mesh.runtime.security.TokenVerifier;
 import dev.datapunk.mesh.runtime.security.VerifiedToken;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
@@ -55,9 +56,10 @@ import java.util.Set;
  *       configured; {@code scope}/{@code scp} of the right type (MALFORMED).
  * </ol>
  *
- * <p>Cache: a verified token is remembered under the SHA-256 digest of its text until its
+ * <p>Cache: a verified token is remembered under a keyed 128-bit hash of its text ({@link
+ * TokenHash}: SipHash-2-4 under a secret per-process key, never the token itself) until its
  * {@code exp}, for as long as the settings object and the key set are the ones it was verified
- * under. A repeated token then costs a digest and a lookup, no parsing and no signature check, and
+ * under. A repeated token then costs a hash and a lookup, no parsing and no signature check, and
  * allocates nothing. Rejections are not cached.
  *
  * <p>Settings live in one volatile immutable {@link JwtSettings}; {@link #updateSettings} swaps it
@@ -126,33 +128,72 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
   /**
    * Verifies {@code text.substring(start, end)}; a cached token is answered without copying it
-   * out of {@code text} (the digest reads the range in place).
+   * out of {@code text} (the hash reads the range in place).
    */
   @Override
   public VerifiedToken verify(String text, int start, int end) throws TokenRejectedException {
     Objects.checkFromToIndex(start, end, text.length());
     JwtSettings current = settings;
-    int length = end - start;
+    checkLength(end - start, current);
+    VerificationKeys verificationKeys = currentKeys();
+    long now = clock.millis();
+    TokenHash hash = TokenHash.ofCurrentThread();
+    boolean cacheable = hash.compute(text, start, end);
+    if (cacheable) {
+      VerifiedToken cached = cache.get(hash, now, current, verificationKeys);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    String token = start == 0 && end == text.length() ? text : text.substring(start, end);
+    return verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
+  }
+
+  /**
+   * Verifies the token held as ASCII bytes in {@code ascii[start..end)}; a cached token is
+   * answered without decoding it (the hash reads the bytes in place), the same entry as the same
+   * token given as text.
+   */
+  @Override
+  public VerifiedToken verifyAscii(byte[] ascii, int start, int end) throws TokenRejectedException {
+    Objects.checkFromToIndex(start, end, ascii.length);
+    JwtSettings current = settings;
+    checkLength(end - start, current);
+    VerificationKeys verificationKeys = currentKeys();
+    long now = clock.millis();
+    TokenHash hash = TokenHash.ofCurrentThread();
+    boolean cacheable = hash.compute(ascii, start, end);
+    if (cacheable) {
+      VerifiedToken cached = cache.get(hash, now, current, verificationKeys);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    String token = new String(ascii, start, end - start, StandardCharsets.US_ASCII);
+    return verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
+  }
+
+  private static void checkLength(int length, JwtSettings current) throws TokenRejectedException {
     if (length == 0) {
       throw new TokenRejectedException(MISSING);
     }
     if (length > current.maxTokenBytes()) {
       throw new TokenRejectedException(TOO_LARGE);
     }
-    VerificationKeys verificationKeys = currentKeys();
-    long now = clock.millis();
-    TokenDigest digest = TokenDigest.ofCurrentThread();
-    boolean cacheable = digest.compute(text, start, end);
-    if (cacheable) {
-      VerifiedToken cached = cache.get(digest, now, current, verificationKeys);
-      if (cached != null) {
-        return cached;
-      }
-    }
-    String token = start == 0 && end == text.length() ? text : text.substring(start, end);
+  }
+
+  /** Verifies a token the cache did not answer and remembers it when {@code cacheable}. */
+  private VerifiedToken verifyAndRemember(
+      String token,
+      boolean cacheable,
+      TokenHash hash,
+      JwtSettings current,
+      VerificationKeys verificationKeys,
+      long now)
+      throws TokenRejectedException {
     VerifiedToken verified = verifyInFull(token, current, verificationKeys, now);
     if (cacheable) {
-      cache.put(digest, verified, verified.expiresAt().toEpochMilli(), now, current, verificationKeys);
+      cache.put(hash, verified, verified.expiresAt().toEpochMilli(), now, current, verificationKeys);
     }
     return verified;
   }

@@ -4,11 +4,14 @@ import dev.datapunk.mesh.runtime.security.VerifiedToken;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A bounded, lock-free cache of verified tokens keyed by the SHA-256 digest of the token.
+ * A bounded, lock-free cache of verified tokens keyed by the {@link TokenHash} of the token: a
+ * 128-bit SipHash-2-4 under a secret per-process key. The cache never holds a token.
  *
- * <p>Set-associative: the first digest word picks a bucket of up to four slots; a lookup
- * compares all 256 bits of the digest, so a bucket collision can never hand out another token's
- * result, and finding a SHA-256 collision is infeasible. An entry is answered only while the
+ * <p>Set-associative: the first hash word picks a bucket of up to four slots; a lookup compares
+ * all 128 bits, without branching on where they differ, so a bucket collision can never hand out
+ * another token's result. Without the process's key a chosen token matches a given entry with
+ * probability 2^-128 (SipHash is a pseudorandom function); docs/security.md gives the threat
+ * model. An entry is answered only while the
  * clock is before the token's {@code exp} (no skew: past {@code exp} the token is verified in
  * full again, skew included) and only under the same settings object and key set it was verified
  * with, so a settings swap or a key rotation retires every entry at once.
@@ -23,17 +26,15 @@ final class VerifiedTokenCache {
   private static final int MAX_WAYS = 4;
 
   private record Entry(
-      long w0,
-      long w1,
-      long w2,
-      long w3,
+      long h0,
+      long h1,
       long expiresAtMillis,
       VerifiedToken token,
       JwtSettings settings,
       VerificationKeys keys) {
 
-    boolean matches(TokenDigest digest) {
-      return w0 == digest.w0 && w1 == digest.w1 && w2 == digest.w2 && w3 == digest.w3;
+    boolean matches(TokenHash hash) {
+      return ((h0 ^ hash.h0) | (h1 ^ hash.h1)) == 0;
     }
 
     boolean answerable(long nowMillis, JwtSettings currentSettings, VerificationKeys currentKeys) {
@@ -60,15 +61,15 @@ final class VerifiedTokenCache {
     return slots.length();
   }
 
-  /** The cached result for the token whose digest is {@code digest}, or {@code null}. */
-  VerifiedToken get(TokenDigest digest, long nowMillis, JwtSettings settings, VerificationKeys keys) {
+  /** The cached result for the token whose hash is {@code hash}, or {@code null}. */
+  VerifiedToken get(TokenHash hash, long nowMillis, JwtSettings settings, VerificationKeys keys) {
     if (buckets == 0) {
       return null;
     }
-    int first = firstSlot(digest);
+    int first = firstSlot(hash);
     for (int i = first; i < first + ways; i++) {
       Entry entry = slots.get(i);
-      if (entry != null && entry.matches(digest)) {
+      if (entry != null && entry.matches(hash)) {
         return entry.answerable(nowMillis, settings, keys) ? entry.token() : null;
       }
     }
@@ -77,7 +78,7 @@ final class VerifiedTokenCache {
 
   /** Remembers a verified token until {@code expiresAtMillis}. */
   void put(
-      TokenDigest digest,
+      TokenHash hash,
       VerifiedToken token,
       long expiresAtMillis,
       long nowMillis,
@@ -87,13 +88,13 @@ final class VerifiedTokenCache {
       return;
     }
     Entry fresh =
-        new Entry(digest.w0, digest.w1, digest.w2, digest.w3, expiresAtMillis, token, settings, keys);
-    int first = firstSlot(digest);
+        new Entry(hash.h0, hash.h1, expiresAtMillis, token, settings, keys);
+    int first = firstSlot(hash);
     int victim = first;
     long victimExpiry = Long.MAX_VALUE;
     for (int i = first; i < first + ways; i++) {
       Entry entry = slots.get(i);
-      if (entry == null || entry.matches(digest) || !entry.answerable(nowMillis, settings, keys)) {
+      if (entry == null || entry.matches(hash) || !entry.answerable(nowMillis, settings, keys)) {
         victim = i;
         break;
       }
@@ -116,7 +117,7 @@ final class VerifiedTokenCache {
     return count;
   }
 
-  private int firstSlot(TokenDigest digest) {
-    return (int) Long.remainderUnsigned(digest.w0, buckets) * ways;
+  private int firstSlot(TokenHash hash) {
+    return (int) Long.remainderUnsigned(hash.h0, buckets) * ways;
   }
 }

@@ -12,6 +12,7 @@ import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException.Reason;
 import dev.datapunk.mesh.runtime.security.VerifiedToken;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -87,6 +88,51 @@ class TokenRangeVerificationTest {
     long allocated = threads.getThreadAllocatedBytes(thread) - before;
     assertEquals(5L * 120_000, sink);
     // Zero in practice; a copy of the ~300-character token per call would be over 30 MB here.
+    assertTrue(allocated < 64 * 1024, allocated + " bytes allocated by 100,000 cached verifications");
+  }
+
+  @Test
+  void headerBytesVerifyLikeTheTextAndShareItsCacheEntry() throws TokenRejectedException {
+    byte[] bytes = header.getBytes(StandardCharsets.US_ASCII);
+    VerifiedToken fromBytes = verifier.verifyAscii(bytes, start, start + token.length());
+    assertEquals("alice", fromBytes.subject());
+    assertSame(fromBytes, verifier.verify(token), "the text hits the entry the bytes put");
+    assertSame(fromBytes, verifier.verifyAscii(bytes, start, start + token.length()), "cached");
+    assertNotEquals(Reason.MISSING, assertThrows(TokenRejectedException.class,
+        () -> verifier.verifyAscii(bytes, start, start + token.length() - 1)).reason());
+    assertEquals(Reason.MISSING,
+        assertThrows(TokenRejectedException.class, () -> verifier.verifyAscii(bytes, 3, 3)).reason());
+    assertThrows(IndexOutOfBoundsException.class, () -> verifier.verifyAscii(bytes, start, bytes.length + 1));
+  }
+
+  @Test
+  void aByteOutsidePrintableAsciiIsNeverAnsweredFromTheCache() throws TokenRejectedException {
+    byte[] bytes = token.getBytes(StandardCharsets.US_ASCII);
+    verifier.verifyAscii(bytes, 0, bytes.length);
+    for (byte outside : new byte[] {(byte) 0x80, (byte) 0xff, 0x20, 0x7f, 0x00}) {
+      byte[] changed = bytes.clone();
+      changed[bytes.length - 3] = outside;
+      assertThrows(TokenRejectedException.class, () -> verifier.verifyAscii(changed, 0, changed.length));
+    }
+  }
+
+  @Test
+  void cachedHeaderBytesAllocateNothing() throws TokenRejectedException {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    byte[] bytes = header.getBytes(StandardCharsets.US_ASCII);
+    int end = start + token.length();
+    long sink = 0;
+    for (int i = 0; i < 20_000; i++) {
+      sink += verifier.verifyAscii(bytes, start, end).subject().length();
+    }
+    long thread = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < 100_000; i++) {
+      sink += verifier.verifyAscii(bytes, start, end).subject().length();
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    assertEquals(5L * 120_000, sink);
     assertTrue(allocated < 64 * 1024, allocated + " bytes allocated by 100,000 cached verifications");
   }
 }

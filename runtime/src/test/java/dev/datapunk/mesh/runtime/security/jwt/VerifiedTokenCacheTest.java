@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException.Reason;
 import dev.datapunk.mesh.runtime.security.VerifiedToken;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -109,6 +110,36 @@ class VerifiedTokenCacheTest {
     }
     assertTrue(verifier.cache().capacity() <= 8);
     assertEquals(8, verifier.cache().occupiedSlots());
+  }
+
+  @Test
+  void aTokenDifferingInOneByteNeverHitsTheCachedEntry() throws TokenRejectedException {
+    JwtTokenVerifier verifier = verifier(JwtSettings.defaults());
+    String token = token("alice", Duration.ofMinutes(10));
+    byte[] bytes = token.getBytes(StandardCharsets.US_ASCII);
+    verifier.verify(token);
+    assertSame(verifier.verify(token), verifier.verifyAscii(bytes, 0, bytes.length), "the entry answers");
+    int passed = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      byte original = bytes[i];
+      bytes[i] = (byte) (original == 'A' ? 'B' : 'A');
+      String changed = new String(bytes, StandardCharsets.US_ASCII);
+      bytes[i] = original;
+      int checks = counting.signatureChecks.get();
+      try {
+        // Answered from the cache, the changed token would pass without a signature check.
+        verifier.verify(changed);
+        // It may pass on its own merit: the last character of a base64url segment carries bits the
+        // decoder ignores, so a few changes there leave the signature bytes as they were.
+        assertEquals(checks + 1, counting.signatureChecks.get(), "position " + i + " was checked in full");
+        assertEquals(bytes.length - 1, i, "only the signature's last character has such bits");
+        passed++;
+      } catch (TokenRejectedException e) {
+        // refused: never the cached answer
+      }
+    }
+    assertTrue(passed <= 1, passed + " changed tokens passed");
+    assertEquals("alice", verifier.verify(token).subject());
   }
 
   @Test
