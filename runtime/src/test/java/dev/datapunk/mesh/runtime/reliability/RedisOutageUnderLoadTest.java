@@ -144,6 +144,44 @@ class RedisOutageUnderLoadTest {
   }
 
   @Test
+  void aRedisThatStopsAnsweringCostsAtMostTheTimeoutAndTheBreakerMakesTheRestFast() throws Exception {
+    startServer("local");
+    await().atMost(WAIT).until(() -> redisHasBuckets() && load.calls().size() >= 50);
+
+    // CLIENT PAUSE: the connection stays open, Redis just does not answer (a hung or overloaded host).
+    long paused = System.nanoTime();
+    redis.admin().clientPause(OUTAGE.toMillis());
+    long resumes = paused + OUTAGE.toNanos();
+    Thread.sleep(OUTAGE.toMillis());
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+      double before = scrape().sum(FALLBACK);
+      Thread.sleep(1_000);
+      return scrape().sum(FALLBACK) == before;
+    });
+    await().atMost(WAIT).until(this::redisHasBuckets); // keys live a millisecond at this rate: poll under load
+    List<CallLoad.Call> calls = load.stop();
+
+    List<CallLoad.Call> duringPause = calls.stream()
+        .filter(c -> c.startNanos() >= paused && c.startNanos() < resumes).toList();
+    assertThat(calls).as("every call is admitted: %s", summary(calls)).allMatch(c -> c.code() == Status.Code.OK);
+    assertThat(duringPause).as("calls made while Redis did not answer").hasSizeGreaterThan(20);
+    double maxMillis = duringPause.stream().mapToDouble(CallLoad.Call::millis).max().orElseThrow();
+    assertThat(maxMillis).as("slowest call while Redis did not answer, ms")
+        .isLessThan(REDIS_TIMEOUT.plus(MARGIN).toMillis());
+    long paidTimeout = duringPause.stream().filter(c -> c.nanos() >= REDIS_TIMEOUT.toNanos()).count();
+    assertThat(paidTimeout).as("some calls waited for the timeout (else this test tests nothing)").isPositive();
+    long fast = duringPause.stream().filter(c -> c.nanos() < REDIS_TIMEOUT.toNanos() / 2).count();
+    assertThat(fast).as("the open breaker answers most calls without waiting")
+        .isGreaterThan(duringPause.size() / 2);
+
+    System.out.printf("[fault figures] redis paused: %d calls, %d during the %d ms pause: %d waited >= %d ms,"
+            + " %d faster than %d ms, p50 %.1f ms p99 %.1f ms max %.1f ms; fallbacks %.0f%n",
+        calls.size(), duringPause.size(), OUTAGE.toMillis(), paidTimeout, REDIS_TIMEOUT.toMillis(), fast,
+        REDIS_TIMEOUT.toMillis() / 2, percentile(duringPause, 0.5), percentile(duringPause, 0.99), maxMillis,
+        scrape().sum(FALLBACK));
+  }
+
+  @Test
   void denyFailureModeRefusesQuicklyWithResourceExhaustedAndRecovers() throws Exception {
     startServer("deny");
     await().atMost(WAIT).until(() -> redisHasBuckets() && load.calls().size() >= 50);
