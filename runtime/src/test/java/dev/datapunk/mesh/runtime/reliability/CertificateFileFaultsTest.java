@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A server with {@code tls.mode=mtls} and certificate files of its own, under load from two
  * client threads on an open connection, while the files are replaced with garbage, a mismatched
  * key, or a new pair written one file at a time. In each bad case new handshakes keep getting the
- * old certificate (the serial the client sees), an error naming the file is logged, and a correct
- * pair written later is picked up.
+ * old certificate (the serial the client sees), an error naming the file is logged and counted in
+ * {@code mesh_tls_reloads_total{result="rejected"}}, and a correct pair written later is picked up.
  */
 class CertificateFileFaultsTest {
 
@@ -130,6 +130,8 @@ class CertificateFileFaultsTest {
     assertThat(serialOfNewHandshake()).isEqualTo(serial(second));
     third.writeCertificateOnly(serverCert);
     await().atMost(WAIT).until(() -> serialOfNewHandshake().equals(serial(third)));
+    assertThat(tlsReloads("applied")).isEqualTo(2);
+    assertThat(tlsReloads("rejected")).isGreaterThanOrEqualTo(2);
 
     assertLoadUnharmed();
   }
@@ -141,11 +143,19 @@ class CertificateFileFaultsTest {
     }
     assertThat(log.linesContaining(REJECTED)).as("one error per bad version")
         .hasSizeBetween(1, maxErrors).allMatch(line -> line.contains("ERROR"));
+    assertThat(tlsReloads("rejected")).isBetween(1.0, (double) maxErrors);
+    assertThat(tlsReloads("applied")).isZero();
     // A good pair, written one file after the other (the moment between may be logged too).
     CertificateFixture.Issued rotated = serverLeaf("rotated-good");
     rotated.writeChain(serverCert, serverKey);
     await().atMost(WAIT).until(() -> serialOfNewHandshake().equals(serial(rotated)));
+    assertThat(tlsReloads("applied")).isEqualTo(1);
     assertLoadUnharmed();
+  }
+
+  /** {@code mesh_tls_reloads_total{result=...}} from the server's Prometheus endpoint. */
+  private double tlsReloads(String result) {
+    return Scrape.of(server.metricsPort().orElseThrow()).sum("mesh_tls_reloads_total", "result=\"" + result + "\"");
   }
 
   private void awaitRejection(Path file, int count) {

@@ -119,6 +119,9 @@ class JwksFileFaultsTest {
     await().atMost(WAIT).until(() -> call(oldToken) == Status.Code.UNAUTHENTICATED);
     assertThat(call(newToken)).isEqualTo(Status.Code.OK);
 
+    Scrape metrics = Scrape.of(server.metricsPort().orElseThrow());
+    assertThat(metrics.sum("mesh_auth_jwks_reloads_total", "result=\"rejected\"")).isEqualTo(3);
+    assertThat(metrics.sum("mesh_auth_jwks_reloads_total", "result=\"applied\"")).isEqualTo(2);
     List<String> rejections = log.linesContaining(REJECTED);
     assertThat(rejections).as("one error per bad version, naming the file").hasSize(3)
         .allMatch(line -> line.contains("ERROR") && line.contains(jwks.toString()));
