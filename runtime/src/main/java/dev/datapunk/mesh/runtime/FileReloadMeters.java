@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Counts what the file watcher did with changed certificate and JWKS files, so that a bad file
@@ -63,7 +64,7 @@ final class FileReloadMeters {
   }
 
   private static void jwksCounter(MeterRegistry registry, JwksFileSource source, String result,
-      java.util.function.ToDoubleFunction<JwksFileSource> total) {
+      ToDoubleFunction<JwksFileSource> total) {
     FunctionCounter.builder(JWKS, source, total)
         .description("Versions of the JWKS file applied or rejected (previous keys kept)")
         .tag("result", result)

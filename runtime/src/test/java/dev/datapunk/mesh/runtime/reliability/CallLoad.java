@@ -77,11 +77,6 @@ final class CallLoad implements AutoCloseable {
     }
   }
 
-  /** Whether the load still runs (false once a bound was reached). */
-  boolean running() {
-    return running.get() && count.get() < maxCalls && System.nanoTime() - stopAtNanos < 0;
-  }
-
   /** The calls recorded so far. */
   List<Call> calls() {
     return List.copyOf(calls);
