@@ -108,12 +108,15 @@ class RedisFaultsTest {
 
       redis.start();
       await().atMost(RECOVERY).until(() -> !backend.isCircuitOpen());
-      long fallbacksAfterRecovery = backend.fallbacks();
       await().atMost(RECOVERY).until(() -> redis.admin().keys("mesh:rl:*").size() > 10);
       assertThat(redis.admin().scriptExists(GcraScript.SHA1)).as("reloaded into the fresh Redis").containsExactly(true);
-      Thread.sleep(200);
-      assertThat(backend.fallbacks() - fallbacksAfterRecovery).as("back on Redis: at most stragglers fall back")
-          .isLessThan(10);
+      // Back on Redis: a stretch with no fallback (a busy machine may miss the 50 ms timeout now and
+      // then and open the breaker for a cool-down, so not "no fallback from now on").
+      await().atMost(RECOVERY).until(() -> {
+        long before = backend.fallbacks();
+        Thread.sleep(300);
+        return backend.fallbacks() == before;
+      });
     } finally {
       running.set(false);
       for (Thread thread : load) {
