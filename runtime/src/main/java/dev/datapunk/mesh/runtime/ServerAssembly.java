@@ -74,10 +74,10 @@ final class ServerAssembly {
     PrometheusMeterRegistry registry = meterRegistry(config);
     MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
     builder.closeOnShutdown(files);
-    ServerTls tls = transport(config, files);
+    ServerTls tls = transport(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
-    JwtTokenVerifier verifier = tokenVerifier(config, builder, files);
+    JwtTokenVerifier verifier = tokenVerifier(config, builder, files, registry);
     builder.tokenVerifier(verifier);
     PeerAllowList allowList = new PeerAllowList(allowedIdentities(config));
     builder.peerAllowList(allowList);
@@ -105,7 +105,8 @@ final class ServerAssembly {
     }
   }
 
-  private static ServerTls transport(MeshConfig config, FileWatcher watcher) throws StartupException {
+  private static ServerTls transport(MeshConfig config, FileWatcher watcher, PrometheusMeterRegistry registry)
+      throws StartupException {
     ServerTlsConfig tlsConfig = switch (config.tlsMode()) {
       case PLAINTEXT -> ServerTlsConfig.plaintext();
       case TLS -> {
@@ -118,7 +119,7 @@ final class ServerAssembly {
       }
     };
     try {
-      return ServerTls.start(tlsConfig, watcher);
+      return ServerTls.start(tlsConfig.withListener(FileReloadMeters.tls(registry)), watcher);
     } catch (TlsMaterialException e) {
       throw new StartupException("tls: " + e.getMessage(), e);
     }
@@ -161,19 +162,19 @@ final class ServerAssembly {
     }
   }
 
-  private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder, FileWatcher files)
-      throws StartupException {
+  private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder, FileWatcher files,
+      PrometheusMeterRegistry registry) throws StartupException {
     JwtSettings settings = JwtSettings.defaults()
         .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
         .withIssuer(config.jwtIssuer())
         .withAudience(config.jwtAudience())
         .withClockSkew(config.jwtClockSkew());
-    return new JwtTokenVerifier(keySource(config, builder, files), settings);
+    return new JwtTokenVerifier(keySource(config, builder, files, registry), settings);
   }
 
   /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */
-  private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder, FileWatcher files)
-      throws StartupException {
+  private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder, FileWatcher files,
+      PrometheusMeterRegistry registry) throws StartupException {
     Optional<JwksLocation> location = config.jwks();
     if (location.isPresent() && location.get() instanceof JwksLocation.Url url) {
       return urlSource(url, config, builder);
@@ -195,6 +196,7 @@ final class ServerAssembly {
     try {
       JwksFileSource source = JwksFileSource.openForWatcher(jwksFile);
       files.watch("JWKS file " + jwksFile, source::checkForChange);
+      FileReloadMeters.jwks(registry, source);
       return source;
     } catch (IOException e) {
       throw new StartupException("auth.jwt.jwks: cannot read " + jwksFile + ": " + e.getMessage(), e);

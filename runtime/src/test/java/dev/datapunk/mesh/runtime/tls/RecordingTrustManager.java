@@ -13,12 +13,12 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /** A client trust manager trusting one CA that records every server certificate it checks. */
-final class RecordingTrustManager extends X509ExtendedTrustManager {
+public final class RecordingTrustManager extends X509ExtendedTrustManager {
 
   private final X509ExtendedTrustManager delegate;
   private final List<X509Certificate> seen = new CopyOnWriteArrayList<>();
 
-  RecordingTrustManager(X509Certificate ca) {
+  public RecordingTrustManager(X509Certificate ca) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
@@ -42,11 +42,11 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
   }
 
   /** Server leaf certificates seen, one per handshake, in order. */
-  List<X509Certificate> seen() {
+  public List<X509Certificate> seen() {
     return seen;
   }
 
-  X509Certificate last() {
+  public X509Certificate last() {
     return seen.get(seen.size() - 1);
   }
 

@@ -53,6 +53,7 @@ public final class JwksFileSource implements JwkSetSource {
   private FileStamp loadedStamp; // guarded by this
   private FileStamp rejectedStamp; // guarded by this
   private volatile long rejectedVersions;
+  private volatile long reloadedVersions;
 
   private JwksFileSource(Path file, Duration checkInterval, boolean checksOnRead, JWKSet keys, FileStamp stamp) {
     this.file = file;
@@ -112,6 +113,14 @@ public final class JwksFileSource implements JwkSetSource {
    */
   public long rejectedVersions() {
     return rejectedVersions;
+  }
+
+  /**
+   * How many times new keys were put in force since {@link #open} (a changed file holding the same
+   * keys does not count). For metrics.
+   */
+  public long reloadedVersions() {
+    return reloadedVersions;
   }
 
   @Override
@@ -179,6 +188,7 @@ public final class JwksFileSource implements JwkSetSource {
       return ReloadOutcome.UNCHANGED;
     }
     keys = fresh;
+    reloadedVersions++;
     LOG.info("Loaded {} token signing key(s) from {}", fresh.size(), file);
     return ReloadOutcome.RELOADED;
   }

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * If {@code redis-server} is not installed, {@link #start} fails with a message saying how to get it:
  * these tests are never skipped.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
@@ -41,28 +41,28 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Starts a Redis on a free loopback port; its pid file lives in {@code dir}. */
-  static RedisServer start(Path dir) {
+  public static RedisServer start(Path dir) {
     RedisServer server = notStarted(dir);
     server.start();
     return server;
   }
 
   /** A Redis that will listen on a port free now, not started yet: nothing answers there. */
-  static RedisServer notStarted(Path dir) {
+  public static RedisServer notStarted(Path dir) {
     return new RedisServer(dir, freePort());
   }
 
   /** {@code redis://127.0.0.1:<port>}. */
-  URI uri() {
+  public URI uri() {
     return URI.create("redis://127.0.0.1:" + port);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Synchronous commands on a connection of the test's own (not the backend's). */
-  RedisCommands<String, String> admin() {
+  public RedisCommands<String, String> admin() {
     if (admin == null) {
       adminClient = RedisClient.create(RedisURI.create(uri()));
       admin = adminClient.connect();
@@ -71,7 +71,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Kills the server at once (SIGKILL), like a crash, and waits until the port is closed. */
-  void kill() {
+  public void kill() {
     closeAdmin();
     ProcessHandle process = ProcessHandle.of(pid()).orElse(null);
     if (process != null) {
@@ -82,7 +82,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Starts the server on its port, again after {@link #kill()} (then empty: no persistence). */
-  void start() {
+  public void start() {
     startProcess();
   }
 
