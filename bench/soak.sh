@@ -6,6 +6,7 @@
 #
 #   bench/soak.sh                    # 10 minutes
 #   SOAK_SECONDS=120 bench/soak.sh   # a short run that checks the script works
+# After the soak it runs RealTokenSubjectsTest (20,000 RS256 tokens of new subjects, too slow for CI).
 #   SOAK_IDENTITIES=1000000 bench/soak.sh   # then also 1,000,000 client identities through the
 #                                           # limiter (ManyClientIdentitiesTest, in-process server)
 #
@@ -90,6 +91,12 @@ echo "heap after full GC: first minute ${FIRST_MIN} KiB, last minute ${LAST_MIN}
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" || true
 trap - EXIT
+
+echo "== real tokens of new subjects beyond the token cache (RealTokenSubjectsTest, off CI)"
+mvn -B -q -ntp -pl sample -am test -Dtest=RealTokenSubjectsTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dmesh.soak=true | tee "$OUT/real-tokens.log" | grep -E "RS256 tokens|Tests run|FAIL" || true
+grep -q "RS256 tokens" "$OUT/real-tokens.log" || { echo "FAIL: RealTokenSubjectsTest did not run"; exit 1; }
+grep -q "FAIL" "$OUT/real-tokens.log" && { echo "FAIL: RealTokenSubjectsTest"; exit 1; }
 
 if [[ -n "${SOAK_IDENTITIES:-}" ]]; then
   echo "== $SOAK_IDENTITIES client identities (ManyClientIdentitiesTest)"
