@@ -66,6 +66,7 @@ public final class MeshServer implements AutoCloseable {
   private final MeshConfig config;
   private final Server server;
   private final ExecutorService workers;
+  private final ExecutorService infrastructurePool;
   private final ServingStatus servingStatus;
   private final MetricsStage metrics;
   private final MeshMeters meshMeters;
@@ -115,7 +116,10 @@ public final class MeshServer implements AutoCloseable {
     this.healthChecks = new HealthCheckScheduler(builder.healthChecks, servingStatus, config.healthCheckInterval());
     this.workers = WorkerExecutor.create(config.workerThreads());
     new ExecutorServiceMetrics(workers, WorkerExecutor.NAME, Tags.empty()).bindTo(builder.meterRegistry);
-    this.server = NettyServers.build(config, builder.credentials, workers, services, servingStatus,
+    this.infrastructurePool = WorkerExecutor.createInfrastructure();
+    new ExecutorServiceMetrics(infrastructurePool, WorkerExecutor.INFRASTRUCTURE_NAME, Tags.empty())
+        .bindTo(builder.meterRegistry);
+    this.server = NettyServers.build(config, builder.credentials, workers, infrastructurePool, services, servingStatus,
         tracers, definition -> infrastructure.wrap(OpenBinding.of(definition)));
   }
 
@@ -275,6 +279,7 @@ public final class MeshServer implements AutoCloseable {
     server.shutdownNow();
     awaitQuietly(FORCED_CLOSE_WAIT);
     workers.shutdownNow();
+    infrastructurePool.shutdownNow();
     for (AutoCloseable resource : resources) {
       try {
         resource.close();

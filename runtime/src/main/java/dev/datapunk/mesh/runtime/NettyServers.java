@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /** Builds the Netty server from the {@code server.*}, {@code health.*} and {@code reflection.*} keys. */
 final class NettyServers {
@@ -27,14 +28,16 @@ final class NettyServers {
 
   /**
    * The server for {@code services}, plus health and reflection (when enabled) each passed through
-   * {@code infrastructureGuard} (the identity allow list) first.
+   * {@code infrastructureGuard} (the identity allow list) first. Calls of {@code services} run on
+   * {@code workers}; method lookup, health and reflection on {@code infrastructure} (see {@link
+   * CallExecutors}).
    */
   static Server build(MeshConfig config, ServerCredentials credentials, Executor workers,
-      List<ServerServiceDefinition> services, ServingStatus servingStatus, List<ServerStreamTracer.Factory> tracers,
+      Executor infrastructure, List<ServerServiceDefinition> services, ServingStatus servingStatus, List<ServerStreamTracer.Factory> tracers,
       UnaryOperator<ServerServiceDefinition> infrastructureGuard) {
     NettyServerBuilder builder = NettyServerBuilder
         .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()), credentials)
-        .executor(workers)
+        .executor(infrastructure)
         .maxInboundMessageSize(config.maxInboundMessageSize())
         .maxInboundMetadataSize(config.maxInboundMetadataSize())
         .keepAliveTime(nanos(config.keepAliveTime()), TimeUnit.NANOSECONDS)
@@ -49,6 +52,8 @@ final class NettyServers {
       builder.intercept(new GzipResponses());
     }
     services.forEach(builder::addService);
+    builder.callExecutor(new CallExecutors(
+        services.stream().map(s -> s.getServiceDescriptor().getName()).collect(Collectors.toSet()), workers));
     if (config.healthEnabled()) {
       builder.addService(infrastructureGuard.apply(servingStatus.healthService().bindService()));
     }

@@ -8,21 +8,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The executor that runs service code: a fixed pool of {@code server.worker-threads} threads.
+ * The server's two fixed thread pools.
  *
- * <p>A fixed pool, not grpc-java's default cached pool: on a small machine the cached pool spends
+ * <ul>
+ *   <li>{@link #create(int) workers} ({@code mesh-worker}, {@code server.worker-threads} threads):
+ *       the call chain and the methods of the mesh services.
+ *   <li>{@link #createInfrastructure() infrastructure} ({@code mesh-infra}, {@value
+ *       #INFRASTRUCTURE_THREADS} threads): grpc-java's method lookup of every arriving call (and the
+ *       UNIMPLEMENTED answer for a method that does not exist), then health and reflection, so those
+ *       never queue behind service code, see {@link CallExecutors}.
+ * </ul>
+ *
+ * <p>Fixed pools, not grpc-java's default cached pool: on a small machine the cached pool spends
  * its time creating and parking threads (measured here at about half the throughput).
  */
 final class WorkerExecutor {
 
-  /** The pool's name: thread name prefix and the {@code name} tag of its executor meters. */
+  /** The worker pool's name: thread name prefix and the {@code name} tag of its executor meters. */
   static final String NAME = "mesh-worker";
+
+  /** The infrastructure pool's name: thread name prefix and the {@code name} tag of its meters. */
+  static final String INFRASTRUCTURE_NAME = "mesh-infra";
+
+  /**
+   * Threads of the infrastructure pool. Each task it runs takes microseconds (a method lookup, a
+   * health answer, a reflection lookup), so two threads keep up with far more calls per second than
+   * the worker pool can serve.
+   */
+  static final int INFRASTRUCTURE_THREADS = 2;
 
   private WorkerExecutor() {}
 
   static ExecutorService create(int threads) {
+    return fixed(threads, NAME);
+  }
+
+  static ExecutorService createInfrastructure() {
+    return fixed(INFRASTRUCTURE_THREADS, INFRASTRUCTURE_NAME);
+  }
+
+  private static ExecutorService fixed(int threads, String name) {
     return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-        new NamedThreads(NAME + "-"));
+        new NamedThreads(name + "-"));
   }
 
   private static final class NamedThreads implements ThreadFactory {

@@ -37,9 +37,15 @@ final class RunningServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts {@code bindings} in working directory {@code dir} with extra {@code --key=value} args. */
+  /**
+   * Starts {@code bindings} in working directory {@code dir} with extra {@code --key=value} args;
+   * the Prometheus endpoint is off unless {@code args} set {@code --metrics.port}.
+   */
   static RunningServer start(Path dir, List<MeshBinding> bindings, String... args) {
-    List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0"));
+    List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0"));
+    if (java.util.Arrays.stream(args).noneMatch(arg -> arg.startsWith("--metrics.port="))) {
+      all.add("--metrics.port=0");
+    }
     all.addAll(List.of(args));
     return new RunningServer(dir, MeshApplication.start(all.toArray(String[]::new), bindings, Map.of(), dir));
   }
@@ -50,6 +56,25 @@ final class RunningServer implements AutoCloseable {
 
   int port() {
     return server.port();
+  }
+
+  /** A free loopback port for {@code --metrics.port} (free when asked; another process may take it). */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The server's Prometheus scrape (the endpoint must be on, see {@link #start}). */
+  String scrape() throws IOException, InterruptedException {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + server.metricsPort().orElseThrow() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("scrape answered HTTP " + response.statusCode());
+    }
+    return response.body();
   }
 
   Path devDir() {
