@@ -29,15 +29,15 @@ final class NettyServers {
   /**
    * The server for {@code services}, plus health and reflection (when enabled) each passed through
    * {@code infrastructureGuard} (the identity allow list) first. Calls of {@code services} run on
-   * {@code workers}; method lookup, health and reflection on {@code infrastructure} (see {@link
-   * CallExecutors}).
+   * {@code workers}; health and reflection on {@code infrastructure}; method lookup on the Netty
+   * thread (see {@link CallExecutors}).
    */
   static Server build(MeshConfig config, ServerCredentials credentials, Executor workers,
       Executor infrastructure, List<ServerServiceDefinition> services, ServingStatus servingStatus, List<ServerStreamTracer.Factory> tracers,
       UnaryOperator<ServerServiceDefinition> infrastructureGuard) {
     NettyServerBuilder builder = NettyServerBuilder
         .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()), credentials)
-        .executor(infrastructure)
+        .directExecutor()
         .maxInboundMessageSize(config.maxInboundMessageSize())
         .maxInboundMetadataSize(config.maxInboundMetadataSize())
         .keepAliveTime(nanos(config.keepAliveTime()), TimeUnit.NANOSECONDS)
@@ -53,7 +53,7 @@ final class NettyServers {
     }
     services.forEach(builder::addService);
     builder.callExecutor(new CallExecutors(
-        services.stream().map(s -> s.getServiceDescriptor().getName()).collect(Collectors.toSet()), workers));
+        services.stream().map(s -> s.getServiceDescriptor().getName()).collect(Collectors.toSet()), workers, infrastructure));
     if (config.healthEnabled()) {
       builder.addService(infrastructureGuard.apply(servingStatus.healthService().bindService()));
     }

@@ -14,9 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #create(int) workers} ({@code mesh-worker}, {@code server.worker-threads} threads):
  *       the call chain and the methods of the mesh services.
  *   <li>{@link #createInfrastructure() infrastructure} ({@code mesh-infra}, {@value
- *       #INFRASTRUCTURE_THREADS} threads): grpc-java's method lookup of every arriving call (and the
- *       UNIMPLEMENTED answer for a method that does not exist), then health and reflection, so those
- *       never queue behind service code, see {@link CallExecutors}.
+ *       #INFRASTRUCTURE_THREADS} threads): health and reflection, so those never queue behind
+ *       service code, see {@link CallExecutors}.
  * </ul>
  *
  * <p>Fixed pools, not grpc-java's default cached pool: on a small machine the cached pool spends
@@ -31,8 +30,8 @@ final class WorkerExecutor {
   static final String INFRASTRUCTURE_NAME = "mesh-infra";
 
   /**
-   * Threads of the infrastructure pool. Each task it runs takes microseconds (a method lookup, a
-   * health answer, a reflection lookup), so two threads keep up with far more calls per second than
+   * Threads of the infrastructure pool. Each call it runs takes microseconds (a health answer, a
+   * reflection lookup), so two threads keep up with far more calls per second than
    * the worker pool can serve.
    */
   static final int INFRASTRUCTURE_THREADS = 2;
