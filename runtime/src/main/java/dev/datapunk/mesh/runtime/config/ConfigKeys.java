@@ -16,6 +16,8 @@ import static dev.datapunk.mesh.runtime.config.ValueParsers.positiveNumber;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.size;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.unlimitedOr;
 
+import dev.datapunk.mesh.runtime.logging.LogCategory;
+import dev.datapunk.mesh.runtime.logging.LogLevel;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import java.net.URI;
 import java.nio.file.Path;
@@ -185,6 +187,12 @@ public final class ConfigKeys {
       ConfigKey.of("limits.adaptive.public-reserved", integer(0, 90), "10",
           "percent of the shared limit guaranteed to @Public methods together");
 
+  public static final ConfigKey<LogLevel> LOG_LEVEL =
+      ConfigKey.of("log.level", lowerCaseEnum(LogLevel.values()), "info",
+          "threshold of the mesh's loggers (trace, debug, info, warn, error, off); quieter only:"
+              + " the logging backend's own level still applies")
+          .reloadable();
+
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of("metrics.port", port(), "9464",
           "Prometheus text endpoint /metrics on this port; 0 turns it off");
@@ -233,6 +241,21 @@ public final class ConfigKeys {
               FULL_METHOD_EXPECTED, "", integer(1, 90),
               "percent of the shared adaptive limit guaranteed to this critical method (file or command line only)")
           .notFromEnvironment();
+
+  /**
+   * {@code log.levels.<category>}: the threshold of a group of the mesh's loggers, a category
+   * ({@link LogCategory}) or a logger name under {@code dev.datapunk.mesh}; more specific than
+   * {@code log.level}.
+   */
+  public static final ConfigKeyPattern<LogLevel> LOG_LEVELS =
+      ConfigKeyPattern.of("log.levels.", "<category>",
+              Pattern.compile("(" + LogCategory.alternatives() + ")"
+                  + "|(dev\\.datapunk\\.mesh|datapunk\\.mesh\\.audit)(\\.[A-Za-z_$][A-Za-z0-9_$]*)*"),
+              "a category (" + String.join(", ", LogCategory.configNames())
+                  + ") or a logger name under dev.datapunk.mesh",
+              "", lowerCaseEnum(LogLevel.values()),
+              "threshold of one category of mesh loggers (or one logger name); overrides log.level")
+          .reloadable();
 
   /** {@code metrics.tags.<name>}: a tag added to every meter. */
   public static final ConfigKeyPattern<String> METRICS_TAGS =
@@ -284,6 +307,7 @@ public final class ConfigKeys {
           LIMITS_ADAPTIVE_MIN_LIMIT,
           LIMITS_ADAPTIVE_MAX_LIMIT,
           LIMITS_ADAPTIVE_PUBLIC_RESERVED,
+          LOG_LEVEL,
           METRICS_PORT,
           METRICS_HISTOGRAM,
           METRICS_SLO,
@@ -294,7 +318,7 @@ public final class ConfigKeys {
 
   /** Every key family. */
   public static final List<ConfigKeyPattern<?>> PATTERNS =
-      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, METRICS_TAGS);
+      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, LOG_LEVELS, METRICS_TAGS);
 
   private static final Map<String, ConfigKey<?>> BY_NAME = index(false);
   private static final Map<String, ConfigKey<?>> BY_ENVIRONMENT_VARIABLE = index(true);

@@ -39,8 +39,10 @@ class ConfigDiffTest {
   void theReloadableKeysAreTheDocumentedOnes() {
     assertThat(ConfigKeys.ALL.stream().filter(ConfigKey::isReloadable).map(ConfigKey::name))
         .containsExactly("tls.allowed-identities", "auth.jwt.issuer", "auth.jwt.audience", "auth.jwt.clock-skew",
-            "auth.audit.allowed");
+            "auth.audit.allowed", "log.level");
     assertThat(ConfigDiff.isReloadable("ratelimit.override.pkg.S/M.burst")).isTrue();
+    assertThat(ConfigDiff.isReloadable("log.levels.tls")).isTrue();
+
     assertThat(ConfigDiff.isReloadable("metrics.tags.region")).isFalse();
     assertThat(ConfigDiff.isReloadable("server.port")).isFalse();
   }
