@@ -10,7 +10,6 @@ import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.health.HealthCheckScheduler;
 import dev.datapunk.mesh.runtime.health.ServingStatus;
 import dev.datapunk.mesh.runtime.limits.AdaptiveLimitSettings;
-import dev.datapunk.mesh.runtime.limits.CallArrival;
 import dev.datapunk.mesh.runtime.limits.AdaptiveLimitStage;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.metrics.MetricsEndpoint;
@@ -77,6 +76,7 @@ public final class MeshServer implements AutoCloseable {
   private final List<String> serviceNames;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final RateLimitStage rateLimits;
+  private final AdaptiveLimitStage adaptiveLimits;
   private final Set<String> methodNames;
   private volatile ConfigWatcher configWatcher;
 
@@ -92,17 +92,16 @@ public final class MeshServer implements AutoCloseable {
     AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
     CallStage identity = SecurityStages.identityAllowList(builder.peerAllowList, decisions);
     this.rateLimits = new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters);
+    this.adaptiveLimits = new AdaptiveLimitStage(AdaptiveLimitSettings.from(config), meshMeters);
     CallChain chain = CallChain.of(
         metrics,
         identity,
         SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities, decisions),
         SecurityStages.authorization(decisions),
         rateLimits,
-        new AdaptiveLimitStage(AdaptiveLimitSettings.from(config), meshMeters));
-    List<io.grpc.ServerStreamTracer.Factory> tracers = new ArrayList<>(List.of(metrics.streamTracerFactory()));
-    if (config.adaptiveLimitEnabled()) {
-      tracers.add(CallArrival.factory());
-    }
+        adaptiveLimits);
+    List<io.grpc.ServerStreamTracer.Factory> tracers =
+        new ArrayList<>(List.of(metrics.streamTracerFactory(), adaptiveLimits.arrivalTracer()));
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
       services.add(chain.wrap(UnparsableRequests.guard(binding)));
@@ -154,6 +153,14 @@ public final class MeshServer implements AutoCloseable {
       rejectOverridesOfUnknownMethods(next, methodNames);
       return rateLimits.prepareOverrides(next.rateLimitOverrides());
     };
+  }
+
+  /**
+   * Where reloaded {@code limits.adaptive.*} values go (all but {@code per-method}); reserved
+   * shares of unknown methods are rejected by {@link #rateLimitReload()}'s check.
+   */
+  ReloadTarget adaptiveLimitReload() {
+    return next -> adaptiveLimits.reload(AdaptiveLimitSettings.from(next));
   }
 
   /** Hands over the watcher of the configuration file; it is closed when the server closes. */

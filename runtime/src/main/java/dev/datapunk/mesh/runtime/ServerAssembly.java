@@ -95,6 +95,7 @@ final class ServerAssembly {
     ReloadTarget reload = ReloadTarget.all(List.of(
         ServerAssembly::logLevelReload,
         server.rateLimitReload(),
+        server.adaptiveLimitReload(),
         new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities)));
     server.watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return server;

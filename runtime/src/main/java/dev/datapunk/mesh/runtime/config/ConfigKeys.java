@@ -170,22 +170,27 @@ public final class ConfigKeys {
 
   public static final ConfigKey<Boolean> LIMITS_ADAPTIVE_ENABLED =
       ConfigKey.of("limits.adaptive.enabled", bool(), "false",
-          "limit concurrent unary calls with a limit that adapts to observed latency");
+          "limit concurrent unary calls with a limit that adapts to observed latency")
+          .reloadable();
   public static final ConfigKey<Boolean> LIMITS_ADAPTIVE_PER_METHOD =
       ConfigKey.of("limits.adaptive.per-method", bool(), "false",
           "one adaptive limit per method instead of one shared by the whole server");
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_INITIAL_LIMIT =
       ConfigKey.of("limits.adaptive.initial-limit", integer(1, 100_000), "20",
-          "concurrent calls allowed at start, before latency has been observed");
+          "concurrent calls allowed at start, before latency has been observed")
+          .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_MIN_LIMIT =
       ConfigKey.of("limits.adaptive.min-limit", integer(1, 100_000), "2",
-          "the adaptive limit never goes below this");
+          "the adaptive limit never goes below this")
+          .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_MAX_LIMIT =
       ConfigKey.of("limits.adaptive.max-limit", integer(1, 100_000), "1000",
-          "the adaptive limit never goes above this");
+          "the adaptive limit never goes above this")
+          .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_PUBLIC_RESERVED =
       ConfigKey.of("limits.adaptive.public-reserved", integer(0, 90), "10",
-          "percent of the shared limit guaranteed to @Public methods together");
+          "percent of the shared limit guaranteed to @Public methods together")
+          .reloadable();
 
   public static final ConfigKey<LogLevel> LOG_LEVEL =
       ConfigKey.of("log.level", lowerCaseEnum(LogLevel.values()), "info",
@@ -240,6 +245,7 @@ public final class ConfigKeys {
       ConfigKeyPattern.of("limits.adaptive.reserved.", "<full/Method>", FULL_METHOD,
               FULL_METHOD_EXPECTED, "", integer(1, 90),
               "percent of the shared adaptive limit guaranteed to this critical method (file or command line only)")
+          .reloadable()
           .notFromEnvironment();
 
   /**
