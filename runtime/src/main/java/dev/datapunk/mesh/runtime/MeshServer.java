@@ -11,6 +11,7 @@ import dev.datapunk.mesh.runtime.health.HealthCheckScheduler;
 import dev.datapunk.mesh.runtime.health.ServingStatus;
 import dev.datapunk.mesh.runtime.limits.AdaptiveLimitSettings;
 import dev.datapunk.mesh.runtime.limits.AdaptiveLimitStage;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.metrics.MetricsEndpoint;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
@@ -43,7 +44,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A gRPC server running mesh services behind their per-method call chains, with health and
@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeshServer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(MeshServer.class);
+  private static final Logger log = MeshLoggers.getLogger(MeshServer.class);
   private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
 
   private final MeshConfig config;

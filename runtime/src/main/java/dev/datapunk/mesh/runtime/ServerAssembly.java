@@ -13,6 +13,7 @@ import dev.datapunk.mesh.runtime.config.RedisFailureMode;
 import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.logging.LogLevels;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.redis.RedisRateLimiterBackend;
@@ -44,7 +45,6 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds a {@link MeshServer} and its engines from configuration: transport credentials (with the
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerAssembly {
 
-  private static final Logger log = LoggerFactory.getLogger(ServerAssembly.class);
+  private static final Logger log = MeshLoggers.getLogger(ServerAssembly.class);
   private static final Duration REDIS_HEALTH_TIMEOUT = Duration.ofSeconds(1);
 
   private ServerAssembly() {}
