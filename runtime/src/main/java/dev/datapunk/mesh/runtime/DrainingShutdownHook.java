@@ -1,9 +1,9 @@
 package dev.datapunk.mesh.runtime;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The JVM shutdown hook of {@link MeshApplication}: drains the server (SIGTERM, SIGINT) and then
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DrainingShutdownHook implements Runnable {
 
-  private static final Logger log = LoggerFactory.getLogger(DrainingShutdownHook.class);
+  private static final Logger log = MeshLoggers.getLogger(DrainingShutdownHook.class);
 
   /** The status the process ends with after a drain. */
   static final int EXIT_STATUS = 0;

@@ -4,6 +4,7 @@ import dev.datapunk.mesh.runtime.ServerAssembly.StartupException;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.config.LoadedConfig;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of generated bootstrap classes: loads configuration, starts one server with every
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeshApplication {
 
-  private static final Logger log = LoggerFactory.getLogger(MeshApplication.class);
+  private static final Logger log = MeshLoggers.getLogger(MeshApplication.class);
 
   /** The subcommand that mints a development token. */
   public static final String DEV_TOKEN_COMMAND = "dev-token";

@@ -10,8 +10,8 @@ import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.health.HealthCheckScheduler;
 import dev.datapunk.mesh.runtime.health.ServingStatus;
 import dev.datapunk.mesh.runtime.limits.AdaptiveLimitSettings;
-import dev.datapunk.mesh.runtime.limits.CallArrival;
 import dev.datapunk.mesh.runtime.limits.AdaptiveLimitStage;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.metrics.MetricsEndpoint;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
@@ -44,7 +44,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A gRPC server running mesh services behind their per-method call chains, with health and
@@ -60,7 +59,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeshServer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(MeshServer.class);
+  private static final Logger log = MeshLoggers.getLogger(MeshServer.class);
   private static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(5);
 
   private final MeshConfig config;
@@ -78,6 +77,7 @@ public final class MeshServer implements AutoCloseable {
   private final List<String> serviceNames;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final RateLimitStage rateLimits;
+  private final AdaptiveLimitStage adaptiveLimits;
   private final Set<String> methodNames;
   private volatile ConfigWatcher configWatcher;
 
@@ -93,17 +93,16 @@ public final class MeshServer implements AutoCloseable {
     AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
     CallStage identity = SecurityStages.identityAllowList(builder.peerAllowList, decisions);
     this.rateLimits = new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters);
+    this.adaptiveLimits = new AdaptiveLimitStage(AdaptiveLimitSettings.from(config), meshMeters);
     CallChain chain = CallChain.of(
         metrics,
         identity,
         SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities, decisions),
         SecurityStages.authorization(decisions),
         rateLimits,
-        new AdaptiveLimitStage(AdaptiveLimitSettings.from(config), meshMeters));
-    List<io.grpc.ServerStreamTracer.Factory> tracers = new ArrayList<>(List.of(metrics.streamTracerFactory()));
-    if (config.adaptiveLimitEnabled()) {
-      tracers.add(CallArrival.factory());
-    }
+        adaptiveLimits);
+    List<io.grpc.ServerStreamTracer.Factory> tracers =
+        new ArrayList<>(List.of(metrics.streamTracerFactory(), adaptiveLimits.arrivalTracer()));
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
       services.add(chain.wrap(UnparsableRequests.guard(binding)));
@@ -158,6 +157,14 @@ public final class MeshServer implements AutoCloseable {
       rejectOverridesOfUnknownMethods(next, methodNames);
       return rateLimits.prepareOverrides(next.rateLimitOverrides());
     };
+  }
+
+  /**
+   * Where reloaded {@code limits.adaptive.*} values go (all but {@code per-method}); reserved
+   * shares of unknown methods are rejected by {@link #rateLimitReload()}'s check.
+   */
+  ReloadTarget adaptiveLimitReload() {
+    return next -> adaptiveLimits.reload(AdaptiveLimitSettings.from(next));
   }
 
   /** Hands over the watcher of the configuration file; it is closed when the server closes. */

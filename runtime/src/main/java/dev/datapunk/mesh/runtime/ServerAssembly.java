@@ -11,6 +11,9 @@ import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.config.RateLimitBackend;
 import dev.datapunk.mesh.runtime.config.RedisFailureMode;
 import dev.datapunk.mesh.runtime.health.HealthCheck;
+import dev.datapunk.mesh.runtime.logging.LogLevels;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.redis.RedisRateLimiterBackend;
@@ -42,7 +45,6 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds a {@link MeshServer} and its engines from configuration: transport credentials (with the
@@ -52,12 +54,13 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerAssembly {
 
-  private static final Logger log = LoggerFactory.getLogger(ServerAssembly.class);
+  private static final Logger log = MeshLoggers.getLogger(ServerAssembly.class);
   private static final Duration REDIS_HEALTH_TIMEOUT = Duration.ofSeconds(1);
 
   private ServerAssembly() {}
 
   static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings) throws StartupException {
+    MeshLoggers.apply(logLevels(loaded.config()));
     // One thread checks every watched file: certificates, the JWKS file, the configuration file.
     FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
     try {
@@ -90,10 +93,22 @@ final class ServerAssembly {
     builder.closeOnShutdown(SystemMetrics.bindTo(registry));
     MeshServer server = builder.build();
     ReloadTarget reload = ReloadTarget.all(List.of(
+        ServerAssembly::logLevelReload,
         server.rateLimitReload(),
+        server.adaptiveLimitReload(),
         new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities)));
     server.watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return server;
+  }
+
+  /** The thresholds of the mesh's loggers from {@code log.level} and {@code log.levels.*}. */
+  static LogLevels logLevels(MeshConfig config) {
+    return LogLevels.of(config.logLevel(), config.logLevels());
+  }
+
+  private static Runnable logLevelReload(MeshConfig next) {
+    LogLevels levels = logLevels(next);
+    return () -> MeshLoggers.apply(levels);
   }
 
   private static PrometheusMeterRegistry meterRegistry(MeshConfig config) {

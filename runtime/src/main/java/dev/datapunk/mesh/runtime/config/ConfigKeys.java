@@ -16,6 +16,8 @@ import static dev.datapunk.mesh.runtime.config.ValueParsers.positiveNumber;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.size;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.unlimitedOr;
 
+import dev.datapunk.mesh.runtime.logging.LogCategory;
+import dev.datapunk.mesh.runtime.logging.LogLevel;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import java.net.URI;
 import java.nio.file.Path;
@@ -168,22 +170,33 @@ public final class ConfigKeys {
 
   public static final ConfigKey<Boolean> LIMITS_ADAPTIVE_ENABLED =
       ConfigKey.of("limits.adaptive.enabled", bool(), "false",
-          "limit concurrent unary calls with a limit that adapts to observed latency");
+          "limit concurrent unary calls with a limit that adapts to observed latency")
+          .reloadable();
   public static final ConfigKey<Boolean> LIMITS_ADAPTIVE_PER_METHOD =
       ConfigKey.of("limits.adaptive.per-method", bool(), "false",
           "one adaptive limit per method instead of one shared by the whole server");
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_INITIAL_LIMIT =
       ConfigKey.of("limits.adaptive.initial-limit", integer(1, 100_000), "20",
-          "concurrent calls allowed at start, before latency has been observed");
+          "concurrent calls allowed at start, before latency has been observed")
+          .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_MIN_LIMIT =
       ConfigKey.of("limits.adaptive.min-limit", integer(1, 100_000), "2",
-          "the adaptive limit never goes below this");
+          "the adaptive limit never goes below this")
+          .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_MAX_LIMIT =
       ConfigKey.of("limits.adaptive.max-limit", integer(1, 100_000), "1000",
-          "the adaptive limit never goes above this");
+          "the adaptive limit never goes above this")
+          .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_PUBLIC_RESERVED =
       ConfigKey.of("limits.adaptive.public-reserved", integer(0, 90), "10",
-          "percent of the shared limit guaranteed to @Public methods together");
+          "percent of the shared limit guaranteed to @Public methods together")
+          .reloadable();
+
+  public static final ConfigKey<LogLevel> LOG_LEVEL =
+      ConfigKey.of("log.level", lowerCaseEnum(LogLevel.values()), "info",
+          "threshold of the mesh's loggers (trace, debug, info, warn, error, off); quieter only:"
+              + " the logging backend's own level still applies")
+          .reloadable();
 
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of("metrics.port", port(), "9464",
@@ -232,7 +245,23 @@ public final class ConfigKeys {
       ConfigKeyPattern.of("limits.adaptive.reserved.", "<full/Method>", FULL_METHOD,
               FULL_METHOD_EXPECTED, "", integer(1, 90),
               "percent of the shared adaptive limit guaranteed to this critical method (file or command line only)")
+          .reloadable()
           .notFromEnvironment();
+
+  /**
+   * {@code log.levels.<category>}: the threshold of a group of the mesh's loggers, a category
+   * ({@link LogCategory}) or a logger name under {@code dev.datapunk.mesh}; more specific than
+   * {@code log.level}.
+   */
+  public static final ConfigKeyPattern<LogLevel> LOG_LEVELS =
+      ConfigKeyPattern.of("log.levels.", "<category>",
+              Pattern.compile("(" + LogCategory.alternatives() + ")"
+                  + "|(dev\\.datapunk\\.mesh|datapunk\\.mesh\\.audit)(\\.[A-Za-z_$][A-Za-z0-9_$]*)*"),
+              "a category (" + String.join(", ", LogCategory.configNames())
+                  + ") or a logger name under dev.datapunk.mesh",
+              "", lowerCaseEnum(LogLevel.values()),
+              "threshold of one category of mesh loggers (or one logger name); overrides log.level")
+          .reloadable();
 
   /** {@code metrics.tags.<name>}: a tag added to every meter. */
   public static final ConfigKeyPattern<String> METRICS_TAGS =
@@ -284,6 +313,7 @@ public final class ConfigKeys {
           LIMITS_ADAPTIVE_MIN_LIMIT,
           LIMITS_ADAPTIVE_MAX_LIMIT,
           LIMITS_ADAPTIVE_PUBLIC_RESERVED,
+          LOG_LEVEL,
           METRICS_PORT,
           METRICS_HISTOGRAM,
           METRICS_SLO,
@@ -294,7 +324,7 @@ public final class ConfigKeys {
 
   /** Every key family. */
   public static final List<ConfigKeyPattern<?>> PATTERNS =
-      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, METRICS_TAGS);
+      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, LOG_LEVELS, METRICS_TAGS);
 
   private static final Map<String, ConfigKey<?>> BY_NAME = index(false);
   private static final Map<String, ConfigKey<?>> BY_ENVIRONMENT_VARIABLE = index(true);

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.config;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Watches the configuration file and applies its reloadable values while the server runs.
@@ -45,7 +45,7 @@ public final class ConfigWatcher implements AutoCloseable {
   /** Counter of reloads, tagged {@code result=applied} or {@code result=rejected}. */
   public static final String METER = "mesh.config.reloads";
 
-  private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+  private static final Logger log = MeshLoggers.getLogger(ConfigWatcher.class);
 
   private final LoadedConfig origin;
   private final Path file;

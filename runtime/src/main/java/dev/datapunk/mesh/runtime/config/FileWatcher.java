@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.config;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that checks a server's watched files: the configuration file ({@link
@@ -28,7 +28,7 @@ public final class FileWatcher implements AutoCloseable {
   /** How often the files are checked unless configured otherwise. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
-  private static final Logger log = LoggerFactory.getLogger(FileWatcher.class);
+  private static final Logger log = MeshLoggers.getLogger(FileWatcher.class);
 
   private final Duration interval;
   private final List<Check> checks = new CopyOnWriteArrayList<>();

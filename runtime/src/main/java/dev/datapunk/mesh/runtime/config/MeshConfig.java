@@ -21,6 +21,8 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_MIN_LI
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PER_METHOD;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PUBLIC_RESERVED;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_RESERVED;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LOG_LEVEL;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.LOG_LEVELS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_BACKEND;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_MAX_CLIENTS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_OVERRIDE_BURST;
@@ -53,6 +55,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_CERT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_KEY;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_MODE;
 
+import dev.datapunk.mesh.runtime.logging.LogLevel;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +81,7 @@ public final class MeshConfig {
   private final Map<String, RateLimitOverride> rateLimitOverrides;
   private final Map<String, String> metricsTags;
   private final Map<String, Integer> adaptiveReserved;
+  private final Map<String, LogLevel> logLevels;
 
   MeshConfig(Map<String, ResolvedValue> resolved) {
     Map<String, Object> byKey = new HashMap<>();
@@ -86,13 +90,14 @@ public final class MeshConfig {
     Map<String, RateLimitOverride> overrides = new TreeMap<>();
     Map<String, String> tags = new TreeMap<>();
     Map<String, Integer> reserved = new TreeMap<>();
+    Map<String, LogLevel> levels = new TreeMap<>();
     for (ResolvedValue value : resolved.values()) {
       byKey.put(value.key(), value.value());
       if (ConfigKeys.byName(value.key()).isPresent()) {
         plain.add(value.entry());
       } else {
         inFamilies.put(value.key(), value.entry());
-        collectFamilyMember(value, overrides, tags, reserved);
+        collectFamilyMember(value, overrides, tags, reserved, levels);
       }
     }
     List<ConfigEntry> ordered = new ArrayList<>(plain);
@@ -102,6 +107,7 @@ public final class MeshConfig {
     this.rateLimitOverrides = Collections.unmodifiableMap(overrides);
     this.metricsTags = Collections.unmodifiableMap(tags);
     this.adaptiveReserved = Collections.unmodifiableMap(reserved);
+    this.logLevels = Collections.unmodifiableMap(levels);
   }
 
   /** The built-in defaults, relative paths staying relative to the process's working directory. */
@@ -384,6 +390,16 @@ public final class MeshConfig {
     return adaptiveReserved;
   }
 
+  /** {@code log.level}: the threshold of every mesh logger without a more specific one. */
+  public LogLevel logLevel() {
+    return get(LOG_LEVEL);
+  }
+
+  /** {@code log.levels.<category>} by category or logger name, sorted by name. */
+  public Map<String, LogLevel> logLevels() {
+    return logLevels;
+  }
+
   /** {@code reflection.enabled}. */
   public boolean reflectionEnabled() {
     return get(REFLECTION_ENABLED);
@@ -401,12 +417,13 @@ public final class MeshConfig {
 
   private static void collectFamilyMember(
       ResolvedValue value, Map<String, RateLimitOverride> overrides, Map<String, String> tags,
-      Map<String, Integer> reserved) {
+      Map<String, Integer> reserved, Map<String, LogLevel> levels) {
     String key = value.key();
     Optional<String> rpsOf = RATELIMIT_OVERRIDE_RPS.freePartOf(key);
     Optional<String> burstOf = RATELIMIT_OVERRIDE_BURST.freePartOf(key);
     Optional<String> tagOf = METRICS_TAGS.freePartOf(key);
     Optional<String> reservedOf = LIMITS_ADAPTIVE_RESERVED.freePartOf(key);
+    Optional<String> levelOf = LOG_LEVELS.freePartOf(key);
     if (rpsOf.isPresent()) {
       double rps = RATELIMIT_OVERRIDE_RPS.cast(value.value());
       overrides.merge(rpsOf.get(), EMPTY_OVERRIDE.withRps(rps), (old, added) -> old.withRps(rps));
@@ -416,6 +433,8 @@ public final class MeshConfig {
           burstOf.get(), EMPTY_OVERRIDE.withBurst(burst), (old, added) -> old.withBurst(burst));
     } else if (reservedOf.isPresent()) {
       reserved.put(reservedOf.get(), LIMITS_ADAPTIVE_RESERVED.cast(value.value()));
+    } else if (levelOf.isPresent()) {
+      levels.put(levelOf.get(), LOG_LEVELS.cast(value.value()));
     } else if (tagOf.isPresent()) {
       tags.put(tagOf.get(), METRICS_TAGS.cast(value.value()));
     }

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.health;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link HealthCheck}s on one daemon thread, every interval, and tells {@link ServingStatus}
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthCheckScheduler implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(HealthCheckScheduler.class);
+  private static final Logger log = MeshLoggers.getLogger(HealthCheckScheduler.class);
 
   private final List<HealthCheck> checks;
   private final ServingStatus status;

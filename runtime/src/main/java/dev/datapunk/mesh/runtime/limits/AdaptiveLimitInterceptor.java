@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.runtime.limits;
 
 import dev.datapunk.mesh.runtime.chain.CallRejections;
+import dev.datapunk.mesh.runtime.policy.Access;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -20,20 +21,33 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * other status). A cancelled call keeps its slot until its service code returns: it still holds a
  * worker thread. The latency counts from the stream's arrival ({@link CallArrival}), so time
  * spent waiting for a worker thread counts as queueing.
+ *
+ * <p>While the stage's limit is switched off the call passes straight on (one volatile read).
  */
 final class AdaptiveLimitInterceptor implements ServerInterceptor {
 
+  private final AdaptiveLimitStage stage;
   private final String fullMethodName;
+  private final Access access;
   private final ConcurrencyLimiter limiter;
-  private final ConcurrencyLimiter.Partition partition;
-  private final Counter rejections;
+  private volatile ConcurrencyLimiter.Partition partition;
+  private volatile Counter rejections;
 
-  AdaptiveLimitInterceptor(
-      String fullMethodName, ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition, Counter rejections) {
+  AdaptiveLimitInterceptor(AdaptiveLimitStage stage, String fullMethodName, Access access,
+      ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition) {
+    this.stage = stage;
     this.fullMethodName = fullMethodName;
+    this.access = access;
     this.limiter = limiter;
     this.partition = partition;
-    this.rejections = rejections;
+  }
+
+  String fullMethodName() {
+    return fullMethodName;
+  }
+
+  Access access() {
+    return access;
   }
 
   ConcurrencyLimiter limiter() {
@@ -44,14 +58,31 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
     return partition;
   }
 
+  /** Admits the next calls into {@code share}; calls in flight release the share they took. */
+  void partition(ConcurrencyLimiter.Partition share) {
+    this.partition = share;
+  }
+
+  /** Where refused calls are counted; set when the limit is first switched on. */
+  void rejections(Counter counter) {
+    this.rejections = counter;
+  }
+
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    if (!limiter.tryAcquire(partition)) {
-      rejections.increment();
+    if (!stage.enabled()) {
+      return next.startCall(call, headers);
+    }
+    ConcurrencyLimiter.Partition share = partition;
+    if (!limiter.tryAcquire(share)) {
+      Counter counter = rejections;
+      if (counter != null) {
+        counter.increment();
+      }
       return CallRejections.reject(call, ConcurrencyRejection.of(fullMethodName, limiter));
     }
-    LimitedCall<ReqT, RespT> limited = new LimitedCall<>(call, limiter, partition,
+    LimitedCall<ReqT, RespT> limited = new LimitedCall<>(call, limiter, share,
         CallArrival.arrivedNanos(System.nanoTime()));
     ServerCall.Listener<ReqT> listener;
     try {

@@ -9,7 +9,8 @@ import io.grpc.ServerStreamTracer;
  * waits for a worker thread. The adaptive limit measures a call's latency from here, so the time
  * calls spend queued for the worker pool (where the interceptors run) counts as queueing.
  *
- * <p>Registered with the server only while the adaptive limit is on: one small object per stream.
+ * <p>Handed out by {@link AdaptiveLimitStage#arrivalTracer()} only while the adaptive limit is on:
+ * one small object per stream.
  */
 public final class CallArrival extends ServerStreamTracer {
 
@@ -19,8 +20,8 @@ public final class CallArrival extends ServerStreamTracer {
 
   private CallArrival() {}
 
-  /** The factory to register with the server builder. */
-  public static ServerStreamTracer.Factory factory() {
+  /** A factory stamping every stream. */
+  static ServerStreamTracer.Factory factory() {
     return new ServerStreamTracer.Factory() {
       @Override
       public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {

@@ -53,6 +53,11 @@ public final class ConcurrencyLimiter {
     return inFlight.get();
   }
 
+  /** The limit this limiter follows; its bounds can change while calls run. */
+  VegasLimit vegasLimit() {
+    return limit;
+  }
+
   /** A hint for a rejected caller: about one recent call latency, at least 1 ms. */
   public long retryAfterNanos() {
     return Math.max(1_000_000L, limit.recentRttNanos());
@@ -111,7 +116,7 @@ public final class ConcurrencyLimiter {
   /** A group of methods sharing one guaranteed share of the limiter; see {@link ConcurrencyLimiter}. */
   public static final class Partition {
     private final String name;
-    private final int reservedPercent;
+    private volatile int reservedPercent;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private Partition(String name, int reservedPercent) {
@@ -119,12 +124,24 @@ public final class ConcurrencyLimiter {
       this.reservedPercent = reservedPercent;
     }
 
+    /**
+     * Guarantees {@code percent} (0 to 100) from now on (a reload of the reserved shares); calls in
+     * flight stay counted.
+     */
+    void reserve(int percent) {
+      if (percent < 0 || percent > 100) {
+        throw new IllegalArgumentException(name + ": reserved percent must be 0 to 100, was " + percent);
+      }
+      this.reservedPercent = percent;
+    }
+
     /** Calls of this partition that may run even when the limiter is full. */
     int guaranteed(int limit) {
-      if (reservedPercent == 0) {
+      int percent = reservedPercent;
+      if (percent == 0) {
         return 0;
       }
-      return (int) (((long) limit * reservedPercent + 99) / 100);
+      return (int) (((long) limit * percent + 99) / 100);
     }
 
     /** The partition's name, e.g. {@code default}, {@code public} or a full method name. */

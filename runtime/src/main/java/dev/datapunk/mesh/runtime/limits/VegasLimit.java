@@ -28,8 +28,8 @@ public final class VegasLimit {
   private static final double DROP_FACTOR = 0.9;
   private static final double RTT_SMOOTHING = 0.1;
 
-  private final int min;
-  private final int max;
+  private int min;
+  private int max;
   private double estimate;
   private double noLoadNanos = Double.MAX_VALUE;
   private volatile int limit;
@@ -100,6 +100,40 @@ public final class VegasLimit {
     set(next);
   }
 
+  /**
+   * New bounds while calls run (a reload of {@code limits.adaptive.min-limit} / {@code max-limit}):
+   * the current limit is clamped into {@code [min, max]} and keeps adapting from there; the
+   * no-load latency and recent latency are kept.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= min <= max}
+   */
+  public synchronized void bounds(int newMin, int newMax) {
+    if (newMin < 1 || newMin > newMax) {
+      throw new IllegalArgumentException("need 1 <= min <= max, got min " + newMin + ", max " + newMax);
+    }
+    this.min = newMin;
+    this.max = newMax;
+    set(estimate);
+  }
+
+  /**
+   * Starts afresh, as a new limit would (the adaptive limit switched on again at run time): limit
+   * {@code initial}, no latency observed yet.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= min <= initial <= max}
+   */
+  public synchronized void restart(int initial, int newMin, int newMax) {
+    if (newMin < 1 || newMin > initial || initial > newMax) {
+      throw new IllegalArgumentException(
+          "need 1 <= min <= initial <= max, got min " + newMin + ", initial " + initial + ", max " + newMax);
+    }
+    this.min = newMin;
+    this.max = newMax;
+    this.noLoadNanos = Double.MAX_VALUE;
+    this.smoothedRttNanos = 0;
+    set(initial);
+  }
+
   /** A call was dropped: cancelled by the client or past its deadline. */
   public synchronized void onDrop() {
     set(estimate * DROP_FACTOR);
@@ -111,7 +145,7 @@ public final class VegasLimit {
   }
 
   @Override
-  public String toString() {
+  public synchronized String toString() {
     return "VegasLimit[limit=" + limit + ", min=" + min + ", max=" + max + "]";
   }
 }

@@ -2,6 +2,7 @@ package dev.datapunk.mesh.runtime.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Prometheus scrape endpoint: {@code GET /metrics} on its own small HTTP server (the JDK's
@@ -28,7 +28,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   /** Where the metrics are served. */
   public static final String PATH = "/metrics";
 
-  private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
+  private static final Logger log = MeshLoggers.getLogger(MetricsEndpoint.class);
 
   private final HttpServer server;
   private final ExecutorService threads;

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.metrics;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -10,7 +11,6 @@ import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The outermost stage of every method: counts messages, times the call and records it with its
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class MetricsInterceptor implements ServerInterceptor {
 
-  private static final Logger log = LoggerFactory.getLogger(MetricsInterceptor.class);
+  private static final Logger log = MeshLoggers.getLogger(MetricsInterceptor.class);
 
   private final MethodMetrics metrics;
   private final AtomicInteger activeCalls;

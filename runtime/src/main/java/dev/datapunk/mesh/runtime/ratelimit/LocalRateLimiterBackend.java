@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.ratelimit;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The in-process rate limiter ({@code ratelimit.backend=local}): GCRA buckets, one {@code long}
@@ -90,7 +90,7 @@ public final class LocalRateLimiterBackend implements RateLimiterBackend {
   /** Default for {@link Builder#sweepInterval(Duration)}. */
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(1);
 
-  private static final Logger log = LoggerFactory.getLogger(LocalRateLimiterBackend.class);
+  private static final Logger log = MeshLoggers.getLogger(LocalRateLimiterBackend.class);
 
   /** Early sweeps (requested when the cap is hit) are at least this far apart. */
   private static final long MIN_EARLY_SWEEP_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);

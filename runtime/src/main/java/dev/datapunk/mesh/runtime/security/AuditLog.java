@@ -1,10 +1,10 @@
 package dev.datapunk.mesh.runtime.security;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The audit log: one line per security decision on the SLF4J logger {@value #LOGGER_NAME}, at
@@ -46,7 +46,7 @@ public final class AuditLog implements AuthDecisionListener.Factory {
 
   /** Writes to the SLF4J logger {@value #LOGGER_NAME}. */
   public static AuditLog toSlf4j(boolean auditAllowed) {
-    Logger logger = LoggerFactory.getLogger(LOGGER_NAME);
+    Logger logger = MeshLoggers.getLogger(LOGGER_NAME);
     return new AuditLog(Clock.systemUTC(), logger::info, auditAllowed);
   }
 

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.tls;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.grpc.util.AdvancedTlsX509TrustManager;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps grpc's key and trust managers in step with the PEM files on disk.
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CredentialReloader implements Runnable {
 
-  private static final Logger log = LoggerFactory.getLogger("dev.datapunk.mesh.runtime.tls");
+  private static final Logger log = MeshLoggers.getLogger("dev.datapunk.mesh.runtime.tls");
 
   private final Path certFile;
   private final Path keyFile;

@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.runtime.tls;
 
 import dev.datapunk.mesh.runtime.files.AtomicFiles;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The development PKI behind the embedded defaults: a CA, a server certificate for {@code
@@ -56,7 +56,7 @@ public final class DevPki {
   static final String CLIENT_KEY = "client.key";
   private static final String LOCK_FILE = ".lock";
 
-  private static final Logger log = LoggerFactory.getLogger("dev.datapunk.mesh.runtime.tls");
+  private static final Logger log = MeshLoggers.getLogger("dev.datapunk.mesh.runtime.tls");
 
   /**
    * Paths of the development material (absolute).

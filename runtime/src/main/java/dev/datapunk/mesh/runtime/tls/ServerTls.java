@@ -2,6 +2,7 @@ package dev.datapunk.mesh.runtime.tls;
 
 import dev.datapunk.mesh.runtime.config.FileWatcher;
 import dev.datapunk.mesh.runtime.config.TlsMode;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
@@ -11,7 +12,6 @@ import io.grpc.util.AdvancedTlsX509TrustManager.Verification;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The server's transport credentials for one {@link TlsMode}, kept current while the server runs.
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerTls implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger("dev.datapunk.mesh.runtime.tls");
+  private static final Logger log = MeshLoggers.getLogger("dev.datapunk.mesh.runtime.tls");
 
   private final TlsMode mode;
   private final ServerCredentials credentials;

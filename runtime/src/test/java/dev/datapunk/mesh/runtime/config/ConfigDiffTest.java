@@ -39,8 +39,12 @@ class ConfigDiffTest {
   void theReloadableKeysAreTheDocumentedOnes() {
     assertThat(ConfigKeys.ALL.stream().filter(ConfigKey::isReloadable).map(ConfigKey::name))
         .containsExactly("tls.allowed-identities", "auth.jwt.issuer", "auth.jwt.audience", "auth.jwt.clock-skew",
-            "auth.audit.allowed");
+            "auth.audit.allowed", "limits.adaptive.enabled", "limits.adaptive.initial-limit",
+            "limits.adaptive.min-limit", "limits.adaptive.max-limit", "limits.adaptive.public-reserved", "log.level");
     assertThat(ConfigDiff.isReloadable("ratelimit.override.pkg.S/M.burst")).isTrue();
+    assertThat(ConfigDiff.isReloadable("limits.adaptive.reserved.pkg.S/M")).isTrue();
+    assertThat(ConfigDiff.isReloadable("log.levels.tls")).isTrue();
+    assertThat(ConfigDiff.isReloadable("limits.adaptive.per-method")).isFalse();
     assertThat(ConfigDiff.isReloadable("metrics.tags.region")).isFalse();
     assertThat(ConfigDiff.isReloadable("server.port")).isFalse();
   }

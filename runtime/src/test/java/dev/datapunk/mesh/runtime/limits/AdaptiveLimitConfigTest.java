@@ -63,16 +63,23 @@ class AdaptiveLimitConfigTest {
   }
 
   @Test
-  void stageCostsNothingWhenOffAndSkipsStreamingMethods() {
-    MeshMeters meters = new MeshMeters(new SimpleMeterRegistry());
+  void stageIsBoundForUnaryMethodsEvenWhenOffAndSkipsStreamingMethods() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MeshMeters meters = new MeshMeters(registry);
     MethodPolicy unary = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build();
     MethodPolicy streaming = MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build();
     AdaptiveLimitStage off = new AdaptiveLimitStage(AdaptiveLimitSettings.from(load()), meters);
-    assertThat(off.interceptorFor(unary)).isNull();
+    // bound so that the limit can be switched on by a reload, but passing calls on while off
+    assertThat(off.interceptorFor(unary)).isNotNull();
+    assertThat(off.enabled()).isFalse();
+    assertThat(off.interceptorFor(streaming)).isNull();
+    // no meters while the limit has never been on
+    assertThat(registry.getMeters()).isEmpty();
     AdaptiveLimitStage on = new AdaptiveLimitStage(AdaptiveLimitSettings.from(load("--limits.adaptive.enabled=true")),
         meters);
     assertThat(on.interceptorFor(streaming)).isNull();
     assertThat(on.interceptorFor(unary)).isNotNull();
+    assertThat(registry.getMeters()).isNotEmpty();
   }
 
   @Test

@@ -27,6 +27,14 @@ final class WorkService {
   /** Holds its worker thread until {@link #release} is opened, then answers. */
   static final MethodDescriptor<SimpleRequest, SimpleResponse> HOLD = unary("Hold");
 
+  /** {@code Hold} calls in service code now, and the most there were at once since {@link #resetHolding}. */
+  static final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+  static final java.util.concurrent.atomic.AtomicInteger mostHolding = new java.util.concurrent.atomic.AtomicInteger();
+
+  static void resetHolding() {
+    mostHolding.set(holding.get());
+  }
+
   /** What {@code Hold} calls wait for; a test replaces it before use. */
   static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
 
@@ -49,7 +57,12 @@ final class WorkService {
         for (MethodDescriptor<SimpleRequest, SimpleResponse> method : List.of(SLOW, OTHER, CRITICAL, PING, HOLD)) {
           service.addMethod(method, ServerCalls.asyncUnaryCall((request, responses) -> {
             if (method == HOLD) {
-              await(release);
+              mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
+              try {
+                await(release);
+              } finally {
+                holding.decrementAndGet();
+              }
             } else {
               sleep(WORK_MILLIS);
             }

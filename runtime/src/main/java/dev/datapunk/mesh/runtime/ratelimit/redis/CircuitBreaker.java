@@ -1,9 +1,9 @@
 package dev.datapunk.mesh.runtime.ratelimit.redis;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps calls from each paying the Redis timeout while Redis is down: after {@code failureThreshold}
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CircuitBreaker {
 
-  private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
+  private static final Logger log = MeshLoggers.getLogger(CircuitBreaker.class);
 
   private static final int CLOSED = 0;
   private static final int OPEN = 1;

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.ratelimit.redis;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one Lettuce connection of a {@link RedisRateLimiterBackend} and the decision round trip on
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RedisLink implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+  private static final Logger log = MeshLoggers.getLogger(RedisLink.class);
 
   /** The timeout of Lettuce's synchronous API, which this link does not use. */
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.datapunk.mesh.runtime.files.AtomicFiles;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -22,7 +23,6 @@ import java.text.ParseException;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The development token-signing key of the embedded defaults: an EC P-256 (ES256) key whose
@@ -45,7 +45,7 @@ public final class DevSigningKey {
   public static final String JWKS_FILE_NAME = "jwks.json";
 
   private static final String LOCK_FILE_NAME = ".jwt-signing-key.lock";
-  private static final Logger LOG = LoggerFactory.getLogger(DevSigningKey.class);
+  private static final Logger LOG = MeshLoggers.getLogger(DevSigningKey.class);
   private static final Object JVM_LOCK = new Object();
 
   private final Path keyFile;

@@ -3,11 +3,11 @@ package dev.datapunk.mesh.runtime.security.jwt;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a JWKS document (from a file or a URL) into the public keys that may verify tokens:
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class JwksDocuments {
 
-  private static final Logger LOG = LoggerFactory.getLogger(JwksDocuments.class);
+  private static final Logger LOG = MeshLoggers.getLogger(JwksDocuments.class);
 
   private JwksDocuments() {}
 

@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.runtime.security.jwt;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Public keys from a local JWKS file, re-read when the file changes.
@@ -43,7 +43,7 @@ public final class JwksFileSource implements JwkSetSource {
   /** Larger files are refused: a JWKS of a few dozen keys is a few tens of KiB. */
   static final long MAX_FILE_BYTES = 1024 * 1024;
 
-  private static final Logger LOG = LoggerFactory.getLogger(JwksFileSource.class);
+  private static final Logger LOG = MeshLoggers.getLogger(JwksFileSource.class);
 
   private final Path file;
   private final long checkIntervalNanos;

@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.runtime.security.jwt;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Public keys from a JWKS document fetched over https ({@code auth.jwt.jwks=https://...}).
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(JwksUrlSource.class);
+  private static final Logger LOG = MeshLoggers.getLogger(JwksUrlSource.class);
 
   /**
    * Timing and size limits.

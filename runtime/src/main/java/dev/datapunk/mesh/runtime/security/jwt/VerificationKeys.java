@@ -11,13 +11,13 @@ import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One key set made ready for verification: a signature verifier per usable key, indexed by
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class VerificationKeys {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VerificationKeys.class);
+  private static final Logger LOG = MeshLoggers.getLogger(VerificationKeys.class);
 
   /** A key that may verify tokens. */
   record Candidate(JWK key, JWSVerifier verifier) {}

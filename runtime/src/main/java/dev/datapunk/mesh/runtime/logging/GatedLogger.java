@@ -1,0 +1,460 @@
+package dev.datapunk.mesh.runtime.logging;
+
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * An SLF4J {@link Logger} of the mesh that passes a call on to the backend's logger of the same
+ * name only when its level is at or above this logger's threshold ({@code log.level}, {@code
+ * log.levels.<category>}), which can change while the server runs. The threshold is one volatile
+ * read; a call below it returns at once, so a disabled call allocates nothing (beyond what the
+ * caller builds, such as a varargs array). The backend still applies its own level afterwards:
+ * the gate can only make a logger quieter than the backend lets it be, never louder.
+ *
+ * <p>Obtained from {@link MeshLoggers}; one instance per name.
+ */
+final class GatedLogger implements Logger {
+
+  private static final int TRACE = LogLevel.TRACE.ordinal();
+  private static final int DEBUG = LogLevel.DEBUG.ordinal();
+  private static final int INFO = LogLevel.INFO.ordinal();
+  private static final int WARN = LogLevel.WARN.ordinal();
+  private static final int ERROR = LogLevel.ERROR.ordinal();
+
+  private final Logger delegate;
+  private volatile int threshold;
+
+  GatedLogger(Logger delegate, LogLevel threshold) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.threshold = threshold.ordinal();
+  }
+
+  /** The lowest level this logger passes on. */
+  LogLevel threshold() {
+    return LogLevel.values()[threshold];
+  }
+
+  /** Passes on levels from {@code level} up, from the next call on. */
+  void threshold(LogLevel level) {
+    this.threshold = level.ordinal();
+  }
+
+  @Override
+  public String getName() {
+    return delegate.getName();
+  }
+
+  /** The backend's builder, so that the fluent API ({@code atDebug()...}) formats as the backend does. */
+  @Override
+  public LoggingEventBuilder makeLoggingEventBuilder(Level level) {
+    return delegate.makeLoggingEventBuilder(level);
+  }
+
+  @Override
+  public boolean isTraceEnabled() {
+    return threshold <= TRACE && delegate.isTraceEnabled();
+  }
+
+  @Override
+  public boolean isTraceEnabled(Marker marker) {
+    return threshold <= TRACE && delegate.isTraceEnabled(marker);
+  }
+
+  @Override
+  public void trace(String msg) {
+    if (threshold <= TRACE) {
+      delegate.trace(msg);
+    }
+  }
+
+  @Override
+  public void trace(String format, Object arg) {
+    if (threshold <= TRACE) {
+      delegate.trace(format, arg);
+    }
+  }
+
+  @Override
+  public void trace(String format, Object arg1, Object arg2) {
+    if (threshold <= TRACE) {
+      delegate.trace(format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void trace(String format, Object... arguments) {
+    if (threshold <= TRACE) {
+      delegate.trace(format, arguments);
+    }
+  }
+
+  @Override
+  public void trace(String msg, Throwable t) {
+    if (threshold <= TRACE) {
+      delegate.trace(msg, t);
+    }
+  }
+
+  @Override
+  public void trace(Marker marker, String msg) {
+    if (threshold <= TRACE) {
+      delegate.trace(marker, msg);
+    }
+  }
+
+  @Override
+  public void trace(Marker marker, String format, Object arg) {
+    if (threshold <= TRACE) {
+      delegate.trace(marker, format, arg);
+    }
+  }
+
+  @Override
+  public void trace(Marker marker, String format, Object arg1, Object arg2) {
+    if (threshold <= TRACE) {
+      delegate.trace(marker, format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void trace(Marker marker, String format, Object... arguments) {
+    if (threshold <= TRACE) {
+      delegate.trace(marker, format, arguments);
+    }
+  }
+
+  @Override
+  public void trace(Marker marker, String msg, Throwable t) {
+    if (threshold <= TRACE) {
+      delegate.trace(marker, msg, t);
+    }
+  }
+
+  @Override
+  public boolean isDebugEnabled() {
+    return threshold <= DEBUG && delegate.isDebugEnabled();
+  }
+
+  @Override
+  public boolean isDebugEnabled(Marker marker) {
+    return threshold <= DEBUG && delegate.isDebugEnabled(marker);
+  }
+
+  @Override
+  public void debug(String msg) {
+    if (threshold <= DEBUG) {
+      delegate.debug(msg);
+    }
+  }
+
+  @Override
+  public void debug(String format, Object arg) {
+    if (threshold <= DEBUG) {
+      delegate.debug(format, arg);
+    }
+  }
+
+  @Override
+  public void debug(String format, Object arg1, Object arg2) {
+    if (threshold <= DEBUG) {
+      delegate.debug(format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void debug(String format, Object... arguments) {
+    if (threshold <= DEBUG) {
+      delegate.debug(format, arguments);
+    }
+  }
+
+  @Override
+  public void debug(String msg, Throwable t) {
+    if (threshold <= DEBUG) {
+      delegate.debug(msg, t);
+    }
+  }
+
+  @Override
+  public void debug(Marker marker, String msg) {
+    if (threshold <= DEBUG) {
+      delegate.debug(marker, msg);
+    }
+  }
+
+  @Override
+  public void debug(Marker marker, String format, Object arg) {
+    if (threshold <= DEBUG) {
+      delegate.debug(marker, format, arg);
+    }
+  }
+
+  @Override
+  public void debug(Marker marker, String format, Object arg1, Object arg2) {
+    if (threshold <= DEBUG) {
+      delegate.debug(marker, format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void debug(Marker marker, String format, Object... arguments) {
+    if (threshold <= DEBUG) {
+      delegate.debug(marker, format, arguments);
+    }
+  }
+
+  @Override
+  public void debug(Marker marker, String msg, Throwable t) {
+    if (threshold <= DEBUG) {
+      delegate.debug(marker, msg, t);
+    }
+  }
+
+  @Override
+  public boolean isInfoEnabled() {
+    return threshold <= INFO && delegate.isInfoEnabled();
+  }
+
+  @Override
+  public boolean isInfoEnabled(Marker marker) {
+    return threshold <= INFO && delegate.isInfoEnabled(marker);
+  }
+
+  @Override
+  public void info(String msg) {
+    if (threshold <= INFO) {
+      delegate.info(msg);
+    }
+  }
+
+  @Override
+  public void info(String format, Object arg) {
+    if (threshold <= INFO) {
+      delegate.info(format, arg);
+    }
+  }
+
+  @Override
+  public void info(String format, Object arg1, Object arg2) {
+    if (threshold <= INFO) {
+      delegate.info(format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void info(String format, Object... arguments) {
+    if (threshold <= INFO) {
+      delegate.info(format, arguments);
+    }
+  }
+
+  @Override
+  public void info(String msg, Throwable t) {
+    if (threshold <= INFO) {
+      delegate.info(msg, t);
+    }
+  }
+
+  @Override
+  public void info(Marker marker, String msg) {
+    if (threshold <= INFO) {
+      delegate.info(marker, msg);
+    }
+  }
+
+  @Override
+  public void info(Marker marker, String format, Object arg) {
+    if (threshold <= INFO) {
+      delegate.info(marker, format, arg);
+    }
+  }
+
+  @Override
+  public void info(Marker marker, String format, Object arg1, Object arg2) {
+    if (threshold <= INFO) {
+      delegate.info(marker, format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void info(Marker marker, String format, Object... arguments) {
+    if (threshold <= INFO) {
+      delegate.info(marker, format, arguments);
+    }
+  }
+
+  @Override
+  public void info(Marker marker, String msg, Throwable t) {
+    if (threshold <= INFO) {
+      delegate.info(marker, msg, t);
+    }
+  }
+
+  @Override
+  public boolean isWarnEnabled() {
+    return threshold <= WARN && delegate.isWarnEnabled();
+  }
+
+  @Override
+  public boolean isWarnEnabled(Marker marker) {
+    return threshold <= WARN && delegate.isWarnEnabled(marker);
+  }
+
+  @Override
+  public void warn(String msg) {
+    if (threshold <= WARN) {
+      delegate.warn(msg);
+    }
+  }
+
+  @Override
+  public void warn(String format, Object arg) {
+    if (threshold <= WARN) {
+      delegate.warn(format, arg);
+    }
+  }
+
+  @Override
+  public void warn(String format, Object arg1, Object arg2) {
+    if (threshold <= WARN) {
+      delegate.warn(format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void warn(String format, Object... arguments) {
+    if (threshold <= WARN) {
+      delegate.warn(format, arguments);
+    }
+  }
+
+  @Override
+  public void warn(String msg, Throwable t) {
+    if (threshold <= WARN) {
+      delegate.warn(msg, t);
+    }
+  }
+
+  @Override
+  public void warn(Marker marker, String msg) {
+    if (threshold <= WARN) {
+      delegate.warn(marker, msg);
+    }
+  }
+
+  @Override
+  public void warn(Marker marker, String format, Object arg) {
+    if (threshold <= WARN) {
+      delegate.warn(marker, format, arg);
+    }
+  }
+
+  @Override
+  public void warn(Marker marker, String format, Object arg1, Object arg2) {
+    if (threshold <= WARN) {
+      delegate.warn(marker, format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void warn(Marker marker, String format, Object... arguments) {
+    if (threshold <= WARN) {
+      delegate.warn(marker, format, arguments);
+    }
+  }
+
+  @Override
+  public void warn(Marker marker, String msg, Throwable t) {
+    if (threshold <= WARN) {
+      delegate.warn(marker, msg, t);
+    }
+  }
+
+  @Override
+  public boolean isErrorEnabled() {
+    return threshold <= ERROR && delegate.isErrorEnabled();
+  }
+
+  @Override
+  public boolean isErrorEnabled(Marker marker) {
+    return threshold <= ERROR && delegate.isErrorEnabled(marker);
+  }
+
+  @Override
+  public void error(String msg) {
+    if (threshold <= ERROR) {
+      delegate.error(msg);
+    }
+  }
+
+  @Override
+  public void error(String format, Object arg) {
+    if (threshold <= ERROR) {
+      delegate.error(format, arg);
+    }
+  }
+
+  @Override
+  public void error(String format, Object arg1, Object arg2) {
+    if (threshold <= ERROR) {
+      delegate.error(format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void error(String format, Object... arguments) {
+    if (threshold <= ERROR) {
+      delegate.error(format, arguments);
+    }
+  }
+
+  @Override
+  public void error(String msg, Throwable t) {
+    if (threshold <= ERROR) {
+      delegate.error(msg, t);
+    }
+  }
+
+  @Override
+  public void error(Marker marker, String msg) {
+    if (threshold <= ERROR) {
+      delegate.error(marker, msg);
+    }
+  }
+
+  @Override
+  public void error(Marker marker, String format, Object arg) {
+    if (threshold <= ERROR) {
+      delegate.error(marker, format, arg);
+    }
+  }
+
+  @Override
+  public void error(Marker marker, String format, Object arg1, Object arg2) {
+    if (threshold <= ERROR) {
+      delegate.error(marker, format, arg1, arg2);
+    }
+  }
+
+  @Override
+  public void error(Marker marker, String format, Object... arguments) {
+    if (threshold <= ERROR) {
+      delegate.error(marker, format, arguments);
+    }
+  }
+
+  @Override
+  public void error(Marker marker, String msg, Throwable t) {
+    if (threshold <= ERROR) {
+      delegate.error(marker, msg, t);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GatedLogger[" + getName() + ", " + threshold() + "]";
+  }
+}
