@@ -12,14 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * total may exceed the limit by at most the sum of those guarantees, briefly, until the borrowers'
  * calls finish.
  *
- * <p>Lock-free: admission is a compare-and-set on the in-flight counters; completion records the
- * outcome in the limit. Nothing is allocated per call.
+ * <p>Admission takes a short lock so that the total and the partition's count change together (see
+ * {@link #tryAcquire}); completion lowers them without it and records the outcome in the limit.
+ * Nothing is allocated per call.
  */
 public final class ConcurrencyLimiter {
 
   private final String name;
   private final VegasLimit limit;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Object admission = new Object();
 
   /**
    * @param name what the limiter limits, for metrics and messages: {@code server} or a full method
@@ -63,26 +65,24 @@ public final class ConcurrencyLimiter {
     return Math.max(1_000_000L, limit.recentRttNanos());
   }
 
-  /** Admits a call of {@code partition} and counts it in flight, or answers false. */
+  /**
+   * Admits a call of {@code partition} and counts it in flight, or answers false.
+   *
+   * <p>The decision reads the limit, the total and the partition's count and raises both counts as
+   * one step, under this limiter's lock (held for a few reads and writes). Releases lower the counts
+   * without it, so a decision sees counts at or above the true ones and never admits past a bound.
+   * Two counters changed by compare-and-set one after the other cannot be exact: a partition whose
+   * guarantee is the whole limit went one call past it while its own callers were between them.
+   */
   public boolean tryAcquire(Partition partition) {
-    while (true) {
+    synchronized (admission) {
       int current = limit.limit();
-      int total = inFlight.get();
-      if (total < current) {
-        if (inFlight.compareAndSet(total, total + 1)) {
-          partition.inFlight.incrementAndGet();
-          return true;
-        }
-        continue;
-      }
-      int mine = partition.inFlight.get();
-      if (mine >= partition.guaranteed(current)) {
+      if (inFlight.get() >= current && partition.inFlight.get() >= partition.guaranteed(current)) {
         return false;
       }
-      if (partition.inFlight.compareAndSet(mine, mine + 1)) {
-        inFlight.incrementAndGet();
-        return true;
-      }
+      inFlight.incrementAndGet();
+      partition.inFlight.incrementAndGet();
+      return true;
     }
   }
 
@@ -104,8 +104,9 @@ public final class ConcurrencyLimiter {
   }
 
   private int release(Partition partition) {
+    int total = inFlight.decrementAndGet();
     partition.inFlight.decrementAndGet();
-    return inFlight.decrementAndGet();
+    return total;
   }
 
   @Override

@@ -2,6 +2,10 @@ package dev.datapunk.mesh.runtime.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ConcurrencyLimiterTest {
@@ -68,5 +72,48 @@ class ConcurrencyLimiterTest {
     limiter.onSuccess(all, 5_000_000L);
     assertThat(limiter.inFlight()).isZero();
     assertThat(limit.recentRttNanos()).isEqualTo(5_000_000L);
+  }
+
+  /**
+   * One partition whose guarantee is the whole limit (the default partition: 90% of 8 rounds up to
+   * 8), hammered from several threads: the calls inside at once never exceed the limit. Counting
+   * the partition after the total let a ninth call in while another caller was between the two.
+   */
+  @Test
+  void aPartitionGuaranteedTheWholeLimitNeverExceedsItUnderContention() throws Exception {
+    ConcurrencyLimiter limiter = new ConcurrencyLimiter("server", new VegasLimit(8, 1, 8));
+    ConcurrencyLimiter.Partition all = limiter.partition("default", 90);
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 12; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 300_000; i++) {
+          if (limiter.tryAcquire(all)) {
+            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            for (int spin = 0; spin < 20; spin++) {
+              Thread.onSpinWait();
+            }
+            inside.decrementAndGet();
+            limiter.onIgnored(all);
+          }
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(most.get()).as("most calls inside at once").isBetween(1, 8);
+    assertThat(limiter.inFlight()).isZero();
+    assertThat(all.inFlight()).isZero();
   }
 }
