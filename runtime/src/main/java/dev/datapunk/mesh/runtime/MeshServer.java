@@ -40,9 +40,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -74,6 +76,8 @@ public final class MeshServer implements AutoCloseable {
   private volatile MetricsEndpoint metricsEndpoint;
   private volatile boolean started;
   private final List<AutoCloseable> resources;
+  private final List<Supplier<? extends AutoCloseable>> afterServing;
+  private final List<AutoCloseable> startedAfterServing = new CopyOnWriteArrayList<>();
   private final List<String> serviceNames;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final RateLimitStage rateLimits;
@@ -84,6 +88,7 @@ public final class MeshServer implements AutoCloseable {
   private MeshServer(Builder builder) {
     this.config = builder.config;
     this.resources = List.copyOf(builder.resources);
+    this.afterServing = List.copyOf(builder.afterServing);
     this.metrics = new MetricsStage(builder.meterRegistry);
     // The decision meters of the security and rate-limit stages (see MeshMeters for the seam).
     this.meshMeters = new MeshMeters(builder.meterRegistry);
@@ -206,7 +211,20 @@ public final class MeshServer implements AutoCloseable {
     servingStatus.serving();
     log.info("Mesh server listening on {}:{} ({}) serving {}",
         config.serverHost(), port(), config.tlsMode().name().toLowerCase(java.util.Locale.ROOT), serviceNames);
+    startAfterServing();
     return this;
+  }
+
+  /** Starts what calls do not need (see {@link Builder#startAfterServing}); closes the server if one fails. */
+  private void startAfterServing() {
+    try {
+      for (Supplier<? extends AutoCloseable> starter : afterServing) {
+        startedAfterServing.add(starter.get());
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   private void startMetricsEndpoint() {
@@ -287,7 +305,9 @@ public final class MeshServer implements AutoCloseable {
     awaitQuietly(FORCED_CLOSE_WAIT);
     workers.shutdownNow();
     infrastructurePool.shutdownNow();
-    for (AutoCloseable resource : resources) {
+    List<AutoCloseable> toClose = new ArrayList<>(startedAfterServing);
+    toClose.addAll(resources);
+    for (AutoCloseable resource : toClose) {
       try {
         resource.close();
       } catch (Exception e) {
@@ -345,6 +365,7 @@ public final class MeshServer implements AutoCloseable {
     private final MeshConfig config;
     private final List<MeshBinding> bindings = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<Supplier<? extends AutoCloseable>> afterServing = new ArrayList<>();
     private ServerCredentials credentials;
     private MeterRegistry meterRegistry;
     private PrometheusMeterRegistry scrapedRegistry;
@@ -431,6 +452,18 @@ public final class MeshServer implements AutoCloseable {
     /** Something to close after the server has stopped (certificate reloaders, clients, ...). */
     public Builder closeOnShutdown(AutoCloseable resource) {
       resources.add(resource);
+      return this;
+    }
+
+    /**
+     * Something calls do not need, such as the JVM and process meters: {@link MeshServer#start()}
+     * runs {@code starter} right after health turns SERVING and before it returns, so it does not
+     * delay SERVING; what {@code starter} returns is closed after the server has stopped. Never use
+     * it for anything a call goes through (keys, credentials, limiters, the call chain): SERVING
+     * promises those are in place.
+     */
+    public Builder startAfterServing(Supplier<? extends AutoCloseable> starter) {
+      afterServing.add(Objects.requireNonNull(starter, "starter"));
       return this;
     }
 
