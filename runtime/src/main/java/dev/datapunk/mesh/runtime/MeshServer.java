@@ -52,7 +52,8 @@ import org.slf4j.Logger;
  * reflection, and a graceful shutdown.
  *
  * <p>Lifecycle: {@link #start()} starts the metrics endpoint (unless {@code metrics.port=0}), binds
- * the port and turns health SERVING (while every dependency {@link HealthCheck} passes); {@link
+ * the port and turns health SERVING (while every dependency {@link HealthCheck} passes), then starts
+ * what calls do not need ({@link Builder#startAfterServing}, the JVM meters) before it returns; {@link
  * #close()} (also run by the JVM's shutdown hook on SIGTERM when started through {@link
  * MeshApplication}) turns health NOT_SERVING, keeps accepting calls for {@code
  * server.shutdown-delay} so load balancers see it, stops accepting calls, lets the calls in flight
