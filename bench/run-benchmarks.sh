@@ -31,7 +31,7 @@ CP=$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
-  JMH_ARGS=(--warmup-iterations=1 --iterations=1 --iteration-ms=300)
+  JMH_ARGS=(--warmup-iterations=1 --iterations=1 --iteration-ms=300 --contended-forks=1)
   LOAD_ARGS=(--server-warmup=2 --rounds=1 --warmup=1 --seconds=2 --open-rate=5000)
   STARTUP_ARGS=(--runs=1)
   CLIENTS=100000
@@ -106,7 +106,7 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo
   cat "$OUT/startup.md"
   echo
-  echo "## Micro-benchmarks (JMH, one fork, -prof gc)"
+  echo "## Micro-benchmarks (JMH, -prof gc; one fork each, three for the 2-thread rate-limit rows)"
   echo
   echo "The rate-limit limit is 1,000,000 rps, burst 1,000,000 for both limiters, on a clock running 1000x fast"
   echo "so that every decision admits (\`AcceleratedClock\`); Bucket4j's buckets live in a ConcurrentHashMap"
