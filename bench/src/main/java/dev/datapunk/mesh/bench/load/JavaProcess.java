@@ -3,6 +3,7 @@ package dev.datapunk.mesh.bench.load;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,6 +59,14 @@ public final class JavaProcess implements AutoCloseable {
   }
 
   /** Whether the process is still running. */
+  /**
+   * CPU time (user and system, all threads) the process has used so far in nanoseconds, as the OS
+   * reports it (on Linux in clock ticks, 10 ms), or {@link LoadResult#UNKNOWN} if it cannot say.
+   */
+  public long cpuNanos() {
+    return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(LoadResult.UNKNOWN);
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -146,12 +146,14 @@ public final class LoadComparison {
   private static String table(Map<ServerVariant, List<LoadResult>> runs) {
     LoadResult bare = LoadResult.merge(runs.get(ServerVariant.BARE));
     MarkdownTable table = new MarkdownTable("server", "calls/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
-        "failed", "calls/s vs bare", "p99 vs bare");
+        "failed", "server CPU us/call", "calls/s vs bare", "p99 vs bare", "CPU/call vs bare");
     for (Map.Entry<ServerVariant, List<LoadResult>> entry : runs.entrySet()) {
       LoadResult r = LoadResult.merge(entry.getValue());
       table.row(entry.getKey().label(), fixed(r.callsPerSecond(), 0), fixed(r.latencyMillis(50), 3),
           fixed(r.latencyMillis(90), 3), fixed(r.latencyMillis(99), 3), fixed(r.latencyMillis(99.9), 3), r.failed(),
-          ratio(r.callsPerSecond() / bare.callsPerSecond()), ratio(r.latencyMillis(99) / bare.latencyMillis(99)));
+          fixed(r.serverCpuMicrosPerCall(), 2), ratio(r.callsPerSecond() / bare.callsPerSecond()),
+          ratio(r.latencyMillis(99) / bare.latencyMillis(99)),
+          ratio(r.serverCpuMicrosPerCall() / bare.serverCpuMicrosPerCall()));
     }
     return table.toString();
   }
@@ -191,11 +193,11 @@ public final class LoadComparison {
     LoadSettings settings = new LoadSettings(server.port(), shape.outstanding(), shape.channels(), shape.warmup(),
         shape.measured(), shape.openLoopRate());
     try (LoadGenerator generator = new LoadGenerator(server.port(), credentials, settings.channels(), token)) {
-      LoadResult result = generator.run(settings);
+      LoadResult result = generator.run(settings, server.process()::cpuNanos);
       String line = phase + server.variant().name().toLowerCase(Locale.ROOT) + "/" + server.transport().tlsMode()
           + (settings.openLoop() ? "/open" : "") + " " + fixed(result.callsPerSecond(), 0);
-      System.err.println(line + " calls/s, p99 " + fixed(result.latencyMillis(99), 3) + " ms, failed "
-          + result.failed());
+      System.err.println(line + " calls/s, p99 " + fixed(result.latencyMillis(99), 3) + " ms, server CPU "
+          + fixed(result.serverCpuMicrosPerCall(), 2) + " us/call, failed " + result.failed());
       log.append(log.length() == 0 ? "" : ", ").append(line);
       return result;
     }

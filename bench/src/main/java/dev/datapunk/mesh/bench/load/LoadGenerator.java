@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -64,7 +65,15 @@ public final class LoadGenerator implements AutoCloseable {
 
   /** Runs warm-up then the measured window, as {@code settings} say. */
   public LoadResult run(LoadSettings settings) throws InterruptedException {
-    Window window = new Window();
+    return run(settings, () -> LoadResult.UNKNOWN);
+  }
+
+  /**
+   * Runs warm-up then the measured window, reading {@code serverCpuNanos} (the server process's
+   * CPU time so far, or {@link LoadResult#UNKNOWN}) when the window opens and closes.
+   */
+  public LoadResult run(LoadSettings settings, LongSupplier serverCpuNanos) throws InterruptedException {
+    Window window = new Window(serverCpuNanos);
     AtomicInteger inFlight = new AtomicInteger();
     long measureFrom = System.nanoTime() + settings.warmup().toNanos();
     long end = measureFrom + settings.measured().toNanos();
@@ -149,19 +158,29 @@ public final class LoadGenerator implements AutoCloseable {
   private static final class Window {
     final Recorder latencies = new Recorder(3);
     final AtomicLong failures = new AtomicLong();
+    final LongSupplier serverCpuNanos;
     volatile boolean stopping;
     private long openedAt;
+    private long cpuAtOpen;
+
+    Window(LongSupplier serverCpuNanos) {
+      this.serverCpuNanos = serverCpuNanos;
+    }
 
     void open() {
       latencies.reset();
       failures.set(0);
       openedAt = System.nanoTime();
+      cpuAtOpen = serverCpuNanos.getAsLong();
     }
 
     LoadResult close() {
       Histogram histogram = latencies.getIntervalHistogram();
       double seconds = (System.nanoTime() - openedAt) / 1e9;
-      return new LoadResult(histogram.getTotalCount(), failures.get(), seconds, histogram);
+      long cpuAtClose = serverCpuNanos.getAsLong();
+      long cpu = cpuAtOpen == LoadResult.UNKNOWN || cpuAtClose == LoadResult.UNKNOWN
+          ? LoadResult.UNKNOWN : cpuAtClose - cpuAtOpen;
+      return new LoadResult(histogram.getTotalCount(), failures.get(), seconds, histogram, cpu);
     }
   }
 
