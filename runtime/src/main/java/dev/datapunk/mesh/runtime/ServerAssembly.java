@@ -185,8 +185,11 @@ final class ServerAssembly {
         .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
         .withIssuer(config.jwtIssuer())
         .withAudience(config.jwtAudience())
-        .withClockSkew(config.jwtClockSkew());
-    return new JwtTokenVerifier(keySource(config, builder, files, registry), settings);
+        .withClockSkew(config.jwtClockSkew())
+        .withCacheSize(config.jwtCacheSize());
+    JwtTokenVerifier verifier = new JwtTokenVerifier(keySource(config, builder, files, registry), settings);
+    new MeshMeters(registry).cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
+    return verifier;
   }
 
   /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */

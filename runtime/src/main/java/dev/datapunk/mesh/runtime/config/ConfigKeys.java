@@ -135,6 +135,10 @@ public final class ConfigKeys {
           listOf(oneOf("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
               "ES512", "EdDSA"), 1),
           "RS256,ES256,EdDSA", "token signature algorithms accepted");
+  public static final ConfigKey<Integer> AUTH_JWT_CACHE_SIZE =
+      ConfigKey.of("auth.jwt.cache-size", integer(0, 10_000_000), "10000",
+          "verified tokens kept (each until its exp), so a repeated token skips the signature check;"
+              + " 0 turns the cache off");
   public static final ConfigKey<Boolean> AUTH_AUDIT_ALLOWED =
       ConfigKey.of("auth.audit.allowed", bool(), "false",
           "record allowed calls in the audit log too, not only rejected ones")
@@ -298,6 +302,7 @@ public final class ConfigKeys {
           AUTH_JWT_AUDIENCE,
           AUTH_JWT_CLOCK_SKEW,
           AUTH_JWT_ALGORITHMS,
+          AUTH_JWT_CACHE_SIZE,
           AUTH_AUDIT_ALLOWED,
           RATELIMIT_BACKEND,
           RATELIMIT_REDIS_URI,

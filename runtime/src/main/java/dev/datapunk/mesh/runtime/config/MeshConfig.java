@@ -2,6 +2,7 @@ package dev.datapunk.mesh.runtime.config;
 
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_AUDIT_ALLOWED;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_ALGORITHMS;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_CACHE_SIZE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_AUDIENCE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_CLOCK_SKEW;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_ISSUER;
@@ -273,6 +274,11 @@ public final class MeshConfig {
   /** {@code auth.jwt.algorithms}: JOSE names, at least one. */
   public List<String> jwtAlgorithms() {
     return get(AUTH_JWT_ALGORITHMS);
+  }
+
+  /** {@code auth.jwt.cache-size}: verified tokens kept, 0 for none. */
+  public int jwtCacheSize() {
+    return get(AUTH_JWT_CACHE_SIZE);
   }
 
   /** {@code auth.audit.allowed}. */

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *   <li>{@code mesh.ratelimit.fallback} (counter; {@code backend}): decisions a shared backend could
  *       not make and handed to its failure mode
  *   <li>{@code mesh.ratelimit.clients} (gauge; {@code backend}): clients whose buckets are tracked
+ *   <li>{@code mesh.auth.cached.tokens} (gauge): slots of the verified-token cache holding an
+ *       entry, out of {@code auth.jwt.cache-size}
  *   <li>{@code mesh.limits.adaptive.limit} and {@code mesh.limits.adaptive.inflight} (gauges; {@code
  *       limiter} = {@code server} or a full method name): an adaptive concurrency limit and the calls
  *       it has admitted that are still running
@@ -45,6 +47,9 @@ public final class MeshMeters {
   public static final String RATELIMIT_FALLBACK = "mesh.ratelimit.fallback";
   /** Gauge of clients with rate-limit state. */
   public static final String RATELIMIT_CLIENTS = "mesh.ratelimit.clients";
+
+  /** Gauge of the verified-token cache's occupied slots. */
+  public static final String AUTH_CACHED_TOKENS = "mesh.auth.cached.tokens";
 
   /** Gauge of an adaptive concurrency limit. */
   public static final String ADAPTIVE_LIMIT = "mesh.limits.adaptive.limit";
@@ -126,6 +131,19 @@ public final class MeshMeters {
         .description("Clients whose rate-limit state is tracked")
         .baseUnit("clients")
         .tag("backend", checkedBackend(backend))
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * {@code mesh.auth.cached.tokens}: slots of the verified-token cache holding an entry
+   * (answerable or expired), read from {@code source} at each scrape; near {@code auth.jwt.cache-size}
+   * it says the cache is too small for the tokens in use. The gauge holds {@code source} strongly.
+   */
+  public <T> void cachedTokens(T source, ToDoubleFunction<T> entries) {
+    Gauge.builder(AUTH_CACHED_TOKENS, source, entries)
+        .description("Slots of the verified-token cache holding an entry (auth.jwt.cache-size is the most)")
+        .baseUnit("tokens")
         .strongReference(true)
         .register(registry);
   }

@@ -124,12 +124,16 @@ public final class MeshTestServer implements AutoCloseable {
 
   /**
    * Starts a server in {@code workingDir} through {@link MeshApplication#start} with loopback,
-   * an ephemeral port, no metrics endpoint and {@code args}.
+   * an ephemeral port, no metrics endpoint (unless {@code args} set {@code --metrics.port=}) and
+   * {@code args}.
    */
   public static MeshTestServer start(Path workingDir, List<String> args) {
     AtomicInteger calls = new AtomicInteger();
-    List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
+    List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0",
         "--server.shutdown-grace=1s"));
+    if (args.stream().noneMatch(arg -> arg.startsWith("--metrics.port="))) {
+      all.add("--metrics.port=0");
+    }
     all.addAll(args);
     return new MeshTestServer(
         MeshApplication.start(all.toArray(String[]::new), List.of(binding(calls)), Map.of(), workingDir), calls);

@@ -97,6 +97,14 @@ public final class JwtTokenVerifier implements TokenVerifier {
     this.cache = new VerifiedTokenCache(cacheSize);
   }
 
+  /**
+   * Slots of the verified-token cache holding an entry, answerable or expired (at most {@link
+   * JwtSettings#cacheSize()}); counts the slots, so call it for metrics, not per call.
+   */
+  public int cacheOccupancy() {
+    return cache.occupiedSlots();
+  }
+
   /** The settings in force. */
   public JwtSettings settings() {
     return settings;
