@@ -145,7 +145,7 @@ public final class JmhSuite {
         .row("first (no cache: parse, key, ES256 signature, claims)", score(first), allocation(first),
             ratio(first.getPrimaryResult().getScore() / cached.getPrimaryResult().getScore()))
         .row("cached (keyed SipHash-2-4-128 + lookup), token as text", score(cached), allocation(cached), ratio(1))
-        .row("cached, token in place in the header's bytes (the authentication stage's path)", score(fromHeader),
+        .row("cached, the same header array again (the authentication stage's path on a connection whose HPACK table repeats the header: identity memo)", score(fromHeader),
             allocation(fromHeader),
             ratio(fromHeader.getPrimaryResult().getScore() / cached.getPrimaryResult().getScore()))
         .toString();

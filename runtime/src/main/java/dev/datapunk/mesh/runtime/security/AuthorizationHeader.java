@@ -15,7 +15,9 @@ import java.util.Iterator;
  * {@code InternalMetadata.keyOf(name, TrustedAsciiMarshaller)} reads an ASCII header's bytes as
  * they are, and no public API gets the same result (a binary marshaller needs a {@code -bin} name).
  * The marshaller here returns the transport's array itself (no copy); this class never writes to
- * it and never lets it out except to {@link TokenVerifier#verifyAscii}, which only reads it.
+ * it and never lets it out except to {@link TokenVerifier#verifyAscii}, which only reads it (and
+ * may remember its answer by the array's identity: grpc-netty hands every call of a connection the
+ * same array for a header the client's HPACK encoder repeats from its table, and never writes it).
  * Should grpc-java remove the internal API, only this class changes: read the header as a String
  * and call {@link TokenVerifier#verify(String, int, int)} instead.
  *

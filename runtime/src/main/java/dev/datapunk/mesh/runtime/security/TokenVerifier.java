@@ -35,7 +35,9 @@ public interface TokenVerifier {
   /**
    * Verifies the token held as ASCII bytes in {@code ascii[start..end)}, which this method only
    * reads: lets the authentication stage pass the {@code authorization} header's bytes as the
-   * transport received them. The default decodes the range as US-ASCII (as grpc-java decodes an
+   * transport received them. The caller must never write to {@code ascii} afterwards: an
+   * implementation may remember its answer by the array's identity (as the JWT verifier does for a
+   * header array the connection's HPACK table repeats). The default decodes the range as US-ASCII (as grpc-java decodes an
    * ASCII header, a byte outside ASCII becoming U+FFFD) and calls {@link #verify(String)};
    * implementations with a cache should answer a cached token without decoding it.
    *

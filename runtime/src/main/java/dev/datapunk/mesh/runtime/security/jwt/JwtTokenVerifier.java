@@ -73,6 +73,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
   private final Clock clock;
   private final SignatureVerifiers signatureVerifiers;
   private final VerifiedTokenCache cache;
+  private final HeaderArrayMemo headerArrays;
   private final int cacheSize;
   private volatile JwtSettings settings;
   private volatile VerificationKeys keys;
@@ -95,6 +96,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
     this.signatureVerifiers = Objects.requireNonNull(signatureVerifiers, "signatureVerifiers");
     this.cacheSize = settings.cacheSize();
     this.cache = new VerifiedTokenCache(cacheSize);
+    this.headerArrays = new HeaderArrayMemo(cacheSize);
   }
 
   /**
@@ -158,9 +160,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
   }
 
   /**
-   * Verifies the token held as ASCII bytes in {@code ascii[start..end)}; a cached token is
-   * answered without decoding it (the hash reads the bytes in place), the same entry as the same
-   * token given as text.
+   * Verifies the token held as ASCII bytes in {@code ascii[start..end)}, the transport's header
+   * array, which must never be written afterwards. The very array seen verified before (a header
+   * the connection's HPACK table repeats) is answered by identity ({@link HeaderArrayMemo});
+   * otherwise a cached token is answered without decoding it (the hash reads the bytes in place),
+   * the same entry as the same token given as text.
    */
   @Override
   public VerifiedToken verifyAscii(byte[] ascii, int start, int end) throws TokenRejectedException {
@@ -169,16 +173,21 @@ public final class JwtTokenVerifier implements TokenVerifier {
     checkLength(end - start, current);
     VerificationKeys verificationKeys = currentKeys();
     long now = clock.millis();
+    VerifiedToken remembered = headerArrays.get(ascii, start, end, now, current, verificationKeys);
+    if (remembered != null) {
+      return remembered;
+    }
     TokenHash hash = TokenHash.ofCurrentThread();
     boolean cacheable = hash.compute(ascii, start, end);
-    if (cacheable) {
-      VerifiedToken cached = cache.get(hash, now, current, verificationKeys);
-      if (cached != null) {
-        return cached;
-      }
+    VerifiedToken verified = cacheable ? cache.get(hash, now, current, verificationKeys) : null;
+    if (verified == null) {
+      String token = new String(ascii, start, end - start, StandardCharsets.US_ASCII);
+      verified = verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
     }
-    String token = new String(ascii, start, end - start, StandardCharsets.US_ASCII);
-    return verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
+    if (cacheable) {
+      headerArrays.remember(ascii, start, end, verified, now, current, verificationKeys);
+    }
+    return verified;
   }
 
   private static void checkLength(int length, JwtSettings current) throws TokenRejectedException {
@@ -204,6 +213,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
       cache.put(hash, verified, verified.expiresAt().toEpochMilli(), now, current, verificationKeys);
     }
     return verified;
+  }
+
+  /** The header-array memo, for tests in this package. */
+  HeaderArrayMemo headerArrays() {
+    return headerArrays;
   }
 
   /** The cache, for tests in this package. */
