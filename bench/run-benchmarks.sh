@@ -37,7 +37,7 @@ if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
   CLIENTS=100000
 else
   JMH_ARGS=(--warmup-iterations=3 --iterations=5 --iteration-ms=1000)
-  LOAD_ARGS=(--server-warmup=10 --rounds=5 --warmup=1 --seconds=5 --open-rate=20000)
+  LOAD_ARGS=(--server-warmup=20 --rounds=5 --warmup=1 --seconds=5 --open-rate=20000)
   STARTUP_ARGS=(--runs=5)
   CLIENTS=1000000
 fi
