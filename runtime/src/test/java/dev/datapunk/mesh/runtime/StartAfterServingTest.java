@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
-import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,7 +79,7 @@ class StartAfterServingTest {
     var config = ConfigLoader.load(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
         "--server.shutdown-grace=1s"}, Map.of(), dir).config();
     return MeshServer.builder(config)
-        .bindings(List.of(binding()))
+        .bindings(List.of(UnprotectedSimpleService.binding()))
         .credentials(InsecureServerCredentials.create(), false)
         .meterRegistry(new SimpleMeterRegistry())
         .tokenVerifier(token -> {
@@ -100,23 +97,5 @@ class StartAfterServingTest {
     } finally {
       channel.shutdownNow();
     }
-  }
-
-  private static MeshBinding binding() {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return new SimpleServiceGrpc.SimpleServiceImplBase() {}.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(
-            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
-      }
-    };
   }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.datapunk.mesh.runtime.config.ConfigException;
-import dev.datapunk.mesh.runtime.policy.MethodPolicy;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,24 +77,6 @@ class StartupFailureTest {
     if (args.stream().noneMatch(arg -> arg.startsWith("--tls.mode="))) {
       args.add("--tls.mode=plaintext");
     }
-    return MeshApplication.start(args.toArray(String[]::new), List.of(binding()), Map.of(), dir);
-  }
-
-  private static MeshBinding binding() {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return new SimpleServiceGrpc.SimpleServiceImplBase() {}.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(
-            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
-      }
-    };
+    return MeshApplication.start(args.toArray(String[]::new), List.of(UnprotectedSimpleService.binding()), Map.of(), dir);
   }
 }

@@ -3,21 +3,18 @@ package dev.datapunk.mesh.runtime.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.MeshServer;
+import dev.datapunk.mesh.runtime.UnprotectedSimpleService;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
-import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,7 +108,7 @@ class DependencyHealthTest {
     var config = ConfigLoader.load(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
         "--health.check-interval=50ms", "--server.shutdown-grace=1s"}, Map.of(), dir).config();
     server = MeshServer.builder(config)
-        .bindings(List.of(binding()))
+        .bindings(List.of(UnprotectedSimpleService.binding()))
         .credentials(InsecureServerCredentials.create(), false)
         .meterRegistry(new SimpleMeterRegistry())
         .tokenVerifier(token -> {
@@ -127,23 +124,5 @@ class DependencyHealthTest {
   private ServingStatus check(String service) {
     return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
         .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
-  }
-
-  private static MeshBinding binding() {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return new SimpleServiceGrpc.SimpleServiceImplBase() {}.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(
-            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
-      }
-    };
   }
 }
