@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A server with {@code tls.mode=mtls} and certificate files of its own, under load from two
  * client threads on an open connection, while the files are replaced with garbage, a mismatched
- * key, or a new pair written one file at a time. In each bad case new handshakes keep getting the
+ * key, or a new pair written one file at a time, or the client CA file with garbage. In each bad case new handshakes keep getting the
  * old certificate (the serial the client sees), an error naming the file is logged and counted in
  * {@code mesh_tls_reloads_total{result="rejected"}}, and a correct pair written later is picked up.
  */
@@ -38,6 +38,7 @@ class CertificateFileFaultsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final String REJECTED = "Changed TLS server certificate files not applied";
+  private static final String CA_REJECTED = "Changed TLS client CA files not applied";
   private static final MethodPolicy OPEN = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
       .publicAccess().build();
 
@@ -133,6 +134,28 @@ class CertificateFileFaultsTest {
     assertThat(tlsReloads("applied")).isEqualTo(2);
     assertThat(tlsReloads("rejected")).isGreaterThanOrEqualTo(2);
 
+    assertLoadUnharmed();
+  }
+
+  @Test
+  void garbageClientCaFileKeepsTrustingTheOldCa() throws Exception {
+    Path caFile = dir.resolve("ca.pem");
+    CertificateFixture.writeAtomically(caFile,
+        "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+    await().atMost(WAIT).until(() -> log.linesContaining(CA_REJECTED, caFile.toString()).size() >= 1);
+    // New handshakes with the client certificate the old CA issued still pass the client check.
+    for (int i = 0; i < 3; i++) {
+      assertThat(serialOfNewHandshake()).as("new handshake %d after the bad CA file", i).isEqualTo(serial(original));
+    }
+    assertThat(log.linesContaining(CA_REJECTED)).hasSize(1).allMatch(line -> line.contains("ERROR"));
+    assertThat(tlsReloads("rejected")).isEqualTo(1);
+
+    // A good bundle (the old CA and a new one, as in a CA rotation) is applied.
+    CertificateFixture next = CertificateFixture.newCa("Next Faults CA");
+    CertificateFixture.writeAtomically(caFile, CertificateFixture.pem(List.of(ca.certificate(), next.certificate())));
+    await().atMost(WAIT).until(() -> !log.linesContaining("TLS client CA reloaded from " + caFile + ": 2 certificate(s)")
+        .isEmpty());
+    assertThat(serialOfNewHandshake()).isEqualTo(serial(original));
     assertLoadUnharmed();
   }
 
