@@ -97,6 +97,12 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo "Redis rate limiter (\`--ratelimit.backend=redis\`, failure mode \`deny\` so a decision Redis did not"
   echo "take shows as a failed call) on a \`redis-server\` the run starts on a loopback port: one EVALSHA round"
   echo "trip per call, and every call of the run hits the same key (one token, one client)."
+  echo
+  echo "\"Server CPU us/call\" is the server process's CPU time (user and system, all threads, as the OS counts"
+  echo "it) over each measured window divided by the calls it completed: the work the server does per call,"
+  echo "which moves far less between windows than calls/s does on this shared machine. \"p99\" is the p99 of all"
+  echo "windows of a server merged; \"median window p99\" is the median of each window's own p99, which one"
+  echo "disturbed window cannot move."
   cat "$OUT/load.md"
   echo
   echo "## Start-up to health SERVING"
