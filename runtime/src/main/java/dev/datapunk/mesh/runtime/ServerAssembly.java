@@ -13,7 +13,6 @@ import dev.datapunk.mesh.runtime.config.RedisFailureMode;
 import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.logging.LogLevels;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
-import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.redis.RedisRateLimiterBackend;
@@ -75,18 +74,20 @@ final class ServerAssembly {
       throws StartupException {
     MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
+    MeshMeters meters = new MeshMeters(registry);
     MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
     builder.closeOnShutdown(files);
     ServerTls tls = transport(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
     JwtTokenVerifier verifier = tokenVerifier(config, builder, files, registry);
+    meters.cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
     builder.tokenVerifier(verifier);
     PeerAllowList allowList = new PeerAllowList(allowedIdentities(config));
     builder.peerAllowList(allowList);
     AuditLog audit = AuditLog.toSlf4j(config.auditAllowed());
     builder.authDecisionListener(audit);
-    RateLimiterBackend rateLimiter = rateLimiter(config, builder, new MeshMeters(registry));
+    RateLimiterBackend rateLimiter = rateLimiter(config, builder, meters);
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
     builder.serveMetrics(registry);
@@ -187,9 +188,7 @@ final class ServerAssembly {
         .withAudience(config.jwtAudience())
         .withClockSkew(config.jwtClockSkew())
         .withCacheSize(config.jwtCacheSize());
-    JwtTokenVerifier verifier = new JwtTokenVerifier(keySource(config, builder, files, registry), settings);
-    new MeshMeters(registry).cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
-    return verifier;
+    return new JwtTokenVerifier(keySource(config, builder, files, registry), settings);
   }
 
   /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */

@@ -63,7 +63,7 @@ final class AuthorizationHeader {
     return new String(value, start, tokenEnd(value, start) - start, InternalMetadata.US_ASCII);
   }
 
-  /** The single header's value, checked to be of the Bearer scheme and to carry a token. */
+  /** The single header's value, checked to be of the Bearer scheme ({@link #tokenEnd} checks it carries a token). */
   private static byte[] bearerValue(Metadata headers) throws TokenRejectedException {
     Iterable<byte[]> values = headers.getAll(KEY);
     if (values == null) {
@@ -75,10 +75,6 @@ final class AuthorizationHeader {
       throw new TokenRejectedException(Reason.MALFORMED);
     }
     if (!startsWithBearer(value)) {
-      throw new TokenRejectedException(Reason.MISSING);
-    }
-    int start = tokenStart(value);
-    if (start == tokenEnd(value, start)) {
       throw new TokenRejectedException(Reason.MISSING);
     }
     return value;
@@ -93,11 +89,14 @@ final class AuthorizationHeader {
     return start;
   }
 
-  /** Where the token ends: before any trailing whitespace. */
-  private static int tokenEnd(byte[] value, int start) {
+  /** Where the token ends: before any trailing whitespace; {@link Reason#MISSING} if it is empty. */
+  private static int tokenEnd(byte[] value, int start) throws TokenRejectedException {
     int end = value.length;
     while (end > start && isWhitespace(value[end - 1])) {
       end--;
+    }
+    if (end == start) {
+      throw new TokenRejectedException(Reason.MISSING);
     }
     return end;
   }

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * byte[]}, the one the table holds (grpc-java's own client indexes {@code authorization}; a client
  * that marks it never-indexed sends a new array each call, which simply misses here). Such an array
  * is never written after decoding, so the same array and range mean the same token bytes; the
- * memo therefore answers only for the very array (and range) it saw verified, under the same
- * settings object and key set, and only before the token's {@code exp}, exactly as the cache does.
+ * memo therefore answers only for the very array (and range) it saw verified, and only while that
+ * {@link CachedVerification} {@linkplain CachedVerification#answers may}, the cache's own rule.
  *
  * <p>Holds no token: a slot keeps a {@link WeakReference} to the transport's array, which stays
  * reachable only while the connection's HPACK table (or a call in flight) holds it; once it is
@@ -29,19 +29,7 @@ final class HeaderArrayMemo {
   /** The most slots, whatever the cache size. */
   static final int MAX_SLOTS = 512;
 
-  private record Slot(
-      WeakReference<byte[]> array,
-      int start,
-      int end,
-      long expiresAtMillis,
-      VerifiedToken token,
-      JwtSettings settings,
-      VerificationKeys keys) {
-
-    boolean answerable(long nowMillis, JwtSettings currentSettings, VerificationKeys currentKeys) {
-      return nowMillis < expiresAtMillis && settings == currentSettings && keys == currentKeys;
-    }
-  }
+  private record Slot(WeakReference<byte[]> array, int start, int end, CachedVerification verification) {}
 
   private final AtomicReferenceArray<Slot> slots;
   private final int mask;
@@ -63,25 +51,24 @@ final class HeaderArrayMemo {
         && slot.array().get() == array
         && slot.start() == start
         && slot.end() == end
-        && slot.answerable(nowMillis, settings, keys)) {
-      return slot.token();
+        && slot.verification().answers(nowMillis, settings, keys)) {
+      return slot.verification().token();
     }
     return null;
   }
 
-  /** Remembers that {@code array[start..end)} verified as {@code token}, if its slot is free. */
-  void remember(byte[] array, int start, int end, VerifiedToken token, long nowMillis, JwtSettings settings,
-      VerificationKeys keys) {
-    long expiresAtMillis = token.expiresAt().toEpochMilli();
-    if (mask < 0 || nowMillis >= expiresAtMillis) {
+  /** Remembers that {@code array[start..end)} verified as {@code verification}, if its slot is free. */
+  void remember(byte[] array, int start, int end, CachedVerification verification, long nowMillis) {
+    if (mask < 0 || nowMillis >= verification.expiresAtMillis()) {
       return;
     }
     int index = System.identityHashCode(array) & mask;
     Slot current = slots.get(index);
-    if (current != null && current.array().get() != null && current.answerable(nowMillis, settings, keys)) {
+    if (current != null && current.array().get() != null
+        && current.verification().answers(nowMillis, verification.settings(), verification.keys())) {
       return; // taken by another live array (or by this one, from a racing call)
     }
-    Slot fresh = new Slot(new WeakReference<>(array), start, end, expiresAtMillis, token, settings, keys);
+    Slot fresh = new Slot(new WeakReference<>(array), start, end, verification);
     slots.compareAndSet(index, current, fresh);
   }
 

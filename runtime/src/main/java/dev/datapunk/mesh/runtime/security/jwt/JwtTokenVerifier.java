@@ -149,14 +149,12 @@ public final class JwtTokenVerifier implements TokenVerifier {
     long now = clock.millis();
     TokenHash hash = TokenHash.ofCurrentThread();
     boolean cacheable = hash.compute(text, start, end);
-    if (cacheable) {
-      VerifiedToken cached = cache.get(hash, now, current, verificationKeys);
-      if (cached != null) {
-        return cached;
-      }
+    CachedVerification cached = cacheable ? cache.get(hash, now, current, verificationKeys) : null;
+    if (cached != null) {
+      return cached.token();
     }
     String token = start == 0 && end == text.length() ? text : text.substring(start, end);
-    return verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
+    return verifyAndRemember(token, cacheable, hash, current, verificationKeys, now).token();
   }
 
   /**
@@ -179,15 +177,15 @@ public final class JwtTokenVerifier implements TokenVerifier {
     }
     TokenHash hash = TokenHash.ofCurrentThread();
     boolean cacheable = hash.compute(ascii, start, end);
-    VerifiedToken verified = cacheable ? cache.get(hash, now, current, verificationKeys) : null;
+    CachedVerification verified = cacheable ? cache.get(hash, now, current, verificationKeys) : null;
     if (verified == null) {
       String token = new String(ascii, start, end - start, StandardCharsets.US_ASCII);
       verified = verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
     }
     if (cacheable) {
-      headerArrays.remember(ascii, start, end, verified, now, current, verificationKeys);
+      headerArrays.remember(ascii, start, end, verified, now);
     }
-    return verified;
+    return verified.token();
   }
 
   private static void checkLength(int length, JwtSettings current) throws TokenRejectedException {
@@ -200,7 +198,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
   }
 
   /** Verifies a token the cache did not answer and remembers it when {@code cacheable}. */
-  private VerifiedToken verifyAndRemember(
+  private CachedVerification verifyAndRemember(
       String token,
       boolean cacheable,
       TokenHash hash,
@@ -208,9 +206,10 @@ public final class JwtTokenVerifier implements TokenVerifier {
       VerificationKeys verificationKeys,
       long now)
       throws TokenRejectedException {
-    VerifiedToken verified = verifyInFull(token, current, verificationKeys, now);
+    CachedVerification verified =
+        CachedVerification.of(verifyInFull(token, current, verificationKeys, now), current, verificationKeys);
     if (cacheable) {
-      cache.put(hash, verified, verified.expiresAt().toEpochMilli(), now, current, verificationKeys);
+      cache.put(hash, verified, now);
     }
     return verified;
   }

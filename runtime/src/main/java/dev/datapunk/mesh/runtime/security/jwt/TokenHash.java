@@ -19,7 +19,9 @@ import java.util.Objects;
  * from the header's bytes hash alike, and two different tokens never hash the same input.
  *
  * <p>Hashing allocates nothing and copies nothing. Not thread-safe: get one per use with {@link
- * #ofCurrentThread()} and read both words before the same thread hashes again.
+ * #ofCurrentThread()} and read both words before the same thread hashes again. The SipRound is
+ * written out where it is used: it updates four longs, which a shared method could hand back only
+ * through fields or an array, and this runs on every authenticated call.
  */
 final class TokenHash {
 

@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime.security.jwt;
 
-import dev.datapunk.mesh.runtime.security.VerifiedToken;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -11,10 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * all 128 bits, without branching on where they differ, so a bucket collision can never hand out
  * another token's result. Without the process's key a chosen token matches a given entry with
  * probability 2^-128 (SipHash is a pseudorandom function); docs/security.md gives the threat
- * model. An entry is answered only while the
- * clock is before the token's {@code exp} (no skew: past {@code exp} the token is verified in
- * full again, skew included) and only under the same settings object and key set it was verified
- * with, so a settings swap or a key rotation retires every entry at once.
+ * model. An entry answers only while its {@link CachedVerification} {@linkplain
+ * CachedVerification#answers may}: before the token's {@code exp}, under the same settings and keys.
  *
  * <p>When a bucket is full, a new entry replaces an entry that is no longer answerable, else the
  * one that expires first. Racing writers may overwrite each other's entries; that costs a later
@@ -25,20 +22,10 @@ final class VerifiedTokenCache {
 
   private static final int MAX_WAYS = 4;
 
-  private record Entry(
-      long h0,
-      long h1,
-      long expiresAtMillis,
-      VerifiedToken token,
-      JwtSettings settings,
-      VerificationKeys keys) {
+  private record Entry(long h0, long h1, CachedVerification verification) {
 
     boolean matches(TokenHash hash) {
       return ((h0 ^ hash.h0) | (h1 ^ hash.h1)) == 0;
-    }
-
-    boolean answerable(long nowMillis, JwtSettings currentSettings, VerificationKeys currentKeys) {
-      return nowMillis < expiresAtMillis && settings == currentSettings && keys == currentKeys;
     }
   }
 
@@ -61,8 +48,8 @@ final class VerifiedTokenCache {
     return slots.length();
   }
 
-  /** The cached result for the token whose hash is {@code hash}, or {@code null}. */
-  VerifiedToken get(TokenHash hash, long nowMillis, JwtSettings settings, VerificationKeys keys) {
+  /** The verification of the token whose hash is {@code hash} if it may answer now, or {@code null}. */
+  CachedVerification get(TokenHash hash, long nowMillis, JwtSettings settings, VerificationKeys keys) {
     if (buckets == 0) {
       return null;
     }
@@ -70,37 +57,32 @@ final class VerifiedTokenCache {
     for (int i = first; i < first + ways; i++) {
       Entry entry = slots.get(i);
       if (entry != null && entry.matches(hash)) {
-        return entry.answerable(nowMillis, settings, keys) ? entry.token() : null;
+        CachedVerification verification = entry.verification();
+        return verification.answers(nowMillis, settings, keys) ? verification : null;
       }
     }
     return null;
   }
 
-  /** Remembers a verified token until {@code expiresAtMillis}. */
-  void put(
-      TokenHash hash,
-      VerifiedToken token,
-      long expiresAtMillis,
-      long nowMillis,
-      JwtSettings settings,
-      VerificationKeys keys) {
-    if (buckets == 0 || nowMillis >= expiresAtMillis) {
+  /** Remembers {@code verification} under {@code hash}, until its token's {@code exp}. */
+  void put(TokenHash hash, CachedVerification verification, long nowMillis) {
+    if (buckets == 0 || nowMillis >= verification.expiresAtMillis()) {
       return;
     }
-    Entry fresh =
-        new Entry(hash.h0, hash.h1, expiresAtMillis, token, settings, keys);
+    Entry fresh = new Entry(hash.h0, hash.h1, verification);
     int first = firstSlot(hash);
     int victim = first;
     long victimExpiry = Long.MAX_VALUE;
     for (int i = first; i < first + ways; i++) {
       Entry entry = slots.get(i);
-      if (entry == null || entry.matches(hash) || !entry.answerable(nowMillis, settings, keys)) {
+      if (entry == null || entry.matches(hash)
+          || !entry.verification().answers(nowMillis, verification.settings(), verification.keys())) {
         victim = i;
         break;
       }
-      if (entry.expiresAtMillis() < victimExpiry) {
+      if (entry.verification().expiresAtMillis() < victimExpiry) {
         victim = i;
-        victimExpiry = entry.expiresAtMillis();
+        victimExpiry = entry.verification().expiresAtMillis();
       }
     }
     slots.set(victim, fresh);
