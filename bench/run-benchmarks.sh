@@ -31,7 +31,7 @@ CP=$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
-  JMH_ARGS=(--warmup-iterations=1 --iterations=1 --iteration-ms=300 --contended-forks=1)
+  JMH_ARGS=(--warmup-iterations=1 --iterations=1 --iteration-ms=300 --contended-forks=1 --redis-forks=1)
   LOAD_ARGS=(--server-warmup=2 --rounds=1 --warmup=1 --seconds=2 --open-rate=5000)
   STARTUP_ARGS=(--runs=1)
   CLIENTS=100000
@@ -112,12 +112,14 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo
   cat "$OUT/startup.md"
   echo
-  echo "## Micro-benchmarks (JMH, -prof gc; one fork each, three for the 2-thread rate-limit rows)"
+  echo "## Micro-benchmarks (JMH, -prof gc; one fork each, three for the 2-thread rate-limit rows and for Redis)"
   echo
   echo "The rate-limit limit is 1,000,000 rps, burst 1,000,000 for both limiters, on a clock running 1000x fast"
   echo "so that every decision admits (\`AcceleratedClock\`); Bucket4j's buckets live in a ConcurrentHashMap"
-  echo "keyed like ours. \`keys=10000\` goes round-robin over 10,000 clients. With 2 threads the score is the"
-  echo "total of both. The chain benchmark runs a whole unary call through grpc-java's in-process transport"
+  echo "keyed like ours. \"10,000 in turn\": every thread goes round the same 10,000 clients, so with 2 threads"
+  echo "every decision finds the bucket the other core wrote last; \"10,000 at random\": each thread draws its"
+  echo "next client at random (xorshift, no shared state), as calls of many clients spread over a server's"
+  echo "threads. With 2 threads the score is the total of both. The chain benchmark runs a whole unary call through grpc-java's in-process transport"
   echo "with direct executors; \"added\" is the variant minus bare."
   echo
   cat "$OUT/jmh.md"
@@ -132,6 +134,8 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo "both sides, each decision synchronous: the calling thread waits for Redis. With 4 threads the threads"
   echo "share the one connection (Lettuce pipelines their commands) and the score is their total. Ours runs"
   echo "with a 2 s timeout and the run fails if any decision fell back, so every decision counted was Redis's."
+  echo "Three forks per row (mean and spread), as the scheduler's placement of the three busy processes moves"
+  echo "a single fork by up to 75%."
   echo
   cat "$OUT/redis.md"
   echo

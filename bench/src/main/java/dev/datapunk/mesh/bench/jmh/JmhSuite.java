@@ -30,6 +30,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Options: {@code --forks=1 --warmup-iterations=2 --iterations=3 --iteration-ms=1000},
  * {@code --contended-forks=3} (forks of the 2-thread rate-limit runs, see {@link #rateLimit()}),
+ * {@code --redis-forks=3} (forks of the Redis rate-limit runs, see {@link #redis()}),
  * {@code --fork-jvm=-Xms1g,-Xmx1g}, {@code --jfr-dir=DIR} (adds a JFR allocation profile of the
  * whole mesh chain), {@code --out=FILE}; for the Redis benchmark, which needs {@code redis-server} on
  * the PATH: {@code --redis-out=FILE} (its tables go there instead of into the report),
@@ -71,32 +72,48 @@ public final class JmhSuite {
   }
 
   /**
-   * The local decision at 1 and 2 threads. Two benchmark threads on a 2-core machine share it with
-   * JMH's control thread, the compiler and the limiter's sweeper, and where the scheduler puts them
-   * swings one fork's score by up to 2x for both limiters (seen in back-to-back forks, 2026-11-24);
-   * so the 2-thread runs take {@code --contended-forks} forks and report their mean and spread.
+   * The local decision at 1 and 2 threads, on one key, on 10,000 keys taken in turn and on 10,000
+   * keys drawn at random (see {@link RateLimitBenchmark.Clients#order}). Two benchmark threads on a
+   * 2-core machine share it with JMH's control thread, the compiler and the limiter's sweeper, and
+   * where the scheduler puts them swings one fork's score by up to 2x for both limiters (seen in
+   * back-to-back forks, 2026-11-24); so the 2-thread runs take {@code --contended-forks} forks and
+   * report their mean and spread.
    */
   private String rateLimit() throws RunnerException {
     MarkdownTable table = new MarkdownTable("keys", "threads", "ours (GCRA)", "Bucket4j", "ours / Bucket4j",
         "ours B/op", "Bucket4j B/op");
     for (int threads : new int[] {1, 2}) {
       int forks = threads == 1 ? options.getInt("forks", 1) : options.getInt("contended-forks", 3);
-      Collection<RunResult> results =
-          new Runner(base(RateLimitBenchmark.class, threads).forks(forks).addProfiler(GCProfiler.class).build()).run();
-      for (String keys : new String[] {"1", "10000"}) {
-        RunResult ours = find(results, "meshGcra", "keys", keys);
-        RunResult theirs = find(results, "bucket4j", "keys", keys);
-        table.row(keys, threads, score(ours), score(theirs),
-            ratio(ours.getPrimaryResult().getScore() / theirs.getPrimaryResult().getScore()),
-            allocation(ours), allocation(theirs));
-      }
+      Collection<RunResult> inTurn = rateLimitRun(threads, forks, "ring", "1", "10000");
+      Collection<RunResult> atRandom = rateLimitRun(threads, forks, "random", "10000");
+      rateLimitRow(table, threads, inTurn, "1", "1");
+      rateLimitRow(table, threads, inTurn, "10000", "10,000 in turn");
+      rateLimitRow(table, threads, atRandom, "10000", "10,000 at random");
     }
     return table.toString();
   }
 
+  private Collection<RunResult> rateLimitRun(int threads, int forks, String order, String... keys)
+      throws RunnerException {
+    return new Runner(base(RateLimitBenchmark.class, threads).forks(forks).param("order", order).param("keys", keys)
+        .addProfiler(GCProfiler.class).build()).run();
+  }
+
+  private static void rateLimitRow(MarkdownTable table, int threads, Collection<RunResult> results, String keys,
+      String label) {
+    RunResult ours = find(results, "meshGcra", "keys", keys);
+    RunResult theirs = find(results, "bucket4j", "keys", keys);
+    table.row(label, threads, score(ours), score(theirs),
+        ratio(ours.getPrimaryResult().getScore() / theirs.getPrimaryResult().getScore()),
+        allocation(ours), allocation(theirs));
+  }
+
   /**
    * Our Redis backend beside Bucket4j's Lettuce proxy, 1 and 4 threads, one and many keys, then the
-   * commands each sends per decision ({@link RoundTrips}). Skipped with {@code --redis=false}.
+   * commands each sends per decision ({@link RoundTrips}). Skipped with {@code --redis=false}. Both
+   * limiters share the 2 cores with Redis itself, and one fork's score moved by up to 75% with
+   * where the scheduler put the three busy processes; so each runs in {@code --redis-forks} forks
+   * (default 3) and the table gives their mean and spread.
    */
   private String redis() throws RunnerException {
     if (!Boolean.parseBoolean(options.get("redis", "true"))) {
@@ -104,8 +121,10 @@ public final class JmhSuite {
     }
     MarkdownTable table = new MarkdownTable("keys", "threads", "ours (EVALSHA)", "Bucket4j-Lettuce",
         "ours / Bucket4j", "ours B/op", "Bucket4j B/op", "floor: bare PING", "ours / floor");
+    int forks = options.getInt("redis-forks", 3);
     for (int threads : new int[] {1, 4}) {
-      Collection<RunResult> results = run(RedisRateLimitBenchmark.class, threads);
+      Collection<RunResult> results =
+          new Runner(base(RedisRateLimitBenchmark.class, threads).forks(forks).addProfiler(GCProfiler.class).build()).run();
       RunResult floor = find(run(RedisFloorBenchmark.class, threads), "ping", null, null);
       for (String keys : new String[] {"1", "10000"}) {
         RunResult ours = findRedis(results, RedisLimiter.Kind.MESH, keys);

@@ -22,8 +22,8 @@ import org.openjdk.jmh.infra.ThreadParams;
 /**
  * One rate-limit decision: our local GCRA limiter ({@link MethodRateLimiter#tryAcquire}) beside a
  * Bucket4j local lock-free bucket per client in a {@link ConcurrentHashMap}, identical limits, on
- * one key or round-robin over many keys. Run with {@code -t 1} and {@code -t 2} and {@code -prof
- * gc}. Every decision admits (see {@link AcceleratedClock}).
+ * one key or over many keys, taken in turn or at random. Run with {@code -t 1} and {@code -t 2}
+ * and {@code -prof gc}. Every decision admits (see {@link AcceleratedClock}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -40,6 +40,15 @@ public class RateLimitBenchmark {
     @Param({"1", "10000"})
     public int keys;
 
+    /**
+     * The order each thread takes the keys in: {@code ring} (every thread goes round all keys in
+     * turn, so every decision finds the bucket last written by another thread) or {@code random}
+     * (each thread draws keys independently, as calls of many clients spread over a server's
+     * threads).
+     */
+    @Param({"ring", "random"})
+    public String order;
+
     String[] names;
 
     /** Creates the key strings once, so no benchmark pays for building them. */
@@ -52,20 +61,32 @@ public class RateLimitBenchmark {
     }
   }
 
-  /** Each thread's position in the key ring; threads start spread apart. */
+  /** Each thread's next key: its place in the ring (threads start spread apart) or its own random draw. */
   @State(Scope.Thread)
   public static class Cursor {
 
     private int next;
+    private boolean random;
+    private long seed;
 
-    /** Starts this thread at its share of the ring. */
+    /** Starts this thread at its share of the ring, or seeds its own random sequence. */
     @Setup
     public void start(ThreadParams thread, Clients clients) {
       next = (int) ((long) thread.getThreadIndex() * clients.names.length / thread.getThreadCount());
+      random = clients.order.equals("random");
+      seed = 0x9E3779B97F4A7C15L * (thread.getThreadIndex() + 1);
     }
 
     String next(Clients clients) {
       String[] names = clients.names;
+      if (random) {
+        long x = seed; // xorshift64: a few cycles, no shared state
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        seed = x;
+        return names[(int) (((x >>> 32) * names.length) >>> 32)];
+      }
       int i = next;
       next = i + 1 == names.length ? 0 : i + 1;
       return names[i];
