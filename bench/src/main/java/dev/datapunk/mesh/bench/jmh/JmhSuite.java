@@ -81,7 +81,7 @@ public final class JmhSuite {
    */
   private String rateLimit() throws RunnerException {
     MarkdownTable table = new MarkdownTable("keys", "threads", "ours (GCRA)", "Bucket4j", "ours / Bucket4j",
-        "ours B/op", "Bucket4j B/op");
+        "ours B/op", "Bucket4j B/op", "floor: one atomic add", "ours / floor");
     for (int threads : new int[] {1, 2}) {
       int forks = threads == 1 ? options.getInt("forks", 1) : options.getInt("contended-forks", 3);
       Collection<RunResult> inTurn = rateLimitRun(threads, forks, "ring", "1", "10000");
@@ -103,9 +103,11 @@ public final class JmhSuite {
       String label) {
     RunResult ours = find(results, "meshGcra", "keys", keys);
     RunResult theirs = find(results, "bucket4j", "keys", keys);
+    RunResult floor = find(results, "floor", "keys", keys);
     table.row(label, threads, score(ours), score(theirs),
         ratio(ours.getPrimaryResult().getScore() / theirs.getPrimaryResult().getScore()),
-        allocation(ours), allocation(theirs));
+        allocation(ours), allocation(theirs), score(floor),
+        ratio(ours.getPrimaryResult().getScore() / floor.getPrimaryResult().getScore()));
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
 import io.github.bucket4j.Bucket;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -78,18 +79,21 @@ public class RateLimitBenchmark {
     }
 
     String next(Clients clients) {
-      String[] names = clients.names;
+      return clients.names[nextIndex(clients.names.length)];
+    }
+
+    int nextIndex(int keys) {
       if (random) {
         long x = seed; // xorshift64: a few cycles, no shared state
         x ^= x << 13;
         x ^= x >>> 7;
         x ^= x << 17;
         seed = x;
-        return names[(int) (((x >>> 32) * names.length) >>> 32)];
+        return (int) (((x >>> 32) * keys) >>> 32);
       }
       int i = next;
-      next = i + 1 == names.length ? 0 : i + 1;
-      return names[i];
+      next = i + 1 == keys ? 0 : i + 1;
+      return i;
     }
   }
 
@@ -125,6 +129,31 @@ public class RateLimitBenchmark {
       Bucket bucket = buckets.get(key);
       return bucket != null ? bucket : buckets.computeIfAbsent(key, k -> Limits.bucket4j(clock));
     }
+  }
+
+  /**
+   * The floor of any exact per-client limiter: one atomic add on a word of the client's own, no
+   * lookup, no clock. The words lie {@value #FLOOR_STRIDE} longs (24 bytes, the size of one of our
+   * cells) apart, so they share cache lines as our cells do.
+   */
+  @State(Scope.Benchmark)
+  public static class Floor {
+
+    static final int FLOOR_STRIDE = 3;
+
+    AtomicLongArray words;
+
+    /** One word per client. */
+    @Setup
+    public void create(Clients clients) {
+      words = new AtomicLongArray(clients.keys * FLOOR_STRIDE);
+    }
+  }
+
+  /** The floor: the client's word, one atomic add. */
+  @Benchmark
+  public long floor(Floor floor, Clients clients, Cursor cursor) {
+    return floor.words.incrementAndGet(cursor.nextIndex(clients.keys) * Floor.FLOOR_STRIDE);
   }
 
   /** Our decision; 0 means admitted. */
