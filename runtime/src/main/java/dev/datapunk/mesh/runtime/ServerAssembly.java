@@ -250,7 +250,8 @@ final class ServerAssembly {
    */
   private static RateLimiterBackend rateLimiter(MeshConfig config, MeshServer.Builder builder, MeshMeters meters) {
     if (config.rateLimitBackend() == RateLimitBackend.REDIS) {
-      RedisRateLimiterBackend redis = RedisRateLimiterBackend.builder(config.redisUri())
+      RedisRateLimiterBackend redis = RedisRateLimiterBackend.builder(config.redisUris())
+          .cluster(config.redisCluster())
           .prefix(config.redisPrefix())
           .timeout(config.redisTimeout())
           .failureMode(config.redisFailureMode())

@@ -147,10 +147,16 @@ public final class ConfigKeys {
   public static final ConfigKey<RateLimitBackend> RATELIMIT_BACKEND =
       ConfigKey.of("ratelimit.backend", lowerCaseEnum(RateLimitBackend.values()), "local",
           "where rate-limit buckets live: local (per process) or redis (shared)");
-  public static final ConfigKey<URI> RATELIMIT_REDIS_URI =
-      ConfigKey.of("ratelimit.redis.uri", ValueParsers.uri("redis", "rediss"),
-          "redis://127.0.0.1:6379", "Redis for the redis backend; user info is masked in logs")
-          .maskedBy(ValueParsers::maskUserInfo);
+  public static final ConfigKey<List<URI>> RATELIMIT_REDIS_URI =
+      ConfigKey.of("ratelimit.redis.uri", listOf(ValueParsers.uri("redis", "rediss"), 1),
+          "redis://127.0.0.1:6379",
+          "Redis for the redis backend; with ratelimit.redis.cluster, one or more comma-separated seed"
+              + " nodes; user info is masked in logs")
+          .maskedBy(ValueParsers::maskUserInfoOfEach);
+  public static final ConfigKey<Boolean> RATELIMIT_REDIS_CLUSTER =
+      ConfigKey.of("ratelimit.redis.cluster", bool(), "false",
+          "ratelimit.redis.uri names seed nodes of a Redis Cluster: nodes are discovered, each decision"
+              + " goes to the master owning its key");
   public static final ConfigKey<String> RATELIMIT_REDIS_PREFIX =
       ConfigKey.of("ratelimit.redis.prefix",
           matching(Pattern.compile("[!-~&&[^{}]]{1,64}"),
@@ -306,6 +312,7 @@ public final class ConfigKeys {
           AUTH_AUDIT_ALLOWED,
           RATELIMIT_BACKEND,
           RATELIMIT_REDIS_URI,
+          RATELIMIT_REDIS_CLUSTER,
           RATELIMIT_REDIS_PREFIX,
           RATELIMIT_REDIS_TIMEOUT,
           RATELIMIT_REDIS_FAILURE_MODE,

@@ -8,11 +8,17 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_MIN_LI
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PER_METHOD;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PUBLIC_RESERVED;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_PORT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_CLUSTER;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_URI;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.SERVER_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_ALLOWED_IDENTITIES;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_CERT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_KEY;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_MODE;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
 
 /** Rules that involve more than one key; each message names every key involved and its source. */
 final class ConsistencyChecks {
@@ -45,7 +51,25 @@ final class ConsistencyChecks {
               + AUTH_JWT_JWKS + " is not an https URL; the CA is only used to fetch keys over https");
     }
     checkAdaptiveLimits(config, problems);
+    checkRedisUris(config, problems);
     problems.throwIfAny();
+  }
+
+  private static void checkRedisUris(MeshConfig config, ConfigProblems problems) {
+    List<URI> uris = config.redisUris();
+    if (uris.size() > 1 && !config.redisCluster()) {
+      problems.add(
+          RATELIMIT_REDIS_URI + " names " + uris.size() + " Redis nodes (from " + config.sourceOf(RATELIMIT_REDIS_URI)
+              + ") but " + RATELIMIT_REDIS_CLUSTER + " is false (from " + config.sourceOf(RATELIMIT_REDIS_CLUSTER)
+              + "); several URIs are seed nodes of a Redis Cluster: set " + RATELIMIT_REDIS_CLUSTER
+              + "=true, or name one Redis");
+    }
+    long schemes = uris.stream().map(uri -> uri.getScheme().toLowerCase(Locale.ROOT)).distinct().count();
+    if (schemes > 1) {
+      problems.add(
+          RATELIMIT_REDIS_URI + " mixes redis:// and rediss:// (from " + config.sourceOf(RATELIMIT_REDIS_URI)
+              + "); every node of a cluster is reached the same way: use one scheme");
+    }
   }
 
   private static void checkAdaptiveLimits(MeshConfig config, ConfigProblems problems) {

@@ -29,6 +29,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_MAX_CLIENTS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_OVERRIDE_BURST;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_OVERRIDE_RPS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_BREAKER_COOL_DOWN;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_CLUSTER;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_BREAKER_FAILURES;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_FAILURE_MODE;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_REDIS_PREFIX;
@@ -291,9 +292,17 @@ public final class MeshConfig {
     return get(RATELIMIT_BACKEND);
   }
 
-  /** {@code ratelimit.redis.uri}: a redis:// or rediss:// URI; may hold a password, never log it. */
-  public URI redisUri() {
+  /**
+   * {@code ratelimit.redis.uri}: redis:// or rediss:// URIs, one unless {@link #redisCluster()} (then
+   * seed nodes); they may hold a password, never log them.
+   */
+  public List<URI> redisUris() {
     return get(RATELIMIT_REDIS_URI);
+  }
+
+  /** {@code ratelimit.redis.cluster}: whether {@link #redisUris()} are seed nodes of a Redis Cluster. */
+  public boolean redisCluster() {
+    return get(RATELIMIT_REDIS_CLUSTER);
   }
 
   /** {@code ratelimit.redis.prefix}: the start of every Redis key of the redis backend. */

@@ -270,6 +270,17 @@ public final class ValueParsers {
     return USER_INFO.matcher(uriText).replaceFirst("$1***@");
   }
 
+  /** {@link #maskUserInfo} of each item of a comma-separated list of URIs. */
+  public static String maskUserInfoOfEach(String uriListText) {
+    String[] items = uriListText.split(",", -1);
+    for (int i = 0; i < items.length; i++) {
+      String item = items[i];
+      String stripped = item.stripLeading();
+      items[i] = item.substring(0, item.length() - stripped.length()) + maskUserInfo(stripped);
+    }
+    return String.join(",", items);
+  }
+
   /** The configuration spelling of an enum constant: its name in lower case. */
   public static String configName(Enum<?> constant) {
     return constant.name().toLowerCase(Locale.ROOT);

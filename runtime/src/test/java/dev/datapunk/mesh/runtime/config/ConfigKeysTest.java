@@ -35,7 +35,7 @@ class ConfigKeysTest {
       assertEquals(Optional.of(key), ConfigKeys.byName(key.name()));
       assertEquals(Optional.of(key), ConfigKeys.byEnvironmentVariable(key.environmentVariable()));
     }
-    assertEquals(50, ConfigKeys.ALL.size());
+    assertEquals(51, ConfigKeys.ALL.size());
     assertEquals(Optional.empty(), ConfigKeys.byName("server"));
   }
 
@@ -63,6 +63,8 @@ class ConfigKeysTest {
     assertEquals("***", plain.maskedBy(s -> "***").mask("secret"));
     assertTrue(ConfigKeys.RATELIMIT_OVERRIDE_RPS.isReloadable());
     assertEquals("redis://***@h", ConfigKeys.RATELIMIT_REDIS_URI.mask("redis://:pw@h"));
+    assertEquals("redis://***@a:7000, rediss://***@b:7000,redis://c:7000",
+        ConfigKeys.RATELIMIT_REDIS_URI.mask("redis://:pw@a:7000, rediss://u:pw2@b:7000,redis://c:7000"));
   }
 
   @Test

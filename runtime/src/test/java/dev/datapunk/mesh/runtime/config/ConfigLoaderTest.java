@@ -57,7 +57,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("RS256", "ES256", "EdDSA"), config.jwtAlgorithms());
     assertFalse(config.auditAllowed());
     assertEquals(RateLimitBackend.LOCAL, config.rateLimitBackend());
-    assertEquals("redis://127.0.0.1:6379", config.redisUri().toString());
+    assertEquals("redis://127.0.0.1:6379", config.redisUris().get(0).toString());
     assertEquals(1_000_000, config.rateLimitMaxClients());
     assertEquals(Map.of(), config.rateLimitOverrides());
     assertEquals(9464, config.metricsPort());
@@ -272,7 +272,7 @@ class ConfigLoaderTest {
             + " MESH_RATELIMIT_REDIS_URI)"), described);
     assertTrue(described.endsWith("metrics.tags.region=eu-1 (command line --metrics.tags.region)"));
     assertFalse(described.contains("hunter2"));
-    assertEquals("redis://:hunter2@cache:6379", config.redisUri().toString());
+    assertEquals("redis://:hunter2@cache:6379", config.redisUris().get(0).toString());
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Copies what is written to {@code System.err} (where the SLF4J simple logger writes) into a
  * buffer, while still passing it through, until closed.
  */
-final class StderrCapture implements AutoCloseable {
+public final class StderrCapture implements AutoCloseable {
 
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -35,19 +35,19 @@ final class StderrCapture implements AutoCloseable {
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 
-  static StderrCapture start() {
+  public static StderrCapture start() {
     return new StderrCapture();
   }
 
   /** Everything written since {@link #start()}. */
-  String text() {
+  public String text() {
     synchronized (buffer) {
       return buffer.toString(StandardCharsets.UTF_8);
     }
   }
 
   /** The lines written since {@link #start()} that contain every one of {@code parts}. */
-  java.util.List<String> linesContaining(String... parts) {
+  public java.util.List<String> linesContaining(String... parts) {
     return text().lines().filter(line -> {
       for (String part : parts) {
         if (!line.contains(part)) {

@@ -22,6 +22,7 @@ final class CircuitBreaker {
   private static final int OPEN = 1;
   private static final int HALF_OPEN = 2;
 
+  private final String guarded;
   private final int failureThreshold;
   private final long coolDownNanos;
   private final LongSupplier nanoClock;
@@ -30,6 +31,12 @@ final class CircuitBreaker {
   private volatile long probeAt;
 
   CircuitBreaker(int failureThreshold, long coolDownNanos, LongSupplier nanoClock) {
+    this("Redis", failureThreshold, coolDownNanos, nanoClock);
+  }
+
+  /** @param guarded what the breaker guards, for its log lines: {@code Redis} or a cluster node */
+  CircuitBreaker(String guarded, int failureThreshold, long coolDownNanos, LongSupplier nanoClock) {
+    this.guarded = guarded;
     if (failureThreshold < 1) {
       throw new IllegalArgumentException("failureThreshold must be >= 1 (was " + failureThreshold + ")");
     }
@@ -59,7 +66,7 @@ final class CircuitBreaker {
     }
     int previous = state.get();
     if (previous != CLOSED && state.compareAndSet(previous, CLOSED)) {
-      log.info("Redis rate limiter: Redis answers again; decisions are shared again (circuit closed)");
+      log.info("Redis rate limiter: {} answers again; decisions are shared again (circuit closed)", guarded);
     }
   }
 
@@ -82,8 +89,8 @@ final class CircuitBreaker {
     probeAt = nanoClock.getAsLong() + coolDownNanos;
     consecutiveFailures.set(0);
     if (state.compareAndSet(from, OPEN) && from == CLOSED) {
-      log.warn("Redis rate limiter: {} consecutive failures (last: {}); circuit open, the failure mode"
-          + " decides until a probe every {} ms succeeds", failureThreshold, describe(cause),
+      log.warn("Redis rate limiter: {} consecutive failures of {} (last: {}); circuit open, the failure mode"
+          + " decides until a probe every {} ms succeeds", failureThreshold, guarded, describe(cause),
           coolDownNanos / 1_000_000);
     }
   }

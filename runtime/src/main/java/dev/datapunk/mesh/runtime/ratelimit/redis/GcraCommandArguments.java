@@ -55,6 +55,11 @@ final class GcraCommandArguments extends CommandArgs<String, String> {
   @Override
   public void encode(ByteBuf buf) {
     buf.writeBytes(HEAD);
+    encodeKeyAndLimit(buf);
+  }
+
+  /** {@code <key> <interval> <burst>}: everything after {@code numkeys}. */
+  void encodeKeyAndLimit(ByteBuf buf) {
     buf.writeByte('$');
     writeDecimal(buf, keyStart.length + ByteBufUtil.utf8Bytes(clientKey) + 1);
     buf.writeByte('\r').writeByte('\n');
@@ -64,7 +69,10 @@ final class GcraCommandArguments extends CommandArgs<String, String> {
     buf.writeBytes(limitArguments);
   }
 
-  /** The key, for Lettuce's routing by key (Redis Cluster); never called on a standalone connection. */
+  /**
+   * The key, for Lettuce's routing by key: on a Redis Cluster connection this picks the node that
+   * owns the key's slot. Never called on a standalone connection.
+   */
   @Override
   public ByteBuffer getFirstEncodedKey() {
     return ByteBuffer.wrap(concat(keyStart, (clientKey + "}").getBytes(StandardCharsets.UTF_8)));
@@ -82,7 +90,7 @@ final class GcraCommandArguments extends CommandArgs<String, String> {
   }
 
   /** Writes a non-negative int in decimal ASCII without allocating. */
-  private static void writeDecimal(ByteBuf buf, int value) {
+  static void writeDecimal(ByteBuf buf, int value) {
     int divisor = 1;
     while (value / divisor >= 10) {
       divisor *= 10;
@@ -92,13 +100,13 @@ final class GcraCommandArguments extends CommandArgs<String, String> {
     }
   }
 
-  private static byte[] bulk(String value) {
+  static byte[] bulk(String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     return concat(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII), bytes,
         new byte[] {'\r', '\n'});
   }
 
-  private static byte[] concat(byte[]... parts) {
+  static byte[] concat(byte[]... parts) {
     int length = 0;
     for (byte[] part : parts) {
       length += part.length;

@@ -1,20 +1,16 @@
 package dev.datapunk.mesh.runtime.ratelimit.redis;
 
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -40,49 +36,39 @@ import org.slf4j.Logger;
  * deadline. A command Redis never answers stays in Lettuce's queue until the connection closes
  * either way.
  */
-final class RedisLink implements AutoCloseable {
+final class RedisLink implements RedisDecisionLink {
 
   private static final Logger log = MeshLoggers.getLogger(RedisLink.class);
-
-  /** The timeout of Lettuce's synchronous API, which this link does not use. */
-  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   private final ClientResources resources;
   private final RedisClient client;
   private final RedisURI uri;
   private final String address;
   private final long retryIntervalNanos;
+  private final CircuitBreaker breaker;
   private final AtomicBoolean connecting = new AtomicBoolean();
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile long nextConnectAttempt;
   private volatile boolean closed;
 
-  private RedisLink(URI redisUri, Duration retryInterval) {
+  private RedisLink(URI redisUri, Duration retryInterval, CircuitBreaker breaker) {
+    this.breaker = breaker;
     this.uri = RedisURI.create(redisUri);
-    this.uri.setTimeout(COMMAND_TIMEOUT);
+    this.uri.setTimeout(LinkSettings.COMMAND_TIMEOUT);
     this.address = uri.getHost() + ":" + uri.getPort();
     this.retryIntervalNanos = retryInterval.toNanos();
-    this.resources = ClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), retryInterval, 2, TimeUnit.MILLISECONDS))
-        .build();
+    this.resources = LinkSettings.clientResources(retryInterval);
     this.client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
-        .build());
+    client.setOptions(LinkSettings.clientOptions());
   }
 
   /**
    * Connects to {@code redisUri}, waiting for the first attempt (bounded by a 2 s connect timeout);
-   * if it fails, the link is returned anyway and connects later by itself.
+   * if it fails, the link is returned anyway and connects later by itself. {@code breaker} guards
+   * every decision.
    */
-  static RedisLink open(URI redisUri, Duration retryInterval) {
-    RedisLink link = new RedisLink(redisUri, retryInterval);
+  static RedisLink open(URI redisUri, Duration retryInterval, CircuitBreaker breaker) {
+    RedisLink link = new RedisLink(redisUri, retryInterval, breaker);
     try {
       link.connected(link.client.connect(StringCodec.UTF8, link.uri));
     } catch (RuntimeException e) {
@@ -93,8 +79,19 @@ final class RedisLink implements AutoCloseable {
     return link;
   }
 
+  @Override
+  public CircuitBreaker breakerOf(GcraCommandArguments arguments) {
+    return breaker;
+  }
+
+  @Override
+  public boolean isCircuitOpen() {
+    return breaker.isOpen();
+  }
+
   /** host:port of Redis, without credentials; for messages. */
-  String address() {
+  @Override
+  public String address() {
     return address;
   }
 
@@ -103,7 +100,8 @@ final class RedisLink implements AutoCloseable {
    * nanoseconds to wait), within {@code timeoutNanos} from now, or throws. Reloads the script once if
    * Redis lost it (NOSCRIPT, e.g. after a restart).
    */
-  long decide(GcraCommandArguments arguments, long timeoutNanos) throws RedisUnavailableException {
+  @Override
+  public long decide(GcraCommandArguments arguments, long timeoutNanos) throws RedisUnavailableException {
     long deadline = System.nanoTime() + timeoutNanos;
     RedisAsyncCommands<String, String> commands = commands();
     boolean reloaded = false;
@@ -123,7 +121,8 @@ final class RedisLink implements AutoCloseable {
   }
 
   /** Whether Redis answers a PING within {@code timeout}. */
-  boolean ping(Duration timeout) {
+  @Override
+  public boolean ping(Duration timeout) {
     try {
       RedisFuture<String> reply = commands().ping();
       return "PONG".equals(reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -163,7 +162,11 @@ final class RedisLink implements AutoCloseable {
     return current.async();
   }
 
-  private static long await(RedisFuture<Long> reply, long deadline, long timeoutNanos)
+  /**
+   * The reply of a decision, waited for until {@code deadline} ({@link System#nanoTime()}); cancels
+   * it when the deadline passes. An error reply comes out as the {@link ExecutionException}.
+   */
+  static long await(RedisFuture<Long> reply, long deadline, long timeoutNanos)
       throws ExecutionException, RedisUnavailableException {
     try {
       Long value = reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -7,6 +7,7 @@ import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,16 @@ import java.util.regex.Pattern;
  * reply (Redis restarted or flushed its scripts) reloads it and retries once. Each admitted call sets
  * its key's TTL to the time until the bucket is full again, so idle clients cost Redis nothing. Keys
  * are {@code <prefix>{<full/Method>|<client>}}: namespaced, and hash-tagged for Redis Cluster.
+ *
+ * <p><b>Redis Cluster.</b> With {@link Builder#cluster(boolean) cluster(true)} the URIs are seed
+ * nodes of a Redis Cluster: the nodes are discovered from them, each decision is one round trip to
+ * the master owning its key's slot, and the topology is followed as the cluster reshards or fails
+ * over (see {@link RedisClusterLink}). A node that lost the script gets it again within the same
+ * decision. The timeout and the failure mode work as for one Redis; the circuit breaker is per
+ * master: while one master of three is down, the decisions of its slots go to the failure mode (at
+ * once after {@code breakerFailures} failures open its circuit) while the other masters keep
+ * deciding theirs. (A cluster that lost full slot coverage refuses every key by default, {@code
+ * cluster-require-full-coverage}: then every master's circuit opens.)
  *
  * <p><b>Faults.</b> A call waits at most {@code timeout} for Redis. Whatever Redis cannot decide in
  * time (down, slow, error reply, not connected yet) is decided by the {@link RedisFailureMode}:
@@ -42,8 +53,7 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
   /** What {@code prefix} may be: printable ASCII without spaces and braces (braces are the hash tag). */
   private static final Pattern PREFIX = Pattern.compile("[!-~&&[^{}]]{1,64}");
 
-  private final RedisLink link;
-  private final CircuitBreaker breaker;
+  private final RedisDecisionLink link;
   private final long timeoutNanos;
   private final String prefix;
   private final RedisFailureMode failureMode;
@@ -56,8 +66,13 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     this.timeoutNanos = builder.timeout.toNanos();
     this.prefix = builder.prefix;
     this.failureMode = builder.failureMode;
-    this.breaker = new CircuitBreaker(builder.breakerFailures, builder.breakerCoolDown.toNanos(), System::nanoTime);
-    this.link = RedisLink.open(builder.uri, builder.breakerCoolDown);
+    int failures = builder.breakerFailures;
+    long coolDown = builder.breakerCoolDown.toNanos();
+    this.link = builder.cluster
+        ? RedisClusterLink.open(builder.uris, builder.breakerCoolDown,
+            guarded -> new CircuitBreaker(guarded, failures, coolDown, System::nanoTime))
+        : RedisLink.open(builder.uris.get(0), builder.breakerCoolDown,
+            new CircuitBreaker(failures, coolDown, System::nanoTime));
     this.localFallback = failureMode == RedisFailureMode.LOCAL
         ? LocalRateLimiterBackend.builder().maxClients(builder.fallbackMaxClients).build()
         : null;
@@ -65,7 +80,16 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
 
   /** Starts a backend for the Redis at {@code uri} ({@code redis://} or {@code rediss://}). */
   public static Builder builder(URI uri) {
-    return new Builder(uri);
+    return new Builder(List.of(Objects.requireNonNull(uri, "uri")));
+  }
+
+  /**
+   * Starts a backend for the Redis at {@code uris}: exactly one URI for a single Redis (or a proxy),
+   * one or more seed nodes of a Redis Cluster with {@link Builder#cluster(boolean) cluster(true)};
+   * {@code redis://} or {@code rediss://}, all the same.
+   */
+  public static Builder builder(List<URI> uris) {
+    return new Builder(List.copyOf(uris));
   }
 
   @Override
@@ -96,12 +120,18 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     return fallbacks.sum();
   }
 
-  /** Whether the circuit is open (or half-open, probing): calls skip Redis until a probe succeeds. */
+  /**
+   * Whether the circuit is open (or half-open, probing): calls skip Redis until a probe succeeds. On
+   * a Redis Cluster: whether the circuit of any master is open.
+   */
   public boolean isCircuitOpen() {
-    return breaker.isOpen();
+    return link.isCircuitOpen();
   }
 
-  /** Whether Redis answers a PING within {@code timeout}; for health checks, never on the call path. */
+  /**
+   * Whether Redis answers a PING within {@code timeout} (on a cluster: every master); for health
+   * checks, never on the call path.
+   */
   public boolean isRedisReachable(Duration timeout) {
     return link.ping(timeout);
   }
@@ -123,6 +153,7 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
 
   /** One decision (the script's {@code arguments}): Redis if it can, else the failure mode. */
   long decide(GcraCommandArguments arguments, MethodRateLimiter fallback, String clientKey) {
+    CircuitBreaker breaker = link.breakerOf(arguments);
     if (breaker.tryPass()) {
       try {
         long wait = link.decide(arguments, timeoutNanos);
@@ -148,7 +179,8 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
 
   /** Configures a {@link RedisRateLimiterBackend}; the defaults are those of the configuration keys. */
   public static final class Builder {
-    private final URI uri;
+    private final List<URI> uris;
+    private boolean cluster;
     private String prefix = "mesh:rl:";
     private Duration timeout = Duration.ofMillis(20);
     private RedisFailureMode failureMode = RedisFailureMode.LOCAL;
@@ -156,8 +188,20 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     private Duration breakerCoolDown = Duration.ofSeconds(1);
     private long fallbackMaxClients = LocalRateLimiterBackend.DEFAULT_MAX_CLIENTS;
 
-    private Builder(URI uri) {
-      this.uri = Objects.requireNonNull(uri, "uri");
+    private Builder(List<URI> uris) {
+      if (uris.isEmpty()) {
+        throw new IllegalArgumentException("at least one Redis URI is needed");
+      }
+      this.uris = uris;
+    }
+
+    /**
+     * Whether the URIs are seed nodes of a Redis Cluster ({@code ratelimit.redis.cluster}); false by
+     * default: one Redis, or a proxy in front of a cluster.
+     */
+    public Builder cluster(boolean cluster) {
+      this.cluster = cluster;
+      return this;
     }
 
     /** The start of every key, {@code mesh:rl:} by default; printable ASCII without spaces or braces. */
@@ -216,6 +260,9 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
      * until then the failure mode decides.
      */
     public RedisRateLimiterBackend build() {
+      if (!cluster && uris.size() != 1) {
+        throw new IllegalArgumentException("one Redis URI is needed unless cluster(true) (were " + uris.size() + ")");
+      }
       return new RedisRateLimiterBackend(this);
     }
 

@@ -62,6 +62,22 @@ class GcraCommandArgumentsTest {
         .doesNotContain("ip:1.2.3.4");
   }
 
+  @Test
+  void theEvalAfterNoscriptSendsTheFullSourceForTheSameDecisionRoutedByTheSameKey() {
+    String clientKey = "sub:zo\u00eb";
+    CommandArgs<String, String> lettuce = new CommandArgs<>(StringCodec.UTF8)
+        .add(GcraScript.SOURCE).add(1).addKey(KEY_START + clientKey + "}").addValues("333333.333", "7");
+    GcraCommandArguments decision = new GcraCommandArguments(KEY_START.getBytes(StandardCharsets.UTF_8), clientKey,
+        GcraCommandArguments.limitArguments("333333.333", "7"));
+    GcraEvalArguments eval = new GcraEvalArguments(decision);
+
+    assertThat(eval.count()).isEqualTo(lettuce.count());
+    assertThat(wire(eval)).isEqualTo(wire(lettuce));
+    assertThat(eval.getFirstEncodedKey()).isEqualTo(decision.getFirstEncodedKey());
+    assertThat(eval.toString()).contains("<gcra script> 1 key<mesh:rl:{pkg.Svc/Method|...}> 333333.333 7")
+        .doesNotContain(clientKey, GcraScript.SHA1);
+  }
+
   private static String wire(CommandArgs<String, String> args) {
     ByteBuf buf = Unpooled.buffer();
     try {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,13 +32,26 @@ public final class RedisServer implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final Path pidFile;
+  private final boolean clusterNode;
   private RedisClient adminClient;
   private StatefulRedisConnection<String, String> admin;
 
-  private RedisServer(Path dir, int port) {
+  private RedisServer(Path dir, int port, boolean clusterNode) {
     this.dir = dir;
     this.port = port;
     this.pidFile = dir.resolve("redis.pid");
+    this.clusterNode = clusterNode;
+  }
+
+  /**
+   * Starts a Redis with cluster support on a free loopback port ({@code --cluster-enabled yes},
+   * node table in {@code nodes-<port>.conf} in {@code dir}); it serves no slots until a cluster is
+   * created (see {@link RedisCluster}).
+   */
+  public static RedisServer startClusterNode(Path dir) {
+    RedisServer server = new RedisServer(dir, freePort(), true);
+    server.start();
+    return server;
   }
 
   /** Starts a Redis on a free loopback port; its pid file lives in {@code dir}. */
@@ -49,7 +63,7 @@ public final class RedisServer implements AutoCloseable {
 
   /** A Redis that will listen on a port free now, not started yet: nothing answers there. */
   public static RedisServer notStarted(Path dir) {
-    return new RedisServer(dir, freePort());
+    return new RedisServer(dir, freePort(), false);
   }
 
   /** {@code redis://127.0.0.1:<port>}. */
@@ -103,10 +117,14 @@ public final class RedisServer implements AutoCloseable {
   private void startProcess() {
     try {
       Files.deleteIfExists(pidFile);
-      Process launcher = new ProcessBuilder(List.of("redis-server",
+      List<String> command = new ArrayList<>(List.of("redis-server",
           "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
           "--daemonize", "yes", "--pidfile", pidFile.toString(), "--dir", dir.toString(),
-          "--logfile", dir.resolve("redis.log").toString()))
+          "--logfile", dir.resolve("redis.log").toString()));
+      if (clusterNode) {
+        command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf"));
+      }
+      Process launcher = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .start();
       String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -9,6 +9,7 @@ import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.reliability.StderrCapture;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Servers started from configuration exactly as the generated bootstrap starts them, with {@code
  * --ratelimit.backend=redis}: two of them share one client's limit through one real Redis; with
- * {@code failure-mode=deny} and no Redis, limited calls are refused and health says NOT_SERVING.
+ * {@code failure-mode=deny} and no Redis, limited calls are refused and health says NOT_SERVING. The
+ * same through a Redis Cluster ({@code ratelimit.redis.cluster=true}, seeds as a list or one node).
  */
 class RedisSharedLimitEndToEndTest {
 
@@ -48,6 +51,7 @@ class RedisSharedLimitEndToEndTest {
   @TempDir
   Path dir;
   private RedisServer redis;
+  private RedisCluster cluster;
   private final List<MeshServer> servers = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -57,6 +61,9 @@ class RedisSharedLimitEndToEndTest {
     servers.forEach(MeshServer::close);
     if (redis != null) {
       redis.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -82,6 +89,41 @@ class RedisSharedLimitEndToEndTest {
   }
 
   @Test
+  void twoServersShareOneClientsLimitThroughARedisCluster() {
+    cluster = RedisCluster.start(dir);
+    String seeds = cluster.seeds().stream().map(Object::toString).collect(Collectors.joining(","));
+    ManagedChannel first = startServerOn(seeds, "--ratelimit.redis.cluster=true", "--ratelimit.redis.timeout=2s");
+    ManagedChannel second = startServerOn(cluster.seeds().get(2).toString(), "--ratelimit.redis.cluster=true",
+        "--ratelimit.redis.timeout=2s");
+
+    assertThat(unary(first).getResponseMessage()).isEqualTo("ok");
+    assertThat(unary(second).getResponseMessage()).isEqualTo("ok");
+    assertThat(unary(first).getResponseMessage()).isEqualTo("ok");
+    for (ManagedChannel channel : List.of(second, first)) {
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> unary(channel));
+      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(retryInfo(refused).getRetryDelay().getSeconds()).isBetween(900L, 1_000L);
+    }
+    List<String> keys = new ArrayList<>();
+    for (RedisServer node : cluster.nodes()) {
+      keys.addAll(node.admin().keys("mesh:rl:*"));
+    }
+    assertThat(keys).containsExactly("mesh:rl:{grpc.testing.SimpleService/UnaryRpc|ip:127.0.0.1}");
+  }
+
+  @Test
+  void clusterModeAgainstASingleRedisStartsOnTheFailureModeAndNamesTheKey() {
+    redis = RedisServer.start(dir);
+    try (StderrCapture log = StderrCapture.start()) {
+      ManagedChannel channel = startServer("--ratelimit.redis.cluster=true", "--ratelimit.redis.failure-mode=deny");
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> unary(channel));
+      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(retryInfo(refused).getRetryDelay().getSeconds()).isEqualTo(1);
+      assertThat(log.linesContaining("ratelimit.redis.cluster is true", "is not a Redis Cluster")).hasSize(1);
+    }
+  }
+
+  @Test
   void denyModeWithoutRedisRefusesLimitedCallsAndReportsNotServing() {
     redis = RedisServer.notStarted(dir);
     ManagedChannel channel = startServer("--ratelimit.redis.failure-mode=deny", "--health.check-interval=50ms");
@@ -103,9 +145,13 @@ class RedisSharedLimitEndToEndTest {
   }
 
   private ManagedChannel startServer(String... extra) {
+    return startServerOn(redis.uri().toString(), extra);
+  }
+
+  private ManagedChannel startServerOn(String redisUris, String... extra) {
     List<String> args = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
         "--metrics.port=0", "--server.shutdown-grace=1s", "--ratelimit.backend=redis",
-        "--ratelimit.redis.uri=" + redis.uri()));
+        "--ratelimit.redis.uri=" + redisUris));
     args.addAll(List.of(extra));
     MeshServer server = MeshApplication.start(args.toArray(String[]::new), List.of(binding()), Map.of(), dir);
     servers.add(server);

@@ -1,0 +1,41 @@
+package dev.datapunk.mesh.runtime.ratelimit.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Lettuce settings both links share ({@link RedisLink}, {@link RedisClusterLink}): two I/O and
+ * two computation threads, reconnect with a delay doubling from 10 ms up to the retry interval,
+ * commands refused at once while disconnected (instead of queued), a 2 s connect timeout and no
+ * per-command timeouts (each decision waits with its own deadline).
+ */
+final class LinkSettings {
+
+  /** The timeout of Lettuce's synchronous API, which the links do not use. */
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  private LinkSettings() {}
+
+  static ClientResources clientResources(Duration retryInterval) {
+    return ClientResources.builder()
+        .ioThreadPoolSize(2)
+        .computationThreadPoolSize(2)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), retryInterval, 2, TimeUnit.MILLISECONDS))
+        .build();
+  }
+
+  static ClientOptions clientOptions() {
+    return ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+        .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+        .build();
+  }
+}

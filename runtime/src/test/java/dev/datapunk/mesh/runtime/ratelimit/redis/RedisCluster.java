@@ -1,0 +1,106 @@
+package dev.datapunk.mesh.runtime.ratelimit.redis;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Redis Cluster for tests: three masters (no replicas) on free loopback ports, each a {@link
+ * RedisServer} with cluster support in its own directory, joined with {@code redis-cli --cluster
+ * create} and waited for until every node says {@code cluster_state:ok}. Every step is bounded in
+ * time; {@link #close()} stops each node by its pid.
+ */
+public final class RedisCluster implements AutoCloseable {
+
+  private static final int MASTERS = 3;
+  private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final List<RedisServer> nodes;
+
+  private RedisCluster(List<RedisServer> nodes) {
+    this.nodes = nodes;
+  }
+
+  /** Starts three nodes under {@code dir} and creates the cluster; fails (stopping them) if it cannot. */
+  public static RedisCluster start(Path dir) {
+    List<RedisServer> nodes = new ArrayList<>();
+    RedisCluster cluster = new RedisCluster(nodes);
+    try {
+      for (int i = 0; i < MASTERS; i++) {
+        Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
+        nodes.add(RedisServer.startClusterNode(nodeDir));
+      }
+      cluster.create();
+      cluster.awaitStateOk();
+      return cluster;
+    } catch (IOException | RuntimeException e) {
+      cluster.close();
+      throw new IllegalStateException("cannot start a Redis Cluster: " + e.getMessage(), e);
+    }
+  }
+
+  /** The nodes, in the order their ports were given to {@code redis-cli --cluster create}. */
+  public List<RedisServer> nodes() {
+    return nodes;
+  }
+
+  /** {@code redis://127.0.0.1:<port>} of every node: seed URIs. */
+  public List<URI> seeds() {
+    return nodes.stream().map(RedisServer::uri).toList();
+  }
+
+  @Override
+  public void close() {
+    for (RedisServer node : nodes) {
+      node.close();
+    }
+  }
+
+  private void create() {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+    for (RedisServer node : nodes) {
+      command.add("127.0.0.1:" + node.port());
+    }
+    command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      if (!process.waitFor(CREATE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("redis-cli --cluster create did not finish within " + CREATE_TIMEOUT);
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("redis-cli --cluster create failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run redis-cli (" + e.getMessage() + "); apt-get install -y redis-server", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the cluster", e);
+    }
+  }
+
+  private void awaitStateOk() {
+    long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+    for (RedisServer node : nodes) {
+      while (!node.admin().clusterInfo().contains("cluster_state:ok")) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException("node " + node.port() + " did not reach cluster_state:ok");
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+    }
+  }
+}
