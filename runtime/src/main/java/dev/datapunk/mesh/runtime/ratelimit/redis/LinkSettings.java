@@ -1,12 +1,16 @@
 package dev.datapunk.mesh.runtime.ratelimit.redis;
 
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
 
 /**
  * The Lettuce settings both links share ({@link RedisLink}, {@link RedisClusterLink}): two I/O and
@@ -20,6 +24,8 @@ final class LinkSettings {
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
+  private static final Logger log = MeshLoggers.getLogger(LinkSettings.class);
+
   private LinkSettings() {}
 
   static ClientResources clientResources(Duration retryInterval) {
@@ -28,6 +34,23 @@ final class LinkSettings {
         .computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), retryInterval, 2, TimeUnit.MILLISECONDS))
         .build();
+  }
+
+  /**
+   * Closes {@code connection} (if any), then stops {@code client} and {@code resources}, Lettuce's
+   * threads included; never throws. A failure is logged as closing {@code what} having failed.
+   */
+  static void shutdown(StatefulConnection<?, ?> connection, AbstractRedisClient client, ClientResources resources,
+      String what) {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      log.warn("Redis rate limiter: closing the {} failed: {}", what, e.getMessage());
+    }
   }
 
   static ClientOptions clientOptions() {

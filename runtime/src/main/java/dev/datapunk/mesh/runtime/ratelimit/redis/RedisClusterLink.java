@@ -223,16 +223,7 @@ final class RedisClusterLink implements RedisDecisionLink {
       return;
     }
     closed = true;
-    try {
-      StatefulRedisClusterConnection<String, String> current = connection;
-      if (current != null) {
-        current.close();
-      }
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
-    } catch (RuntimeException e) {
-      log.warn("Redis rate limiter: closing the Redis Cluster client failed: {}", e.getMessage());
-    }
+    LinkSettings.shutdown(connection, client, resources, "Redis Cluster client");
   }
 
   private RedisAdvancedClusterAsyncCommands<String, String> commands() throws RedisUnavailableException {

@@ -141,16 +141,7 @@ final class RedisLink implements RedisDecisionLink {
       return;
     }
     closed = true;
-    try {
-      StatefulRedisConnection<String, String> current = connection;
-      if (current != null) {
-        current.close();
-      }
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
-    } catch (RuntimeException e) {
-      log.warn("Redis rate limiter: closing the Redis client failed: {}", e.getMessage());
-    }
+    LinkSettings.shutdown(connection, client, resources, "Redis client");
   }
 
   private RedisAsyncCommands<String, String> commands() throws RedisUnavailableException {
