@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Redis Cluster for tests: three masters (no replicas) on free loopback ports, each a {@link
- * RedisServer} with cluster support in its own directory, joined with {@code redis-cli --cluster
- * create} and waited for until every node says {@code cluster_state:ok}. Every step is bounded in
- * time; {@link #close()} stops each node by its pid.
+ * A real Redis Cluster for tests: three masters on free loopback ports, without replicas ({@link
+ * #start}) or with one replica each ({@link #startWithReplicas}), each node a {@link RedisServer}
+ * with cluster support in its own directory, joined with {@code redis-cli --cluster create} and
+ * waited for until every node says {@code cluster_state:ok} (and, with replicas, until every master
+ * has its replica attached). Every step is bounded in time; {@link #close()} stops each node by its
+ * pid.
  */
 public final class RedisCluster implements AutoCloseable {
 
@@ -22,22 +24,40 @@ public final class RedisCluster implements AutoCloseable {
   private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
 
   private final List<RedisServer> nodes;
+  private final int replicasPerMaster;
 
-  private RedisCluster(List<RedisServer> nodes) {
+  private RedisCluster(List<RedisServer> nodes, int replicasPerMaster) {
     this.nodes = nodes;
+    this.replicasPerMaster = replicasPerMaster;
   }
 
   /** Starts three nodes under {@code dir} and creates the cluster; fails (stopping them) if it cannot. */
   public static RedisCluster start(Path dir) {
+    return start(dir, 0, null);
+  }
+
+  /**
+   * Starts six nodes under {@code dir}: three masters (the first three of {@link #nodes()}) and one
+   * replica of each, with {@code cluster-node-timeout} {@code nodeTimeout}, so that a replica takes
+   * over from a dead master about that long after it dies.
+   */
+  public static RedisCluster startWithReplicas(Path dir, Duration nodeTimeout) {
+    return start(dir, 1, nodeTimeout);
+  }
+
+  private static RedisCluster start(Path dir, int replicasPerMaster, Duration nodeTimeout) {
     List<RedisServer> nodes = new ArrayList<>();
-    RedisCluster cluster = new RedisCluster(nodes);
+    RedisCluster cluster = new RedisCluster(nodes, replicasPerMaster);
     try {
-      for (int i = 0; i < MASTERS; i++) {
+      for (int i = 0; i < MASTERS * (1 + replicasPerMaster); i++) {
         Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
-        nodes.add(RedisServer.startClusterNode(nodeDir));
+        nodes.add(RedisServer.startClusterNode(nodeDir, nodeTimeout));
       }
       cluster.create();
       cluster.awaitStateOk();
+      if (replicasPerMaster > 0) {
+        cluster.awaitReplicasAttached();
+      }
       return cluster;
     } catch (IOException | RuntimeException e) {
       cluster.close();
@@ -67,7 +87,7 @@ public final class RedisCluster implements AutoCloseable {
     for (RedisServer node : nodes) {
       command.add("127.0.0.1:" + node.port());
     }
-    command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    command.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().close();
@@ -101,6 +121,36 @@ public final class RedisCluster implements AutoCloseable {
           throw new IllegalStateException("interrupted", e);
         }
       }
+    }
+  }
+
+  /** Waits until each master reports its replica connected and in sync. */
+  private void awaitReplicasAttached() {
+    long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+    for (RedisServer node : nodes) {
+      while (node.admin().info("replication").contains("role:master")
+          && !node.admin().info("replication").contains("connected_slaves:" + replicasPerMaster)) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException("master " + node.port() + " has no replica attached");
+        }
+        pause();
+      }
+      while (node.admin().info("replication").contains("role:slave")
+          && !node.admin().info("replication").contains("master_link_status:up")) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException("replica " + node.port() + " did not link to its master");
+        }
+        pause();
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 }

@@ -33,14 +33,16 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path pidFile;
   private final boolean clusterNode;
+  private final Duration clusterNodeTimeout;
   private RedisClient adminClient;
   private StatefulRedisConnection<String, String> admin;
 
-  private RedisServer(Path dir, int port, boolean clusterNode) {
+  private RedisServer(Path dir, int port, boolean clusterNode, Duration clusterNodeTimeout) {
     this.dir = dir;
     this.port = port;
     this.pidFile = dir.resolve("redis.pid");
     this.clusterNode = clusterNode;
+    this.clusterNodeTimeout = clusterNodeTimeout;
   }
 
   /**
@@ -49,7 +51,16 @@ public final class RedisServer implements AutoCloseable {
    * created (see {@link RedisCluster}).
    */
   public static RedisServer startClusterNode(Path dir) {
-    RedisServer server = new RedisServer(dir, freePort(), true);
+    return startClusterNode(dir, null);
+  }
+
+  /**
+   * As {@link #startClusterNode(Path)}, with {@code cluster-node-timeout} set to {@code nodeTimeout}
+   * (Redis's default, 15 s, when null): how long a node may be unreachable before the others count
+   * it as failed and a replica takes over.
+   */
+  public static RedisServer startClusterNode(Path dir, Duration nodeTimeout) {
+    RedisServer server = new RedisServer(dir, freePort(), true, nodeTimeout);
     server.start();
     return server;
   }
@@ -63,7 +74,7 @@ public final class RedisServer implements AutoCloseable {
 
   /** A Redis that will listen on a port free now, not started yet: nothing answers there. */
   public static RedisServer notStarted(Path dir) {
-    return new RedisServer(dir, freePort(), false);
+    return new RedisServer(dir, freePort(), false, null);
   }
 
   /** {@code redis://127.0.0.1:<port>}. */
@@ -123,6 +134,9 @@ public final class RedisServer implements AutoCloseable {
           "--logfile", dir.resolve("redis.log").toString()));
       if (clusterNode) {
         command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf"));
+        if (clusterNodeTimeout != null) {
+          command.addAll(List.of("--cluster-node-timeout", Long.toString(clusterNodeTimeout.toMillis())));
+        }
       }
       Process launcher = new ProcessBuilder(command)
           .redirectErrorStream(true)
