@@ -114,12 +114,7 @@ public final class RedisCluster implements AutoCloseable {
         if (System.nanoTime() - deadline > 0) {
           throw new IllegalStateException("node " + node.port() + " did not reach cluster_state:ok");
         }
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        }
+        pause();
       }
     }
   }
