@@ -67,6 +67,8 @@ final class RedisClusterLink implements RedisDecisionLink {
 
   private final ClientResources resources;
   private final RedisClusterClient client;
+  /** host:port of every seed, comma-separated, without credentials. */
+  private final String seedAddresses;
   private final String address;
   private final long retryIntervalNanos;
   private final AtomicBoolean connecting = new AtomicBoolean();
@@ -87,8 +89,8 @@ final class RedisClusterLink implements RedisDecisionLink {
       uri.setTimeout(LinkSettings.COMMAND_TIMEOUT);
       uris.add(uri);
     }
-    this.address = "Redis Cluster via "
-        + uris.stream().map(uri -> uri.getHost() + ":" + uri.getPort()).collect(Collectors.joining(","));
+    this.seedAddresses = uris.stream().map(uri -> uri.getHost() + ":" + uri.getPort()).collect(Collectors.joining(","));
+    this.address = "Redis Cluster via " + seedAddresses;
     this.retryIntervalNanos = retryInterval.toNanos();
     this.unrouted = newBreaker.apply("the " + address);
     this.resources = LinkSettings.clientResources(retryInterval);
@@ -306,8 +308,7 @@ final class RedisClusterLink implements RedisDecisionLink {
     if (mentions(error, NOT_A_CLUSTER)) {
       log.warn("Redis rate limiter: ratelimit.redis.cluster is true but the Redis at {} is not a Redis Cluster"
           + " (it answers that cluster support is disabled); set ratelimit.redis.cluster=false for a single"
-          + " Redis or a proxy. The failure mode decides until a cluster answers", address.substring(
-              "Redis Cluster via ".length()));
+          + " Redis or a proxy. The failure mode decides until a cluster answers", seedAddresses);
     } else if (atStart) {
       log.warn("Redis rate limiter: cannot connect to the {} ({}); the failure mode decides until it can",
           address, error.getMessage());
