@@ -5,7 +5,7 @@ import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
 import io.github.bucket4j.Bucket;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,7 +23,8 @@ import org.openjdk.jmh.infra.ThreadParams;
 /**
  * One rate-limit decision: our local GCRA limiter ({@link MethodRateLimiter#tryAcquire}) beside a
  * Bucket4j local lock-free bucket per client in a {@link ConcurrentHashMap}, identical limits, on
- * one key or over many keys, taken in turn or at random. Run with {@code -t 1} and {@code -t 2}
+ * one key or over many keys, taken in turn or at random, and the floor of any such limiter ({@link
+ * Floor}). Run with {@code -t 1} and {@code -t 2}
  * and {@code -prof gc}. Every decision admits (see {@link AcceleratedClock}).
  */
 @BenchmarkMode(Mode.Throughput)
@@ -79,21 +80,18 @@ public class RateLimitBenchmark {
     }
 
     String next(Clients clients) {
-      return clients.names[nextIndex(clients.names.length)];
-    }
-
-    int nextIndex(int keys) {
+      int keys = clients.names.length;
       if (random) {
         long x = seed; // xorshift64: a few cycles, no shared state
         x ^= x << 13;
         x ^= x >>> 7;
         x ^= x << 17;
         seed = x;
-        return (int) (((x >>> 32) * keys) >>> 32);
+        return clients.names[(int) (((x >>> 32) * keys) >>> 32)];
       }
       int i = next;
       next = i + 1 == keys ? 0 : i + 1;
-      return i;
+      return clients.names[i];
     }
   }
 
@@ -132,28 +130,39 @@ public class RateLimitBenchmark {
   }
 
   /**
-   * The floor of any exact per-client limiter: one atomic add on a word of the client's own, no
-   * lookup, no clock. The words lie {@value #FLOOR_STRIDE} longs (24 bytes, the size of one of our
-   * cells) apart, so they share cache lines as our cells do.
+   * The floor of an exact per-client limiter kept in a hash map: look the client up, read the
+   * clock, one compare-and-set of a long of its own ({@code max(state, now) + 1}, the shape of a
+   * GCRA charge). No rule, no eviction, no cap, no retry for a frozen cell: what is left of ours
+   * when everything that makes it a limiter is taken out. Every client's word exists before the
+   * run.
    */
   @State(Scope.Benchmark)
   public static class Floor {
 
-    static final int FLOOR_STRIDE = 3;
-
-    AtomicLongArray words;
+    final ConcurrentHashMap<String, AtomicLong> words = new ConcurrentHashMap<>();
+    final AcceleratedClock clock = new AcceleratedClock();
 
     /** One word per client. */
     @Setup
     public void create(Clients clients) {
-      words = new AtomicLongArray(clients.keys * FLOOR_STRIDE);
+      for (String name : clients.names) {
+        words.put(name, new AtomicLong());
+      }
     }
   }
 
-  /** The floor: the client's word, one atomic add. */
+  /** The floor: the client's word, the clock, one compare-and-set. */
   @Benchmark
   public long floor(Floor floor, Clients clients, Cursor cursor) {
-    return floor.words.incrementAndGet(cursor.nextIndex(clients.keys) * Floor.FLOOR_STRIDE);
+    AtomicLong word = floor.words.get(cursor.next(clients));
+    long now = floor.clock.nanoTime();
+    while (true) {
+      long state = word.get();
+      long charged = Math.max(state, now) + 1;
+      if (word.compareAndSet(state, charged)) {
+        return charged;
+      }
+    }
   }
 
   /** Our decision; 0 means admitted. */
