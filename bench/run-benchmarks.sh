@@ -31,7 +31,7 @@ CP=$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
-  JMH_ARGS=(--warmup-iterations=1 --iterations=1 --iteration-ms=300 --contended-forks=1 --contended-warmup-iterations=1 --redis-forks=1)
+  JMH_ARGS=(--warmup-iterations=1 --iterations=1 --iteration-ms=300 --contended-forks=1 --ratelimit-warmup-iterations=1 --redis-forks=1)
   LOAD_ARGS=(--server-warmup=2 --rounds=1 --warmup=1 --seconds=2 --open-rate=5000)
   STARTUP_ARGS=(--runs=1)
   CLIENTS=100000
@@ -122,8 +122,8 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo "threads. The floor is what is left of an exact per-client limiter in a hash map once everything"
   echo "that makes it a limiter is taken out: look the client up in a ConcurrentHashMap, read the same clock,"
   echo "one compare-and-set of \`max(state, now) + 1\` on a long of its own; same keys, same order."
-  echo "With 2 threads the score is the total of both, after 10 one-second warm-up iterations (Bucket4j's"
-  echo "2-thread score climbs for 6 to 14 of them before it levels off). The chain benchmark runs a whole unary call through grpc-java's in-process transport"
+  echo "With 2 threads the score is the total of both. Every rate-limit run warms up for 10 one-second"
+  echo "iterations (Bucket4j's 2-thread score climbs for 6 to 14 of them before it levels off). The chain benchmark runs a whole unary call through grpc-java's in-process transport"
   echo "with direct executors; \"added\" is the variant minus bare."
   echo
   cat "$OUT/jmh.md"

@@ -29,8 +29,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * writes their figures as Markdown tables with the ratios the issues ask for.
  *
  * <p>Options: {@code --forks=1 --warmup-iterations=2 --iterations=3 --iteration-ms=1000},
- * {@code --contended-forks=3} and {@code --contended-warmup-iterations=10} (forks and warm-up of
- * the 2-thread rate-limit runs, see {@link #rateLimit()}),
+ * {@code --contended-forks=3} (forks of the 2-thread rate-limit runs) and {@code
+ * --ratelimit-warmup-iterations=10} (warm-up of every local rate-limit run), see {@link #rateLimit()},
  * {@code --redis-forks=3} (forks of the Redis rate-limit runs, see {@link #redis()}),
  * {@code --fork-jvm=-Xms1g,-Xmx1g}, {@code --jfr-dir=DIR} (adds a JFR allocation profile of the
  * whole mesh chain), {@code --out=FILE}; for the Redis benchmark, which needs {@code redis-server} on
@@ -84,19 +84,18 @@ public final class JmhSuite {
    * 2-core machine share it with JMH's control thread, the compiler and the limiter's sweeper, and
    * where the scheduler puts them swings one fork's score by up to 2x for both limiters (seen in
    * back-to-back forks, 2026-11-24); so the 2-thread runs take {@code --contended-forks} forks and
-   * report their mean and spread. They also warm up longer ({@code --contended-warmup-iterations}):
-   * with both cores busy, Bucket4j's 2-thread score on 10,000 keys climbs for 6 to 14 one-second
-   * iterations before it levels off (4 to 23 ops/us in one fork, 8 to 25 in another, 2026-11-24),
-   * so a short warm-up measured it below its steady state and flattered our ratio.
+   * report their mean and spread. Every local rate-limit run warms up longer than the other
+   * benchmarks ({@code --ratelimit-warmup-iterations}): with both cores busy, Bucket4j's 2-thread
+   * score on 10,000 keys climbs for 6 to 14 one-second iterations before it levels off (4 to 23
+   * ops/us in one fork, 8 to 25 in another, 2026-11-24), so a short warm-up measured it below its
+   * steady state and flattered our ratio.
    */
   private String rateLimit() throws RunnerException {
     MarkdownTable table = new MarkdownTable("keys", "threads", "ours (GCRA)", "Bucket4j", "ours / Bucket4j",
         "ours B/op", "Bucket4j B/op", "floor: lookup, clock, CAS", "ours / floor");
     for (int threads : new int[] {1, 2}) {
       int forks = threads == 1 ? options.getInt("forks", 1) : options.getInt("contended-forks", 3);
-      int warmups = threads == 1
-          ? options.getInt("warmup-iterations", 2)
-          : options.getInt("contended-warmup-iterations", 10);
+      int warmups = options.getInt("ratelimit-warmup-iterations", 10);
       Collection<RunResult> inTurn = rateLimitRun(threads, forks, warmups, "ring", "1", "10000");
       Collection<RunResult> atRandom = rateLimitRun(threads, forks, warmups, "random", "10000");
       rateLimitRow(table, threads, inTurn, "1", "1");
