@@ -1,7 +1,10 @@
 package dev.datapunk.mesh.runtime.ratelimit.redis;
 
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -11,6 +14,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -35,10 +39,21 @@ import org.slf4j.Logger;
  * inserts per decision) only to fail, after 2 s, futures that had already been cancelled at their
  * deadline. A command Redis never answers stays in Lettuce's queue until the connection closes
  * either way.
+ *
+ * <p>A node of a Redis Cluster named here ({@code ratelimit.redis.cluster=false}) answers the keys of
+ * its own slots and MOVED (or ASK) for every other key. Each time the connection opens (the first
+ * time and after every reconnect) the link asks {@code INFO cluster} in the background and, if it
+ * says {@code cluster_enabled:1}, logs one WARN naming {@code ratelimit.redis.cluster}; a Redis that
+ * refuses INFO (renamed or denied, as some managed offerings do) is used as before. A decision
+ * answered with MOVED or ASK fails (the failure mode decides it) with a message that says it was
+ * redirected.
  */
 final class RedisLink implements RedisDecisionLink {
 
   private static final Logger log = MeshLoggers.getLogger(RedisLink.class);
+
+  /** What {@code INFO cluster} says on a node of a Redis Cluster. */
+  private static final String CLUSTER_ENABLED = "cluster_enabled:1";
 
   private final ClientResources resources;
   private final RedisClient client;
@@ -69,6 +84,7 @@ final class RedisLink implements RedisDecisionLink {
    */
   static RedisLink open(URI redisUri, Duration retryInterval, CircuitBreaker breaker) {
     RedisLink link = new RedisLink(redisUri, retryInterval, breaker);
+    link.client.addListener(link.new ReconnectCheck());
     try {
       link.connected(link.client.connect(StringCodec.UTF8, link.uri));
     } catch (RuntimeException e) {
@@ -115,7 +131,7 @@ final class RedisLink implements RedisDecisionLink {
           commands.scriptLoad(GcraScript.SOURCE); // pipelined: the retry right behind it waits for both
           continue;
         }
-        throw new RedisUnavailableException("Redis failed the decision: " + e.getCause().getMessage(), e.getCause());
+        throw failed(e.getCause());
       }
     }
   }
@@ -175,6 +191,21 @@ final class RedisLink implements RedisDecisionLink {
     }
   }
 
+  /**
+   * The exception for a decision Redis answered with {@code error}: one naming {@code
+   * ratelimit.redis.cluster} when Redis redirected it (MOVED or ASK: a Redis Cluster node that does
+   * not own the key's slot).
+   */
+  private RedisUnavailableException failed(Throwable error) {
+    String message = error.getMessage();
+    if (error instanceof RedisCommandExecutionException && message != null
+        && (message.startsWith("MOVED ") || message.startsWith("ASK "))) {
+      return new RedisUnavailableException("Redis redirected the decision (" + message + "): ratelimit.redis.cluster"
+          + " is false but the Redis at " + address + " is a Redis Cluster node", error);
+    }
+    return new RedisUnavailableException("Redis failed the decision: " + message, error);
+  }
+
   private void connectInBackground() {
     if (closed || System.nanoTime() - nextConnectAttempt < 0 || !connecting.compareAndSet(false, true)) {
       return;
@@ -195,6 +226,43 @@ final class RedisLink implements RedisDecisionLink {
 
   private void connected(StatefulRedisConnection<String, String> newConnection) {
     newConnection.async().scriptLoad(GcraScript.SOURCE); // later EVALSHAs find it; NOSCRIPT covers a loss
+    checkNotAClusterNode(newConnection); // ahead of every decision on it; reconnects: ReconnectCheck
     connection = newConnection;
+  }
+
+  /**
+   * Asks {@code INFO cluster} on {@code checked} without waiting and logs a WARN if Redis is a node
+   * of a Redis Cluster. Never fails: a Redis that refuses INFO is used as before.
+   */
+  private void checkNotAClusterNode(StatefulRedisConnection<String, String> checked) {
+    try {
+      checked.async().info("cluster").whenComplete((info, error) -> {
+        if (error != null) {
+          log.debug("Redis rate limiter: INFO cluster failed on the Redis at {} ({}); cannot tell whether it is a"
+              + " Redis Cluster node", address, error.getMessage());
+        } else if (info != null && info.contains(CLUSTER_ENABLED)) {
+          log.warn("Redis rate limiter: the Redis at {} is a Redis Cluster node but ratelimit.redis.cluster is"
+              + " false; decisions for keys on other nodes get MOVED and are decided by the failure mode; set"
+              + " ratelimit.redis.cluster=true (and list the cluster's nodes in ratelimit.redis.uri)", address);
+        }
+      });
+    } catch (RuntimeException e) {
+      log.debug("Redis rate limiter: cannot ask INFO cluster on the Redis at {}: {}", address, e.getMessage());
+    }
+  }
+
+  /**
+   * Checks the connection again each time Lettuce has reconnected it (called on its I/O thread once
+   * the connection is ready for commands). The first connection is checked by {@link #connected}:
+   * while it opens, {@link #connection} is not set yet.
+   */
+  private final class ReconnectCheck implements RedisConnectionStateListener {
+    @Override
+    public void onRedisConnected(RedisChannelHandler<?, ?> reconnected, SocketAddress remote) {
+      StatefulRedisConnection<String, String> current = connection;
+      if (current != null && current == reconnected && !closed) {
+        checkNotAClusterNode(current);
+      }
+    }
   }
 }

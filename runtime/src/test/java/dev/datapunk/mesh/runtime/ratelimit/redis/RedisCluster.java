@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,6 +75,21 @@ public final class RedisCluster implements AutoCloseable {
   /** {@code redis://127.0.0.1:<port>} of every node: seed URIs. */
   public List<URI> seeds() {
     return nodes.stream().map(RedisServer::uri).toList();
+  }
+
+  /** Each slot with the port of the master that serves it, from {@code CLUSTER SLOTS} of {@code asked}. */
+  public static Map<Integer, Integer> slotOwnerPorts(RedisServer asked) {
+    Map<Integer, Integer> owners = new HashMap<>();
+    for (Object range : asked.admin().clusterSlots()) {
+      List<?> fields = (List<?>) range;
+      int start = ((Number) fields.get(0)).intValue();
+      int end = ((Number) fields.get(1)).intValue();
+      int port = ((Number) ((List<?>) fields.get(2)).get(1)).intValue();
+      for (int slot = start; slot <= end; slot++) {
+        owners.put(slot, port);
+      }
+    }
+    return owners;
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +75,7 @@ class RedisClusterFaultsTest {
       List<String> deadKeys = new ArrayList<>();
       List<String> liveKeys = new ArrayList<>();
       int deadPort = cluster.nodes().get(0).port();
-      Map<Integer, Integer> ownerPorts = slotOwners(cluster.nodes().get(1));
+      Map<Integer, Integer> ownerPorts = RedisCluster.slotOwnerPorts(cluster.nodes().get(1));
       for (int i = 0; deadKeys.size() < 10 || liveKeys.size() < 30; i++) {
         String client = "user:" + i;
         boolean dead = ownerPorts.get(SlotHash.getSlot("mesh:rl:{t.Svc/Kill|" + client + "}")) == deadPort;
@@ -95,21 +94,6 @@ class RedisClusterFaultsTest {
       // One slow answer on a busy machine may still go to the failure mode; an open circuit would send all 30.
       assertThat(backend.fallbacks() - before).as("live masters' keys decided by the failure mode").isLessThanOrEqualTo(2);
     }
-  }
-
-  /** Slot to the port of its master, from CLUSTER SLOTS of {@code node}. */
-  private static Map<Integer, Integer> slotOwners(RedisServer node) {
-    Map<Integer, Integer> owners = new HashMap<>();
-    for (Object range : node.admin().clusterSlots()) {
-      List<?> fields = (List<?>) range;
-      int start = ((Number) fields.get(0)).intValue();
-      int end = ((Number) fields.get(1)).intValue();
-      int port = ((Number) ((List<?>) fields.get(2)).get(1)).intValue();
-      for (int slot = start; slot <= end; slot++) {
-        owners.put(slot, port);
-      }
-    }
-    return owners;
   }
 
   @Test
