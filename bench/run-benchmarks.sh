@@ -112,7 +112,7 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo
   cat "$OUT/startup.md"
   echo
-  echo "## Micro-benchmarks (JMH, -prof gc; one fork each, three for the 2-thread rate-limit rows and for Redis)"
+  echo "## Micro-benchmarks (JMH, -prof gc; one fork each, three rounds for the 2-thread rate-limit rows, three forks for Redis)"
   echo
   echo "The rate-limit limit is 1,000,000 rps, burst 1,000,000 for both limiters, on a clock running 1000x fast"
   echo "so that every decision admits (\`AcceleratedClock\`); Bucket4j's buckets live in a ConcurrentHashMap"
@@ -122,8 +122,12 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo "threads. The floor is what is left of an exact per-client limiter in a hash map once everything"
   echo "that makes it a limiter is taken out: look the client up in a ConcurrentHashMap, read the same clock,"
   echo "one compare-and-set of \`max(state, now) + 1\` on a long of its own; same keys, same order."
-  echo "With 2 threads the score is the total of both. Every rate-limit run warms up for 10 one-second"
-  echo "iterations (Bucket4j's 2-thread score climbs for 6 to 14 of them before it levels off). The chain benchmark runs a whole unary call through grpc-java's in-process transport"
+  echo "With 2 threads the score is the total of both, and the runs go in three rounds: a round is one fork"
+  echo "of ours, of Bucket4j and of the floor back to back on the same keys, scores are the mean (lowest to"
+  echo "highest round) and each ratio is taken within a round and given as the median (lowest to highest),"
+  echo "because where the host places the two vCPUs moves every score by up to 2x over minutes. Every"
+  echo "rate-limit run warms up for 10 one-second iterations (Bucket4j's 2-thread score climbs for 6 to 14"
+  echo "of them before it levels off). The chain benchmark runs a whole unary call through grpc-java's in-process transport"
   echo "with direct executors; \"added\" is the variant minus bare."
   echo
   cat "$OUT/jmh.md"

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -29,7 +31,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * writes their figures as Markdown tables with the ratios the issues ask for.
  *
  * <p>Options: {@code --forks=1 --warmup-iterations=2 --iterations=3 --iteration-ms=1000},
- * {@code --contended-forks=3} (forks of the 2-thread rate-limit runs) and {@code
+ * {@code --contended-forks=3} (rounds of the 2-thread rate-limit runs) and {@code
  * --ratelimit-warmup-iterations=10} (warm-up of every local rate-limit run), see {@link #rateLimit()},
  * {@code --redis-forks=3} (forks of the Redis rate-limit runs, see {@link #redis()}),
  * {@code --fork-jvm=-Xms1g,-Xmx1g}, {@code --jfr-dir=DIR} (adds a JFR allocation profile of the
@@ -80,46 +82,53 @@ public final class JmhSuite {
 
   /**
    * The local decision at 1 and 2 threads, on one key, on 10,000 keys taken in turn and on 10,000
-   * keys drawn at random (see {@link RateLimitBenchmark.Clients#order}). Two benchmark threads on a
-   * 2-core machine share it with JMH's control thread, the compiler and the limiter's sweeper, and
-   * where the scheduler puts them swings one fork's score by up to 2x for both limiters (seen in
-   * back-to-back forks, 2026-11-24); so the 2-thread runs take {@code --contended-forks} forks and
-   * report their mean and spread. Every local rate-limit run warms up longer than the other
-   * benchmarks ({@code --ratelimit-warmup-iterations}): with both cores busy, Bucket4j's 2-thread
-   * score on 10,000 keys climbs for 6 to 14 one-second iterations before it levels off (4 to 23
-   * ops/us in one fork, 8 to 25 in another, 2026-11-24), so a short warm-up measured it below its
-   * steady state and flattered our ratio.
+   * keys drawn at random (see {@link RateLimitBenchmark.Clients#order}).
+   *
+   * <p>Two benchmark threads on a 2-core machine share it with JMH's control thread, the compiler
+   * and the limiter's sweeper, and where the host places the two vCPUs moves a fork's score by up
+   * to 2x for every benchmark, over minutes (2026-11-24). So the runs go in rounds ({@code
+   * --contended-forks} rounds at 2 threads, {@code --forks} at 1): a round is one fork of ours, of
+   * Bucket4j and of the floor, back to back on the same keys, and each ratio is taken within a
+   * round and reported as the median and range over the rounds ({@link Rounds}).
+   *
+   * <p>Every local rate-limit run warms up longer than the other benchmarks ({@code
+   * --ratelimit-warmup-iterations}): with both cores busy, Bucket4j's 2-thread score on 10,000 keys
+   * climbs for 6 to 14 one-second iterations before it levels off (4 to 23 ops/us in one fork, 8 to
+   * 25 in another, 2026-11-24), so a short warm-up measured it below its steady state and flattered
+   * our ratio.
    */
   private String rateLimit() throws RunnerException {
     MarkdownTable table = new MarkdownTable("keys", "threads", "ours (GCRA)", "Bucket4j", "ours / Bucket4j",
         "ours B/op", "Bucket4j B/op", "floor: lookup, clock, CAS", "ours / floor");
+    String[][] rows = {{"ring", "1", "1"}, {"ring", "10000", "10,000 in turn"}, {"random", "10000", "10,000 at random"}};
     for (int threads : new int[] {1, 2}) {
-      int forks = threads == 1 ? options.getInt("forks", 1) : options.getInt("contended-forks", 3);
-      int warmups = options.getInt("ratelimit-warmup-iterations", 10);
-      Collection<RunResult> inTurn = rateLimitRun(threads, forks, warmups, "ring", "1", "10000");
-      Collection<RunResult> atRandom = rateLimitRun(threads, forks, warmups, "random", "10000");
-      rateLimitRow(table, threads, inTurn, "1", "1");
-      rateLimitRow(table, threads, inTurn, "10000", "10,000 in turn");
-      rateLimitRow(table, threads, atRandom, "10000", "10,000 at random");
+      int rounds = threads == 1 ? options.getInt("forks", 1) : options.getInt("contended-forks", 3);
+      Map<String, Rounds> results = new HashMap<>();
+      for (int round = 0; round < rounds; round++) {
+        for (String[] row : rows) {
+          for (RunResult result : rateLimitRound(threads, row[0], row[1])) {
+            String benchmark = result.getParams().getBenchmark();
+            String name = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            results.computeIfAbsent(row[2] + "/" + name, k -> new Rounds()).add(result);
+          }
+        }
+      }
+      for (String[] row : rows) {
+        Rounds ours = results.get(row[2] + "/meshGcra");
+        Rounds theirs = results.get(row[2] + "/bucket4j");
+        Rounds floor = results.get(row[2] + "/floor");
+        table.row(row[2], threads, ours.score(), theirs.score(), ours.ratioTo(theirs), ours.allocation(),
+            theirs.allocation(), floor.score(), ours.ratioTo(floor));
+      }
     }
     return table.toString();
   }
 
-  private Collection<RunResult> rateLimitRun(int threads, int forks, int warmups, String order, String... keys)
-      throws RunnerException {
-    return new Runner(base(RateLimitBenchmark.class, threads).forks(forks).warmupIterations(warmups)
+  /** One round: one fork each of ours, Bucket4j and the floor, on {@code keys} in {@code order}. */
+  private Collection<RunResult> rateLimitRound(int threads, String order, String keys) throws RunnerException {
+    return new Runner(base(RateLimitBenchmark.class, threads).forks(1)
+        .warmupIterations(options.getInt("ratelimit-warmup-iterations", 10))
         .param("order", order).param("keys", keys).addProfiler(GCProfiler.class).build()).run();
-  }
-
-  private static void rateLimitRow(MarkdownTable table, int threads, Collection<RunResult> results, String keys,
-      String label) {
-    RunResult ours = find(results, "meshGcra", "keys", keys);
-    RunResult theirs = find(results, "bucket4j", "keys", keys);
-    RunResult floor = find(results, "floor", "keys", keys);
-    table.row(label, threads, score(ours), score(theirs),
-        ratio(ours.getPrimaryResult().getScore() / theirs.getPrimaryResult().getScore()),
-        allocation(ours), allocation(theirs), score(floor),
-        ratio(ours.getPrimaryResult().getScore() / floor.getPrimaryResult().getScore()));
   }
 
   /**
