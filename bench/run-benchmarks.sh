@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bench module and runs the whole benchmark suite, then writes docs/performance.md.
 #
-#   bench/run-benchmarks.sh           # the full run: about 6 minutes on 2 cores
+#   bench/run-benchmarks.sh           # the full run: about 25 minutes on 2 cores
 #   BENCH_QUICK=1 bench/run-benchmarks.sh   # a short run that only checks the suite works
 #
 # Needs a JDK 17, Maven (dependencies come from Maven Central) and redis-server on the PATH
