@@ -112,7 +112,7 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo
   cat "$OUT/startup.md"
   echo
-  echo "## Micro-benchmarks (JMH, -prof gc; one fork each, three rounds for the 2-thread rate-limit rows, three forks for Redis)"
+  echo "## Micro-benchmarks (JMH, -prof gc; one fork each, three rounds for the 2-thread rate-limit rows and for Redis)"
   echo
   echo "The rate-limit limit is 1,000,000 rps, burst 1,000,000 for both limiters, on a clock running 1000x fast"
   echo "so that every decision admits (\`AcceleratedClock\`); Bucket4j's buckets live in a ConcurrentHashMap"
@@ -142,8 +142,8 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo "both sides, each decision synchronous: the calling thread waits for Redis. With 4 threads the threads"
   echo "share the one connection (Lettuce pipelines their commands) and the score is their total. Ours runs"
   echo "with a 2 s timeout and the run fails if any decision fell back, so every decision counted was Redis's."
-  echo "Three forks per row (mean and spread), as the scheduler's placement of the three busy processes moves"
-  echo "a single fork by up to 75%."
+  echo "Three rounds, each one fork of every row and of the floor back to back, as the scheduler's placement"
+  echo "of the three busy processes moves a single fork by up to 75%; ratios are taken within a round."
   echo
   cat "$OUT/redis.md"
   echo

@@ -33,7 +33,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Options: {@code --forks=1 --warmup-iterations=2 --iterations=3 --iteration-ms=1000},
  * {@code --contended-forks=3} (rounds of the 2-thread rate-limit runs) and {@code
  * --ratelimit-warmup-iterations=10} (warm-up of every local rate-limit run), see {@link #rateLimit()},
- * {@code --redis-forks=3} (forks of the Redis rate-limit runs, see {@link #redis()}),
+ * {@code --redis-forks=3} (rounds of the Redis rate-limit runs, see {@link #redis()}),
  * {@code --fork-jvm=-Xms1g,-Xmx1g}, {@code --jfr-dir=DIR} (adds a JFR allocation profile of the
  * whole mesh chain), {@code --out=FILE}; for the Redis benchmark, which needs {@code redis-server} on
  * the PATH: {@code --redis-out=FILE} (its tables go there instead of into the report),
@@ -135,8 +135,9 @@ public final class JmhSuite {
    * Our Redis backend beside Bucket4j's Lettuce proxy, 1 and 4 threads, one and many keys, then the
    * commands each sends per decision ({@link RoundTrips}). Skipped with {@code --redis=false}. Both
    * limiters share the 2 cores with Redis itself, and one fork's score moved by up to 75% with
-   * where the scheduler put the three busy processes; so each runs in {@code --redis-forks} forks
-   * (default 3) and the table gives their mean and spread.
+   * where the scheduler put the three busy processes; so the runs go in {@code --redis-forks} rounds
+   * (default 3), a round being one fork of each limiter on each key count and one of the floor, back
+   * to back, and each ratio is taken within a round (median and range, {@link Rounds}).
    */
   private String redis() throws RunnerException {
     if (!Boolean.parseBoolean(options.get("redis", "true"))) {
@@ -144,18 +145,24 @@ public final class JmhSuite {
     }
     MarkdownTable table = new MarkdownTable("keys", "threads", "ours (EVALSHA)", "Bucket4j-Lettuce",
         "ours / Bucket4j", "ours B/op", "Bucket4j B/op", "floor: bare PING", "ours / floor");
-    int forks = options.getInt("redis-forks", 3);
+    int rounds = options.getInt("redis-forks", 3);
     for (int threads : new int[] {1, 4}) {
-      Collection<RunResult> results =
-          new Runner(base(RedisRateLimitBenchmark.class, threads).forks(forks).addProfiler(GCProfiler.class).build()).run();
-      RunResult floor = find(run(RedisFloorBenchmark.class, threads), "ping", null, null);
+      Map<String, Rounds> results = new HashMap<>();
+      for (int round = 0; round < rounds; round++) {
+        for (RunResult result : new Runner(base(RedisRateLimitBenchmark.class, threads).forks(1)
+            .addProfiler(GCProfiler.class).build()).run()) {
+          results.computeIfAbsent(result.getParams().getParam("keys") + "/" + result.getParams().getParam("limiter"),
+              k -> new Rounds()).add(result);
+        }
+        results.computeIfAbsent("floor", k -> new Rounds()).add(find(run(RedisFloorBenchmark.class, threads), "ping",
+            null, null));
+      }
+      Rounds floor = results.get("floor");
       for (String keys : new String[] {"1", "10000"}) {
-        RunResult ours = findRedis(results, RedisLimiter.Kind.MESH, keys);
-        RunResult theirs = findRedis(results, RedisLimiter.Kind.BUCKET4J, keys);
-        table.row(keys, threads, score(ours), score(theirs),
-            ratio(ours.getPrimaryResult().getScore() / theirs.getPrimaryResult().getScore()),
-            allocation(ours), allocation(theirs), score(floor),
-            ratio(ours.getPrimaryResult().getScore() / floor.getPrimaryResult().getScore()));
+        Rounds ours = results.get(keys + "/" + RedisLimiter.Kind.MESH);
+        Rounds theirs = results.get(keys + "/" + RedisLimiter.Kind.BUCKET4J);
+        table.row(keys, threads, ours.score(), theirs.score(), ours.ratioTo(theirs), ours.allocation(),
+            theirs.allocation(), floor.score(), ours.ratioTo(floor));
       }
     }
     MarkdownTable trips = new MarkdownTable("limiter", "commands per decision", "which (per decision)");
@@ -166,16 +173,10 @@ public final class JmhSuite {
     }
     return "#### Rate-limit decision on Redis, one Lettuce connection (decisions/s, higher is better)\n\n"
         + table + "\nThe floor is a bare Lettuce PING per call on one such connection, waited for like a decision"
-        + " (RedisFloorBenchmark; same threads, one run per thread count, so it repeats in both key rows).\n"
+        + " (RedisFloorBenchmark; same threads, one fork per round, so it repeats in both key rows). Scores are"
+        + " the mean (lowest to highest round); ratios are taken within each round: median (lowest to highest).\n"
         + "\nRound trips: client commands per decision as Redis's MONITOR saw them (10,000 synchronous"
         + " decisions over 1,000 keys, one thread; commands a script runs inside Redis not counted):\n\n" + trips;
-  }
-
-  private static RunResult findRedis(Collection<RunResult> results, RedisLimiter.Kind kind, String keys) {
-    return results.stream()
-        .filter(r -> kind.name().equals(r.getParams().getParam("limiter")) && keys.equals(r.getParams().getParam("keys")))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no Redis result for " + kind + " keys=" + keys));
   }
 
   private String tokens() throws RunnerException {
