@@ -42,8 +42,6 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class JmhSuite {
 
-  private static final String ALLOCATION = "gc.alloc.rate.norm";
-
   private final Options options;
 
   private JmhSuite(Options options) {
@@ -198,13 +196,13 @@ public final class JmhSuite {
     Collection<RunResult> results = run(CallChainBenchmark.class, 1);
     RunResult bare = find(results, "call", "chain", ChainVariant.BARE.name());
     double bareNanos = bare.getPrimaryResult().getScore();
-    double bareBytes = bytes(bare);
+    double bareBytes = Rounds.bytes(bare);
     MarkdownTable table = new MarkdownTable("chain", "ns/op", "B/op", "ns vs bare", "B/op vs bare",
         "ns added", "B/op added");
     for (ChainVariant variant : ChainVariant.values()) {
       RunResult result = find(results, "call", "chain", variant.name());
       double nanos = result.getPrimaryResult().getScore();
-      double allocated = bytes(result);
+      double allocated = Rounds.bytes(result);
       table.row(variant.name().toLowerCase(Locale.ROOT), score(result), allocation(result), ratio(nanos / bareNanos),
           ratio(allocated / bareBytes), fixed(nanos - bareNanos, 0), fixed(allocated - bareBytes, 0));
     }
@@ -267,12 +265,7 @@ public final class JmhSuite {
     return fixed(primary.getScore(), decimals) + (Double.isNaN(error) ? "" : " ± " + fixed(error, decimals));
   }
 
-  private static double bytes(RunResult result) {
-    Result<?> allocated = result.getSecondaryResults().get(ALLOCATION);
-    return allocated == null ? Double.NaN : allocated.getScore();
-  }
-
   private static String allocation(RunResult result) {
-    return fixed(bytes(result), 1);
+    return fixed(Rounds.bytes(result), 1);
   }
 }

@@ -68,7 +68,8 @@ final class Rounds {
     return result.getPrimaryResult().getScore();
   }
 
-  private static double bytes(RunResult result) {
+  /** Bytes allocated per operation ({@code -prof gc}'s normalised rate), or NaN without the profiler. */
+  static double bytes(RunResult result) {
     Result<?> allocated = result.getSecondaryResults().get(ALLOCATION);
     return allocated == null ? Double.NaN : allocated.getScore();
   }
