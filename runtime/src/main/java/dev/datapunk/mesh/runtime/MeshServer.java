@@ -15,6 +15,7 @@ import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.metrics.MetricsEndpoint;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
+import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimitStage;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.AuthDecisionListener;
@@ -111,7 +112,7 @@ public final class MeshServer implements AutoCloseable {
         new ArrayList<>(List.of(metrics.streamTracerFactory(), adaptiveLimits.arrivalTracer()));
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
-      services.add(chain.wrap(UnparsableRequests.guard(binding)));
+      services.add(chain.wrap(UnparsableRequests.guard(binding.bindService()), binding.policies()));
     }
     CallChain infrastructure = CallChain.of(identity);
     this.methodNames = methodNames(services);
@@ -125,7 +126,14 @@ public final class MeshServer implements AutoCloseable {
     new ExecutorServiceMetrics(infrastructurePool, WorkerExecutor.INFRASTRUCTURE_NAME, Tags.empty())
         .bindTo(builder.meterRegistry);
     this.server = NettyServers.build(config, builder.credentials, workers, infrastructurePool, services, servingStatus,
-        tracers, definition -> infrastructure.wrap(OpenBinding.of(definition)));
+        tracers, definition -> infrastructure.wrap(definition, openPolicies(definition)));
+  }
+
+  /** A policy for every method of {@code definition} asking for no token and no limit. */
+  private static List<MethodPolicy> openPolicies(ServerServiceDefinition definition) {
+    return definition.getMethods().stream()
+        .map(method -> MethodPolicy.builder(method.getMethodDescriptor()).build())
+        .toList();
   }
 
   private static Set<String> methodNames(List<ServerServiceDefinition> services) {

@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime;
 
-import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -27,21 +26,6 @@ import java.util.List;
 final class UnparsableRequests {
 
   private UnparsableRequests() {}
-
-  /** {@code binding} with every method's request parsing guarded; wrap it with the call chain. */
-  static MeshBinding guard(MeshBinding binding) {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return guard(binding.bindService());
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return binding.policies();
-      }
-    };
-  }
 
   /** {@code definition} with every method's request parsing guarded. */
   static ServerServiceDefinition guard(ServerServiceDefinition definition) {

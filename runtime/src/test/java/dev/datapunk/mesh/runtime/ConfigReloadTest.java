@@ -229,20 +229,10 @@ class ConfigReloadTest {
         responses.onCompleted();
       }
     };
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(UNARY,
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
-      }
-    };
+    return MeshBinding.of(service.bindService(), List.of(UNARY,
+        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 
   /** One client calling UnaryRpc back to back on its own thread, counting admitted calls. */

@@ -172,17 +172,7 @@ class ServiceIsolationTest {
     for (MethodDescriptor<SimpleRequest, SimpleResponse> method : methods) {
       policies.add(MethodPolicy.builder(method).build());
     }
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service;
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.copyOf(policies);
-      }
-    };
+    return MeshBinding.of(service, policies);
   }
 
   private static SimpleResponse echo(SimpleRequest request) {
