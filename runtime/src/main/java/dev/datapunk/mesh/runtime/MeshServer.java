@@ -169,7 +169,11 @@ public final class MeshServer implements AutoCloseable {
   ReloadTarget rateLimitReload() {
     return next -> {
       rejectOverridesOfUnknownMethods(next, methodNames);
-      return rateLimits.prepareOverrides(next.rateLimitOverrides());
+      try {
+        return rateLimits.prepareOverrides(next.rateLimitOverrides());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
     };
   }
 
@@ -178,7 +182,13 @@ public final class MeshServer implements AutoCloseable {
    * shares of unknown methods are rejected by {@link #rateLimitReload()}'s check.
    */
   ReloadTarget adaptiveLimitReload() {
-    return next -> adaptiveLimits.reload(AdaptiveLimitSettings.from(next));
+    return next -> {
+      try {
+        return adaptiveLimits.reload(AdaptiveLimitSettings.from(next));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+    };
   }
 
   /** Hands over the watcher of the configuration file; it is closed when the server closes. */

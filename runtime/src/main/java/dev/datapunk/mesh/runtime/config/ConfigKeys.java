@@ -19,6 +19,8 @@ import static dev.datapunk.mesh.runtime.config.ValueParsers.unlimitedOr;
 import dev.datapunk.mesh.runtime.logging.LogCategory;
 import dev.datapunk.mesh.runtime.logging.LogLevel;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
+import dev.datapunk.mesh.runtime.ratelimit.redis.RedisFailureMode;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -16,6 +16,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_CERT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_KEY;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_MODE;
 
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;

@@ -58,6 +58,9 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_KEY;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_MODE;
 
 import dev.datapunk.mesh.runtime.logging.LogLevel;
+import dev.datapunk.mesh.runtime.ratelimit.RateLimitOverride;
+import dev.datapunk.mesh.runtime.ratelimit.redis.RedisFailureMode;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +72,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -89,7 +94,8 @@ public final class MeshConfig {
     Map<String, Object> byKey = new HashMap<>();
     List<ConfigEntry> plain = new ArrayList<>();
     Map<String, ConfigEntry> inFamilies = new TreeMap<>();
-    Map<String, RateLimitOverride> overrides = new TreeMap<>();
+    Map<String, Double> rps = new TreeMap<>();
+    Map<String, Integer> bursts = new TreeMap<>();
     Map<String, String> tags = new TreeMap<>();
     Map<String, Integer> reserved = new TreeMap<>();
     Map<String, LogLevel> levels = new TreeMap<>();
@@ -99,14 +105,14 @@ public final class MeshConfig {
         plain.add(value.entry());
       } else {
         inFamilies.put(value.key(), value.entry());
-        collectFamilyMember(value, overrides, tags, reserved, levels);
+        collectFamilyMember(value, rps, bursts, tags, reserved, levels);
       }
     }
     List<ConfigEntry> ordered = new ArrayList<>(plain);
     ordered.addAll(inFamilies.values());
     this.values = Map.copyOf(byKey);
     this.entries = List.copyOf(ordered);
-    this.rateLimitOverrides = Collections.unmodifiableMap(overrides);
+    this.rateLimitOverrides = Collections.unmodifiableMap(overrides(rps, bursts));
     this.metricsTags = Collections.unmodifiableMap(tags);
     this.adaptiveReserved = Collections.unmodifiableMap(reserved);
     this.logLevels = Collections.unmodifiableMap(levels);
@@ -431,7 +437,7 @@ public final class MeshConfig {
   }
 
   private static void collectFamilyMember(
-      ResolvedValue value, Map<String, RateLimitOverride> overrides, Map<String, String> tags,
+      ResolvedValue value, Map<String, Double> rps, Map<String, Integer> bursts, Map<String, String> tags,
       Map<String, Integer> reserved, Map<String, LogLevel> levels) {
     String key = value.key();
     Optional<String> rpsOf = RATELIMIT_OVERRIDE_RPS.freePartOf(key);
@@ -440,12 +446,9 @@ public final class MeshConfig {
     Optional<String> reservedOf = LIMITS_ADAPTIVE_RESERVED.freePartOf(key);
     Optional<String> levelOf = LOG_LEVELS.freePartOf(key);
     if (rpsOf.isPresent()) {
-      double rps = RATELIMIT_OVERRIDE_RPS.cast(value.value());
-      overrides.merge(rpsOf.get(), EMPTY_OVERRIDE.withRps(rps), (old, added) -> old.withRps(rps));
+      rps.put(rpsOf.get(), RATELIMIT_OVERRIDE_RPS.cast(value.value()));
     } else if (burstOf.isPresent()) {
-      int burst = RATELIMIT_OVERRIDE_BURST.cast(value.value());
-      overrides.merge(
-          burstOf.get(), EMPTY_OVERRIDE.withBurst(burst), (old, added) -> old.withBurst(burst));
+      bursts.put(burstOf.get(), RATELIMIT_OVERRIDE_BURST.cast(value.value()));
     } else if (reservedOf.isPresent()) {
       reserved.put(reservedOf.get(), LIMITS_ADAPTIVE_RESERVED.cast(value.value()));
     } else if (levelOf.isPresent()) {
@@ -455,6 +458,18 @@ public final class MeshConfig {
     }
   }
 
-  private static final RateLimitOverride EMPTY_OVERRIDE =
-      new RateLimitOverride(OptionalDouble.empty(), OptionalInt.empty());
+  /** One override per method that has an rps or a burst (or both) configured, sorted by method. */
+  private static Map<String, RateLimitOverride> overrides(Map<String, Double> rps, Map<String, Integer> bursts) {
+    Map<String, RateLimitOverride> overrides = new TreeMap<>();
+    Set<String> methods = new TreeSet<>(rps.keySet());
+    methods.addAll(bursts.keySet());
+    for (String method : methods) {
+      Double methodRps = rps.get(method);
+      Integer burst = bursts.get(method);
+      overrides.put(method, new RateLimitOverride(
+          methodRps == null ? OptionalDouble.empty() : OptionalDouble.of(methodRps),
+          burst == null ? OptionalInt.empty() : OptionalInt.of(burst)));
+    }
+    return overrides;
+  }
 }

@@ -3,6 +3,7 @@ package dev.datapunk.mesh.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.datapunk.mesh.runtime.ratelimit.redis.RedisFailureMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.datapunk.mesh.runtime.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.datapunk.mesh.runtime.ratelimit.RateLimitOverride;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

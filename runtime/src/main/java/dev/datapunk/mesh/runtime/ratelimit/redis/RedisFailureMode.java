@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime.config;
+package dev.datapunk.mesh.runtime.ratelimit.redis;
 
 /**
  * What the redis rate-limit backend does with a decision it cannot get from Redis in time ({@code

@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime.config;
+package dev.datapunk.mesh.runtime.ratelimit;
 
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import java.util.Objects;
@@ -23,13 +23,5 @@ public record RateLimitOverride(OptionalDouble rps, OptionalInt burst) {
   /** The limit that applies to a method annotated with {@code annotated}. */
   public RateLimitSpec applyTo(RateLimitSpec annotated) {
     return new RateLimitSpec(rps.orElse(annotated.rps()), burst.orElse(annotated.burst()));
-  }
-
-  RateLimitOverride withRps(double value) {
-    return new RateLimitOverride(OptionalDouble.of(value), burst);
-  }
-
-  RateLimitOverride withBurst(int value) {
-    return new RateLimitOverride(rps, OptionalInt.of(value));
   }
 }

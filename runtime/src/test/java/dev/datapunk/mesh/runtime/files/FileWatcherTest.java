@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime.config;
+package dev.datapunk.mesh.runtime.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

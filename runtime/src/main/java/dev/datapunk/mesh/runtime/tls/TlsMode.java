@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime.config;
+package dev.datapunk.mesh.runtime.tls;
 
 /** Transport security of the gRPC port ({@code tls.mode}). */
 public enum TlsMode {

@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime.config;
+package dev.datapunk.mesh.runtime.files;
 
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.time.Duration;
