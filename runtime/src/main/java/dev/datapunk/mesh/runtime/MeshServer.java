@@ -99,8 +99,8 @@ public final class MeshServer implements AutoCloseable {
     listeners.add(AuthDecisionMeters.of(meshMeters));
     AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
     CallStage identity = SecurityStages.identityAllowList(builder.peerAllowList, decisions);
-    this.rateLimits = new RateLimitStage(builder.rateLimiterBackend, config.rateLimitOverrides(), meshMeters);
-    this.adaptiveLimits = new AdaptiveLimitStage(AdaptiveLimitSettings.from(config), meshMeters);
+    this.rateLimits = new RateLimitStage(builder.rateLimiterBackend, config.rateLimit().overrides(), meshMeters);
+    this.adaptiveLimits = new AdaptiveLimitStage(config.limits(), meshMeters);
     CallChain chain = CallChain.of(
         metrics,
         identity,
@@ -119,8 +119,8 @@ public final class MeshServer implements AutoCloseable {
     rejectOverridesOfUnknownMethods(config, methodNames);
     this.serviceNames = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
     this.servingStatus = new ServingStatus(serviceNames);
-    this.healthChecks = new HealthCheckScheduler(builder.healthChecks, servingStatus, config.healthCheckInterval());
-    this.workers = WorkerExecutor.create(config.workerThreads());
+    this.healthChecks = new HealthCheckScheduler(builder.healthChecks, servingStatus, config.health().checkInterval());
+    this.workers = WorkerExecutor.create(config.server().workerThreads());
     new ExecutorServiceMetrics(workers, WorkerExecutor.NAME, Tags.empty()).bindTo(builder.meterRegistry);
     this.infrastructurePool = WorkerExecutor.createInfrastructure();
     new ExecutorServiceMetrics(infrastructurePool, WorkerExecutor.INFRASTRUCTURE_NAME, Tags.empty())
@@ -144,8 +144,8 @@ public final class MeshServer implements AutoCloseable {
 
   /** Configured per-method settings must name methods this server has (at start and on reload). */
   private static void rejectOverridesOfUnknownMethods(MeshConfig config, Set<String> methods) {
-    rejectUnknownMethods(config, methods, "ratelimit.override.", config.rateLimitOverrides().keySet());
-    rejectUnknownMethods(config, methods, "limits.adaptive.reserved.", config.adaptiveReserved().keySet());
+    rejectUnknownMethods(config, methods, "ratelimit.override.", config.rateLimit().overrides().keySet());
+    rejectUnknownMethods(config, methods, "limits.adaptive.reserved.", config.limits().reserved().keySet());
   }
 
   private static void rejectUnknownMethods(
@@ -170,7 +170,7 @@ public final class MeshServer implements AutoCloseable {
     return next -> {
       rejectOverridesOfUnknownMethods(next, methodNames);
       try {
-        return rateLimits.prepareOverrides(next.rateLimitOverrides());
+        return rateLimits.prepareOverrides(next.rateLimit().overrides());
       } catch (IllegalArgumentException e) {
         throw new ConfigException(e.getMessage());
       }
@@ -184,7 +184,7 @@ public final class MeshServer implements AutoCloseable {
   ReloadTarget adaptiveLimitReload() {
     return next -> {
       try {
-        return adaptiveLimits.reload(AdaptiveLimitSettings.from(next));
+        return adaptiveLimits.reload(next.limits());
       } catch (IllegalArgumentException e) {
         throw new ConfigException(e.getMessage());
       }
@@ -222,14 +222,14 @@ public final class MeshServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       close();
-      throw new UncheckedIOException("cannot listen on " + config.serverHost() + ":" + config.serverPort()
+      throw new UncheckedIOException("cannot listen on " + config.server().host() + ":" + config.server().port()
           + " (server.host / server.port): " + e.getMessage(), e);
     }
     started = true;
     healthChecks.start();
     servingStatus.serving();
     log.info("Mesh server listening on {}:{} ({}) serving {}",
-        config.serverHost(), port(), config.tlsMode().name().toLowerCase(java.util.Locale.ROOT), serviceNames);
+        config.server().host(), port(), config.tls().mode().name().toLowerCase(java.util.Locale.ROOT), serviceNames);
     startAfterServing();
     return this;
   }
@@ -252,14 +252,14 @@ public final class MeshServer implements AutoCloseable {
       return;
     }
     try {
-      metricsEndpoint = MetricsEndpoint.start(scrapedRegistry, config.serverHost(), port);
+      metricsEndpoint = MetricsEndpoint.start(scrapedRegistry, config.server().host(), port);
     } catch (IOException e) {
       close();
-      throw new UncheckedIOException("metrics.port: cannot listen on " + config.serverHost() + ":" + port
+      throw new UncheckedIOException("metrics.port: cannot listen on " + config.server().host() + ":" + port
           + " for the Prometheus endpoint: " + e.getMessage() + " (set metrics.port to a free port, or 0 to turn"
           + " the endpoint off)", e);
     }
-    log.info("Prometheus metrics at http://{}:{}{}", config.serverHost(), metricsEndpoint.port(), MetricsEndpoint.PATH);
+    log.info("Prometheus metrics at http://{}:{}{}", config.server().host(), metricsEndpoint.port(), MetricsEndpoint.PATH);
   }
 
   /** The port of the Prometheus endpoint; empty when {@code metrics.port} is 0 or it is not running. */
@@ -300,10 +300,10 @@ public final class MeshServer implements AutoCloseable {
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
-      awaitQuietly(FORCED_CLOSE_WAIT.plus(config.shutdownGrace()));
+      awaitQuietly(FORCED_CLOSE_WAIT.plus(config.server().shutdownGrace()));
       return;
     }
-    Duration grace = config.shutdownGrace();
+    Duration grace = config.server().shutdownGrace();
     log.info("Mesh server shutting down: health NOT_SERVING, draining {} call(s) for up to {}", activeCalls(), grace);
     servingStatus.shuttingDown();
     healthChecks.close();
@@ -312,7 +312,7 @@ public final class MeshServer implements AutoCloseable {
       watcher.close();
     }
     if (started) {
-      delayWhileNotServing(config.shutdownDelay());
+      delayWhileNotServing(config.server().shutdownDelay());
     }
     server.shutdown();
     boolean drained = drain(grace);

@@ -36,25 +36,25 @@ final class NettyServers {
       Executor infrastructure, List<ServerServiceDefinition> services, ServingStatus servingStatus, List<ServerStreamTracer.Factory> tracers,
       UnaryOperator<ServerServiceDefinition> infrastructureGuard) {
     NettyServerBuilder builder = NettyServerBuilder
-        .forAddress(new InetSocketAddress(config.serverHost(), config.serverPort()), credentials)
+        .forAddress(new InetSocketAddress(config.server().host(), config.server().port()), credentials)
         .directExecutor()
-        .maxInboundMessageSize(config.maxInboundMessageSize())
-        .maxInboundMetadataSize(config.maxInboundMetadataSize())
-        .keepAliveTime(nanos(config.keepAliveTime()), TimeUnit.NANOSECONDS)
-        .keepAliveTimeout(nanos(config.keepAliveTimeout()), TimeUnit.NANOSECONDS)
-        .permitKeepAliveTime(nanos(config.permitKeepAliveTime()), TimeUnit.NANOSECONDS);
+        .maxInboundMessageSize(config.server().maxInboundMessageSize())
+        .maxInboundMetadataSize(config.server().maxInboundMetadataSize())
+        .keepAliveTime(nanos(config.server().keepAliveTime()), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(nanos(config.server().keepAliveTimeout()), TimeUnit.NANOSECONDS)
+        .permitKeepAliveTime(nanos(config.server().permitKeepAliveTime()), TimeUnit.NANOSECONDS);
     tracers.forEach(builder::addStreamTracerFactory);
-    config.maxConnectionIdle().ifPresent(d -> builder.maxConnectionIdle(nanos(d), TimeUnit.NANOSECONDS));
-    config.maxConnectionAge().ifPresent(d -> builder.maxConnectionAge(nanos(d), TimeUnit.NANOSECONDS));
-    config.maxConnectionAgeGrace().ifPresent(d -> builder.maxConnectionAgeGrace(nanos(d), TimeUnit.NANOSECONDS));
-    config.maxConcurrentCallsPerConnection().ifPresent(builder::maxConcurrentCallsPerConnection);
-    if (config.compression() == Compression.GZIP) {
+    config.server().maxConnectionIdle().ifPresent(d -> builder.maxConnectionIdle(nanos(d), TimeUnit.NANOSECONDS));
+    config.server().maxConnectionAge().ifPresent(d -> builder.maxConnectionAge(nanos(d), TimeUnit.NANOSECONDS));
+    config.server().maxConnectionAgeGrace().ifPresent(d -> builder.maxConnectionAgeGrace(nanos(d), TimeUnit.NANOSECONDS));
+    config.server().maxConcurrentCallsPerConnection().ifPresent(builder::maxConcurrentCallsPerConnection);
+    if (config.server().compression() == Compression.GZIP) {
       builder.intercept(new GzipResponses());
     }
     services.forEach(builder::addService);
     builder.callExecutor(new CallExecutors(
         services.stream().map(s -> s.getServiceDescriptor().getName()).collect(Collectors.toSet()), workers, infrastructure));
-    if (config.healthEnabled()) {
+    if (config.health().enabled()) {
       builder.addService(infrastructureGuard.apply(servingStatus.healthService().bindService()));
     }
     if (config.reflectionEnabled()) {

@@ -44,9 +44,9 @@ final class SecurityReload implements ReloadTarget {
     JwtSettings current = verifier.settings();
     JwtSettings settings;
     try {
-      settings = current.withIssuer(next.jwtIssuer())
-          .withAudience(next.jwtAudience())
-          .withClockSkew(next.jwtClockSkew());
+      settings = current.withIssuer(next.jwt().issuer())
+          .withAudience(next.jwt().audience())
+          .withClockSkew(next.jwt().clockSkew());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("auth.jwt: " + e.getMessage());
     }

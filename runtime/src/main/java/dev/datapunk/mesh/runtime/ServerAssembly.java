@@ -23,7 +23,6 @@ import dev.datapunk.mesh.runtime.security.jwt.JwkSetSource;
 import dev.datapunk.mesh.runtime.security.jwt.JwksFileSource;
 import dev.datapunk.mesh.runtime.security.jwt.JwksTrust;
 import dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource;
-import dev.datapunk.mesh.runtime.security.jwt.JwtSettings;
 import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
 import dev.datapunk.mesh.runtime.tls.AllowedIdentities;
 import dev.datapunk.mesh.runtime.tls.DevPki;
@@ -32,14 +31,12 @@ import dev.datapunk.mesh.runtime.tls.ServerTlsConfig;
 import dev.datapunk.mesh.runtime.tls.TlsMaterialException;
 import dev.datapunk.mesh.runtime.tls.TlsMode;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
-import dev.datapunk.mesh.runtime.metrics.MetricsSettings;
 import dev.datapunk.mesh.runtime.metrics.PrometheusRegistries;
 import dev.datapunk.mesh.runtime.metrics.SystemMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -59,7 +56,7 @@ final class ServerAssembly {
   private ServerAssembly() {}
 
   static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings) throws StartupException {
-    MeshLoggers.apply(logLevels(loaded.config()));
+    MeshLoggers.apply(loaded.config().log());
     // One thread checks every watched file: certificates, the JWKS file, the configuration file.
     FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
     try {
@@ -79,7 +76,7 @@ final class ServerAssembly {
     builder.closeOnShutdown(files);
     ServerTls tls = transport(config, files, registry);
     builder.closeOnShutdown(tls);
-    builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
+    builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
     JwtTokenVerifier verifier = tokenVerifier(config, builder, files, registry);
     meters.cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
     builder.tokenVerifier(verifier);
@@ -104,20 +101,14 @@ final class ServerAssembly {
     return server;
   }
 
-  /** The thresholds of the mesh's loggers from {@code log.level} and {@code log.levels.*}. */
-  static LogLevels logLevels(MeshConfig config) {
-    return LogLevels.of(config.logLevel(), config.logLevels());
-  }
-
   private static Runnable logLevelReload(MeshConfig next) {
-    LogLevels levels = logLevels(next);
+    LogLevels levels = next.log();
     return () -> MeshLoggers.apply(levels);
   }
 
   private static PrometheusMeterRegistry meterRegistry(MeshConfig config) {
     try {
-      return PrometheusRegistries.create(
-          new MetricsSettings(config.metricsHistogram(), config.metricsSlo(), config.metricsTags()));
+      return PrometheusRegistries.create(config.metrics());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
@@ -125,7 +116,7 @@ final class ServerAssembly {
 
   private static ServerTls transport(MeshConfig config, FileWatcher watcher, PrometheusMeterRegistry registry)
       throws StartupException {
-    ServerTlsConfig tlsConfig = switch (config.tlsMode()) {
+    ServerTlsConfig tlsConfig = switch (config.tls().mode()) {
       case PLAINTEXT -> ServerTlsConfig.plaintext();
       case TLS -> {
         Material files = material(config, false);
@@ -147,9 +138,9 @@ final class ServerAssembly {
 
   /** The configured PEM files, or the development PKI when none is configured. */
   private static Material material(MeshConfig config, boolean needsCa) throws StartupException {
-    Optional<Path> cert = config.tlsCert();
-    Optional<Path> key = config.tlsKey();
-    Optional<Path> ca = config.tlsCa();
+    Optional<Path> cert = config.tls().cert();
+    Optional<Path> key = config.tls().key();
+    Optional<Path> ca = config.tls().ca();
     if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) {
       try {
         DevPki.Material dev = DevPki.ensure(config.devDir());
@@ -162,7 +153,7 @@ final class ServerAssembly {
     }
     if (cert.isEmpty() || key.isEmpty() || (needsCa && ca.isEmpty())) {
       throw new StartupException("tls.cert, tls.key" + (needsCa ? " and tls.ca" : "")
-          + " must be set together (tls.mode=" + config.tlsMode().name().toLowerCase(java.util.Locale.ROOT)
+          + " must be set together (tls.mode=" + config.tls().mode().name().toLowerCase(java.util.Locale.ROOT)
           + "); leave all unset to use the development PKI");
     }
     return new Material(cert.get(), key.get(), ca.orElse(null));
@@ -170,7 +161,7 @@ final class ServerAssembly {
 
   static AllowedIdentities allowedIdentities(MeshConfig config) {
     try {
-      AllowedIdentities allowed = AllowedIdentities.of(config.allowedIdentities());
+      AllowedIdentities allowed = AllowedIdentities.of(config.tls().allowedIdentities());
       if (!allowed.allowsAll()) {
         log.info("tls.allowed-identities: only client identities {} may call this server", allowed.entries());
       }
@@ -182,19 +173,13 @@ final class ServerAssembly {
 
   private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder, FileWatcher files,
       PrometheusMeterRegistry registry) throws StartupException {
-    JwtSettings settings = JwtSettings.defaults()
-        .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
-        .withIssuer(config.jwtIssuer())
-        .withAudience(config.jwtAudience())
-        .withClockSkew(config.jwtClockSkew())
-        .withCacheSize(config.jwtCacheSize());
-    return new JwtTokenVerifier(keySource(config, builder, files, registry), settings);
+    return new JwtTokenVerifier(keySource(config, builder, files, registry), config.jwt());
   }
 
   /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */
   private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder, FileWatcher files,
       PrometheusMeterRegistry registry) throws StartupException {
-    Optional<JwksLocation> location = config.jwks();
+    Optional<JwksLocation> location = config.jwks().location();
     if (location.isPresent() && location.get() instanceof JwksLocation.Url url) {
       return urlSource(url, config, builder);
     }
@@ -225,9 +210,9 @@ final class ServerAssembly {
   private static JwksUrlSource urlSource(JwksLocation.Url url, MeshConfig config, MeshServer.Builder builder)
       throws StartupException {
     SSLContext trust;
-    if (config.jwksCa().isPresent()) {
+    if (config.jwks().ca().isPresent()) {
       try {
-        trust = JwksTrust.fromCaFile(config.jwksCa().get());
+        trust = JwksTrust.fromCaFile(config.jwks().ca().get());
       } catch (IOException e) {
         throw new StartupException("auth.jwt.jwks-ca: " + e.getMessage(), e);
       }
@@ -249,24 +234,24 @@ final class ServerAssembly {
    * says NOT_SERVING.
    */
   private static RateLimiterBackend rateLimiter(MeshConfig config, MeshServer.Builder builder, MeshMeters meters) {
-    if (config.rateLimitBackend() == RateLimitBackend.REDIS) {
-      RedisRateLimiterBackend redis = RedisRateLimiterBackend.builder(config.redisUris())
-          .cluster(config.redisCluster())
-          .prefix(config.redisPrefix())
-          .timeout(config.redisTimeout())
-          .failureMode(config.redisFailureMode())
-          .breakerFailures(config.redisBreakerFailures())
-          .breakerCoolDown(config.redisBreakerCoolDown())
-          .fallbackMaxClients(config.rateLimitMaxClients())
+    if (config.rateLimit().backend() == RateLimitBackend.REDIS) {
+      RedisRateLimiterBackend redis = RedisRateLimiterBackend.builder(config.redis().uris())
+          .cluster(config.redis().cluster())
+          .prefix(config.redis().prefix())
+          .timeout(config.redis().timeout())
+          .failureMode(config.redis().failureMode())
+          .breakerFailures(config.redis().breakerFailures())
+          .breakerCoolDown(config.redis().breakerCoolDown())
+          .fallbackMaxClients(config.rateLimit().maxClients())
           .build();
       meters.rateLimitFallbackTotal(redis.name(), redis, RedisRateLimiterBackend::fallbacks);
-      if (config.redisFailureMode() == RedisFailureMode.DENY) {
+      if (config.redis().failureMode() == RedisFailureMode.DENY) {
         builder.healthCheck(HealthCheck.of("redis", () -> redis.isRedisReachable(REDIS_HEALTH_TIMEOUT)));
       }
       log.info("Rate limits are shared through {}", redis);
       return redis;
     }
-    LocalRateLimiterBackend local = LocalRateLimiterBackend.builder().maxClients(config.rateLimitMaxClients()).build();
+    LocalRateLimiterBackend local = LocalRateLimiterBackend.builder().maxClients(config.rateLimit().maxClients()).build();
     meters.rateLimitClients(local.name(), local, LocalRateLimiterBackend::trackedClients);
     return local;
   }

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
 
 /**
  * Every configuration key, declared once. To add a key, add one constant here, list it in {@link
- * #ALL} and give {@link MeshConfig} a getter.
+ * #ALL} and read it in the settings of its concern (one of {@link MeshConfig}'s accessors, such as
+ * {@link ServerSettings} for {@code server.*}).
  */
 public final class ConfigKeys {
 

@@ -73,7 +73,7 @@ class ManyClientIdentitiesTest {
     MeshConfig config = ConfigLoader.load(new String[] {"--server.host=127.0.0.1", "--server.port=0",
         "--metrics.port=" + RunningServer.freePort(), "--ratelimit.max-clients=" + MAX_CLIENTS}, Map.of(), dir).config();
     PrometheusMeterRegistry registry = PrometheusRegistries.create(MetricsSettings.defaults());
-    LocalRateLimiterBackend limiter = LocalRateLimiterBackend.builder().maxClients(config.rateLimitMaxClients()).build();
+    LocalRateLimiterBackend limiter = LocalRateLimiterBackend.builder().maxClients(config.rateLimit().maxClients()).build();
     new MeshMeters(registry).rateLimitClients(limiter.name(), limiter, LocalRateLimiterBackend::trackedClients);
     MeshServer server = MeshServer.builder(config)
         .bindings(MeshMain.bindings())
