@@ -2,11 +2,11 @@ package dev.datapunk.mesh.runtime.metrics;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

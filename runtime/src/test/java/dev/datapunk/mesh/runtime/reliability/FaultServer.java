@@ -2,8 +2,8 @@ package dev.datapunk.mesh.runtime.reliability;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

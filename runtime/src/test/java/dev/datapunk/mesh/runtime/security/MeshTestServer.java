@@ -2,8 +2,8 @@ package dev.datapunk.mesh.runtime.security;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.tls.CertificateFixture;
 import dev.datapunk.mesh.runtime.tls.ClientTls;
 import io.grpc.CallOptions;

@@ -2,7 +2,6 @@ package dev.datapunk.mesh.sample.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
@@ -12,6 +11,7 @@ import dev.datapunk.mesh.runtime.metrics.SystemMetrics;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import dev.datapunk.mesh.runtime.security.VerifiedToken;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.sample.MeshMain;
 import dev.datapunk.mesh.sample.inventory.v1.GetItemRequest;
 import dev.datapunk.mesh.sample.inventory.v1.InventoryServiceGrpc;

@@ -1,8 +1,9 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.datapunk.mesh.runtime.UnprotectedSimpleService;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
@@ -75,7 +76,7 @@ class StartAfterServingTest {
     assertThatThrownBy(() -> health(port.get())).isInstanceOf(StatusRuntimeException.class);
   }
 
-  private MeshServer.Builder builder(Path dir) {
+  private MeshServerBuilder builder(Path dir) {
     var config = ConfigLoader.load(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
         "--server.shutdown-grace=1s"}, Map.of(), dir).config();
     return MeshServer.builder(config)

@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;

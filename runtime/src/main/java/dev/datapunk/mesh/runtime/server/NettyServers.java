@@ -1,7 +1,8 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import dev.datapunk.mesh.runtime.config.Compression;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.config.ServerSettings;
 import dev.datapunk.mesh.runtime.health.ServingStatus;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -35,20 +36,21 @@ final class NettyServers {
   static Server build(MeshConfig config, ServerCredentials credentials, Executor workers,
       Executor infrastructure, List<ServerServiceDefinition> services, ServingStatus servingStatus, List<ServerStreamTracer.Factory> tracers,
       UnaryOperator<ServerServiceDefinition> infrastructureGuard) {
+    ServerSettings server = config.server();
     NettyServerBuilder builder = NettyServerBuilder
-        .forAddress(new InetSocketAddress(config.server().host(), config.server().port()), credentials)
+        .forAddress(new InetSocketAddress(server.host(), server.port()), credentials)
         .directExecutor()
-        .maxInboundMessageSize(config.server().maxInboundMessageSize())
-        .maxInboundMetadataSize(config.server().maxInboundMetadataSize())
-        .keepAliveTime(nanos(config.server().keepAliveTime()), TimeUnit.NANOSECONDS)
-        .keepAliveTimeout(nanos(config.server().keepAliveTimeout()), TimeUnit.NANOSECONDS)
-        .permitKeepAliveTime(nanos(config.server().permitKeepAliveTime()), TimeUnit.NANOSECONDS);
+        .maxInboundMessageSize(server.maxInboundMessageSize())
+        .maxInboundMetadataSize(server.maxInboundMetadataSize())
+        .keepAliveTime(nanos(server.keepAliveTime()), TimeUnit.NANOSECONDS)
+        .keepAliveTimeout(nanos(server.keepAliveTimeout()), TimeUnit.NANOSECONDS)
+        .permitKeepAliveTime(nanos(server.permitKeepAliveTime()), TimeUnit.NANOSECONDS);
     tracers.forEach(builder::addStreamTracerFactory);
-    config.server().maxConnectionIdle().ifPresent(d -> builder.maxConnectionIdle(nanos(d), TimeUnit.NANOSECONDS));
-    config.server().maxConnectionAge().ifPresent(d -> builder.maxConnectionAge(nanos(d), TimeUnit.NANOSECONDS));
-    config.server().maxConnectionAgeGrace().ifPresent(d -> builder.maxConnectionAgeGrace(nanos(d), TimeUnit.NANOSECONDS));
-    config.server().maxConcurrentCallsPerConnection().ifPresent(builder::maxConcurrentCallsPerConnection);
-    if (config.server().compression() == Compression.GZIP) {
+    server.maxConnectionIdle().ifPresent(d -> builder.maxConnectionIdle(nanos(d), TimeUnit.NANOSECONDS));
+    server.maxConnectionAge().ifPresent(d -> builder.maxConnectionAge(nanos(d), TimeUnit.NANOSECONDS));
+    server.maxConnectionAgeGrace().ifPresent(d -> builder.maxConnectionAgeGrace(nanos(d), TimeUnit.NANOSECONDS));
+    server.maxConcurrentCallsPerConnection().ifPresent(builder::maxConcurrentCallsPerConnection);
+    if (server.compression() == Compression.GZIP) {
       builder.intercept(new GzipResponses());
     }
     services.forEach(builder::addService);

@@ -1,8 +1,10 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.datapunk.mesh.runtime.MeshApplication;
+import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.config.ConfigChange;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.ReloadReport;

@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigKeys;
@@ -44,9 +44,10 @@ final class SecurityReload implements ReloadTarget {
     JwtSettings current = verifier.settings();
     JwtSettings settings;
     try {
-      settings = current.withIssuer(next.jwt().issuer())
-          .withAudience(next.jwt().audience())
-          .withClockSkew(next.jwt().clockSkew());
+      JwtSettings reloaded = next.jwt();
+      settings = current.withIssuer(reloaded.issuer())
+          .withAudience(reloaded.audience())
+          .withClockSkew(reloaded.clockSkew());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("auth.jwt: " + e.getMessage());
     }

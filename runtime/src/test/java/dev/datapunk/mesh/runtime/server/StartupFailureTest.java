@@ -1,8 +1,10 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.datapunk.mesh.runtime.MeshApplication;
+import dev.datapunk.mesh.runtime.UnprotectedSimpleService;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;

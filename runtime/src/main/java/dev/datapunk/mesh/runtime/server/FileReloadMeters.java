@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import dev.datapunk.mesh.runtime.security.jwt.JwksFileSource;
 import dev.datapunk.mesh.runtime.tls.TlsReloadListener;

@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

@@ -1,4 +1,4 @@
-package dev.datapunk.mesh.runtime;
+package dev.datapunk.mesh.runtime.server;
 
 import dev.datapunk.mesh.runtime.metrics.AuthDecisionMeter;
 import dev.datapunk.mesh.runtime.metrics.AuthReason;
