@@ -51,7 +51,7 @@ public final class MeshServer implements AutoCloseable {
 
   private final ServerSettings settings;
   private final String transport;
-  private final int metricsPort;
+  private final int configuredMetricsPort;
   private final Server grpc;
   private final ExecutorService workers;
   private final ExecutorService infrastructure;
@@ -77,7 +77,7 @@ public final class MeshServer implements AutoCloseable {
     MeshConfig config = builder.config;
     this.settings = config.server();
     this.transport = config.tls().mode().name().toLowerCase(Locale.ROOT);
-    this.metricsPort = config.metricsPort();
+    this.configuredMetricsPort = config.metricsPort();
     this.grpc = parts.grpc();
     this.workers = parts.workers();
     this.infrastructure = parts.infrastructure();
@@ -147,7 +147,7 @@ public final class MeshServer implements AutoCloseable {
   }
 
   private void startMetricsEndpoint() {
-    int port = metricsPort;
+    int port = configuredMetricsPort;
     if (scrapedRegistry == null || port == 0) {
       return;
     }
