@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.config;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -115,6 +116,14 @@ public final class ConfigKeyPattern<T> {
       return Optional.empty();
     }
     return Optional.of(ConfigKey.environmentVariable(prefix.substring(0, prefix.length() - 1)) + "_");
+  }
+
+  /**
+   * How help texts show the environment variables of this family, e.g. {@code
+   * MESH_METRICS_TAGS_<NAME>}; empty when it cannot be set from the environment.
+   */
+  public Optional<String> environmentTemplate() {
+    return environmentPrefix().map(envPrefix -> envPrefix + placeholder.toUpperCase(Locale.ROOT));
   }
 
   /** What the free part should be, e.g. {@code "a tag name"}. */
