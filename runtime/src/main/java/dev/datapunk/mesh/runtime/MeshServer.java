@@ -84,6 +84,7 @@ public final class MeshServer implements AutoCloseable {
   private final RateLimitStage rateLimits;
   private final AdaptiveLimitStage adaptiveLimits;
   private final Set<String> methodNames;
+  private final PolicyLog policyLog;
   private volatile ConfigWatcher configWatcher;
 
   private MeshServer(Builder builder) {
@@ -113,6 +114,7 @@ public final class MeshServer implements AutoCloseable {
     for (MeshBinding binding : builder.bindings) {
       services.add(chain.wrap(UnparsableRequests.guard(binding)));
     }
+    this.policyLog = PolicyLog.of(builder.bindings, rateLimits::effectiveLimit);
     CallChain infrastructure = CallChain.of(identity);
     this.methodNames = methodNames(services);
     rejectOverridesOfUnknownMethods(config, methodNames);
@@ -212,6 +214,7 @@ public final class MeshServer implements AutoCloseable {
     servingStatus.serving();
     log.info("Mesh server listening on {}:{} ({}) serving {}",
         config.serverHost(), port(), config.tlsMode().name().toLowerCase(java.util.Locale.ROOT), serviceNames);
+    policyLog.write();
     startAfterServing();
     return this;
   }
