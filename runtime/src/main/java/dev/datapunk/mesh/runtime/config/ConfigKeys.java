@@ -219,6 +219,10 @@ public final class ConfigKeys {
           "extra latency bucket boundaries for grpc.server.processing.duration, e.g. 5ms,10ms,25ms");
   public static final ConfigKey<Boolean> HEALTH_ENABLED =
       ConfigKey.of("health.enabled", bool(), "true", "serve grpc.health.v1");
+  public static final ConfigKey<Integer> HEALTH_PORT =
+      ConfigKey.of("health.port", port(), "0",
+          "a second, PLAINTEXT port on server.host serving only grpc.health.v1 with the main port's"
+              + " status, for probes that cannot present a client certificate; 0 turns it off");
   public static final ConfigKey<Duration> HEALTH_CHECK_INTERVAL =
       ConfigKey.of("health.check-interval", duration(ONE_MS), "5s",
           "how often dependency health checks run (off the call path)");
@@ -330,6 +334,7 @@ public final class ConfigKeys {
           METRICS_HISTOGRAM,
           METRICS_SLO,
           HEALTH_ENABLED,
+          HEALTH_PORT,
           HEALTH_CHECK_INTERVAL,
           REFLECTION_ENABLED,
           DEV_DIR);

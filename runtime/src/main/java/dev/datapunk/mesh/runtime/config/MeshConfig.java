@@ -11,6 +11,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS_CA;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.DEV_DIR;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_CHECK_INTERVAL;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_ENABLED;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_HISTOGRAM;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_SLO;
@@ -363,6 +364,11 @@ public final class MeshConfig {
   /** {@code health.enabled}. */
   public boolean healthEnabled() {
     return get(HEALTH_ENABLED);
+  }
+
+  /** {@code health.port}: the plaintext port serving only grpc.health.v1; 0 means none. */
+  public int healthPort() {
+    return get(HEALTH_PORT);
   }
 
   /** {@code health.check-interval}: how often dependency health checks run. */
