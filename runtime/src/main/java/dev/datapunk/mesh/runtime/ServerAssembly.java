@@ -25,6 +25,7 @@ import dev.datapunk.mesh.runtime.security.jwt.JwksTrust;
 import dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource;
 import dev.datapunk.mesh.runtime.security.jwt.JwtSettings;
 import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
+import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.runtime.tls.AllowedIdentities;
 import dev.datapunk.mesh.runtime.tls.DevPki;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
@@ -95,11 +96,15 @@ final class ServerAssembly {
     // call's path: bind them once the server is SERVING, before start() returns.
     builder.startAfterServing(() -> SystemMetrics.bindTo(registry));
     MeshServer server = builder.build();
+    // app.* for service code: readable through AppSettings.current() before the server starts.
+    ReloadTarget appSettings = AppSettings.current().reloadTarget();
+    appSettings.prepare(config).run();
     ReloadTarget reload = ReloadTarget.all(List.of(
         ServerAssembly::logLevelReload,
         server.rateLimitReload(),
         server.adaptiveLimitReload(),
-        new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities)));
+        new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities),
+        appSettings));
     server.watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return server;
   }
