@@ -11,7 +11,7 @@ final class ProgramHelp {
   static String render() {
     return "Usage:\n"
         + "  <program> [--config=FILE] [--key=value ...]   run the mesh server (configuration below)\n"
-        + "  <program> " + MeshApplication.DEV_TOKEN_COMMAND + " [options]                 run a command\n"
+        + "  <program> " + MeshApplication.DEV_TOKEN_COMMAND + " --subject=NAME ...        mint a development token\n"
         + "  <program> --help                              this text\n"
         + "\n"
         + "Commands:\n"

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -284,44 +283,20 @@ public final class ConfigKeys {
           "a tag name of lower-case letters, digits and _", "", ValueParsers.anyText(),
           "a tag on every meter; env MESH_METRICS_TAGS_<NAME> sets metrics.tags.<name>");
 
-  /** The names of app settings: dot-separated words of lower-case letters, digits and {@code -}. */
-  private static final Pattern APP_NAME = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
-
   /**
    * {@code app.<name>}: the application's own settings, any text, for service code to read through
    * {@code dev.datapunk.mesh.runtime.settings.AppSettings}. Values may be secrets, so they are never
-   * shown (see {@link ConfigKeyPattern#secret()}). From the environment, {@code MESH_APP_<NAME>}
-   * sets {@code app.<name>} with NAME lower-cased, each {@code __} read as {@code -} and each other
-   * {@code _} as {@code .}: {@code MESH_APP_DB_URL} sets {@code app.db.url}, {@code
-   * MESH_APP_DB_POOL__SIZE} sets {@code app.db.pool-size}.
+   * shown (see {@link ConfigKeyPattern#secret()}). Names and their environment variables: {@link
+   * AppKeyNames}.
    */
   public static final ConfigKeyPattern<String> APP =
-      ConfigKeyPattern.of("app.", "<name>", APP_NAME,
-              "dot-separated words of lower-case letters, digits and - (e.g. app.db.pool-size)", "",
+      ConfigKeyPattern.of("app.", "<name>", AppKeyNames.SYNTAX, AppKeyNames.EXPECTED, "",
               ValueParsers.anyText(),
               "your own setting, read by service code with AppSettings; any text, never shown;"
                   + " env MESH_APP_<NAME> with _ for . and __ for - (MESH_APP_DB_POOL__SIZE sets app.db.pool-size)")
           .reloadable()
           .secret()
-          .environmentFreePart(ConfigKeys::appNameOfVariableEnd);
-
-  /** {@code DB_POOL__SIZE} to {@code db.pool-size}: lower-cased, {@code __} read as {@code -}, {@code _} as {@code .}. */
-  static String appNameOfVariableEnd(String variableEnd) {
-    String lower = variableEnd.toLowerCase(Locale.ROOT);
-    StringBuilder name = new StringBuilder(lower.length());
-    for (int i = 0; i < lower.length(); i++) {
-      char c = lower.charAt(i);
-      if (c != '_') {
-        name.append(c);
-      } else if (i + 1 < lower.length() && lower.charAt(i + 1) == '_') {
-        name.append('-');
-        i++;
-      } else {
-        name.append('.');
-      }
-    }
-    return name.toString();
-  }
+          .environmentFreePart(AppKeyNames::ofVariableEnd);
 
   /** Every plain key, in help and summary order. */
   public static final List<ConfigKey<?>> ALL =
