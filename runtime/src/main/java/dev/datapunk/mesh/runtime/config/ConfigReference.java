@@ -88,7 +88,9 @@ final class ConfigReference {
               + " [observability.md](observability.md)."),
           section("reflection", "Health and reflection", ""),
           section("dev", "Development", "The development PKI and signing key:"
-              + " [security.md](security.md)."));
+              + " [security.md](security.md)."),
+          section("app", "Application settings", "Reading them from service code:"
+              + " [README](../README.md#your-own-settings-app)."));
 
   private ConfigReference() {}
 
@@ -136,7 +138,7 @@ final class ConfigReference {
       Optional<String> variable = pattern.environmentTemplate();
       if (variable.isPresent()) {
         doc.append("- `").append(variable.get()).append("` sets `").append(pattern.template())
-            .append("`, the free part lower-cased.\n");
+            .append("`, ").append(pattern.environmentRule()).append(".\n");
       }
     }
     List<String> fileOnly = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.config;
 
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.APP;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_RESERVED;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LOG_LEVELS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_TAGS;
@@ -26,12 +27,14 @@ import java.util.TreeSet;
  * @param adaptiveReserved {@code limits.adaptive.reserved.<full/Method>} (percent) by full method
  *     name
  * @param logLevels {@code log.levels.<category>} by category or logger name
+ * @param app {@code app.<name>} as written, by full key
  */
 record KeyFamilies(
     Map<String, RateLimitOverride> rateLimitOverrides,
     Map<String, String> metricsTags,
     Map<String, Integer> adaptiveReserved,
-    Map<String, LogLevel> logLevels) {
+    Map<String, LogLevel> logLevels,
+    Map<String, String> app) {
 
   /** Sorts each member of a family into its map. */
   static final class Collector {
@@ -40,6 +43,7 @@ record KeyFamilies(
     private final Map<String, String> tags = new TreeMap<>();
     private final Map<String, Integer> reserved = new TreeMap<>();
     private final Map<String, LogLevel> levels = new TreeMap<>();
+    private final Map<String, String> app = new TreeMap<>();
 
     void add(ResolvedValue value) {
       String key = value.key();
@@ -58,12 +62,14 @@ record KeyFamilies(
         levels.put(levelOf.get(), LOG_LEVELS.cast(value.value()));
       } else if (tagOf.isPresent()) {
         tags.put(tagOf.get(), METRICS_TAGS.cast(value.value()));
+      } else if (APP.freePartOf(key).isPresent()) {
+        app.put(key, APP.cast(value.value()));
       }
     }
 
     KeyFamilies collected() {
       return new KeyFamilies(Collections.unmodifiableMap(overrides()), Collections.unmodifiableMap(tags),
-          Collections.unmodifiableMap(reserved), Collections.unmodifiableMap(levels));
+          Collections.unmodifiableMap(reserved), Collections.unmodifiableMap(levels), Collections.unmodifiableMap(app));
     }
 
     /** One override per method with an rps or a burst (or both) configured. */

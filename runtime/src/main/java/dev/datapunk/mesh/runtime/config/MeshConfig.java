@@ -78,6 +78,11 @@ public final class MeshConfig {
     return entries;
   }
 
+  /** The parsed value of {@code key} (a plain key or a member of a key family), or {@code null} when it is not set. */
+  Object value(String key) {
+    return values.get(key);
+  }
+
   /** Where the value of {@code key} came from. */
   public ConfigSource sourceOf(ConfigKey<?> key) {
     return entries.stream()
@@ -156,9 +161,18 @@ public final class MeshConfig {
     return get(METRICS_PORT);
   }
 
-  /** {@code health.*}: the health service and its dependency checks. */
+  /** {@code health.*}: the health service, its plaintext port and its dependency checks. */
   public HealthSettings health() {
     return HealthSettings.of(this);
+  }
+
+  /**
+   * {@code app.<name>}: the application's own settings as written, by full key ({@code
+   * app.db.url}), sorted. They may be secrets: never log them. Service code reads them typed
+   * through {@code dev.datapunk.mesh.runtime.settings.AppSettings}.
+   */
+  public Map<String, String> app() {
+    return families.app();
   }
 
   /** {@code reflection.enabled}. */

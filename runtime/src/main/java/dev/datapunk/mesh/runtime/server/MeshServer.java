@@ -36,13 +36,14 @@ import org.slf4j.Logger;
  * {@link MeshApplication}); this class only runs it.
  *
  * <p>Lifecycle: {@link #start()} starts the metrics endpoint (unless {@code metrics.port=0}), binds
- * the port and turns health SERVING (while every dependency {@link HealthCheck} passes), then starts
- * what calls do not need ({@link MeshServerBuilder#startAfterServing}, the JVM meters) before it
- * returns; {@link #close()} (also run by the JVM's shutdown hook on SIGTERM when started through
- * {@link MeshApplication}) turns health NOT_SERVING, keeps accepting calls for {@code
- * server.shutdown-delay} so load balancers see it, stops accepting calls, lets the calls in flight
- * finish for up to {@code server.shutdown-grace}, force-closes whatever is left, and stops the
- * metrics endpoint last, so it answers while the server drains.
+ * the port (and the plaintext health-only {@code health.port}, when set) and turns health SERVING
+ * (while every dependency {@link HealthCheck} passes), then starts what calls do not need ({@link
+ * MeshServerBuilder#startAfterServing}, the JVM meters) before it returns; {@link #close()} (also
+ * run by the JVM's shutdown hook on SIGTERM when started through {@link MeshApplication}) turns
+ * health NOT_SERVING, keeps accepting calls for {@code server.shutdown-delay} so load balancers see
+ * it, stops accepting calls, lets the calls in flight finish for up to {@code
+ * server.shutdown-grace}, force-closes whatever is left, closes the {@code health.port} listener,
+ * and stops the metrics endpoint last, so it answers while the server drains.
  */
 public final class MeshServer implements AutoCloseable {
 
@@ -58,6 +59,8 @@ public final class MeshServer implements AutoCloseable {
   private final ServingStatus servingStatus;
   private final HealthCheckScheduler healthChecks;
   private final MetricsStage metrics;
+  private final HealthPort healthPort;
+  private final PolicyLog policyLog;
   private final List<String> serviceNames;
   private final MeshMeters meshMeters;
   private final PrometheusMeterRegistry scrapedRegistry;
@@ -71,7 +74,8 @@ public final class MeshServer implements AutoCloseable {
 
   /** What {@link ServerWiring} made for a server, besides what its builder was given. */
   record Parts(Server grpc, ExecutorService workers, ExecutorService infrastructure, ServingStatus servingStatus,
-      HealthCheckScheduler healthChecks, MetricsStage metrics, List<String> serviceNames) {}
+      HealthCheckScheduler healthChecks, MetricsStage metrics, HealthPort healthPort, PolicyLog policyLog,
+      List<String> serviceNames) {}
 
   MeshServer(MeshServerBuilder builder, Parts parts) {
     MeshConfig config = builder.config;
@@ -84,6 +88,8 @@ public final class MeshServer implements AutoCloseable {
     this.servingStatus = parts.servingStatus();
     this.healthChecks = parts.healthChecks();
     this.metrics = parts.metrics();
+    this.healthPort = parts.healthPort();
+    this.policyLog = parts.policyLog();
     this.serviceNames = List.copyOf(parts.serviceNames());
     this.meshMeters = builder.meshMeters();
     this.scrapedRegistry = builder.scrapedRegistry;
@@ -113,8 +119,8 @@ public final class MeshServer implements AutoCloseable {
    * Starts the metrics endpoint, binds the port and starts serving; health turns SERVING once the
    * port is bound and the dependency checks have passed once.
    *
-   * @throws java.io.UncheckedIOException naming {@code metrics.port} or {@code server.port} when a
-   *     port cannot be bound
+   * @throws java.io.UncheckedIOException naming {@code metrics.port}, {@code server.port} or {@code
+   *     health.port} when a port cannot be bound
    */
   public MeshServer start() {
     startMetricsEndpoint();
@@ -125,11 +131,18 @@ public final class MeshServer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port()
           + " (server.host / server.port): " + e.getMessage(), e);
     }
+    try {
+      healthPort.start();
+    } catch (UncheckedIOException e) {
+      close();
+      throw e;
+    }
     started = true;
     healthChecks.start();
     servingStatus.serving();
     log.info("Mesh server listening on {}:{} ({}) serving {}",
         settings.host(), port(), transport, serviceNames);
+    policyLog.write();
     startAfterServing();
     return this;
   }
@@ -171,6 +184,11 @@ public final class MeshServer implements AutoCloseable {
   /** The mesh's decision meters, registered in this server's meter registry. */
   public MeshMeters meshMeters() {
     return meshMeters;
+  }
+
+  /** The plaintext health-only port ({@code health.port}); empty when it is 0 or the server is not running. */
+  public OptionalInt healthPort() {
+    return healthPort.port();
   }
 
   /** The port the server listens on; the chosen one when {@code server.port} is 0. */
@@ -222,6 +240,7 @@ public final class MeshServer implements AutoCloseable {
     // Streams that never end by themselves (health watches, reflection) are cancelled here.
     grpc.shutdownNow();
     awaitQuietly(FORCED_CLOSE_WAIT);
+    healthPort.close(FORCED_CLOSE_WAIT.toMillis());
     workers.shutdownNow();
     infrastructure.shutdownNow();
     List<AutoCloseable> toClose = new ArrayList<>(startedAfterServing);

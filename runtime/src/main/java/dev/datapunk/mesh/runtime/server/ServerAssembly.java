@@ -16,6 +16,7 @@ import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.AuditLog;
 import dev.datapunk.mesh.runtime.security.PeerAllowList;
 import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
+import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
 import dev.datapunk.mesh.runtime.tls.TlsMode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,7 +26,8 @@ import java.util.List;
  * Builds a {@link MeshServer} and its engines from configuration alone, as {@link MeshApplication}
  * runs it: the meter registry, transport credentials ({@link TransportSecurity}), the token verifier
  * ({@link TokenVerifiers}), the identity allow list and audit log, the rate limiter ({@link
- * RateLimiters}); and the watcher that applies changes of the configuration file to them. Each
+ * RateLimiters}); the application's own {@code app.*} settings ({@link AppSettings}); and the
+ * watcher that applies changes of the configuration file to them. Each
  * engine is made once, here, and handed to {@link MeshServerBuilder}, the same path an embedding
  * application takes with engines of its own.
  */
@@ -62,7 +64,8 @@ public final class ServerAssembly {
     ServerTls tls = TransportSecurity.start(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
-    JwtTokenVerifier verifier = TokenVerifiers.create(config, files, registry, builder::closeOnShutdown);
+    JwtTokenVerifier verifier = TokenVerifiers.create(config, files, registry, builder::closeOnShutdown,
+        DevTokenHint.commandLine(bindings));
     builder.meshMeters().cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
     builder.tokenVerifier(verifier);
     PeerAllowList allowList = new PeerAllowList(TransportSecurity.allowedIdentities(config));
@@ -76,10 +79,14 @@ public final class ServerAssembly {
     // call's path: bind them once the server is SERVING, before start() returns.
     builder.startAfterServing(() -> SystemMetrics.bindTo(registry));
     ServerWiring.Wired wired = builder.wire();
+    // app.* for service code: readable through AppSettings.current() before the server starts.
+    ReloadTarget appSettings = AppSettings.current().reloadTarget();
+    appSettings.prepare(config).run();
     ReloadTarget reload = ReloadTarget.all(List.of(
         ServerAssembly::logLevelReload,
         wired.limitReload(),
-        new SecurityReload(allowList, verifier, audit, TransportSecurity::allowedIdentities)));
+        new SecurityReload(allowList, verifier, audit, TransportSecurity::allowedIdentities),
+        appSettings));
     wired.server().watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return wired.server();
   }

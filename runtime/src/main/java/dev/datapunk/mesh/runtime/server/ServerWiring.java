@@ -28,7 +28,8 @@ import java.util.concurrent.ExecutorService;
  * Wires a {@link MeshServer} from what its {@link MeshServerBuilder} holds: the stages of the call
  * chain around each mesh service (metrics, identity allow list, authentication, authorization, rate
  * limit, adaptive limit, request parsing), health and reflection behind the identity allow list,
- * the thread pools and the Netty server. The one place where the chain's order is decided.
+ * the thread pools, the Netty server and the plaintext health-only listener. The one place where
+ * the chain's order is decided.
  */
 final class ServerWiring {
 
@@ -58,6 +59,7 @@ final class ServerWiring {
     for (MeshBinding binding : builder.bindings) {
       services.add(chain.wrap(UnparsableRequests.guard(binding.bindService()), binding.policies()));
     }
+    PolicyLog policyLog = PolicyLog.of(builder.bindings, rateLimits::effectiveLimit);
     ConfiguredMethods methods = ConfiguredMethods.of(services);
     methods.check(config);
     List<String> serviceNames = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
@@ -72,8 +74,9 @@ final class ServerWiring {
     CallChain infrastructureChain = CallChain.of(identity);
     Server grpc = NettyServers.build(config, builder.credentials, workers, infrastructure, services, servingStatus,
         tracers, definition -> infrastructureChain.wrap(definition, openPolicies(definition)));
-    MeshServer server = new MeshServer(builder,
-        new MeshServer.Parts(grpc, workers, infrastructure, servingStatus, healthChecks, metrics, serviceNames));
+    HealthPort healthPort = HealthPort.of(config, servingStatus, infrastructure);
+    MeshServer server = new MeshServer(builder, new MeshServer.Parts(grpc, workers, infrastructure, servingStatus,
+        healthChecks, metrics, healthPort, policyLog, serviceNames));
     return new Wired(server, new LimitReload(methods, rateLimits, adaptiveLimits));
   }
 

@@ -32,15 +32,16 @@ final class TokenVerifiers {
 
   /**
    * @param closeOnShutdown takes what must be closed with the server (the JWKS URL's client)
+   * @param devTokenCommand how to mint a token with the dev key, for the log ({@link DevTokenHint})
    */
   static JwtTokenVerifier create(MeshConfig config, FileWatcher files, MeterRegistry registry,
-      Consumer<AutoCloseable> closeOnShutdown) throws StartupException {
-    return new JwtTokenVerifier(keySource(config, files, registry, closeOnShutdown), config.jwt());
+      Consumer<AutoCloseable> closeOnShutdown, String devTokenCommand) throws StartupException {
+    return new JwtTokenVerifier(keySource(config, files, registry, closeOnShutdown, devTokenCommand), config.jwt());
   }
 
   /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */
   private static JwkSetSource keySource(MeshConfig config, FileWatcher files, MeterRegistry registry,
-      Consumer<AutoCloseable> closeOnShutdown) throws StartupException {
+      Consumer<AutoCloseable> closeOnShutdown, String devTokenCommand) throws StartupException {
     JwksSettings jwks = config.jwks();
     Optional<JwksLocation> location = jwks.location();
     if (location.isPresent() && location.get() instanceof JwksLocation.Url url) {
@@ -54,8 +55,8 @@ final class TokenVerifiers {
         DevSigningKey dev = DevSigningKey.ensure(config.devDir());
         jwksFile = dev.jwksFile();
         log.warn("Verifying tokens with the DEVELOPMENT signing key {} ({}): not for production; set auth.jwt.jwks."
-            + " Mint a dev token by running this program with: dev-token --subject=alice --scopes=inventory:read,inventory:write",
-            dev.keyFile(), dev.created() ? "created now" : "reused");
+            + " Mint a dev token by running this program with: {}",
+            dev.keyFile(), dev.created() ? "created now" : "reused", devTokenCommand);
       } catch (IOException e) {
         throw new StartupException("dev.dir: cannot create the development signing key in " + config.devDir() + ": " + e.getMessage(), e);
       }

@@ -50,7 +50,7 @@ class ConfigLoaderTest {
     assertEquals("redis://127.0.0.1:6379", config.redis().uris().get(0).toString());
     assertEquals(9464, config.metricsPort());
     assertEquals(Map.of(), config.metrics().commonTags());
-    assertEquals(new HealthSettings(true, Duration.ofSeconds(5)), config.health());
+    assertEquals(new HealthSettings(true, 0, Duration.ofSeconds(5)), config.health());
     assertTrue(config.reflectionEnabled());
     assertEquals(dir.resolve(".mesh/dev"), config.devDir());
     assertTrue(config.entries().stream().allMatch(e -> e.source().equals(ConfigSource.defaultValue())));

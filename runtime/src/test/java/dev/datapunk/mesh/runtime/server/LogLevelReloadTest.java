@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.server;
 
+import dev.datapunk.mesh.runtime.ConfigFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -79,7 +80,7 @@ class LogLevelReloadTest {
 
   @Test
   void debugLineAppearsAfterRaisingTheLevelAndDisappearsAfterLoweringIt() throws Exception {
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log.level: info\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log.level: info\n");
     start();
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
     Logger tls = MeshLoggers.getLogger(TLS_LOGGER);
@@ -87,7 +88,7 @@ class LogLevelReloadTest {
     String before = probe(tls);
     assertThat(output()).doesNotContain(before);
 
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log.level: info\nlog.levels.tls: debug\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log.level: info\nlog.levels.tls: debug\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
     assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
         .containsExactly("log.levels.tls unset -> debug");
@@ -98,7 +99,7 @@ class LogLevelReloadTest {
     String other = probe(MeshLoggers.getLogger(MeshServer.class));
     assertThat(output()).doesNotContain(other);
 
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log:\n  level: info\n  levels:\n    tls: info\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log:\n  level: info\n  levels:\n    tls: info\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 2);
     String lowered = probe(tls);
     assertThat(output()).doesNotContain(lowered);
@@ -107,7 +108,7 @@ class LogLevelReloadTest {
 
   @Test
   void auditLogCanBeSilencedAndTheRootLevelRaised() throws Exception {
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log.level: debug\nlog.levels.audit: off\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log.level: debug\nlog.levels.audit: off\n");
     start();
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
     Logger audit = MeshLoggers.getLogger(AuditLog.LOGGER_NAME);
@@ -117,7 +118,7 @@ class LogLevelReloadTest {
     String rootDebug = probe(MeshLoggers.getLogger(MeshServer.class));
     assertThat(output()).contains(rootDebug);
 
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log.level: debug\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log.level: debug\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
     String written = "audit " + UUID.randomUUID();
     audit.info(written);
@@ -126,15 +127,15 @@ class LogLevelReloadTest {
 
   @Test
   void badLevelOrCategoryChangesNothingAndNamesTheKey() throws Exception {
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log.levels.tls: debug\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log.levels.tls: debug\n");
     start();
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
 
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log.levels.tls: info\nlog.level: loud\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log.levels.tls: info\nlog.level: loud\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 1);
     assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
         error -> assertThat(error).contains("log.level").contains("loud"));
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log.levels.tls: info\nlog.levels.tsl: debug\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log.levels.tls: info\nlog.levels.tsl: debug\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 2);
     assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
         error -> assertThat(error).contains("log.levels.tsl"));
@@ -144,7 +145,7 @@ class LogLevelReloadTest {
     assertThat(watcher.reloads(ReloadReport.Result.APPLIED)).isZero();
 
     // A restart-only key next to a level change: the level is applied, the port reported.
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "log.levels.tls: warn\nserver.worker-threads: 3\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "log.levels.tls: warn\nserver.worker-threads: 3\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
     ReloadReport report = watcher.lastReport().orElseThrow();
     assertThat(report.applied()).extracting(ConfigChange::toString).containsExactly("log.levels.tls debug -> warn");

@@ -1,6 +1,6 @@
 package dev.datapunk.mesh.runtime.server;
 
-import static dev.datapunk.mesh.runtime.server.ConfigReloadTest.write;
+import static dev.datapunk.mesh.runtime.ConfigFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
