@@ -39,12 +39,15 @@ final class UserMavenBuild {
   }
 
   /**
-   * Runs {@code mvn -B -ntp ARGS} in {@code projectDir}; the output also goes to {@code log}.
+   * Runs {@code mvn -B -ntp ARGS} in {@code projectDir}; its settings file and its output
+   * ({@code user-build.log}) are kept in {@code logDir}.
    *
    * @throws IllegalStateException if the build does not end within five minutes
    */
-  Result run(Path projectDir, Path log, String... args) throws IOException, InterruptedException {
-    Path settings = writeSettings(projectDir.resolveSibling(projectDir.getFileName() + "-settings.xml"));
+  Result run(Path projectDir, Path logDir, String... args) throws IOException, InterruptedException {
+    Files.createDirectories(logDir);
+    Path settings = writeSettings(logDir.resolve("user-build-settings.xml"));
+    Path log = logDir.resolve("user-build.log");
     List<String> command = new ArrayList<>(List.of(
         mavenHome.resolve("bin").resolve("mvn").toString(), "-B", "-ntp",
         "-s", settings.toString(),

@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The project README.md tells a new user to write, built and run as that user would: its files are
- * the README's marked blocks (see {@link ReadmeProject}), built by a real {@code mvn package}
- * against this reactor's artifacts only through {@code mesh-service-parent}; the jar it packages
- * runs in a directory of its own on the development PKI, answers over mTLS, enforces the
- * annotations of the README's service, and stops on SIGTERM to its pid.
+ * the README's marked blocks (see {@link ReadmeProject}), written to a temporary directory outside
+ * this repository and built by a real {@code mvn package} that sees this reactor only through its
+ * installed artifacts; the jar it packages runs in a directory of its own on the development PKI,
+ * answers over mTLS, enforces the annotations of the README's service, and stops on SIGTERM to its
+ * pid. The build's output is kept in {@code target/user-build/}.
  */
 class UserProjectIT {
 
@@ -44,24 +44,25 @@ class UserProjectIT {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final Path reactorRoot = Path.of(System.getProperty("mesh.it.reactorRoot"));
-  private final Path projectDir = Path.of(System.getProperty("mesh.it.workDir"));
+  private final Path logDir = Path.of(System.getProperty("mesh.it.logDir"));
   private final UserMavenBuild maven = new UserMavenBuild(
       Path.of(System.getProperty("mesh.it.mavenHome")),
       Path.of(System.getProperty("mesh.it.userRepository")),
       Path.of(System.getProperty("mesh.it.sharedRepository")));
 
   @Test
-  void theReadmeProjectBuildsWithMavenAndItsJarServesTheReadmeService(@TempDir Path runDir) throws Exception {
+  void theReadmeProjectBuildsWithMavenAndItsJarServesTheReadmeService(@TempDir Path temp) throws Exception {
+    Path projectDir = Files.createDirectory(temp.resolve("greeter"));
+    Path runDir = Files.createDirectory(temp.resolve("run"));
     ReadmeProject project = ReadmeProject.read(reactorRoot.resolve("README.md"));
     assertThat(project.files().keySet())
         .contains("pom.xml")
         .anyMatch(path -> path.startsWith("src/main/proto/") && path.endsWith(".proto"))
         .anyMatch(path -> path.startsWith("src/main/java/") && path.endsWith(".java"));
-    deleteRecursively(projectDir);
     project.writeTo(projectDir);
 
     long buildStart = System.nanoTime();
-    UserMavenBuild.Result build = maven.run(projectDir, projectDir.resolveSibling("user-project-build.log"), "package");
+    UserMavenBuild.Result build = maven.run(projectDir, logDir, "package");
     assertThat(build.exitStatus()).as("mvn -B package of the README's project:%n%s", build.tail(80)).isZero();
     assertThat(build.output().lines().filter(line -> line.startsWith("[WARNING]")).toList())
         .as("warnings of the README's project build").isEmpty();
@@ -127,17 +128,6 @@ class UserProjectIT {
           .toList();
       assertThat(jars).as("executable jar in %s", target).hasSize(1);
       return jars.get(0);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }
