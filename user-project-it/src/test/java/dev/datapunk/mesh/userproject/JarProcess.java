@@ -46,11 +46,9 @@ final class JarProcess implements AutoCloseable {
    *
    * @throws IllegalStateException with the output so far if it does not get there in a minute
    */
-  static JarProcess startServer(Path jar, Path workDir, String... args) throws IOException, InterruptedException {
+  static JarProcess startServer(Path jar, Path workDir) throws IOException, InterruptedException {
     int metricsPort = freeLoopbackPort();
-    List<String> serverArgs = new ArrayList<>(List.of(
-        "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort));
-    serverArgs.addAll(List.of(args));
+    List<String> serverArgs = List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort);
     JarProcess server = new JarProcess(builder(jar, workDir, serverArgs).redirectErrorStream(true).start(), metricsPort);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
     while (server.port < 0 && server.process.isAlive() && System.nanoTime() < deadline) {
