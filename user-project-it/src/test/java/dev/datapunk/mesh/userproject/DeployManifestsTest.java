@@ -2,7 +2,6 @@ package dev.datapunk.mesh.userproject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.datapunk.mesh.runtime.config.ConfigKey;
 import dev.datapunk.mesh.runtime.config.ConfigKeys;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
@@ -36,7 +35,6 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 class DeployManifestsTest {
 
   private static final Path DEPLOY = Path.of(System.getProperty("mesh.it.reactorRoot"), "deploy");
-  private static final String HEALTH_PORT_VARIABLE = "MESH_HEALTH_PORT";
   /** After shutdown-grace, the server waits up to 5 s for cancelled calls (README, "Graceful shutdown"). */
   private static final Duration CANCELLED_CALLS_WAIT = Duration.ofSeconds(5);
 
@@ -66,20 +64,14 @@ class DeployManifestsTest {
       assertThat(entry).as("env entry %s sets a literal value", entry).containsKey("value");
       environment.put((String) entry.get("name"), String.valueOf(entry.get("value")));
     }
-    Map<String, String> readable = new HashMap<>(environment);
-    if (healthPortKey().isEmpty()) {
-      // health.port is not a configuration key of this runtime yet; MESH_HEALTH_PORT is the only
-      // variable let through unchecked. Remove this once ConfigKeys has health.port.
-      readable.remove(HEALTH_PORT_VARIABLE);
-    }
-    config = ConfigLoader.load(new String[0], readable, emptyWorkingDir).config();
+    config = ConfigLoader.load(new String[0], environment, emptyWorkingDir).config();
   }
 
   @Test
   void theDeploymentSetsOnlyConfigurationVariablesThatTheRuntimeAccepts() {
     // ConfigLoader.load above failed on any unknown MESH_* variable or invalid value.
     assertThat(environment.keySet()).allMatch(name -> name.startsWith("MESH_"), "MESH_* configuration variables")
-        .contains(HEALTH_PORT_VARIABLE, "MESH_SERVER_SHUTDOWN_GRACE", "MESH_SERVER_SHUTDOWN_DELAY",
+        .contains(ConfigKeys.HEALTH_PORT.environmentVariable(), "MESH_SERVER_SHUTDOWN_GRACE", "MESH_SERVER_SHUTDOWN_DELAY",
             "MESH_TLS_CERT", "MESH_TLS_KEY", "MESH_TLS_CA", "MESH_AUTH_JWT_JWKS");
     assertThat(config.get(ConfigKeys.TLS_CERT)).isPresent();
     assertThat(config.get(ConfigKeys.AUTH_JWT_JWKS)).isPresent();
@@ -179,14 +171,8 @@ class DeployManifestsTest {
     assertThat(map(container.get("securityContext"))).containsEntry("readOnlyRootFilesystem", true);
   }
 
-  private static Optional<ConfigKey<?>> healthPortKey() {
-    return ConfigKeys.byEnvironmentVariable(HEALTH_PORT_VARIABLE);
-  }
-
   private static int healthPort() {
-    return healthPortKey()
-        .map(key -> (Integer) config.get(key))
-        .orElseGet(() -> Integer.valueOf(environment.get(HEALTH_PORT_VARIABLE)));
+    return config.get(ConfigKeys.HEALTH_PORT);
   }
 
   private static Map<String, Integer> containerPorts() {
