@@ -123,7 +123,8 @@ class ValidationTest {
             "  public Svc(String name) {}",
             "}"),
         4, "[MeshServiceConstructor] @MeshService class Svc needs a public constructor without parameters that"
-            + " throws no checked exception: the generated bootstrap creates it with new Svc()");
+            + " throws no checked exception: the generated bootstrap creates it with new Svc(), unless a public"
+            + " static @MeshFactory method creates it");
   }
 
   @Test
@@ -134,7 +135,8 @@ class ValidationTest {
             "  public Svc() throws java.io.IOException {}",
             "}"),
         4, "[MeshServiceConstructor] @MeshService class Svc needs a public constructor without parameters that"
-            + " throws no checked exception: the generated bootstrap creates it with new Svc()");
+            + " throws no checked exception: the generated bootstrap creates it with new Svc(), unless a public"
+            + " static @MeshFactory method creates it");
   }
 
   @Test

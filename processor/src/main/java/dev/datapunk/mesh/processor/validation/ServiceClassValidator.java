@@ -15,8 +15,8 @@ import javax.lang.model.util.Types;
 /**
  * Checks that a {@code @MeshService} class can be created by the generated bootstrap: a concrete,
  * public, top-level or static nested, non-generic class with a public no-argument constructor
- * that throws no checked exception. Whether it extends an {@code ImplBase} is checked apart, since
- * the stubs may only appear in a later round.
+ * that throws no checked exception, unless a {@code @MeshFactory} method creates it. Whether it
+ * extends an {@code ImplBase} is checked apart, since the stubs may only appear in a later round.
  */
 public final class ServiceClassValidator {
 
@@ -28,8 +28,11 @@ public final class ServiceClassValidator {
     this.types = types;
   }
 
-  /** Validates the shape of {@code service}, an element annotated {@code @MeshService}. */
-  public ValidationReport validate(TypeElement service) {
+  /**
+   * Validates the shape of {@code service}, an element annotated {@code @MeshService}; its
+   * constructor only when no {@code @MeshFactory} method creates it ({@code createdByFactory}).
+   */
+  public ValidationReport validate(TypeElement service, boolean createdByFactory) {
     ValidationReport report = new ValidationReport();
     String name = service.getSimpleName().toString();
     if (service.getKind() != ElementKind.CLASS) {
@@ -57,7 +60,7 @@ public final class ServiceClassValidator {
     if (!service.getTypeParameters().isEmpty()) {
       report.onElement(Message.SERVICE_GENERIC, service, name);
     }
-    if (!hasBootstrapConstructor(service)) {
+    if (!createdByFactory && !hasBootstrapConstructor(service)) {
       report.onElement(Message.SERVICE_CONSTRUCTOR, service, name, name);
     }
     return report;
