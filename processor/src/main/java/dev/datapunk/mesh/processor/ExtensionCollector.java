@@ -28,19 +28,24 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
  * Collects, round after round, what the bootstrap wires besides the services: {@code @MeshStage}
  * and {@code @MeshHealthCheck} classes, the handlers of {@code @MeshAdvice} classes and {@code
- * @MeshFactory} methods. Each is validated when found; what depends on the whole compilation (the
- * services a stage or factory names, duplicate global handlers) when the bootstrap is planned.
+ * @MeshFactory} methods. Each is validated when found, global handlers against those found before;
+ * the services a stage or factory names when the bootstrap is planned, once every service is
+ * known. Problems found in a later round than their element are reported on the element as that
+ * round sees it (javac loses the source position of elements kept from earlier rounds).
  */
 final class ExtensionCollector {
 
   /** The scope name of global handlers in messages. */
   static final String GLOBAL_SCOPE = "the @MeshAdvice classes";
 
+  private final Elements elements;
   private final Types types;
   private final ExtensionClassValidator classValidator;
   private final FactoryValidator factoryValidator;
@@ -55,8 +60,9 @@ final class ExtensionCollector {
   /** Every annotated class or factory, with its annotation, for {@link #reportUnwired}. */
   private final Map<Element, MeshAnnotations> found = new LinkedHashMap<>();
 
-  ExtensionCollector(Types types, ExtensionClassValidator classValidator, FactoryValidator factoryValidator,
-      ExceptionHandlerValidator handlerValidator) {
+  ExtensionCollector(Elements elements, Types types, ExtensionClassValidator classValidator,
+      FactoryValidator factoryValidator, ExceptionHandlerValidator handlerValidator) {
+    this.elements = elements;
     this.types = types;
     this.classValidator = classValidator;
     this.factoryValidator = factoryValidator;
@@ -128,6 +134,9 @@ final class ExtensionCollector {
       return new ValidationReport();
     }
     ValidationReport report = handlerValidator.validateSignature(handler, ExceptionHandlerValidator.Scope.GLOBAL);
+    if (report.isClean()) {
+      report.addAll(handlerValidator.validateDuplicate(handler, globalHandlers, GLOBAL_SCOPE));
+    }
     keepIfClean(report, handler, globalHandlers);
     return report;
   }
@@ -138,13 +147,14 @@ final class ExtensionCollector {
   }
 
   /**
-   * Checks what depends on the whole compilation, once every service is known: global handlers
-   * each handle another type, and stages and factories name services of this compilation.
+   * Checks what depends on the whole compilation, once every service is known: stages and factories
+   * name services of this compilation.
    */
   ValidationReport validateAgainst(List<ServiceModel> services) {
     Set<ClassName> served = services.stream().map(ServiceModel::serviceClass).collect(Collectors.toSet());
-    ValidationReport report = handlerValidator.validateDuplicates(globalHandlers, GLOBAL_SCOPE);
-    for (TypeElement stage : stages) {
+    ValidationReport report = new ValidationReport();
+    for (TypeElement kept : stages) {
+      TypeElement stage = elements.getTypeElement(kept.getQualifiedName());
       AnnotationMirror mirror = MeshAnnotations.STAGE.on(stage).orElseThrow();
       for (AnnotationValue entry : serviceEntries(mirror)) {
         TypeElement service = (TypeElement) ((DeclaredType) entry.getValue()).asElement();
@@ -157,10 +167,19 @@ final class ExtensionCollector {
     for (ExecutableElement factory : validFactories) {
       TypeElement service = FactoryValidator.serviceOf(factory).orElseThrow();
       if (!served.contains(ClassName.get(service))) {
-        report.addAll(factoryValidator.notOfThisCompilation(factory));
+        report.addAll(factoryValidator.notOfThisCompilation(current(factory)));
       }
     }
     return report;
+  }
+
+  /** {@code method}, kept from an earlier round, as the current round sees it. */
+  private ExecutableElement current(ExecutableElement method) {
+    TypeElement owner = elements.getTypeElement(((TypeElement) method.getEnclosingElement()).getQualifiedName());
+    return ElementFilter.methodsIn(owner.getEnclosedElements()).stream()
+        .filter(candidate -> candidate.toString().equals(method.toString()))
+        .findFirst()
+        .orElse(method);
   }
 
   /** The model of everything collected; call once {@link #validateAgainst} passed. */
@@ -192,8 +211,13 @@ final class ExtensionCollector {
    */
   ValidationReport reportUnwired() {
     ValidationReport report = new ValidationReport();
-    found.forEach((element, annotation) -> annotation.on(element).ifPresent(mirror -> report.onAnnotation(
-        Message.EXTENSION_WITHOUT_SERVICE, element, mirror, annotation.simpleName(), describe(element))));
+    found.forEach((kept, annotation) -> {
+      Element element = kept instanceof ExecutableElement method
+          ? current(method)
+          : elements.getTypeElement(((TypeElement) kept).getQualifiedName());
+      annotation.on(element).ifPresent(mirror -> report.onAnnotation(
+          Message.EXTENSION_WITHOUT_SERVICE, element, mirror, annotation.simpleName(), describe(element)));
+    });
     return report;
   }
 

@@ -102,7 +102,7 @@ public final class MeshProcessor extends AbstractProcessor {
     methodValidator = new ServiceMethodValidator(stubReader);
     RuntimeTypes runtimeTypes = new RuntimeTypes(elements, processingEnv.getTypeUtils());
     handlerValidator = new ExceptionHandlerValidator(processingEnv.getTypeUtils(), runtimeTypes);
-    extensions = new ExtensionCollector(processingEnv.getTypeUtils(),
+    extensions = new ExtensionCollector(elements, processingEnv.getTypeUtils(),
         new ExtensionClassValidator(elements, runtimeTypes), new FactoryValidator(elements, runtimeTypes),
         handlerValidator);
     modelFactory = new ServiceModelFactory(stubReader, processingEnv.getTypeUtils());

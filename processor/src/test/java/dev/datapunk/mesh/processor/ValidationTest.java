@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ValidationTest {
 
-  private static final JavaFileObject PING_SERVICE = source("test.ok.PingService",
+  static final JavaFileObject PING_SERVICE = source("test.ok.PingService",
       "package test.ok;",
       "",
       "@dev.datapunk.mesh.annotations.MeshService",
@@ -36,7 +36,7 @@ class ValidationTest {
     return source("test.bad." + simpleName, lines);
   }
 
-  private static Compilation assertRejected(JavaFileObject bad, int line, String message) {
+  static Compilation assertRejected(JavaFileObject bad, int line, String message) {
     Compilation compilation = javac().compile(bad, PING_SERVICE);
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorContaining(message).inFile(bad).onLine(line);

@@ -2,9 +2,7 @@ package dev.datapunk.mesh.processor.validation;
 
 import dev.datapunk.mesh.processor.elements.MeshAnnotations;
 import dev.datapunk.mesh.processor.elements.RuntimeTypes;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
@@ -114,17 +112,24 @@ public final class ExceptionHandlerValidator {
    */
   public ValidationReport validateDuplicates(List<ExecutableElement> handlers, String scope) {
     ValidationReport report = new ValidationReport();
-    Map<String, ExecutableElement> byType = new HashMap<>();
-    for (ExecutableElement handler : handlers) {
-      TypeMirror exception = types.erasure(handler.getParameters().get(0).asType());
-      TypeElement type = (TypeElement) types.asElement(exception);
-      ExecutableElement earlier = byType.putIfAbsent(type.getQualifiedName().toString(), handler);
-      if (earlier != null) {
-        report.onElement(Message.EXCEPTION_HANDLER_DUPLICATE, handler,
-            describe(handler), describe(earlier), type.getQualifiedName(), scope);
-      }
+    for (int i = 0; i < handlers.size(); i++) {
+      report.addAll(validateDuplicate(handlers.get(i), handlers.subList(0, i), scope));
     }
     return report;
+  }
+
+  /** Reports {@code handler} when one of {@code earlier} (valid handlers of its scope) handles the same type. */
+  public ValidationReport validateDuplicate(ExecutableElement handler, List<ExecutableElement> earlier, String scope) {
+    ValidationReport report = new ValidationReport();
+    String type = exceptionType(handler);
+    earlier.stream().filter(other -> exceptionType(other).equals(type)).findFirst().ifPresent(other ->
+        report.onElement(Message.EXCEPTION_HANDLER_DUPLICATE, handler, describe(handler), describe(other), type, scope));
+    return report;
+  }
+
+  private String exceptionType(ExecutableElement handler) {
+    TypeMirror exception = types.erasure(handler.getParameters().get(0).asType());
+    return ((TypeElement) types.asElement(exception)).getQualifiedName().toString();
   }
 
   /** {@code Owner.method(Parameter,...)}. */
