@@ -9,6 +9,7 @@ import io.grpc.ServerServiceDefinition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Wires a {@link MeshModule}'s extensions into the server: exception handlers into the metrics
@@ -32,17 +33,23 @@ final class ExtensionWiring {
 
   /**
    * {@code binding} with every method wrapped by the user stages it needs, innermost, just above
-   * the service; {@code binding} itself when there are no user stages.
+   * the service, and below them an exception thrown by service code turned into a close of the
+   * call (see {@link ServiceCodeExceptions}); {@code binding} itself when there are no user stages.
    */
   static MeshBinding withUserStages(MeshBinding binding, List<CallStage> stages) {
     if (stages.isEmpty()) {
       return binding;
     }
     CallChain userStages = CallChain.of(stages.toArray(CallStage[]::new));
+    MeshBinding guarded = withDefinition(binding, () -> ServiceCodeExceptions.guard(binding.bindService()));
+    return withDefinition(binding, () -> userStages.wrap(guarded));
+  }
+
+  private static MeshBinding withDefinition(MeshBinding binding, Supplier<ServerServiceDefinition> definition) {
     return new MeshBinding() {
       @Override
       public ServerServiceDefinition bindService() {
-        return userStages.wrap(binding);
+        return definition.get();
       }
 
       @Override

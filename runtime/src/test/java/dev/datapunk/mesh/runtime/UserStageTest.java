@@ -14,6 +14,7 @@ import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
 import io.grpc.CallOptions;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -94,9 +95,12 @@ class UserStageTest {
         .stage(recorder("inner"))
         .stage(recorder("echo-only"), ECHO_SERVICE)
         .stage(failingOn(SERVER_STREAMING))
+        .stage(closeRecorder())
         .exceptionHandlers(ExceptionHandlers.builder()
             .on(StageRefusedException.class, (exception, trailers) ->
                 HandlerResults.of(Status.UNAVAILABLE.withDescription("stage refused"), trailers))
+            .on(IllegalStateException.class, (exception, trailers) ->
+                HandlerResults.of(Status.FAILED_PRECONDITION.withDescription("not now"), trailers))
             .build())
         .build();
     server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
@@ -114,12 +118,12 @@ class UserStageTest {
   void stagesRunInOrderAfterSecurityAndOnlyForTheirServices() throws IOException {
     String token = token("alice", "read");
     assertThat(unary(token).getResponseMessage()).isEqualTo("hello");
-    assertThat(seen).containsExactly("outer UnaryRpc alice", "inner UnaryRpc alice");
+    assertThat(seen).containsExactly("outer UnaryRpc alice", "inner UnaryRpc alice", "closed UnaryRpc OK null");
     seen.clear();
 
     assertThat(ClientCalls.blockingUnaryCall(channel, ECHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
         SimpleRequest.newBuilder().setRequestMessage("echo").build()).getResponseMessage()).isEqualTo("echo");
-    assertThat(seen).containsExactly("outer Echo -", "inner Echo -", "echo-only Echo -");
+    assertThat(seen).containsExactly("outer Echo -", "inner Echo -", "echo-only Echo -", "closed Echo OK null");
   }
 
   @Test
@@ -131,10 +135,18 @@ class UserStageTest {
     String token = token("bob", "read");
     unary(token);
     unary(token);
-    assertThat(seen).hasSize(4);
+    assertThat(seen).hasSize(6);
     StatusRuntimeException limited = assertThrows(StatusRuntimeException.class, () -> unary(token));
     assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(seen).as("the third call was refused before the stages").hasSize(4);
+    assertThat(seen).as("the third call was refused before the stages").hasSize(6);
+  }
+
+  @Test
+  void aStageSeesTheCallEndWhenServiceCodeThrowsAndTheClientTheMappedStatus() throws IOException {
+    StatusRuntimeException failed = assertThrows(StatusRuntimeException.class, () -> unary(token("carol", "read"), "boom"));
+    assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(failed.getStatus().getDescription()).isEqualTo("not now");
+    assertThat(seen).contains("closed UnaryRpc UNKNOWN java.lang.IllegalStateException: boom");
   }
 
   @Test
@@ -161,6 +173,24 @@ class UserStageTest {
     };
   }
 
+  /** A stage that records how each call was closed below it: status code and cause. */
+  private CallStage closeRecorder() {
+    return policy -> new ServerInterceptor() {
+      @Override
+      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+          ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            seen.add("closed " + call.getMethodDescriptor().getBareMethodName() + " " + status.getCode() + " "
+                + status.getCause());
+            super.close(status, trailers);
+          }
+        }, headers);
+      }
+    };
+  }
+
   /** A stage with an interceptor only for {@code failing}'s method, which throws on every call. */
   private static CallStage failingOn(MethodPolicy failing) {
     return policy -> !policy.fullMethodName().equals(failing.fullMethodName()) ? null : new ServerInterceptor() {
@@ -173,6 +203,10 @@ class UserStageTest {
   }
 
   private SimpleResponse unary(String token) {
+    return unary(token, "hello");
+  }
+
+  private SimpleResponse unary(String token, String message) {
     SimpleServiceGrpc.SimpleServiceBlockingStub stub =
         SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     if (token != null) {
@@ -180,7 +214,7 @@ class UserStageTest {
       headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
       stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
-    return stub.unaryRpc(SimpleRequest.newBuilder().setRequestMessage("hello").build());
+    return stub.unaryRpc(SimpleRequest.newBuilder().setRequestMessage(message).build());
   }
 
   private String token(String subject, String... scopes) throws IOException {
@@ -192,6 +226,9 @@ class UserStageTest {
     SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
       @Override
       public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+        if (request.getRequestMessage().equals("boom")) {
+          throw new IllegalStateException("boom");
+        }
         responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
         responses.onCompleted();
       }
