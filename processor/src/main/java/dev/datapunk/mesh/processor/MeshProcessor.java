@@ -101,7 +101,7 @@ public final class MeshProcessor extends AbstractProcessor {
     classValidator = new ServiceClassValidator(elements, processingEnv.getTypeUtils());
     methodValidator = new ServiceMethodValidator(stubReader);
     RuntimeTypes runtimeTypes = new RuntimeTypes(elements, processingEnv.getTypeUtils());
-    handlerValidator = new ExceptionHandlerValidator(processingEnv.getTypeUtils(), runtimeTypes);
+    handlerValidator = new ExceptionHandlerValidator(elements, processingEnv.getTypeUtils(), runtimeTypes);
     extensions = new ExtensionCollector(elements, processingEnv.getTypeUtils(),
         new ExtensionClassValidator(elements, runtimeTypes), new FactoryValidator(elements, runtimeTypes),
         handlerValidator);

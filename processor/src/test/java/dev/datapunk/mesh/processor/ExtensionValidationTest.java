@@ -112,6 +112,41 @@ class ExtensionValidationTest {
   }
 
   @Test
+  void serviceHandlerExceptionMustBeNameableByTheBinding() {
+    assertRejected(bad("Svc",
+            "@MeshService",
+            "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
+            "  private static final class Oops extends RuntimeException {",
+            "    private static final long serialVersionUID = 1L;",
+            "  }",
+            "  @MeshExceptionHandler",
+            "  Status oops(",
+            "      Oops e) {",
+            "    return Status.INTERNAL;",
+            "  }",
+            "}"),
+        10, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.oops(test.bad.Svc.Oops) takes"
+            + " test.bad.Svc.Oops, which the generated binding cannot name: Oops is private" + HANDLER_RULE);
+  }
+
+  @Test
+  void globalHandlerExceptionMustBePublic() {
+    assertRejected(bad("Errors",
+            "@MeshAdvice",
+            "public class Errors {",
+            "  static final class Oops extends RuntimeException {",
+            "    private static final long serialVersionUID = 1L;",
+            "  }",
+            "  @MeshExceptionHandler",
+            "  public static Status oops(Oops e) {",
+            "    return Status.INTERNAL;",
+            "  }",
+            "}"),
+        9, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Errors.oops(test.bad.Errors.Oops) takes"
+            + " test.bad.Errors.Oops, which the generated bootstrap cannot name: Oops is not public" + HANDLER_RULE);
+  }
+
+  @Test
   void handlerSecondParameterMustBeTheTrailers() {
     assertRejected(bad("Svc",
             "@MeshService",

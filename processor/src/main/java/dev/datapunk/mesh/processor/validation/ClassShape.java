@@ -36,6 +36,16 @@ final class ClassShape {
     return Optional.empty();
   }
 
+  /** Why code in the same package cannot name {@code type}: it or an enclosing class is private. */
+  Optional<String> privateInside(TypeElement type) {
+    for (Element e = type; e instanceof TypeElement enclosing; e = e.getEnclosingElement()) {
+      if (enclosing.getModifiers().contains(Modifier.PRIVATE)) {
+        return Optional.of(enclosing.getSimpleName() + " is private");
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Why generated code cannot create {@code type} with {@code new}, its constructor aside. */
   Optional<String> notCreatable(TypeElement type) {
     String name = type.getSimpleName().toString();

@@ -11,6 +11,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
@@ -29,10 +30,12 @@ public final class ExceptionHandlerValidator {
 
   private final Types types;
   private final RuntimeTypes runtimeTypes;
+  private final ClassShape shape;
 
-  public ExceptionHandlerValidator(Types types, RuntimeTypes runtimeTypes) {
+  public ExceptionHandlerValidator(Elements elements, Types types, RuntimeTypes runtimeTypes) {
     this.types = types;
     this.runtimeTypes = runtimeTypes;
+    this.shape = new ClassShape(elements, runtimeTypes);
   }
 
   /** The scope of {@code handler}, a method annotated {@code @MeshExceptionHandler}; empty when none applies it. */
@@ -67,6 +70,13 @@ public final class ExceptionHandlerValidator {
     if (!isException(exception.asType())) {
       return report.onElement(Message.EXCEPTION_HANDLER_SIGNATURE, exception, describe(handler),
           "takes " + exception.asType() + " first, which is not a subtype of java.lang.Exception");
+    }
+    TypeElement exceptionType = (TypeElement) types.asElement(exception.asType());
+    Optional<String> hidden = scope == Scope.GLOBAL ? shape.notReachable(exceptionType) : shape.privateInside(exceptionType);
+    if (hidden.isPresent()) {
+      return report.onElement(Message.EXCEPTION_HANDLER_SIGNATURE, exception, describe(handler),
+          "takes " + exception.asType() + ", which the generated " + (scope == Scope.GLOBAL ? "bootstrap" : "binding")
+              + " cannot name: " + hidden.get());
     }
     if (parameters.size() == 2 && !runtimeTypes.isSame(parameters.get(1).asType(), RuntimeTypes.METADATA)) {
       return report.onElement(Message.EXCEPTION_HANDLER_SIGNATURE, parameters.get(1), describe(handler),
