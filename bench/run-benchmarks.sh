@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the bench module and runs the whole benchmark suite, then writes docs/performance.md.
+# Builds the bench module and runs the whole benchmark suite, then writes docs/performance.md: the
+# run's tables, followed by bench/performance-explained.md (what limits each result, kept by hand).
 #
 #   bench/run-benchmarks.sh           # the full run: about 25 minutes on 2 cores
 #   BENCH_QUICK=1 bench/run-benchmarks.sh   # a short run that only checks the suite works
@@ -67,9 +68,12 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
 {
   echo "# Performance"
   echo
-  echo "Every figure below comes from one run of \`bench/run-benchmarks.sh\` (the command that reproduces"
-  echo "it), which wrote this file. Configurations are compared only within the run: the machine is small"
-  echo "and shared, so absolute figures move between runs while ratios measured side by side hold better."
+  echo "How the mesh server compares with bare grpc-java running the same service, and its rate limiters"
+  echo "with Bucket4j. The tables come from one run of \`bench/run-benchmarks.sh\`, which wrote this file"
+  echo "([bench/README.md](../bench/README.md) says how to run it and what each benchmark measures); the"
+  echo "last section, kept in \`bench/performance-explained.md\`, says what limits each result. Configurations"
+  echo "are compared only within the run: the machine is small, so absolute figures move between runs while"
+  echo "ratios measured side by side hold better."
   echo
   echo "## Machine"
   echo
@@ -154,9 +158,7 @@ DIRTY=$(git diff --quiet HEAD -- runtime processor annotations bench 2>/dev/null
   echo
   cat "$OUT/memory.md"
   echo
-  if [[ -f "$ROOT/bench/findings.md" ]]; then
-    cat "$ROOT/bench/findings.md"
-  fi
+  cat "$ROOT/bench/performance-explained.md"
 } >"$ROOT/docs/performance.md"
 
 echo "== wrote docs/performance.md (raw logs in bench/target/perf/)"

@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the JMH benchmarks of this module with {@code -prof gc} (forked JVMs, as JMH intends) and
- * writes their figures as Markdown tables with the ratios the issues ask for.
+ * writes their figures as Markdown tables with the ratios against their references.
  *
  * <p>Options: {@code --forks=1 --warmup-iterations=2 --iterations=3 --iteration-ms=1000},
  * {@code --contended-forks=3} (rounds of the 2-thread rate-limit runs) and {@code

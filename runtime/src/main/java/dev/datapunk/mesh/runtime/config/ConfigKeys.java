@@ -49,7 +49,8 @@ public final class ConfigKeys {
   private static final Duration ONE_MS = Duration.ofMillis(1);
 
   public static final ConfigKey<String> SERVER_HOST =
-      ConfigKey.of("server.host", host(), "0.0.0.0", "address the gRPC port binds to");
+      ConfigKey.of("server.host", host(), "0.0.0.0",
+          "address the gRPC port and the Prometheus endpoint bind to");
   public static final ConfigKey<Integer> SERVER_PORT =
       ConfigKey.of("server.port", port(), "50051", "gRPC port; 0 picks a free port (logged)");
   public static final ConfigKey<Long> SERVER_MAX_INBOUND_MESSAGE_SIZE =
@@ -57,10 +58,11 @@ public final class ConfigKeys {
           "largest accepted request message; larger ones get RESOURCE_EXHAUSTED");
   public static final ConfigKey<Long> SERVER_MAX_INBOUND_METADATA_SIZE =
       ConfigKey.of("server.max-inbound-metadata-size", size(1, Integer.MAX_VALUE), "8KiB",
-          "largest accepted request metadata (all headers together); larger ones are refused");
+          "largest accepted request metadata (all headers together); larger ones are refused"
+              + " (stream reset)");
   public static final ConfigKey<Integer> SERVER_WORKER_THREADS =
       ConfigKey.of("server.worker-threads", integer(1, 10_000), "10",
-          "threads of the executor that runs service methods");
+          "threads of the fixed pool that runs the call chain and the service methods");
   public static final ConfigKey<Duration> SERVER_SHUTDOWN_GRACE =
       ConfigKey.of("server.shutdown-grace", duration(ZERO), "30s",
           "how long in-flight calls may finish on shutdown before they are cancelled");
@@ -105,10 +107,13 @@ public final class ConfigKeys {
           "PEM PKCS#8 private key of tls.cert");
   public static final ConfigKey<Optional<Path>> TLS_CA =
       ConfigKey.optional("tls.ca", path(), "development CA under dev.dir",
-          "PEM CA certificates client certificates must chain to (mtls)");
+          "PEM CA certificates client certificates must chain to; required with tls.cert in mtls"
+              + " mode");
   public static final ConfigKey<List<String>> TLS_ALLOWED_IDENTITIES =
       ConfigKey.of("tls.allowed-identities", listOf(nonBlank("an identity"), 0), "",
-          "client identities (SPIFFE URI or CN) allowed to connect; empty allows any trusted one")
+          "client identities admitted (mtls only): exact SPIFFE URIs or CNs, or spiffe://domain/path/*"
+              + " prefixes; any other client gets PERMISSION_DENIED on every method; empty admits every"
+              + " trusted client; a change applies from the next call, on established connections too")
           .reloadable();
 
   public static final ConfigKey<Optional<JwksLocation>> AUTH_JWT_JWKS =
@@ -120,38 +125,43 @@ public final class ConfigKeys {
           "PEM CA certificates trusted for an https auth.jwt.jwks URL (e.g. an in-cluster identity provider)");
   public static final ConfigKey<Optional<String>> AUTH_JWT_ISSUER =
       ConfigKey.optional("auth.jwt.issuer", nonBlank("an issuer"), "not checked",
-          "required token issuer (iss)")
+          "required token issuer (iss); a change applies to the next token checked, cached ones too")
           .reloadable();
   public static final ConfigKey<Optional<String>> AUTH_JWT_AUDIENCE =
       ConfigKey.optional("auth.jwt.audience", nonBlank("an audience"), "not checked",
-          "audience (aud) a token must name")
+          "audience a token's aud must contain; a change applies to the next token checked, cached"
+              + " ones too")
           .reloadable();
   public static final ConfigKey<Duration> AUTH_JWT_CLOCK_SKEW =
       ConfigKey.of("auth.jwt.clock-skew", duration(ZERO), "60s",
-          "tolerance when checking token expiry and not-before times")
+          "tolerance when checking token expiry and not-before times; a change applies to the next"
+              + " token checked, cached ones too")
           .reloadable();
   public static final ConfigKey<List<String>> AUTH_JWT_ALGORITHMS =
       ConfigKey.of("auth.jwt.algorithms",
           listOf(oneOf("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
               "ES512", "EdDSA"), 1),
-          "RS256,ES256,EdDSA", "token signature algorithms accepted");
+          "RS256,ES256,EdDSA",
+          "token signature algorithms accepted, from RS, PS and ES with 256, 384 or 512, and EdDSA;"
+              + " none and HMAC never are");
   public static final ConfigKey<Integer> AUTH_JWT_CACHE_SIZE =
       ConfigKey.of("auth.jwt.cache-size", integer(0, 10_000_000), "10000",
           "verified tokens kept (each until its exp), so a repeated token skips the signature check;"
               + " 0 turns the cache off");
   public static final ConfigKey<Boolean> AUTH_AUDIT_ALLOWED =
       ConfigKey.of("auth.audit.allowed", bool(), "false",
-          "record allowed calls in the audit log too, not only rejected ones")
+          "record allowed calls in the audit log too (denials always are)")
           .reloadable();
 
   public static final ConfigKey<RateLimitBackend> RATELIMIT_BACKEND =
       ConfigKey.of("ratelimit.backend", lowerCaseEnum(RateLimitBackend.values()), "local",
-          "where rate-limit buckets live: local (per process) or redis (shared)");
+          "where rate-limit buckets live: local (in this process) or redis (shared by every"
+              + " replica)");
   public static final ConfigKey<List<URI>> RATELIMIT_REDIS_URI =
       ConfigKey.of("ratelimit.redis.uri", listOf(ValueParsers.uri("redis", "rediss"), 1),
           "redis://127.0.0.1:6379",
-          "Redis for the redis backend; with ratelimit.redis.cluster, one or more comma-separated seed"
-              + " nodes; user info is masked in logs")
+          "Redis of the redis backend, rediss:// for TLS; with ratelimit.redis.cluster, one or more"
+              + " comma-separated seed nodes of one scheme; user info is masked in logs")
           .maskedBy(ValueParsers::maskUserInfoOfEach);
   public static final ConfigKey<Boolean> RATELIMIT_REDIS_CLUSTER =
       ConfigKey.of("ratelimit.redis.cluster", bool(), "false",
@@ -176,26 +186,31 @@ public final class ConfigKeys {
           "how long the circuit stays open before one call probes Redis again");
   public static final ConfigKey<Integer> RATELIMIT_MAX_CLIENTS =
       ConfigKey.of("ratelimit.max-clients", integer(1, Integer.MAX_VALUE), "1000000",
-          "most clients whose rate-limit state is kept; the idlest are evicted beyond it");
+          "most rate-limit buckets kept in this process across all methods; beyond it, new clients"
+              + " share one overflow bucket per method until idle buckets are swept");
 
   public static final ConfigKey<Boolean> LIMITS_ADAPTIVE_ENABLED =
       ConfigKey.of("limits.adaptive.enabled", bool(), "false",
-          "limit concurrent unary calls with a limit that adapts to observed latency")
+          "limit concurrent unary calls with a limit that adapts to observed latency; switched on by"
+              + " a reload, each limit starts afresh from initial-limit")
           .reloadable();
   public static final ConfigKey<Boolean> LIMITS_ADAPTIVE_PER_METHOD =
       ConfigKey.of("limits.adaptive.per-method", bool(), "false",
           "one adaptive limit per method instead of one shared by the whole server");
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_INITIAL_LIMIT =
       ConfigKey.of("limits.adaptive.initial-limit", integer(1, 100_000), "20",
-          "concurrent calls allowed at start, before latency has been observed")
+          "concurrent calls allowed when the limit starts, before latency has been observed; between"
+              + " min-limit and max-limit; a reload changes it when the limit is next switched on")
           .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_MIN_LIMIT =
       ConfigKey.of("limits.adaptive.min-limit", integer(1, 100_000), "2",
-          "the adaptive limit never goes below this")
+          "the adaptive limit never goes below this; a reload clamps each current limit into the new"
+              + " range, never cutting off calls in flight")
           .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_MAX_LIMIT =
       ConfigKey.of("limits.adaptive.max-limit", integer(1, 100_000), "1000",
-          "the adaptive limit never goes above this")
+          "the adaptive limit never goes above this; a reload clamps each current limit into the new"
+              + " range, never cutting off calls in flight")
           .reloadable();
   public static final ConfigKey<Integer> LIMITS_ADAPTIVE_PUBLIC_RESERVED =
       ConfigKey.of("limits.adaptive.public-reserved", integer(0, 90), "10",
@@ -210,7 +225,7 @@ public final class ConfigKeys {
 
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of("metrics.port", port(), "9464",
-          "Prometheus text endpoint /metrics on this port; 0 turns it off");
+          "port of the Prometheus endpoint /metrics on server.host, not server.port; 0 turns it off");
   public static final ConfigKey<Boolean> METRICS_HISTOGRAM =
       ConfigKey.of("metrics.histogram", bool(), "true",
           "publish percentile histogram buckets for grpc.server.processing.duration");
@@ -219,6 +234,10 @@ public final class ConfigKeys {
           "extra latency bucket boundaries for grpc.server.processing.duration, e.g. 5ms,10ms,25ms");
   public static final ConfigKey<Boolean> HEALTH_ENABLED =
       ConfigKey.of("health.enabled", bool(), "true", "serve grpc.health.v1");
+  public static final ConfigKey<Integer> HEALTH_PORT =
+      ConfigKey.of("health.port", port(), "0",
+          "a second, PLAINTEXT port on server.host serving only grpc.health.v1 with the main port's"
+              + " status, for probes that cannot present a client certificate; 0 turns it off");
   public static final ConfigKey<Duration> HEALTH_CHECK_INTERVAL =
       ConfigKey.of("health.check-interval", duration(ONE_MS), "5s",
           "how often dependency health checks run (off the call path)");
@@ -234,11 +253,17 @@ public final class ConfigKeys {
   private static final String FULL_METHOD_EXPECTED =
       "a full method name like datapunk.inventory.v1.InventoryService/PutItem";
 
+  private static final String OVERRIDE_RULES =
+      "a method without @RateLimit needs rps and burst; the method must exist; on a change each"
+          + " client keeps its tokens (at most the new burst), a removed override restores the"
+          + " annotation, and a limit given to or taken from a method without @RateLimit needs a"
+          + " restart";
+
   /** {@code ratelimit.override.<full/Method>.rps}: replaces a method's annotated rps. */
   public static final ConfigKeyPattern<Double> RATELIMIT_OVERRIDE_RPS =
       ConfigKeyPattern.of("ratelimit.override.", "<full/Method>", FULL_METHOD,
               FULL_METHOD_EXPECTED, ".rps", positiveNumber(RateLimitSpec.MAX),
-              "replaces the method's @RateLimit rps (file or command line only)")
+              "replaces the method's @RateLimit rps; " + OVERRIDE_RULES)
           .reloadable()
           .notFromEnvironment();
 
@@ -246,7 +271,7 @@ public final class ConfigKeys {
   public static final ConfigKeyPattern<Integer> RATELIMIT_OVERRIDE_BURST =
       ConfigKeyPattern.of("ratelimit.override.", "<full/Method>", FULL_METHOD,
               FULL_METHOD_EXPECTED, ".burst", integer(1, RateLimitSpec.MAX),
-              "replaces the method's @RateLimit burst (file or command line only)")
+              "replaces the method's @RateLimit burst; " + OVERRIDE_RULES)
           .reloadable()
           .notFromEnvironment();
 
@@ -254,7 +279,8 @@ public final class ConfigKeys {
   public static final ConfigKeyPattern<Integer> LIMITS_ADAPTIVE_RESERVED =
       ConfigKeyPattern.of("limits.adaptive.reserved.", "<full/Method>", FULL_METHOD,
               FULL_METHOD_EXPECTED, "", integer(1, 90),
-              "percent of the shared adaptive limit guaranteed to this critical method (file or command line only)")
+              "percent of the shared adaptive limit guaranteed to this method (1 to 90; with"
+                  + " public-reserved at most 90 in all); the method must exist")
           .reloadable()
           .notFromEnvironment();
 
@@ -270,14 +296,33 @@ public final class ConfigKeys {
               "a category (" + String.join(", ", LogCategory.configNames())
                   + ") or a logger name under dev.datapunk.mesh",
               "", lowerCaseEnum(LogLevel.values()),
-              "threshold of one category of mesh loggers (or one logger name); overrides log.level")
+              "threshold of one category of mesh loggers ("
+                  + String.join(", ", LogCategory.configNames())
+                  + ") or of one logger name under dev.datapunk.mesh; wins over log.level; the"
+                  + " environment sets categories only")
           .reloadable();
 
   /** {@code metrics.tags.<name>}: a tag added to every meter. */
   public static final ConfigKeyPattern<String> METRICS_TAGS =
       ConfigKeyPattern.of("metrics.tags.", "<name>", Pattern.compile("[a-z_][a-z0-9_]*"),
           "a tag name of lower-case letters, digits and _", "", ValueParsers.anyText(),
-          "a tag on every meter; env MESH_METRICS_TAGS_<NAME> sets metrics.tags.<name>");
+          "a tag on every meter, e.g. metrics.tags.application=inventory; names the mesh's own meters"
+              + " use (service, method, result, ...) are refused");
+
+  /**
+   * {@code app.<name>}: the application's own settings, any text, for service code to read through
+   * {@code dev.datapunk.mesh.runtime.settings.AppSettings}. Values may be secrets, so they are never
+   * shown (see {@link ConfigKeyPattern#secret()}). Names and their environment variables: {@link
+   * AppKeyNames}.
+   */
+  public static final ConfigKeyPattern<String> APP =
+      ConfigKeyPattern.of("app.", "<name>", AppKeyNames.SYNTAX, AppKeyNames.EXPECTED, "",
+              ValueParsers.anyText(),
+              "your own setting, read by service code with AppSettings; any text, never shown;"
+                  + " env MESH_APP_<NAME> with _ for . and __ for - (MESH_APP_DB_POOL__SIZE sets app.db.pool-size)")
+          .reloadable()
+          .secret()
+          .environmentFreePart(AppKeyNames::ofVariableEnd, "lower-cased, with _ for . and __ for -");
 
   /** Every plain key, in help and summary order. */
   public static final List<ConfigKey<?>> ALL =
@@ -330,13 +375,14 @@ public final class ConfigKeys {
           METRICS_HISTOGRAM,
           METRICS_SLO,
           HEALTH_ENABLED,
+          HEALTH_PORT,
           HEALTH_CHECK_INTERVAL,
           REFLECTION_ENABLED,
           DEV_DIR);
 
   /** Every key family. */
   public static final List<ConfigKeyPattern<?>> PATTERNS =
-      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, LOG_LEVELS, METRICS_TAGS);
+      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, LOG_LEVELS, METRICS_TAGS, APP);
 
   private static final Map<String, ConfigKey<?>> BY_NAME = index(false);
   private static final Map<String, ConfigKey<?>> BY_ENVIRONMENT_VARIABLE = index(true);

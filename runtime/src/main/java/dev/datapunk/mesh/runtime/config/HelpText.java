@@ -1,7 +1,21 @@
 package dev.datapunk.mesh.runtime.config;
 
+import java.util.List;
+
 /** Renders the {@code --help} text from the key registry. */
 final class HelpText {
+
+  /** How values are written, one sentence each; the configuration reference shows them too. */
+  static final List<String> VALUE_SYNTAX =
+      List.of(
+          "Durations: a whole number with ms, s, m, h or d (30s, 500ms, 2h).",
+          "Sizes: bytes, or a whole number with B, KiB, MiB, GiB (powers of 1024) or KB, MB, GB"
+              + " (powers of 1000).",
+          "Booleans: true or false.",
+          "Lists: a YAML list or comma-separated text.");
+
+  /** What the help says of a key family that no environment variable can set. */
+  static final String NOT_FROM_ENVIRONMENT = "file or command line only";
 
   private HelpText() {}
 
@@ -19,10 +33,7 @@ final class HelpText {
         .append(" e.g. MESH_SERVER_PORT=50051\n")
         .append("  4. command line --<key>=<value>, e.g. --server.port=50051\n")
         .append("Other options: --help, -h (this text); -- ends options.\n")
-        .append("Durations: a whole number with ms, s, m, h or d (30s, 500ms, 2h).\n")
-        .append("Sizes: bytes, or a whole number with B, KiB, MiB, GiB (powers of 1024)")
-        .append(" or KB, MB, GB (powers of 1000).\n")
-        .append("Lists: a YAML list or comma-separated text.\n\n")
+        .append(String.join("\n", VALUE_SYNTAX)).append("\n\n")
         .append("Keys:\n");
     for (ConfigKey<?> key : ConfigKeys.ALL) {
       help.append("  --").append(key.name()).append("  (").append(key.environmentVariable())
@@ -31,8 +42,9 @@ final class HelpText {
           .append('\n');
     }
     for (ConfigKeyPattern<?> pattern : ConfigKeys.PATTERNS) {
-      help.append("  --").append(pattern.template()).append('\n')
-          .append("      ").append(pattern.description())
+      help.append("  --").append(pattern.template()).append("  (")
+          .append(pattern.environmentTemplate().orElse(NOT_FROM_ENVIRONMENT)).append(")\n      ")
+          .append(pattern.description())
           .append(pattern.isReloadable() ? "; reloadable" : "").append('\n');
     }
     return help.toString();

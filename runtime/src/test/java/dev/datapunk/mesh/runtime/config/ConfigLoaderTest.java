@@ -286,9 +286,17 @@ class ConfigLoaderTest {
           key.name());
     }
     for (ConfigKeyPattern<?> pattern : ConfigKeys.PATTERNS) {
-      assertTrue(help.contains("  --" + pattern.template() + "\n"), pattern.template());
+      assertTrue(
+          help.contains(
+              "  --" + pattern.template() + "  ("
+                  + pattern.environmentTemplate().orElse("file or command line only") + ")\n      "
+                  + pattern.description()),
+          pattern.template());
     }
     assertTrue(help.contains("MESH_CONFIG=PATH"));
+    assertTrue(help.contains("--metrics.tags.<name>  (MESH_METRICS_TAGS_<NAME>)\n"));
+    assertTrue(help.contains("--ratelimit.override.<full/Method>.rps  (file or command line only)\n"));
+    assertTrue(help.contains("Booleans: true or false.\n"));
     assertTrue(help.contains("--server.port  (MESH_SERVER_PORT)\n      gRPC port; 0 picks a free"
         + " port (logged); default: 50051\n"));
     assertTrue(help.contains("--tls.cert  (MESH_TLS_CERT)\n      PEM server certificate chain; set"
