@@ -516,7 +516,7 @@ class ExtensionValidationTest {
   }
 
   @Test
-  void healthCheckNeedsANoArgConstructor() {
+  void healthCheckConstructorMustNotThrowCheckedExceptions() {
     assertRejected(bad("Check",
             "@MeshHealthCheck",
             "public class Check implements HealthCheck {",
@@ -528,7 +528,7 @@ class ExtensionValidationTest {
             "    return true;",
             "  }",
             "}"),
-        4, "[MeshHealthCheckConstructor] @MeshHealthCheck class Check needs a public constructor without parameters"
+        5, "[MeshHealthCheckConstructor] @MeshHealthCheck class Check needs a public constructor without parameters"
             + " that throws no checked exception: the generated bootstrap creates it with new Check()");
   }
 

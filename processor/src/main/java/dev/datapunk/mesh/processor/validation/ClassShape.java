@@ -73,17 +73,20 @@ final class ClassShape {
     return type.getTypeParameters().isEmpty() ? Optional.empty() : Optional.of(name + " declares type parameters");
   }
 
-  /** Whether {@code type} has a public constructor without parameters that throws no checked exception. */
-  boolean hasNoArgConstructor(TypeElement type) {
+  /**
+   * Where generated code's {@code new Type()} fails, if it does: the public no-argument constructor
+   * when it declares a checked exception, the class when it has no such constructor.
+   */
+  Optional<Element> unusableConstructor(TypeElement type) {
     for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
       if (elements.getOrigin(constructor) == Elements.Origin.MANDATED) {
-        return true; // the implicit constructor: as public as the class, which is checked apart
+        return Optional.empty(); // the implicit constructor: as public as the class, which is checked apart
       }
       if (constructor.getModifiers().contains(Modifier.PUBLIC) && constructor.getParameters().isEmpty()) {
-        return runtimeTypes.firstCheckedThrown(constructor).isEmpty();
+        return runtimeTypes.firstCheckedThrown(constructor).isPresent() ? Optional.of(constructor) : Optional.empty();
       }
     }
-    return false;
+    return Optional.of(type);
   }
 
   static String describe(ElementKind kind) {

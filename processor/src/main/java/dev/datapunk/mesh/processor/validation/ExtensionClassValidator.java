@@ -85,9 +85,7 @@ public final class ExtensionClassValidator {
     if (!runtimeTypes.isSubtype(mirror, requiredInterface)) {
       report.onElement(typeMessage, type, name);
     }
-    if (!shape.hasNoArgConstructor(type)) {
-      report.onElement(constructorMessage, type, name, name);
-    }
+    shape.unusableConstructor(type).ifPresent(element -> report.onElement(constructorMessage, element, name, name));
     return report;
   }
 }
