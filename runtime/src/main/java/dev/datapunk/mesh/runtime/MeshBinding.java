@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime;
 
+import dev.datapunk.mesh.runtime.errors.ExceptionHandlers;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import io.grpc.ServerServiceDefinition;
 import java.util.List;
@@ -22,9 +23,10 @@ public interface MeshBinding {
   List<MethodPolicy> policies();
 
   /**
-   * A binding of {@code definition} with {@code policies}; {@link #bindService()} returns {@code
-   * definition} itself every time. Whether the policies match the definition's methods is checked
-   * when the server wraps the service, as for a generated binding.
+   * A binding of {@code definition} with {@code policies} and no exception handlers of its own;
+   * {@link #bindService()} returns {@code definition} itself every time. Whether the policies match
+   * the definition's methods is checked when the server wraps the service, as for a generated
+   * binding.
    */
   static MeshBinding of(ServerServiceDefinition definition, List<MethodPolicy> policies) {
     Objects.requireNonNull(definition, "definition");
@@ -45,5 +47,13 @@ public interface MeshBinding {
         return "MeshBinding[" + definition.getServiceDescriptor().getName() + "]";
       }
     };
+  }
+
+  /**
+   * The service's own exception handlers (its {@code @MeshExceptionHandler} methods), most
+   * specific type first; they win over global handlers of the same type. None by default.
+   */
+  default ExceptionHandlers exceptionHandlers() {
+    return ExceptionHandlers.none();
   }
 }

@@ -1,7 +1,10 @@
 package dev.datapunk.mesh.runtime.server;
 
 import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.MeshModule;
+import dev.datapunk.mesh.runtime.chain.CallStage;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.errors.ExceptionHandlers;
 import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
@@ -23,7 +26,7 @@ import java.util.function.Supplier;
  * health.*}, {@code reflection.*}, {@code metrics.port}, {@code ratelimit.override.*}, {@code
  * limits.adaptive.*}) still come from the configuration it was started with.
  *
- * <p>Required: {@link #bindings}, {@link #credentials}, {@link #meterRegistry} (or {@link
+ * <p>Required: {@link #module} or {@link #bindings}, {@link #credentials}, {@link #meterRegistry} (or {@link
  * #serveMetrics}), {@link #tokenVerifier} and {@link #rateLimiterBackend}.
  */
 public final class MeshServerBuilder {
@@ -34,6 +37,8 @@ public final class MeshServerBuilder {
   final List<Supplier<? extends AutoCloseable>> afterServing = new ArrayList<>();
   final List<HealthCheck> healthChecks = new ArrayList<>();
   final List<AuthDecisionListener.Factory> authDecisionListeners = new ArrayList<>();
+  final List<CallStage> userStages = new ArrayList<>();
+  ExceptionHandlers exceptionHandlers = ExceptionHandlers.none();
   ServerCredentials credentials;
   boolean transportIdentities;
   MeterRegistry meterRegistry;
@@ -45,6 +50,19 @@ public final class MeshServerBuilder {
 
   MeshServerBuilder(MeshConfig config) {
     this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * Adds everything {@code module} holds: its mesh services, its user stages (innermost, just
+   * above each service, in the module's order), its health checks and its global exception
+   * handlers (replacing any set before).
+   */
+  public MeshServerBuilder module(MeshModule module) {
+    bindings(module.bindings());
+    userStages.addAll(module.stages());
+    module.healthChecks().forEach(this::healthCheck);
+    exceptionHandlers = module.exceptionHandlers();
+    return this;
   }
 
   /** Adds mesh services, usually the generated bootstrap's {@code bindings()}. */

@@ -1,7 +1,7 @@
 package dev.datapunk.mesh.runtime.server;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
-import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.MeshModule;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.LoadedConfig;
@@ -36,36 +36,36 @@ public final class ServerAssembly {
   private ServerAssembly() {}
 
   /**
-   * The server for {@code bindings} as {@code loaded} configures it, not started yet.
+   * The server for {@code module} (its services, user stages, health checks and exception
+   * handlers) as {@code loaded} configures it, not started yet.
    *
    * @throws ConfigException when a value is wrong in a way only the engines see (a metrics tag named
    *     like a mesh tag, an override of a method no service has)
    * @throws StartupException when a file cannot be read or a development key cannot be created
    */
-  public static MeshServer assemble(LoadedConfig loaded, List<? extends MeshBinding> bindings)
-      throws StartupException {
+  public static MeshServer assemble(LoadedConfig loaded, MeshModule module) throws StartupException {
     MeshLoggers.apply(loaded.config().log());
     // One thread checks every watched file: certificates, the JWKS file, the configuration file.
     FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
     try {
-      return assemble(loaded, bindings, files);
+      return assemble(loaded, module, files);
     } catch (StartupException | RuntimeException e) {
       files.close();
       throw e;
     }
   }
 
-  private static MeshServer assemble(LoadedConfig loaded, List<? extends MeshBinding> bindings, FileWatcher files)
+  private static MeshServer assemble(LoadedConfig loaded, MeshModule module, FileWatcher files)
       throws StartupException {
     MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
-    MeshServerBuilder builder = MeshServer.builder(config).bindings(bindings).serveMetrics(registry);
+    MeshServerBuilder builder = MeshServer.builder(config).module(module).serveMetrics(registry);
     builder.closeOnShutdown(files);
     ServerTls tls = TransportSecurity.start(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
     JwtTokenVerifier verifier = TokenVerifiers.create(config, files, registry, builder::closeOnShutdown,
-        DevTokenHint.commandLine(bindings));
+        DevTokenHint.commandLine(module.bindings()));
     builder.meshMeters().cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
     builder.tokenVerifier(verifier);
     PeerAllowList allowList = new PeerAllowList(TransportSecurity.allowedIdentities(config));

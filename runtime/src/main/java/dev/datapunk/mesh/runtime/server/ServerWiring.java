@@ -26,8 +26,9 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Wires a {@link MeshServer} from what its {@link MeshServerBuilder} holds: the stages of the call
- * chain around each mesh service (metrics, identity allow list, authentication, authorization, rate
- * limit, adaptive limit, request parsing), health and reflection behind the identity allow list,
+ * chain around each mesh service (metrics with the exception handlers, identity allow list,
+ * authentication, authorization, rate limit, adaptive limit, request parsing, the application's own
+ * stages), health and reflection behind the identity allow list,
  * the thread pools, the Netty server and the plaintext health-only listener. The one place where
  * the chain's order is decided.
  */
@@ -41,7 +42,8 @@ final class ServerWiring {
   static Wired wire(MeshServerBuilder builder) {
     MeshConfig config = builder.config;
     MeshMeters meters = builder.meshMeters();
-    MetricsStage metrics = new MetricsStage(builder.meterRegistry);
+    MetricsStage metrics = new MetricsStage(builder.meterRegistry,
+        ExtensionWiring.exceptionMappers(builder.bindings, builder.exceptionHandlers));
     List<AuthDecisionListener.Factory> listeners = new ArrayList<>(builder.authDecisionListeners);
     listeners.add(AuthDecisionMeters.of(meters));
     AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
@@ -57,7 +59,9 @@ final class ServerWiring {
         adaptiveLimits);
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
-      services.add(chain.wrap(UnparsableRequests.guard(binding.bindService()), binding.policies()));
+      ServerServiceDefinition definition =
+          ExtensionWiring.withUserStages(binding.bindService(), binding.policies(), builder.userStages);
+      services.add(chain.wrap(UnparsableRequests.guard(definition), binding.policies()));
     }
     PolicyLog policyLog = PolicyLog.of(builder.bindings, rateLimits::effectiveLimit);
     ConfiguredMethods methods = ConfiguredMethods.of(services);
