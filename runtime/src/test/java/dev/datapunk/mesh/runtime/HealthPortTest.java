@@ -31,7 +31,6 @@ import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -77,7 +76,7 @@ class HealthPortTest {
 
   @Test
   void aProbeWithoutCertificateGetsServingOnTheHealthPortAndIsRefusedOnTheMainPort() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     start("--health.port=" + healthPort);
     assertThat(server.healthPort()).hasValue(healthPort);
 
@@ -95,7 +94,7 @@ class HealthPortTest {
 
   @Test
   void theHealthPortServesNothingButHealth() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     start("--health.port=" + healthPort);
     ManagedChannel probe = plaintext(healthPort);
 
@@ -109,7 +108,7 @@ class HealthPortTest {
 
   @Test
   void theHealthPortSaysNotServingAsSoonAsCloseBeginsAndClosesAfterTheDrain() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     start("--health.port=" + healthPort, "--server.shutdown-grace=20s");
     ManagedChannel probe = plaintext(healthPort);
     BlockingQueue<ServingStatus> watched = watch(probe);
@@ -150,7 +149,7 @@ class HealthPortTest {
 
   @Test
   void theListenerIsLogged() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     try (StderrCapture stderr = StderrCapture.start()) {
       start("--health.port=" + healthPort);
       assertThat(stderr.linesContaining(" INFO ", "health.port: plaintext grpc.health.v1 (and nothing else) on 127.0.0.1:"
@@ -194,11 +193,11 @@ class HealthPortTest {
 
   @Test
   void aChangedPortOnReloadNeedsARestart() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     ConfigFiles.write(dir.resolve("mesh.yaml"), "health.port: " + healthPort + "\n");
     start();
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
-    int other = freePort();
+    int other = LoopbackPorts.free();
     ConfigFiles.write(dir.resolve("mesh.yaml"), "health.port: " + other + "\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
 
@@ -316,11 +315,5 @@ class HealthPortTest {
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
     requests.onCompleted();
     return done.orTimeout(10, TimeUnit.SECONDS).join();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }
