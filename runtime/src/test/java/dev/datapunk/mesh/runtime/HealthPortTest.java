@@ -161,7 +161,7 @@ class HealthPortTest {
   void aTakenPortFailsTheStartNamingTheKey() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      assertThatThrownBy(() -> start("--health.port=" + port))
+      assertThatThrownBy(() -> startAndClose("--health.port=" + port))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageStartingWith("health.port: cannot listen on 127.0.0.1:" + port);
 
@@ -176,17 +176,18 @@ class HealthPortTest {
 
   @Test
   void badValuesNameTheKey() {
-    assertThatThrownBy(() -> start("--health.port=probe"))
+    assertThatThrownBy(() -> startAndClose("--health.port=probe"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("health.port: expected a port number 0-65535, got \"probe\" (from command line --health.port=probe)");
-    assertThatThrownBy(() -> MeshApplication.start(args(), List.of(binding()), Map.of("MESH_HEALTH_PORT", "70000"), dir))
+    assertThatThrownBy(() -> MeshApplication.start(args(), List.of(binding()), Map.of("MESH_HEALTH_PORT", "70000"), dir)
+        .close())
         .isInstanceOf(ConfigException.class)
         .hasMessage("health.port: expected a port number 0-65535, got \"70000\" (from environment MESH_HEALTH_PORT)");
-    assertThatThrownBy(() -> start("--health.port=50111", "--server.port=50111"))
+    assertThatThrownBy(() -> startAndClose("--health.port=50111", "--server.port=50111"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("health.port and server.port are both 50111 (from command line --health.port and command line"
             + " --server.port)");
-    assertThatThrownBy(() -> start("--health.port=50111", "--health.enabled=false"))
+    assertThatThrownBy(() -> startAndClose("--health.port=50111", "--health.enabled=false"))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("health.port is 50111 (from command line --health.port) but health.enabled is false");
   }
@@ -246,6 +247,11 @@ class HealthPortTest {
   /** Starts over mTLS with the development PKI under {@code dir}. */
   private void start(String... extra) {
     server = MeshApplication.start(args(extra), List.of(binding()), Map.of(), dir);
+  }
+
+  /** Starts as {@link #start} does and closes at once: for starts that must fail, so none outlives its test. */
+  private void startAndClose(String... extra) {
+    MeshApplication.start(args(extra), List.of(binding()), Map.of(), dir).close();
   }
 
   private Path devFile(String name) {

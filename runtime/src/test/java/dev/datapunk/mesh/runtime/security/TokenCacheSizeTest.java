@@ -81,7 +81,7 @@ class TokenCacheSizeTest {
     MeshTestServer.Pki pki = MeshTestServer.Pki.create(dir);
     List<String> args = new ArrayList<>(pki.tlsArgs());
     args.add("--auth.jwt.cache-size=-1");
-    ConfigException e = assertThrows(ConfigException.class, () -> MeshTestServer.start(dir, args));
+    ConfigException e = assertThrows(ConfigException.class, () -> MeshTestServer.start(dir, args).close());
     assertEquals(List.of("auth.jwt.cache-size: expected an integer from 0 to 10000000, got \"-1\""
         + " (from command line --auth.jwt.cache-size=-1)"), e.problems());
   }
