@@ -420,6 +420,15 @@ public final class MeshConfig {
     return get(REFLECTION_ENABLED);
   }
 
+  /**
+   * {@code client.<name>.*}: the mesh services this process calls, by name, sorted by name.
+   *
+   * @throws ConfigException naming the keys when the settings of a client do not fit together
+   */
+  public Map<String, ClientSettings> clients() {
+    return ClientSettings.byName(values, entries);
+  }
+
   /** {@code dev.dir}: where the development PKI and token key live. */
   public Path devDir() {
     return get(DEV_DIR);
