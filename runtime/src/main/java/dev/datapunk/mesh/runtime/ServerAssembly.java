@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime;
 
+import dev.datapunk.mesh.runtime.client.MeshChannels;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigKeys;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
@@ -77,6 +78,10 @@ final class ServerAssembly {
     MeshMeters meters = new MeshMeters(registry);
     MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
     builder.closeOnShutdown(files);
+    if (!config.clients().isEmpty()) {
+      // Calls to other mesh services (client.<name>.*): MeshChannels.current() for service code.
+      builder.closeOnShutdown(MeshChannels.builder(config).meterRegistry(registry).fileWatcher(files).build().makeCurrent());
+    }
     ServerTls tls = transport(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
