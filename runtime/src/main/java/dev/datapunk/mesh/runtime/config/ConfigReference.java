@@ -88,7 +88,9 @@ final class ConfigReference {
               + " [observability.md](observability.md)."),
           section("reflection", "Health and reflection", ""),
           section("dev", "Development", "The development PKI and signing key:"
-              + " [security.md](security.md)."));
+              + " [security.md](security.md)."),
+          section("client", "Calls to other mesh services", "Server identity and token forwarding:"
+              + " [security.md](security.md); deadlines and retries: [architecture.md](architecture.md)."));
 
   private ConfigReference() {}
 
