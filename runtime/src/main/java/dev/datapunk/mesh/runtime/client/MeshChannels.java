@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -135,11 +134,6 @@ public final class MeshChannels implements AutoCloseable {
           + ".target); configured: " + (channels.isEmpty() ? "none" : String.join(", ", channels.keySet())));
     }
     return channel;
-  }
-
-  /** The names of the configured clients, sorted. */
-  public Set<String> names() {
-    return channels.keySet();
   }
 
   /**

@@ -88,12 +88,6 @@ public record ClientSettings(
     }
   }
 
-  /** A client of {@code target} with every other setting at its default. */
-  public static ClientSettings of(String name, String target) {
-    return new ClientSettings(name, target, TlsMode.MTLS, Optional.empty(), Optional.of(DEFAULT_DEADLINE),
-        TokenMode.NONE, Optional.empty(), Retry.DEFAULT);
-  }
-
   private static final Pattern HOST_AND_PORT =
       Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]):([0-9]{1,5})");
   private static final Pattern TARGET_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:/\\S*");

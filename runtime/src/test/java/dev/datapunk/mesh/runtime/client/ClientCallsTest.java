@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.Deadline;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.testing.protobuf.SimpleRequest;
@@ -26,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +147,34 @@ class ClientCallsTest {
     assertThat(ok).isNotNull();
     assertEquals(2, ok.count(), "one logical call each, the retry inside it");
     assertThat(registry.find("grpc.client.requests.sent").tags("client", "down").counter()).isNotNull();
+  }
+
+  @Test
+  void anInterceptorGivenToTheBuilderSeesEachCallOnceWithItsDeadline() throws IOException {
+    Downstream server = downstream("--ratelimit.override." + METHOD + ".rps=2",
+        "--ratelimit.override." + METHOD + ".burst=1");
+    Path tokenFile = dir.resolve("service.token");
+    Files.writeString(tokenFile, server.token("billing", "read"));
+    List<Deadline> seen = new CopyOnWriteArrayList<>();
+    ClientInterceptor tracing = new ClientInterceptor() {
+      @Override
+      public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
+          CallOptions callOptions, Channel next) {
+        seen.add(callOptions.getDeadline());
+        return next.newCall(method, callOptions);
+      }
+    };
+    MeshChannels channels = MeshChannels.builder(ConfigLoader.load(new String[] {
+            "--client.down.target=localhost:" + server.port(), "--client.down.token=service",
+            "--client.down.token-file=" + tokenFile}, Map.of(), dir).config())
+        .meterRegistry(registry).interceptor(tracing).build();
+    open.add(0, channels);
+
+    unary(channels.channel("down"), "first");
+    unary(channels.channel("down"), "second");
+
+    assertEquals(1.0, retries("retry_info"), "the second call was tried twice");
+    assertThat(seen).hasSize(2).doesNotContainNull();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.config.ClientSettings;
 import dev.datapunk.mesh.runtime.config.ClientSettings.TokenMode;
 import dev.datapunk.mesh.runtime.config.ConfigException;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -40,11 +42,9 @@ class ClientConfigTest {
   @Test
   void aTargetAloneGivesEveryDefault() {
     ClientSettings inventory = load("--client.inventory.target=localhost:50051").clients().get("inventory");
-    assertEquals(ClientSettings.of("inventory", "localhost:50051"), inventory);
-    assertEquals(TlsMode.MTLS, inventory.tlsMode());
-    assertEquals(Optional.of(Duration.ofSeconds(10)), inventory.deadline());
-    assertEquals(TokenMode.NONE, inventory.token());
-    assertEquals(new ClientSettings.Retry(3, Duration.ofSeconds(2)), inventory.retry());
+    assertEquals(new ClientSettings("inventory", "localhost:50051", TlsMode.MTLS, Optional.empty(),
+        Optional.of(Duration.ofSeconds(10)), TokenMode.NONE, Optional.empty(), new ClientSettings.Retry(3,
+        Duration.ofSeconds(2))), inventory);
     assertThat(load().clients()).isEmpty();
   }
 
@@ -128,6 +128,20 @@ class ClientConfigTest {
             + " TLS the server proves no identity; use tls or mtls",
         clientsFailure("--client.inventory.target=localhost:1", "--client.inventory.tls-mode=plaintext",
             "--client.inventory.server-identity=x"));
+  }
+
+  @Test
+  void aServerDoesNotStartWithAClientItCannotSetUp() {
+    ConfigException inconsistent = assertThrows(ConfigException.class, () -> MeshApplication.start(
+        new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
+            "--client.inventory.token=forward"}, List.of(), Map.of(), dir));
+    assertThat(inconsistent.getMessage()).startsWith("client.inventory.target is required");
+    IllegalStateException unreadable = assertThrows(IllegalStateException.class, () -> MeshApplication.start(
+        new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
+            "--client.inventory.target=localhost:1", "--client.inventory.token=service",
+            "--client.inventory.token-file=missing.token"}, List.of(), Map.of(), dir));
+    assertEquals("client.inventory.token-file: cannot read " + dir.resolve("missing.token")
+        + " (NoSuchFileException)", unreadable.getMessage());
   }
 
   @Test
