@@ -68,29 +68,30 @@ class PolicyResolutionTest {
         PolicyResolver.resolve(DeclaredPolicy.NONE, DeclaredPolicy.NONE));
   }
 
+  private static final JavaFileObject SECURED_ORDERS = source("test.app.SecuredOrders",
+      "package test.app;",
+      "import dev.datapunk.mesh.annotations.*;",
+      "import io.grpc.stub.StreamObserver;",
+      "import test.orders.v1.*;",
+      "@MeshService",
+      "@Secured(scopes = {\"a\", \"b\"})",
+      "@RateLimit(rps = 10, burst = 20)",
+      "public class SecuredOrders extends OrderServiceGrpc.OrderServiceImplBase {",
+      "  @Override @Secured(scopes = \"c\")",
+      "  public void getOrder(OrderRequest request, StreamObserver<Order> out) {}",
+      "  @Override @Public",
+      "  public void watchOrders(OrderRequest request, StreamObserver<Order> out) {}",
+      "  @Override @RateLimit(rps = 0.25, burst = 1)",
+      "  public StreamObserver<Order> uploadOrders(StreamObserver<Order> out) { return out; }",
+      "}");
+  private static final JavaFileObject OPEN_PING = source("test.app.ping.OpenPing",
+      "package test.app.ping;",
+      "@dev.datapunk.mesh.annotations.MeshService",
+      "public class OpenPing extends test.ping.v1.PingServiceGrpc.PingServiceImplBase {}");
+
   @Test
   void generatedBindingsCarryTheResolvedPolicies() throws Exception {
-    JavaFileObject secured = source("test.app.SecuredOrders",
-        "package test.app;",
-        "import dev.datapunk.mesh.annotations.*;",
-        "import io.grpc.stub.StreamObserver;",
-        "import test.orders.v1.*;",
-        "@MeshService",
-        "@Secured(scopes = {\"a\", \"b\"})",
-        "@RateLimit(rps = 10, burst = 20)",
-        "public class SecuredOrders extends OrderServiceGrpc.OrderServiceImplBase {",
-        "  @Override @Secured(scopes = \"c\")",
-        "  public void getOrder(OrderRequest request, StreamObserver<Order> out) {}",
-        "  @Override @Public",
-        "  public void watchOrders(OrderRequest request, StreamObserver<Order> out) {}",
-        "  @Override @RateLimit(rps = 0.25, burst = 1)",
-        "  public StreamObserver<Order> uploadOrders(StreamObserver<Order> out) { return out; }",
-        "}");
-    JavaFileObject open = source("test.app.ping.OpenPing",
-        "package test.app.ping;",
-        "@dev.datapunk.mesh.annotations.MeshService",
-        "public class OpenPing extends test.ping.v1.PingServiceGrpc.PingServiceImplBase {}");
-    Compilation compilation = javac().compile(secured, open);
+    Compilation compilation = javac().compile(SECURED_ORDERS, OPEN_PING);
     assertThat(compilation).succeededWithoutWarnings();
 
     List<MeshBinding> bindings = bootstrapBindings(compilation, "test.app.MeshMain");
@@ -112,6 +113,31 @@ class PolicyResolutionTest {
     assertEquals(List.of(List.of("test.v1.PingService/Ping", "OPEN", Set.of(), Optional.empty())), summaries(ping));
     assertEquals(descriptorOrder(ping), ping.policies().stream()
         .map(MethodPolicy::method).collect(Collectors.toList()));
+  }
+
+  /**
+   * The Javadoc of each policy constant states the policy in the words the runtime logs it with at
+   * start ({@link MethodPolicy#describe()}), so a policy reads the same in the code and in the log.
+   */
+  @Test
+  void generatedJavadocStatesEachPolicyAsTheRuntimeDescribesIt() throws Exception {
+    Compilation compilation = javac().compile(SECURED_ORDERS, OPEN_PING);
+    assertThat(compilation).succeededWithoutWarnings();
+    List<MeshBinding> bindings = bootstrapBindings(compilation, "test.app.MeshMain");
+    List<String> sources = List.of("test.app.SecuredOrders_MeshBinding", "test.app.ping.OpenPing_MeshBinding");
+
+    for (int i = 0; i < bindings.size(); i++) {
+      String source = compilation.generatedSourceFile(sources.get(i)).orElseThrow()
+          .getCharContent(false).toString();
+      List<String> javadoc = source.lines().map(String::strip)
+          .filter(line -> line.startsWith("* {@code ") && line.contains("/"))
+          .map(line -> line.substring(2))
+          .collect(Collectors.toList());
+      List<String> described = bindings.get(i).policies().stream()
+          .map(policy -> "{@code " + policy.fullMethodName() + "}: " + policy.describe() + ".")
+          .collect(Collectors.toList());
+      assertEquals(described, javadoc, sources.get(i));
+    }
   }
 
   /** Per policy: full method name, access, required scopes, rate limit. */

@@ -133,7 +133,7 @@ class ValidationTest {
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  public Svc() throws java.io.IOException {}",
             "}"),
-        4, "[MeshServiceConstructor] @MeshService class Svc needs a public constructor without parameters that"
+        5, "[MeshServiceConstructor] @MeshService class Svc needs a public constructor without parameters that"
             + " throws no checked exception: the generated bootstrap creates it with new Svc()");
   }
 

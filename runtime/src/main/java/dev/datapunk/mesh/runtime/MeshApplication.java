@@ -19,8 +19,9 @@ import org.slf4j.Logger;
  * binding, and blocks until it has shut down.
  *
  * <p>Command line: {@code [--config=FILE] [--key=value ...]} runs the server; {@code --help} lists
- * every configuration key; {@code dev-token --subject=S --scopes=a,b [--ttl=1h]} prints a token
- * signed with the development key (only meaningful while {@code auth.jwt.jwks} is unset).
+ * the commands and every configuration key; {@code dev-token --subject=S --scopes=a,b [--ttl=1h]}
+ * prints a token signed with the development key (only meaningful while {@code auth.jwt.jwks} is
+ * unset), {@code dev-token --help} its options.
  *
  * <p>Exit status: 0 after help; 2 for a bad command line or configuration (the message names the
  * key and where it came from); 1 when the server cannot start; 0 after SIGTERM or SIGINT, once the
@@ -60,7 +61,7 @@ public final class MeshApplication {
     try {
       LoadedConfig loaded = ConfigLoader.load(args, env, workingDir);
       if (loaded.helpRequested()) {
-        out.print(ConfigLoader.helpText());
+        out.print(ProgramHelp.render());
         return 0;
       }
       if (!loaded.arguments().isEmpty()) {

@@ -52,13 +52,15 @@ import org.slf4j.Logger;
  * reflection, and a graceful shutdown.
  *
  * <p>Lifecycle: {@link #start()} starts the metrics endpoint (unless {@code metrics.port=0}), binds
- * the port and turns health SERVING (while every dependency {@link HealthCheck} passes), then starts
- * what calls do not need ({@link Builder#startAfterServing}, the JVM meters) before it returns; {@link
+ * the port (and the plaintext health-only {@code health.port}, when set) and turns health SERVING
+ * (while every dependency {@link HealthCheck} passes), then starts what calls do not need ({@link
+ * Builder#startAfterServing}, the JVM meters) before it returns; {@link
  * #close()} (also run by the JVM's shutdown hook on SIGTERM when started through {@link
  * MeshApplication}) turns health NOT_SERVING, keeps accepting calls for {@code
  * server.shutdown-delay} so load balancers see it, stops accepting calls, lets the calls in flight
- * finish for up to {@code server.shutdown-grace}, force-closes whatever is left, and stops the
- * metrics endpoint last, so it answers while the server drains.
+ * finish for up to {@code server.shutdown-grace}, force-closes whatever is left, closes the
+ * {@code health.port} listener, and stops the metrics endpoint last, so it answers while the server
+ * drains.
  */
 public final class MeshServer implements AutoCloseable {
 
@@ -84,6 +86,8 @@ public final class MeshServer implements AutoCloseable {
   private final RateLimitStage rateLimits;
   private final AdaptiveLimitStage adaptiveLimits;
   private final Set<String> methodNames;
+  private final PolicyLog policyLog;
+  private final HealthPort healthPort;
   private volatile ConfigWatcher configWatcher;
 
   private MeshServer(Builder builder) {
@@ -113,6 +117,7 @@ public final class MeshServer implements AutoCloseable {
     for (MeshBinding binding : builder.bindings) {
       services.add(chain.wrap(UnparsableRequests.guard(binding)));
     }
+    this.policyLog = PolicyLog.of(builder.bindings, rateLimits::effectiveLimit);
     CallChain infrastructure = CallChain.of(identity);
     this.methodNames = methodNames(services);
     rejectOverridesOfUnknownMethods(config, methodNames);
@@ -126,6 +131,7 @@ public final class MeshServer implements AutoCloseable {
         .bindTo(builder.meterRegistry);
     this.server = NettyServers.build(config, builder.credentials, workers, infrastructurePool, services, servingStatus,
         tracers, definition -> infrastructure.wrap(OpenBinding.of(definition)));
+    this.healthPort = HealthPort.of(config, servingStatus, infrastructurePool);
   }
 
   private static Set<String> methodNames(List<ServerServiceDefinition> services) {
@@ -195,8 +201,8 @@ public final class MeshServer implements AutoCloseable {
    * Starts the metrics endpoint, binds the port and starts serving; health turns SERVING once the
    * port is bound and the dependency checks have passed once.
    *
-   * @throws java.io.UncheckedIOException naming {@code metrics.port} or {@code server.port} when a
-   *     port cannot be bound
+   * @throws java.io.UncheckedIOException naming {@code metrics.port}, {@code server.port} or {@code
+   *     health.port} when a port cannot be bound
    */
   public MeshServer start() {
     startMetricsEndpoint();
@@ -207,11 +213,18 @@ public final class MeshServer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on " + config.serverHost() + ":" + config.serverPort()
           + " (server.host / server.port): " + e.getMessage(), e);
     }
+    try {
+      healthPort.start();
+    } catch (UncheckedIOException e) {
+      close();
+      throw e;
+    }
     started = true;
     healthChecks.start();
     servingStatus.serving();
     log.info("Mesh server listening on {}:{} ({}) serving {}",
         config.serverHost(), port(), config.tlsMode().name().toLowerCase(java.util.Locale.ROOT), serviceNames);
+    policyLog.write();
     startAfterServing();
     return this;
   }
@@ -253,6 +266,11 @@ public final class MeshServer implements AutoCloseable {
   /** The mesh's decision meters, registered in this server's meter registry. */
   public MeshMeters meshMeters() {
     return meshMeters;
+  }
+
+  /** The plaintext health-only port ({@code health.port}); empty when it is 0 or the server is not running. */
+  public OptionalInt healthPort() {
+    return healthPort.port();
   }
 
   /** The port the server listens on; the chosen one when {@code server.port} is 0. */
@@ -304,6 +322,7 @@ public final class MeshServer implements AutoCloseable {
     // Streams that never end by themselves (health watches, reflection) are cancelled here.
     server.shutdownNow();
     awaitQuietly(FORCED_CLOSE_WAIT);
+    healthPort.close(FORCED_CLOSE_WAIT.toMillis());
     workers.shutdownNow();
     infrastructurePool.shutdownNow();
     List<AutoCloseable> toClose = new ArrayList<>(startedAfterServing);

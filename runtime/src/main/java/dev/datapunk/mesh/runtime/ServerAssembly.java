@@ -26,6 +26,7 @@ import dev.datapunk.mesh.runtime.security.jwt.JwksTrust;
 import dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource;
 import dev.datapunk.mesh.runtime.security.jwt.JwtSettings;
 import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
+import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.runtime.tls.AllowedIdentities;
 import dev.datapunk.mesh.runtime.tls.DevPki;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
@@ -85,7 +86,7 @@ final class ServerAssembly {
     ServerTls tls = transport(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
-    JwtTokenVerifier verifier = tokenVerifier(config, builder, files, registry);
+    JwtTokenVerifier verifier = tokenVerifier(config, builder, files, registry, DevTokenHint.commandLine(bindings));
     meters.cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
     builder.tokenVerifier(verifier);
     PeerAllowList allowList = new PeerAllowList(allowedIdentities(config));
@@ -100,11 +101,15 @@ final class ServerAssembly {
     // call's path: bind them once the server is SERVING, before start() returns.
     builder.startAfterServing(() -> SystemMetrics.bindTo(registry));
     MeshServer server = builder.build();
+    // app.* for service code: readable through AppSettings.current() before the server starts.
+    ReloadTarget appSettings = AppSettings.current().reloadTarget();
+    appSettings.prepare(config).run();
     ReloadTarget reload = ReloadTarget.all(List.of(
         ServerAssembly::logLevelReload,
         server.rateLimitReload(),
         server.adaptiveLimitReload(),
-        new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities)));
+        new SecurityReload(allowList, verifier, audit, ServerAssembly::allowedIdentities),
+        appSettings));
     server.watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return server;
   }
@@ -186,19 +191,22 @@ final class ServerAssembly {
   }
 
   private static JwtTokenVerifier tokenVerifier(MeshConfig config, MeshServer.Builder builder, FileWatcher files,
-      PrometheusMeterRegistry registry) throws StartupException {
+      PrometheusMeterRegistry registry, String devTokenCommand) throws StartupException {
     JwtSettings settings = JwtSettings.defaults()
         .withAllowedAlgorithms(new HashSet<>(config.jwtAlgorithms()))
         .withIssuer(config.jwtIssuer())
         .withAudience(config.jwtAudience())
         .withClockSkew(config.jwtClockSkew())
         .withCacheSize(config.jwtCacheSize());
-    return new JwtTokenVerifier(keySource(config, builder, files, registry), settings);
+    return new JwtTokenVerifier(keySource(config, builder, files, registry, devTokenCommand), settings);
   }
 
-  /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */
+  /**
+   * The token signing keys: the dev key, a JWKS file or an https JWKS URL. With the dev key, the
+   * log says how to mint a token: {@code devTokenCommand} ({@link DevTokenHint}).
+   */
   private static JwkSetSource keySource(MeshConfig config, MeshServer.Builder builder, FileWatcher files,
-      PrometheusMeterRegistry registry) throws StartupException {
+      PrometheusMeterRegistry registry, String devTokenCommand) throws StartupException {
     Optional<JwksLocation> location = config.jwks();
     if (location.isPresent() && location.get() instanceof JwksLocation.Url url) {
       return urlSource(url, config, builder);
@@ -209,8 +217,8 @@ final class ServerAssembly {
         DevSigningKey dev = DevSigningKey.ensure(config.devDir());
         jwksFile = dev.jwksFile();
         log.warn("Verifying tokens with the DEVELOPMENT signing key {} ({}): not for production; set auth.jwt.jwks."
-            + " Mint a dev token by running this program with: dev-token --subject=alice --scopes=inventory:read,inventory:write",
-            dev.keyFile(), dev.created() ? "created now" : "reused");
+            + " Mint a dev token by running this program with: {}",
+            dev.keyFile(), dev.created() ? "created now" : "reused", devTokenCommand);
       } catch (IOException e) {
         throw new StartupException("dev.dir: cannot create the development signing key in " + config.devDir() + ": " + e.getMessage(), e);
       }

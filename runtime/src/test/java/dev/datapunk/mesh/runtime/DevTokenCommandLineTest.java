@@ -3,6 +3,7 @@ package dev.datapunk.mesh.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.datapunk.mesh.runtime.security.jwt.DevTokenCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code dev-token} on the command line finds the signing key where the server would. */
+/**
+ * {@code dev-token} on the command line finds the signing key where the server would, and the
+ * program's help and the command's own help say how to use it.
+ */
 class DevTokenCommandLineTest {
 
   @TempDir Path dir;
@@ -57,5 +61,40 @@ class DevTokenCommandLineTest {
   void otherServerOptionsAreStillRefusedByTheCommand() {
     assertEquals(2, run(Map.of(), "dev-token", "--subject=alice", "--server.port=1"));
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --server.port");
+  }
+
+  @Test
+  void programHelpListsTheDevTokenCommandWithItsUsage() {
+    assertEquals(0, run(Map.of(), "--help"), err::toString);
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertThat(help)
+        .contains("\nCommands:\n  dev-token  " + DevTokenCommand.DESCRIPTION + "\n")
+        .contains("      " + DevTokenCommand.USAGE + "\n")
+        .contains("dev-token --help describes each option.")
+        .contains("--server.port  (MESH_SERVER_PORT)");
+    assertThat(help.indexOf("Commands:")).isLessThan(help.indexOf("Configuration, later sources winning"));
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void devTokenHelpPrintsTheCommandsUsageOnStdoutAndMintsNothing() {
+    for (String flag : List.of("--help", "-h")) {
+      out.reset();
+      assertEquals(0, run(Map.of(), "dev-token", flag), err::toString);
+      String help = out.toString(StandardCharsets.UTF_8);
+      assertThat(help).startsWith(DevTokenCommand.USAGE + "\n")
+          .contains("  --subject=NAME ", "  --scopes=A,B,... ", "  --ttl=1h ", "  --dev.dir=PATH ", "  --config=FILE ",
+              "  --help, -h ");
+      assertThat(help).doesNotMatch("(?s).*[\\w-]+\\.[\\w-]+\\.[\\w-]{20,}.*");
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(dir.resolve(".mesh")).doesNotExist();
+  }
+
+  @Test
+  void helpWinsOverTheOtherArgumentsOfTheCommand() {
+    assertEquals(0, run(Map.of(), "dev-token", "--subject=alice", "--ttl=bogus", "--help"), err::toString);
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(DevTokenCommand.USAGE);
+    assertThat(dir.resolve(".mesh")).doesNotExist();
   }
 }

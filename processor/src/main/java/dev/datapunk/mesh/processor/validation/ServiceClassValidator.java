@@ -2,6 +2,7 @@ package dev.datapunk.mesh.processor.validation;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -57,26 +58,30 @@ public final class ServiceClassValidator {
     if (!service.getTypeParameters().isEmpty()) {
       report.onElement(Message.SERVICE_GENERIC, service, name);
     }
-    if (!hasBootstrapConstructor(service)) {
-      report.onElement(Message.SERVICE_CONSTRUCTOR, service, name, name);
-    }
+    unusableConstructor(service)
+        .ifPresent(element -> report.onElement(Message.SERVICE_CONSTRUCTOR, element, name, name));
     return report;
   }
 
-  private boolean hasBootstrapConstructor(TypeElement service) {
+  /**
+   * Where the generated bootstrap's {@code new Service()} fails, if it does: the public no-argument
+   * constructor when it declares a checked exception, the class when it has no such constructor.
+   */
+  private Optional<Element> unusableConstructor(TypeElement service) {
     TypeMirror checked = elements.getTypeElement("java.lang.Exception").asType();
     TypeMirror unchecked = elements.getTypeElement("java.lang.RuntimeException").asType();
     for (ExecutableElement constructor : ElementFilter.constructorsIn(service.getEnclosedElements())) {
       if (elements.getOrigin(constructor) == Elements.Origin.MANDATED) {
-        return true; // the implicit constructor: as public as the class, which is checked apart
+        return Optional.empty(); // the implicit constructor: as public as the class, which is checked apart
       }
       if (constructor.getModifiers().contains(Modifier.PUBLIC) && constructor.getParameters().isEmpty()) {
         List<? extends TypeMirror> thrown = constructor.getThrownTypes();
-        return thrown.stream()
-            .noneMatch(t -> types.isSubtype(t, checked) && !types.isSubtype(t, unchecked));
+        boolean throwsChecked = thrown.stream()
+            .anyMatch(t -> types.isSubtype(t, checked) && !types.isSubtype(t, unchecked));
+        return throwsChecked ? Optional.of(constructor) : Optional.empty();
       }
     }
-    return false;
+    return Optional.of(service);
   }
 
   private static String describe(ElementKind kind) {

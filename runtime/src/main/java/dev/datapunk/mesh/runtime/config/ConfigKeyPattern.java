@@ -3,6 +3,7 @@ package dev.datapunk.mesh.runtime.config;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +14,11 @@ import java.util.regex.Pattern;
  */
 public final class ConfigKeyPattern<T> {
 
+  /** How a value of a {@linkplain #secret() secret} family is shown in logs, errors and the summary. */
+  public static final String SECRET_MASK = "****";
+
+  private static final UnaryOperator<String> LOWER_CASE = text -> text.toLowerCase(Locale.ROOT);
+
   private final String prefix;
   private final String placeholder;
   private final Pattern placeholderSyntax;
@@ -22,6 +28,9 @@ public final class ConfigKeyPattern<T> {
   private final String description;
   private final boolean reloadable;
   private final boolean fromEnvironment;
+  private final boolean secret;
+  private final UnaryOperator<String> freePartOfVariable;
+  private final String environmentRule;
 
   private ConfigKeyPattern(
       String prefix,
@@ -32,7 +41,10 @@ public final class ConfigKeyPattern<T> {
       ValueParser<T> parser,
       String description,
       boolean reloadable,
-      boolean fromEnvironment) {
+      boolean fromEnvironment,
+      boolean secret,
+      UnaryOperator<String> freePartOfVariable,
+      String environmentRule) {
     if (!prefix.endsWith(".") || !(suffix.isEmpty() || suffix.startsWith("."))) {
       throw new IllegalArgumentException("prefix must end with '.', suffix start with '.'");
     }
@@ -45,6 +57,9 @@ public final class ConfigKeyPattern<T> {
     this.description = Objects.requireNonNull(description, "description");
     this.reloadable = reloadable;
     this.fromEnvironment = fromEnvironment;
+    this.secret = secret;
+    this.freePartOfVariable = Objects.requireNonNull(freePartOfVariable, "freePartOfVariable");
+    this.environmentRule = Objects.requireNonNull(environmentRule, "environmentRule");
   }
 
   /**
@@ -66,14 +81,19 @@ public final class ConfigKeyPattern<T> {
       String description) {
     return new ConfigKeyPattern<>(
         prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
-        false, true);
+        false, true, false, LOWER_CASE, "the free part lower-cased");
+  }
+
+  private ConfigKeyPattern<T> with(boolean reloadable, boolean fromEnvironment, boolean secret,
+      UnaryOperator<String> freePartOfVariable, String environmentRule) {
+    return new ConfigKeyPattern<>(
+        prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
+        reloadable, fromEnvironment, secret, freePartOfVariable, environmentRule);
   }
 
   /** This family, marked as changeable while the server runs. */
   public ConfigKeyPattern<T> reloadable() {
-    return new ConfigKeyPattern<>(
-        prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
-        true, fromEnvironment);
+    return with(true, fromEnvironment, secret, freePartOfVariable, environmentRule);
   }
 
   /**
@@ -81,9 +101,29 @@ public final class ConfigKeyPattern<T> {
    * cannot hold, such as {@code /}).
    */
   public ConfigKeyPattern<T> notFromEnvironment() {
-    return new ConfigKeyPattern<>(
-        prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
-        reloadable, false);
+    return with(reloadable, false, secret, freePartOfVariable, environmentRule);
+  }
+
+  /**
+   * This family, with values that may be secrets: shown as {@value #SECRET_MASK} in logs, errors,
+   * the summary and reload messages, and compared by their value to find changes.
+   */
+  public ConfigKeyPattern<T> secret() {
+    return with(reloadable, fromEnvironment, true, freePartOfVariable, environmentRule);
+  }
+
+  /**
+   * This family, with {@code mapping} turning the end of an environment variable name (after
+   * {@link #environmentPrefix()}) into the free part of a key; the default lower-cases it. {@code
+   * rule} says how, for the configuration reference, e.g. {@code "_ for . and __ for -"}.
+   */
+  public ConfigKeyPattern<T> environmentFreePart(UnaryOperator<String> mapping, String rule) {
+    return with(reloadable, fromEnvironment, secret, mapping, rule);
+  }
+
+  /** How an environment variable's end becomes the free part, e.g. {@code "the free part lower-cased"}. */
+  public String environmentRule() {
+    return environmentRule;
   }
 
   /** How the help text shows the family, e.g. {@code ratelimit.override.<full/Method>.rps}. */
@@ -109,7 +149,8 @@ public final class ConfigKeyPattern<T> {
   /**
    * The environment-variable prefix ({@code MESH_METRICS_TAGS_}) when keys of this family can be
    * set from the environment: {@code MESH_METRICS_TAGS_DEPLOY_ENV} sets {@code
-   * metrics.tags.deploy_env} (the free part lower-cased). Only families without suffix qualify.
+   * metrics.tags.deploy_env} (the free part lower-cased, unless {@link #environmentFreePart} says
+   * otherwise). Only families without suffix qualify.
    */
   public Optional<String> environmentPrefix() {
     if (!fromEnvironment || !suffix.isEmpty()) {
@@ -124,6 +165,21 @@ public final class ConfigKeyPattern<T> {
    */
   public Optional<String> environmentTemplate() {
     return environmentPrefix().map(envPrefix -> envPrefix + placeholder.toUpperCase(Locale.ROOT));
+  }
+
+  /** Whether values are {@linkplain #secret() secret}. */
+  public boolean isSecret() {
+    return secret;
+  }
+
+  /** {@code rawText} as logs and messages may show it: {@value #SECRET_MASK} for a secret family. */
+  public String mask(String rawText) {
+    return secret ? SECRET_MASK : rawText;
+  }
+
+  /** The free part an environment variable ending in {@code variableEnd} sets. */
+  String freePartOfVariable(String variableEnd) {
+    return freePartOfVariable.apply(variableEnd);
   }
 
   /** What the free part should be, e.g. {@code "a tag name"}. */

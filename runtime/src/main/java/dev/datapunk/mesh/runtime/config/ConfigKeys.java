@@ -234,6 +234,10 @@ public final class ConfigKeys {
           "extra latency bucket boundaries for grpc.server.processing.duration, e.g. 5ms,10ms,25ms");
   public static final ConfigKey<Boolean> HEALTH_ENABLED =
       ConfigKey.of("health.enabled", bool(), "true", "serve grpc.health.v1");
+  public static final ConfigKey<Integer> HEALTH_PORT =
+      ConfigKey.of("health.port", port(), "0",
+          "a second, PLAINTEXT port on server.host serving only grpc.health.v1 with the main port's"
+              + " status, for probes that cannot present a client certificate; 0 turns it off");
   public static final ConfigKey<Duration> HEALTH_CHECK_INTERVAL =
       ConfigKey.of("health.check-interval", duration(ONE_MS), "5s",
           "how often dependency health checks run (off the call path)");
@@ -369,6 +373,21 @@ public final class ConfigKeys {
       CLIENT_SERVER_IDENTITY, CLIENT_DEADLINE, CLIENT_TOKEN, CLIENT_TOKEN_FILE, CLIENT_RETRY_MAX_ATTEMPTS,
       CLIENT_RETRY_MAX_DELAY);
 
+  /**
+   * {@code app.<name>}: the application's own settings, any text, for service code to read through
+   * {@code dev.datapunk.mesh.runtime.settings.AppSettings}. Values may be secrets, so they are never
+   * shown (see {@link ConfigKeyPattern#secret()}). Names and their environment variables: {@link
+   * AppKeyNames}.
+   */
+  public static final ConfigKeyPattern<String> APP =
+      ConfigKeyPattern.of("app.", "<name>", AppKeyNames.SYNTAX, AppKeyNames.EXPECTED, "",
+              ValueParsers.anyText(),
+              "your own setting, read by service code with AppSettings; any text, never shown;"
+                  + " env MESH_APP_<NAME> with _ for . and __ for - (MESH_APP_DB_POOL__SIZE sets app.db.pool-size)")
+          .reloadable()
+          .secret()
+          .environmentFreePart(AppKeyNames::ofVariableEnd, "lower-cased, with _ for . and __ for -");
+
   /** Every plain key, in help and summary order. */
   public static final List<ConfigKey<?>> ALL =
       List.of(
@@ -420,13 +439,14 @@ public final class ConfigKeys {
           METRICS_HISTOGRAM,
           METRICS_SLO,
           HEALTH_ENABLED,
+          HEALTH_PORT,
           HEALTH_CHECK_INTERVAL,
           REFLECTION_ENABLED,
           DEV_DIR);
 
   /** Every key family. */
   public static final List<ConfigKeyPattern<?>> PATTERNS =
-      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, LOG_LEVELS, METRICS_TAGS,
+      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, LOG_LEVELS, METRICS_TAGS, APP,
           CLIENT_TARGET, CLIENT_TLS_MODE, CLIENT_SERVER_IDENTITY, CLIENT_DEADLINE, CLIENT_TOKEN, CLIENT_TOKEN_FILE,
           CLIENT_RETRY_MAX_ATTEMPTS, CLIENT_RETRY_MAX_DELAY);
 

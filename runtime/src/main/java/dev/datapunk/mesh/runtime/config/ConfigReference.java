@@ -89,6 +89,8 @@ final class ConfigReference {
           section("reflection", "Health and reflection", ""),
           section("dev", "Development", "The development PKI and signing key:"
               + " [security.md](security.md)."),
+          section("app", "Application settings", "Reading them from service code:"
+              + " [README](../README.md#your-own-settings-app)."),
           section("client", "Calls to other mesh services", "Server identity and token forwarding:"
               + " [security.md](security.md); deadlines and retries: [architecture.md](architecture.md)."));
 
@@ -138,7 +140,7 @@ final class ConfigReference {
       Optional<String> variable = pattern.environmentTemplate();
       if (variable.isPresent()) {
         doc.append("- `").append(variable.get()).append("` sets `").append(pattern.template())
-            .append("`, the free part lower-cased.\n");
+            .append("`, ").append(pattern.environmentRule()).append(".\n");
       }
     }
     List<String> fileOnly = new ArrayList<>();

@@ -2,6 +2,8 @@ package dev.datapunk.mesh.runtime.config;
 
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS_CA;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_ENABLED;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_INITIAL_LIMIT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_MAX_LIMIT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_MIN_LIMIT;
@@ -50,9 +52,29 @@ final class ConsistencyChecks {
           AUTH_JWT_JWKS_CA + " is set (from " + config.sourceOf(AUTH_JWT_JWKS_CA) + ") but "
               + AUTH_JWT_JWKS + " is not an https URL; the CA is only used to fetch keys over https");
     }
+    checkHealthPort(config, problems);
     checkAdaptiveLimits(config, problems);
     checkRedisUris(config, problems);
     problems.throwIfAny();
+  }
+
+  private static void checkHealthPort(MeshConfig config, ConfigProblems problems) {
+    int port = config.healthPort();
+    if (port == 0) {
+      return;
+    }
+    if (!config.healthEnabled()) {
+      problems.add(
+          HEALTH_PORT + " is " + port + " (from " + config.sourceOf(HEALTH_PORT) + ") but " + HEALTH_ENABLED
+              + " is false (from " + config.sourceOf(HEALTH_ENABLED) + "): there is no health service to serve on it");
+    }
+    for (ConfigKey<Integer> other : List.of(SERVER_PORT, METRICS_PORT)) {
+      if (config.get(other) == port) {
+        problems.add(
+            HEALTH_PORT + " and " + other + " are both " + port + " (from " + config.sourceOf(HEALTH_PORT)
+                + " and " + config.sourceOf(other) + ")");
+      }
+    }
   }
 
   private static void checkRedisUris(MeshConfig config, ConfigProblems problems) {

@@ -2,14 +2,14 @@ package dev.datapunk.mesh.runtime.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Reads {@code MESH_*} environment variables: {@code MESH_SERVER_PORT} sets {@code server.port},
- * {@code MESH_METRICS_TAGS_<NAME>} sets {@code metrics.tags.<name>}. {@code MESH_CONFIG} names the
+ * {@code MESH_METRICS_TAGS_<NAME>} sets {@code metrics.tags.<name>}, {@code MESH_APP_DB_URL} sets
+ * {@code app.db.url} (see {@link ConfigKeys#APP}). {@code MESH_CONFIG} names the
  * configuration file and is not a key. Any other {@code MESH_*} variable is an error, and so is
  * one for a key family that cannot be set from the environment (rate-limit overrides, whose method
  * names hold a {@code /}).
@@ -44,7 +44,7 @@ final class EnvironmentLayer {
       if (envPrefix.isPresent()
           && variable.startsWith(envPrefix.get())
           && variable.length() > envPrefix.get().length()) {
-        String freePart = variable.substring(envPrefix.get().length()).toLowerCase(Locale.ROOT);
+        String freePart = pattern.freePartOfVariable(variable.substring(envPrefix.get().length()));
         return Optional.of(pattern.prefix() + freePart);
       }
       String familyVariablePrefix = familyVariablePrefix(pattern);

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.config;
 
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.APP;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_AUDIT_ALLOWED;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_ALGORITHMS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_CACHE_SIZE;
@@ -11,6 +12,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.AUTH_JWT_JWKS_CA;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.DEV_DIR;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_CHECK_INTERVAL;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_ENABLED;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.HEALTH_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_HISTOGRAM;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_PORT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_SLO;
@@ -84,6 +86,7 @@ public final class MeshConfig {
   private final Map<String, String> metricsTags;
   private final Map<String, Integer> adaptiveReserved;
   private final Map<String, LogLevel> logLevels;
+  private final Map<String, String> appValues;
 
   MeshConfig(Map<String, ResolvedValue> resolved) {
     Map<String, Object> byKey = new HashMap<>();
@@ -93,13 +96,14 @@ public final class MeshConfig {
     Map<String, String> tags = new TreeMap<>();
     Map<String, Integer> reserved = new TreeMap<>();
     Map<String, LogLevel> levels = new TreeMap<>();
+    Map<String, String> app = new TreeMap<>();
     for (ResolvedValue value : resolved.values()) {
       byKey.put(value.key(), value.value());
       if (ConfigKeys.byName(value.key()).isPresent()) {
         plain.add(value.entry());
       } else {
         inFamilies.put(value.key(), value.entry());
-        collectFamilyMember(value, overrides, tags, reserved, levels);
+        collectFamilyMember(value, overrides, tags, reserved, levels, app);
       }
     }
     List<ConfigEntry> ordered = new ArrayList<>(plain);
@@ -110,6 +114,7 @@ public final class MeshConfig {
     this.metricsTags = Collections.unmodifiableMap(tags);
     this.adaptiveReserved = Collections.unmodifiableMap(reserved);
     this.logLevels = Collections.unmodifiableMap(levels);
+    this.appValues = Collections.unmodifiableMap(app);
   }
 
   /** The built-in defaults, relative paths staying relative to the process's working directory. */
@@ -131,6 +136,11 @@ public final class MeshConfig {
    */
   public List<ConfigEntry> entries() {
     return entries;
+  }
+
+  /** The parsed value of {@code key} (a plain key or a member of a key family), or {@code null} when it is not set. */
+  Object value(String key) {
+    return values.get(key);
   }
 
   /** Where the value of {@code key} came from. */
@@ -365,6 +375,11 @@ public final class MeshConfig {
     return get(HEALTH_ENABLED);
   }
 
+  /** {@code health.port}: the plaintext port serving only grpc.health.v1; 0 means none. */
+  public int healthPort() {
+    return get(HEALTH_PORT);
+  }
+
   /** {@code health.check-interval}: how often dependency health checks run. */
   public Duration healthCheckInterval() {
     return get(HEALTH_CHECK_INTERVAL);
@@ -415,6 +430,15 @@ public final class MeshConfig {
     return logLevels;
   }
 
+  /**
+   * {@code app.<name>}: the application's own settings as written, by full key ({@code
+   * app.db.url}), sorted. They may be secrets: never log them. Service code reads them typed
+   * through {@code dev.datapunk.mesh.runtime.settings.AppSettings}.
+   */
+  public Map<String, String> appValues() {
+    return appValues;
+  }
+
   /** {@code reflection.enabled}. */
   public boolean reflectionEnabled() {
     return get(REFLECTION_ENABLED);
@@ -441,7 +465,7 @@ public final class MeshConfig {
 
   private static void collectFamilyMember(
       ResolvedValue value, Map<String, RateLimitOverride> overrides, Map<String, String> tags,
-      Map<String, Integer> reserved, Map<String, LogLevel> levels) {
+      Map<String, Integer> reserved, Map<String, LogLevel> levels, Map<String, String> app) {
     String key = value.key();
     Optional<String> rpsOf = RATELIMIT_OVERRIDE_RPS.freePartOf(key);
     Optional<String> burstOf = RATELIMIT_OVERRIDE_BURST.freePartOf(key);
@@ -461,6 +485,8 @@ public final class MeshConfig {
       levels.put(levelOf.get(), LOG_LEVELS.cast(value.value()));
     } else if (tagOf.isPresent()) {
       tags.put(tagOf.get(), METRICS_TAGS.cast(value.value()));
+    } else if (APP.freePartOf(key).isPresent()) {
+      app.put(key, APP.cast(value.value()));
     }
   }
 

@@ -98,7 +98,7 @@ final class SettingResolver {
     }
     try {
       Object value = pattern.parse(raw, context);
-      return Optional.of(new ResolvedValue(value, entry(raw.key(), raw.shownText(), raw.source())));
+      return Optional.of(new ResolvedValue(value, entry(raw.key(), pattern.mask(raw.shownText()), raw.source())));
     } catch (InvalidValueException e) {
       problems.invalidValue(raw.key(), e, raw, null);
       return Optional.empty();

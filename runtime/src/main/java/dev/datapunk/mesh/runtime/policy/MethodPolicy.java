@@ -66,14 +66,32 @@ public final class MethodPolicy {
     return Optional.ofNullable(rateLimit);
   }
 
+  /**
+   * Who may call the method and how often, e.g. {@code scopes inventory:write; 5 rps, burst 5},
+   * {@code public; 50 rps, burst 100} or {@code open; no rate limit}: the text the generated
+   * binding's Javadoc shows for the method.
+   */
+  public String describe() {
+    return describeWith(rateLimit());
+  }
+
+  /**
+   * {@link #describe()} with {@code effectiveLimit} in place of the compiled-in rate limit, e.g. the
+   * limit a configured override makes.
+   */
+  public String describeWith(Optional<RateLimitSpec> effectiveLimit) {
+    String who = switch (access) {
+      case OPEN -> "open";
+      case PUBLIC -> "public";
+      case SECURED -> "scopes " + String.join(", ", requiredScopes);
+    };
+    return who + "; " + effectiveLimit.map(RateLimitSpec::toString).orElse("no rate limit");
+  }
+
+  /** The full method name and {@link #describe()}, e.g. {@code pkg.Service/Method: open; no rate limit}. */
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder(fullMethodName()).append(": ");
-    text.append(isSecured() ? "secured " + requiredScopes : access.name().toLowerCase(java.util.Locale.ROOT));
-    if (rateLimit != null) {
-      text.append(", ").append(rateLimit);
-    }
-    return text.toString();
+    return fullMethodName() + ": " + describe();
   }
 
   /** Builds a {@link MethodPolicy}; used by generated code. */

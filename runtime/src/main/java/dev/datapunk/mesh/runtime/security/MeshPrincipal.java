@@ -10,10 +10,27 @@ import java.util.Set;
  * The verified caller of the current call: its transport identity (mTLS peer), its bearer token,
  * or both.
  *
- * <p>Service code reads it with {@link #current()} on the thread that runs the call. It is absent
- * on methods that need no token when the caller presented no client certificate either: nothing
- * about the caller was verified then. Nothing in it ever comes from a header the client could set
- * without proof.
+ * <p>Service code reads it with {@link #current()} on the thread that runs the call:
+ *
+ * <pre>{@code
+ * String caller = MeshPrincipal.current().map(MeshPrincipal::verifiedName).orElse("anonymous");
+ * }</pre>
+ *
+ * <p>What it holds depends on the method and the transport:
+ *
+ * <ul>
+ *   <li>{@code @Secured} methods: always present, with the verified token ({@link #subject()},
+ *       {@link #scopes()}, {@link #claims()}) and, under mTLS, the {@link #transportIdentity()};
+ *   <li>{@code @Public} and open methods: present under mTLS with the transport identity only (the
+ *       {@code authorization} header of such a call is never read, so there is no subject, scope or
+ *       claim); absent without a client certificate ({@code tls.mode} {@code tls} or {@code
+ *       plaintext}): nothing about the caller was verified then.
+ * </ul>
+ *
+ * <p>{@link #verifiedName()} is the one name to show or key on: the transport identity when there
+ * is one, else the token's subject. Nothing in a principal ever comes from a header the client
+ * could set without proof: the transport identity comes from a certificate the handshake verified,
+ * the subject, scopes and claims from a token whose signature was checked.
  */
 public final class MeshPrincipal {
 
@@ -43,7 +60,11 @@ public final class MeshPrincipal {
     this.bearerHeader = bearerHeader;
   }
 
-  /** The caller of the call running on this thread, if anything about it was verified. */
+  /**
+   * The caller of the call running on this thread, if anything about it was verified; empty on
+   * other threads (a task handed to another executor carries it only with {@code
+   * io.grpc.Context.current().wrap(...)}).
+   */
   public static Optional<MeshPrincipal> current() {
     return Optional.ofNullable(CONTEXT_KEY.get());
   }
@@ -53,12 +74,15 @@ public final class MeshPrincipal {
     return CONTEXT_KEY.get();
   }
 
-  /** The mTLS peer identity: its SPIFFE ID if it has one, else its certificate's subject CN. */
+  /**
+   * The mTLS peer identity: the first {@code spiffe://} URI subject alternative name of the client
+   * certificate, else its subject CN; empty without a verified client certificate.
+   */
   public Optional<String> transportIdentity() {
     return Optional.ofNullable(transportIdentity);
   }
 
-  /** The verified bearer token, on methods that need one. */
+  /** The verified bearer token; present exactly on {@code @Secured} methods. */
   public Optional<VerifiedToken> token() {
     return Optional.ofNullable(token);
   }
@@ -73,29 +97,41 @@ public final class MeshPrincipal {
     return token == null || token.subject().isEmpty() ? null : token.subject();
   }
 
-  /** The token's subject, if the call carried a verified token with one. */
+  /**
+   * The token's {@code sub} claim, if the call carried a verified token with a non-empty one
+   * ({@code @Secured} methods only).
+   */
   public Optional<String> subject() {
     return token == null || token.subject().isEmpty() ? Optional.empty() : Optional.of(token.subject());
   }
 
-  /** The token's scopes; empty without a token. */
+  /**
+   * Every scope the token grants (from its {@code scope} claim, else {@code scp}), not only the
+   * ones the method requires; empty without a token.
+   */
   public Set<String> scopes() {
     return token == null ? Set.of() : token.scopes();
   }
 
-  /** The token's claims; empty without a token. */
+  /** Every claim of the verified token by name, as parsed from its JSON payload; empty without a token. */
   public Map<String, Object> claims() {
     return token == null ? Map.of() : token.claims();
   }
 
-  /** The address the call came from, as the transport saw it. */
+  /**
+   * The address the call came from, as the transport saw it (the peer of the TCP connection, so a
+   * proxy's address behind one); never from a header such as {@code x-forwarded-for}.
+   */
   public SocketAddress remoteAddress() {
     return remoteAddress;
   }
 
   /**
-   * The verified name of the caller: the transport identity, else the token subject, else
-   * {@code null}. Rate limiting keys on it.
+   * The verified name of the caller: the mTLS {@linkplain #transportIdentity() transport
+   * identity} when the caller presented a client certificate, even when its token names another
+   * subject; else the token's {@linkplain #subject() subject}; else {@code null}. The certificate
+   * wins because it identifies the connection's workload, while a token may be relayed on behalf
+   * of someone else. Rate limiting keys on the same choice ({@link #verifiedKey()}).
    */
   public String verifiedName() {
     if (transportIdentity != null) {

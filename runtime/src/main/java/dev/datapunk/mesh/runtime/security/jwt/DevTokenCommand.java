@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,16 +21,23 @@ import java.util.Optional;
  * </pre>
  *
  * <p>{@code --ttl} takes a number with a unit s, m, h or d, or an ISO-8601 duration (PT15M);
- * default 1h. Exit codes: 0 success, 2 bad arguments (message and usage on stderr), 1 when the
- * key cannot be created or read.
+ * default 1h. {@code --help} or {@code -h} prints {@link #help()} on stdout instead. When the
+ * command runs as {@code <program> dev-token}, the program reads {@code --dev.dir} and {@code
+ * --config} first, to find the key as the server would. Exit codes: 0 success (and after help), 2
+ * bad arguments (message and usage on stderr), 1 when the key cannot be created or read.
  */
 public final class DevTokenCommand {
 
   /** The default token lifetime. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
-  static final String USAGE =
-      "usage: dev-token --subject=NAME [--scopes=A,B,...] [--ttl=1h] [--issuer=ISS] [--audience=AUD]";
+  /** What the command does, in one line, for the program's {@code --help}. */
+  public static final String DESCRIPTION =
+      "print a bearer token signed with the development key; the server accepts it while auth.jwt.jwks is unset";
+
+  /** The command line, as the program takes it. */
+  public static final String USAGE = "usage: dev-token --subject=NAME [--scopes=A,B,...] [--ttl=1h]"
+      + " [--issuer=ISS] [--audience=AUD] [--dev.dir=PATH] [--config=FILE]";
 
   private DevTokenCommand() {}
 
@@ -45,6 +53,11 @@ public final class DevTokenCommand {
   }
 
   static int run(String[] args, Path devDir, PrintStream out, PrintStream err, Clock clock) {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      out.print(help());
+      out.flush();
+      return 0;
+    }
     DevTokenRequest request;
     try {
       request = parse(args);
@@ -63,6 +76,22 @@ public final class DevTokenCommand {
     out.println(DevTokens.mint(key, request, clock));
     out.flush();
     return 0;
+  }
+
+  /** The usage line and what each option means; what {@code dev-token --help} prints. */
+  public static String help() {
+    return USAGE + "\n"
+        + "Prints a bearer token (ES256) signed with the development key under dev.dir, creating the key\n"
+        + "if it is missing; only the token goes to stdout. The server accepts it while auth.jwt.jwks is unset.\n"
+        + "  --subject=NAME     the sub claim; required\n"
+        + "  --scopes=A,B,...   the scope claim: the scopes, comma-separated\n"
+        + "  --ttl=1h           lifetime: a number with s, m, h or d, or ISO-8601 (PT15M); default 1h\n"
+        + "  --issuer=ISS       the iss claim\n"
+        + "  --audience=AUD     the aud claim\n"
+        + "  --dev.dir=PATH     where the development key is; default: dev.dir as the server reads it\n"
+        + "                     (MESH_DEV_DIR, the configuration file), else .mesh/dev\n"
+        + "  --config=FILE      the configuration file dev.dir is read from; default: MESH_CONFIG, else mesh.yaml\n"
+        + "  --help, -h         this text\n";
   }
 
   /**
