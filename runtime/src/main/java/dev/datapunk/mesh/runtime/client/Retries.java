@@ -11,6 +11,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ import java.util.function.BiConsumer;
  * Retries unary calls as {@link RetryRule} allows. Each attempt is a new call on the next channel
  * layer with the same call options (so the same absolute deadline) and a copy of the original
  * headers, started in the {@link Context} the call was made in (so a cancelled server call still
- * cancels it, and the inherited deadline still applies). An attempt counts as answered once it
+ * cancels it, also while it waits to be retried, and the inherited deadline still applies). An attempt counts as answered once it
  * delivers response headers or a message: from then on its outcome is the call's, whatever it is.
  * Streaming calls pass through untouched.
  */
@@ -56,6 +57,8 @@ final class Retries implements ClientInterceptor {
     private final CallOptions callOptions;
     private final Channel next;
     private final Context context;
+    private final Context.CancellationListener onContextCancelled =
+        cancelledContext -> cancel("cancelled while waiting to retry", cancelledContext.cancellationCause());
 
     private Listener<RespT> listener;
     private Metadata headers;
@@ -79,11 +82,17 @@ final class Retries implements ClientInterceptor {
     }
 
     @Override
-    public synchronized void start(Listener<RespT> responseListener, Metadata requestHeaders) {
-      listener = responseListener;
-      headers = new Metadata();
-      headers.merge(requestHeaders);
-      startAttempt();
+    public void start(Listener<RespT> responseListener, Metadata requestHeaders) {
+      synchronized (this) {
+        listener = responseListener;
+        headers = new Metadata();
+        headers.merge(requestHeaders);
+        if (!cancelled) {
+          startAttempt();
+          return;
+        }
+      }
+      closeCancelled("call cancelled before it started", null);
     }
 
     @Override
@@ -136,6 +145,9 @@ final class Retries implements ClientInterceptor {
           return;
         }
         cancelled = true;
+        if (listener == null) {
+          return;
+        }
         attemptToCancel = current;
         if (waiting != null && waiting.cancel(false)) {
           attemptToCancel = null;
@@ -144,7 +156,7 @@ final class Retries implements ClientInterceptor {
       if (attemptToCancel != null) {
         attemptToCancel.cancel(cancelMessage, cause);
       } else {
-        closeOnce(Status.CANCELLED.withDescription(cancelMessage).withCause(cause), new Metadata());
+        closeCancelled(cancelMessage, cause);
       }
     }
 
@@ -172,6 +184,7 @@ final class Retries implements ClientInterceptor {
 
     /** Runs on the scheduler when a wait is over. */
     private void retry() {
+      context.removeListener(onContextCancelled);
       boolean wasCancelled;
       synchronized (this) {
         waiting = null;
@@ -181,7 +194,7 @@ final class Retries implements ClientInterceptor {
         }
       }
       if (wasCancelled) {
-        closeOnce(Status.CANCELLED.withDescription("call cancelled while waiting to retry"), new Metadata());
+        closeCancelled("call cancelled while waiting to retry", null);
       }
     }
 
@@ -194,6 +207,7 @@ final class Retries implements ClientInterceptor {
       return deadline == null ? Long.MAX_VALUE : deadline.timeRemaining(TimeUnit.NANOSECONDS);
     }
 
+    /** Tells the caller the call is over, unless it was told already; on an attempt's callback thread. */
     private void closeOnce(Status status, Metadata trailers) {
       synchronized (this) {
         if (closed) {
@@ -202,6 +216,20 @@ final class Retries implements ClientInterceptor {
         closed = true;
       }
       listener.onClose(status, trailers);
+    }
+
+    /**
+     * Ends the call as cancelled from a thread that is not an attempt's: through the call's executor
+     * when it has one, as grpc delivers every callback (a blocking stub waits for its executor).
+     */
+    private void closeCancelled(String description, Throwable cause) {
+      Status status = Status.CANCELLED.withDescription(description).withCause(cause);
+      Executor executor = callOptions.getExecutor();
+      if (executor == null) {
+        closeOnce(status, new Metadata());
+      } else {
+        executor.execute(() -> closeOnce(status, new Metadata()));
+      }
     }
 
     /** The listener of one attempt: forwards what the current attempt says, decides on its close. */
@@ -250,6 +278,8 @@ final class Retries implements ClientInterceptor {
             if (decision.isPresent()) {
               onRetry.accept(method, decision.get().reason());
               waiting = scheduler.schedule(RetryingCall.this::retry, decision.get().delayNanos(), TimeUnit.NANOSECONDS);
+              // No attempt is running to notice that the call being served was cancelled: listen meanwhile.
+              context.addListener(onContextCancelled, Runnable::run);
               return;
             }
           }

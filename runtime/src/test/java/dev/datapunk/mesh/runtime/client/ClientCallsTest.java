@@ -12,6 +12,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -175,6 +176,31 @@ class ClientCallsTest {
 
     assertEquals(1.0, retries("retry_info"), "the second call was tried twice");
     assertThat(seen).hasSize(2).doesNotContainNull();
+  }
+
+  @Test
+  void aCallWhoseContextIsCancelledWhileWaitingToRetryEndsAtOnce() throws Exception {
+    // One token per 4 s: the refused attempt waits almost 4 s before its retry.
+    Downstream server = downstream("--ratelimit.override." + METHOD + ".rps=0.25",
+        "--ratelimit.override." + METHOD + ".burst=1");
+    Path tokenFile = dir.resolve("service.token");
+    Files.writeString(tokenFile, server.token("billing", "read"));
+    Channel channel = client(server.port(), "--client.down.token=service", "--client.down.token-file=" + tokenFile,
+        "--client.down.retry.max-delay=5s");
+    unary(channel, "first");
+    Context.CancellableContext serving = Context.current().withCancellation();
+    CompletableFuture<StatusRuntimeException> call = new CompletableFuture<>();
+    Runnable secondCall = () -> call.complete(assertThrows(StatusRuntimeException.class, () -> unary(channel, "second")));
+    new Thread(serving.wrap(secondCall)).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> retries("retry_info") == 1);
+
+    long cancelledAt = System.nanoTime();
+    serving.cancel(null);
+
+    assertEquals(Status.Code.CANCELLED, call.get(10, TimeUnit.SECONDS).getStatus().getCode());
+    assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(2));
+    Thread.sleep(4000);
+    assertEquals(1, server.seen().size(), "no attempt was started after the cancellation");
   }
 
   @Test
