@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime;
 
-import dev.datapunk.mesh.runtime.client.MeshChannels;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigKeys;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
@@ -79,10 +78,8 @@ final class ServerAssembly {
     MeshMeters meters = new MeshMeters(registry);
     MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
     builder.closeOnShutdown(files);
-    if (!config.clients().isEmpty()) {
-      // Calls to other mesh services (client.<name>.*): MeshChannels.current() for service code.
-      builder.closeOnShutdown(MeshChannels.builder(config).meterRegistry(registry).fileWatcher(files).build().makeCurrent());
-    }
+    // Calls to other mesh services (client.<name>.*): MeshChannels.current() for service code.
+    ConfiguredClients.start(config, registry, files).ifPresent(clients -> builder.closeOnShutdown(clients.makeCurrent()));
     ServerTls tls = transport(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);

@@ -1,24 +1,23 @@
 package dev.datapunk.mesh.runtime.client;
 
-import dev.datapunk.mesh.runtime.config.ClientSettings;
-import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.FileWatcher;
-import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.config.TlsMode;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.tls.ChannelTls;
+import dev.datapunk.mesh.runtime.tls.ChannelTlsConfig;
 import dev.datapunk.mesh.runtime.tls.TlsMaterialException;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,8 +50,10 @@ import org.slf4j.Logger;
  *   <li><b>retries</b> of unary calls refused with {@code RESOURCE_EXHAUSTED} and a {@code RetryInfo}
  *       delay, or {@code UNAVAILABLE} before the request left ({@code client.<name>.retry.*});
  *   <li><b>transport security</b> ({@code client.<name>.tls-mode}, mTLS by default, with the
- *       server's certificate files or the development PKI), the server's certificate checked during
- *       the handshake for the target's host name or for {@code client.<name>.server-identity}.
+ *       {@linkplain Builder#identity identity} and {@linkplain Builder#trust trust} given to the
+ *       builder; the generated {@code main} gives the server's certificate files or the development
+ *       PKI), the server's certificate checked during the handshake for the target's host name or
+ *       for {@code client.<name>.server-identity}.
  * </ol>
  *
  * <p>Calls made inside a server call belong to it: they inherit its deadline and are cancelled
@@ -80,20 +81,9 @@ public final class MeshChannels implements AutoCloseable {
     this.retryScheduler = retryScheduler;
   }
 
-  /**
-   * Channels for every client {@code config} declares, their meters in {@code registry}, their
-   * files checked for changes on a thread of their own.
-   *
-   * @throws ConfigException naming the keys when a client's settings are wrong
-   * @throws IllegalStateException naming the key when a certificate or token file cannot be used
-   */
-  public static MeshChannels create(MeshConfig config, MeterRegistry registry) {
-    return builder(config).meterRegistry(registry).build();
-  }
-
-  /** Channels for the clients {@code config} declares, set up step by step. */
-  public static Builder builder(MeshConfig config) {
-    return new Builder(config);
+  /** Channels for the clients given to the builder. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -103,14 +93,14 @@ public final class MeshChannels implements AutoCloseable {
    * constructor (services are created first).
    *
    * @throws IllegalStateException when no channels were {@linkplain #makeCurrent() made current}:
-   *     no {@code client.<name>.*} is configured, or the server was built by hand (then create them
-   *     with {@link #create} and hand them to the services)
+   *     no {@code client.<name>.*} is configured, or the server was built by hand (then build them
+   *     with {@link #builder()} and hand them to the services)
    */
   public static MeshChannels current() {
     MeshChannels current = CURRENT.get();
     if (current == null) {
       throw new IllegalStateException("no mesh clients in this process: configure client.<name>.target and start"
-          + " the server with its generated main, or build them with MeshChannels.create(config, registry)");
+          + " the server with its generated main, or build them with MeshChannels.builder()");
     }
     return current;
   }
@@ -173,13 +163,43 @@ public final class MeshChannels implements AutoCloseable {
   /** Builds {@link MeshChannels}. */
   public static final class Builder {
 
-    private final MeshConfig config;
+    private final List<ClientSettings> clients = new ArrayList<>();
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
     private MeterRegistry registry;
     private FileWatcher files;
-    private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private Path certChain;
+    private Path privateKey;
+    private Path ca;
 
-    private Builder(MeshConfig config) {
-      this.config = Objects.requireNonNull(config, "config");
+    private Builder() {}
+
+    /** A channel to the service {@code client} describes; names are unique. */
+    public Builder client(ClientSettings client) {
+      Objects.requireNonNull(client, "client");
+      if (clients.stream().anyMatch(known -> known.name().equals(client.name()))) {
+        throw new IllegalArgumentException("client." + client.name() + " is given twice");
+      }
+      clients.add(client);
+      return this;
+    }
+
+    /**
+     * The certificate chain (PEM, leaf first) and PKCS#8 key that clients in {@code mtls} mode present;
+     * the certificate needs the extended key usage {@code clientAuth}. Re-read when the files change.
+     */
+    public Builder identity(Path certChain, Path privateKey) {
+      this.certChain = Objects.requireNonNull(certChain, "certChain");
+      this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+      return this;
+    }
+
+    /**
+     * The CA certificates (PEM) the servers' certificates must chain to, re-read when the file
+     * changes; without them, the CAs the JDK trusts.
+     */
+    public Builder trust(Path ca) {
+      this.ca = Objects.requireNonNull(ca, "ca");
+      return this;
     }
 
     /** Where the client meters go (required). */
@@ -208,14 +228,14 @@ public final class MeshChannels implements AutoCloseable {
     }
 
     /**
-     * Creates a channel for each configured client and reads its files.
+     * Creates a channel for each client and reads its files.
      *
-     * @throws ConfigException naming the keys when a client's settings are wrong
+     * @throws IllegalArgumentException naming the key of a client whose target grpc cannot resolve,
+     *     or that is in {@code mtls} mode without an {@linkplain #identity identity}
      * @throws IllegalStateException naming the key when a certificate or token file cannot be used
      */
     public MeshChannels build() {
       Objects.requireNonNull(registry, "meterRegistry is required");
-      Map<String, ClientSettings> clients = config.clients();
       List<AutoCloseable> resources = new ArrayList<>();
       FileWatcher watcher = files;
       if (watcher == null) {
@@ -227,9 +247,9 @@ public final class MeshChannels implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
       });
-      Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+      Map<String, ManagedChannel> channels = new TreeMap<>();
       try {
-        for (ClientSettings client : clients.values()) {
+        for (ClientSettings client : clients) {
           channels.put(client.name(), channel(client, watcher, retryScheduler, resources));
         }
       } catch (RuntimeException e) {
@@ -246,7 +266,7 @@ public final class MeshChannels implements AutoCloseable {
       String prefix = "client." + client.name();
       ChannelTls tls;
       try {
-        tls = ChannelTls.start(ClientTlsFiles.of(client, config), watcher);
+        tls = ChannelTls.start(tlsConfig(client, prefix), watcher);
       } catch (TlsMaterialException e) {
         throw new IllegalStateException(prefix + ".tls-mode=" + modeName(client.tlsMode()) + ": " + e.getMessage(), e);
       }
@@ -278,7 +298,7 @@ public final class MeshChannels implements AutoCloseable {
             .disableServiceConfigLookUp()
             .build();
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(prefix + ".target: " + e.getMessage());
+        throw new IllegalArgumentException(prefix + ".target: " + e.getMessage(), e);
       }
       if (client.tlsMode() == TlsMode.PLAINTEXT) {
         log.warn("{}.tls-mode=plaintext: calls to {} are NOT encrypted and the server is NOT authenticated{}",
@@ -290,6 +310,20 @@ public final class MeshChannels implements AutoCloseable {
           client.deadline().map(deadline -> deadline.toMillis() + "ms").orElse("none"), modeName(client.token()),
           client.retry().maxAttempts());
       return channel;
+    }
+
+    private ChannelTlsConfig tlsConfig(ClientSettings client, String prefix) {
+      ChannelTlsConfig tls = switch (client.tlsMode()) {
+        case PLAINTEXT -> ChannelTlsConfig.plaintext();
+        case TLS -> ChannelTlsConfig.tls(ca);
+        case MTLS -> {
+          if (certChain == null) {
+            throw new IllegalArgumentException(prefix + ".tls-mode is mtls but no client certificate was given");
+          }
+          yield ChannelTlsConfig.mtls(certChain, privateKey, ca);
+        }
+      };
+      return client.serverIdentity().map(tls::withServerIdentity).orElse(tls);
     }
 
     private static String modeName(Enum<?> mode) {

@@ -1,7 +1,6 @@
 package dev.datapunk.mesh.runtime.client;
 
 import com.google.rpc.RetryInfo;
-import dev.datapunk.mesh.runtime.config.ClientSettings;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;

@@ -16,6 +16,7 @@ import static dev.datapunk.mesh.runtime.config.ValueParsers.positiveNumber;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.size;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.unlimitedOr;
 
+import dev.datapunk.mesh.runtime.client.ClientSettings;
 import dev.datapunk.mesh.runtime.logging.LogCategory;
 import dev.datapunk.mesh.runtime.logging.LogLevel;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
@@ -323,7 +324,7 @@ public final class ConfigKeys {
 
   /** {@code client.<name>.target}: where the mesh service this process calls as {@code <name>} listens. */
   public static final ConfigKeyPattern<String> CLIENT_TARGET =
-      clientKey(".target", ClientSettings.targetParser(),
+      clientKey(".target", ClientKeys.targetParser(),
           "the mesh service MeshChannels.channel(\"<name>\") calls: host:port or a gRPC target URI"
               + " (dns:///host:port); required for each client");
 

@@ -59,6 +59,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_CERT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_KEY;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_MODE;
 
+import dev.datapunk.mesh.runtime.client.ClientSettings;
 import dev.datapunk.mesh.runtime.logging.LogLevel;
 import java.net.URI;
 import java.nio.file.Path;
@@ -450,7 +451,7 @@ public final class MeshConfig {
    * @throws ConfigException naming the keys when the settings of a client do not fit together
    */
   public Map<String, ClientSettings> clients() {
-    return ClientSettings.byName(values, entries);
+    return ClientKeys.byName(values, entries);
   }
 
   /** {@code dev.dir}: where the development PKI and token key live. */

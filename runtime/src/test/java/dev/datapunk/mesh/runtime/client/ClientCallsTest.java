@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
+import dev.datapunk.mesh.runtime.tls.DevPki;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -64,14 +66,30 @@ class ClientCallsTest {
     return server;
   }
 
-  /** Channels whose client "down" reaches {@code port} as localhost, plus {@code args}. */
+  /**
+   * The channel of client "down", configured by {@code --client.down.target=localhost:<port>} and
+   * {@code args}, presenting the development client certificate.
+   */
   private Channel client(int port, String... args) {
+    return channels(port, List.of(), args).channel("down");
+  }
+
+  private MeshChannels channels(int port, List<ClientInterceptor> interceptors, String... args) {
     List<String> all = new ArrayList<>(List.of("--client.down.target=localhost:" + port));
     all.addAll(List.of(args));
-    MeshChannels channels = MeshChannels.create(
-        ConfigLoader.load(all.toArray(String[]::new), Map.of(), dir).config(), registry);
+    DevPki.Material dev;
+    try {
+      dev = DevPki.ensure(dir.resolve(".mesh/dev"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    MeshChannels.Builder builder = MeshChannels.builder().meterRegistry(registry)
+        .identity(dev.clientCert(), dev.clientKey()).trust(dev.caCert());
+    ConfigLoader.load(all.toArray(String[]::new), Map.of(), dir).config().clients().values().forEach(builder::client);
+    interceptors.forEach(builder::interceptor);
+    MeshChannels channels = builder.build();
     open.add(0, channels);
-    return channels.channel("down");
+    return channels;
   }
 
   private static String unary(Channel channel, String message) {
@@ -165,11 +183,8 @@ class ClientCallsTest {
         return next.newCall(method, callOptions);
       }
     };
-    MeshChannels channels = MeshChannels.builder(ConfigLoader.load(new String[] {
-            "--client.down.target=localhost:" + server.port(), "--client.down.token=service",
-            "--client.down.token-file=" + tokenFile}, Map.of(), dir).config())
-        .meterRegistry(registry).interceptor(tracing).build();
-    open.add(0, channels);
+    MeshChannels channels = channels(server.port(), List.of(tracing), "--client.down.token=service",
+        "--client.down.token-file=" + tokenFile);
 
     unary(channels.channel("down"), "first");
     unary(channels.channel("down"), "second");

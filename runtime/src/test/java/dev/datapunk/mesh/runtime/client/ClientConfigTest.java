@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
-import dev.datapunk.mesh.runtime.config.ClientSettings;
-import dev.datapunk.mesh.runtime.config.ClientSettings.TokenMode;
+import dev.datapunk.mesh.runtime.client.ClientSettings.TokenMode;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.config.MeshConfig;

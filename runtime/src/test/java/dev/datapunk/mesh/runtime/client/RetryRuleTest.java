@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.datapunk.mesh.runtime.chain.RetryLater;
 import dev.datapunk.mesh.runtime.client.RetryRule.Decision;
 import dev.datapunk.mesh.runtime.client.RetryRule.Reason;
-import dev.datapunk.mesh.runtime.config.ClientSettings;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;

@@ -65,12 +65,12 @@ class ServerIdentityTest {
 
   /** Client "inventory" towards {@code target}, presenting the client certificate, plus {@code args}. */
   private Channel client(String target, String... args) {
-    List<String> all = new ArrayList<>(List.of("--tls.cert=" + dir.resolve("client.pem"),
-        "--tls.key=" + dir.resolve("client.key"), "--tls.ca=" + dir.resolve("ca.pem"),
-        "--client.inventory.target=" + target));
+    List<String> all = new ArrayList<>(List.of("--client.inventory.target=" + target));
     all.addAll(List.of(args));
-    MeshChannels channels = MeshChannels.create(
-        ConfigLoader.load(all.toArray(String[]::new), Map.of(), dir).config(), registry);
+    MeshChannels.Builder builder = MeshChannels.builder().meterRegistry(registry)
+        .identity(dir.resolve("client.pem"), dir.resolve("client.key")).trust(dir.resolve("ca.pem"));
+    ConfigLoader.load(all.toArray(String[]::new), Map.of(), dir).config().clients().values().forEach(builder::client);
+    MeshChannels channels = builder.build();
     open.add(0, channels);
     return channels.channel("inventory");
   }
