@@ -2,6 +2,7 @@ package test.app;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.MeshModule;
 import java.util.List;
 import javax.annotation.processing.Generated;
 
@@ -14,17 +15,34 @@ public final class MeshMain {
   }
 
   /**
-   * Starts every mesh service of this module in one server; see {@link MeshApplication}.
+   * Starts every mesh service of this module in one server, with its stages, health checks
+   * and exception handlers; see {@link MeshApplication}.
    */
   public static void main(String[] args) {
-    MeshApplication.run(args, bindings());
+    MeshApplication.run(args, module());
   }
 
   /**
-   * Every mesh service of this module, each created with {@code new}.
+   * Everything this module runs: {@link #bindings()} and {@link #extensions()}.
+   */
+  public static MeshModule module() {
+    return extensions().bindings(bindings()).build();
+  }
+
+  /**
+   * Every mesh service of this module, each created with {@code new} or its
+   * {@code @MeshFactory} method.
    */
   public static List<MeshBinding> bindings() {
     return List.of(
         new OrderService_MeshBinding(new OrderService()));
+  }
+
+  /**
+   * The user stages, health checks and global exception handlers of this module, without its
+   * services: for a main of your own that creates the services and adds them.
+   */
+  public static MeshModule.Builder extensions() {
+    return MeshModule.builder();
   }
 }

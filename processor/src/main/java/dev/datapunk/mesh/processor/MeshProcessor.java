@@ -4,12 +4,16 @@ import com.google.auto.service.AutoService;
 import com.squareup.javapoet.ClassName;
 import dev.datapunk.mesh.processor.elements.GrpcStubReader;
 import dev.datapunk.mesh.processor.elements.MeshAnnotations;
+import dev.datapunk.mesh.processor.elements.RuntimeTypes;
 import dev.datapunk.mesh.processor.elements.StubLookup;
 import dev.datapunk.mesh.processor.model.BootstrapModel;
 import dev.datapunk.mesh.processor.model.BootstrapPlanner;
 import dev.datapunk.mesh.processor.model.ServiceModel;
 import dev.datapunk.mesh.processor.model.ServiceModelFactory;
 import dev.datapunk.mesh.processor.validation.BootstrapNameValidator;
+import dev.datapunk.mesh.processor.validation.ExceptionHandlerValidator;
+import dev.datapunk.mesh.processor.validation.ExtensionClassValidator;
+import dev.datapunk.mesh.processor.validation.FactoryValidator;
 import dev.datapunk.mesh.processor.validation.Message;
 import dev.datapunk.mesh.processor.validation.OutsideServiceValidator;
 import dev.datapunk.mesh.processor.validation.PolicyAnnotationValidator;
@@ -59,7 +63,8 @@ import javax.tools.Diagnostic;
  * deferred, so that every binding of the compilation exists; not in the final round, which would
  * make javac warn that its output is not compiled. Option {@code -Amesh.bootstrap=<qualified
  * name>} names it; by default it is {@code MeshMain} in the longest package shared by all
- * services.
+ * services. Besides the services it wires what {@link ExtensionCollector} found: user stages,
+ * health checks, global exception handlers and service factories.
  */
 @AutoService(Processor.class)
 public final class MeshProcessor extends AbstractProcessor {
@@ -71,6 +76,8 @@ public final class MeshProcessor extends AbstractProcessor {
   private final PolicyAnnotationValidator policyValidator = new PolicyAnnotationValidator();
   private ServiceMethodValidator methodValidator;
   private final OutsideServiceValidator outsideValidator = new OutsideServiceValidator();
+  private ExceptionHandlerValidator handlerValidator;
+  private ExtensionCollector extensions;
   private ServiceModelFactory modelFactory;
   private BindingGenerator bindingGenerator;
   private BootstrapGenerator bootstrapGenerator;
@@ -93,7 +100,12 @@ public final class MeshProcessor extends AbstractProcessor {
     stubReader = new GrpcStubReader(elements, processingEnv.getTypeUtils());
     classValidator = new ServiceClassValidator(elements, processingEnv.getTypeUtils());
     methodValidator = new ServiceMethodValidator(stubReader);
-    modelFactory = new ServiceModelFactory(stubReader);
+    RuntimeTypes runtimeTypes = new RuntimeTypes(elements, processingEnv.getTypeUtils());
+    handlerValidator = new ExceptionHandlerValidator(elements, processingEnv.getTypeUtils(), runtimeTypes);
+    extensions = new ExtensionCollector(elements, processingEnv.getTypeUtils(),
+        new ExtensionClassValidator(elements, runtimeTypes), new FactoryValidator(elements, runtimeTypes),
+        handlerValidator);
+    modelFactory = new ServiceModelFactory(stubReader, processingEnv.getTypeUtils());
     bindingGenerator = new BindingGenerator(processingEnv.getFiler());
     bootstrapGenerator = new BootstrapGenerator(processingEnv.getFiler());
     String option = processingEnv.getOptions().get(BootstrapNameValidator.OPTION);
@@ -127,8 +139,13 @@ public final class MeshProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     if (round.processingOver()) {
       reportUnresolved();
+      if (!bootstrapAttempted && !errorReported) {
+        print(extensions.reportUnwired());
+      }
       return false;
     }
+    // Factories first: whether a service needs a no-argument constructor depends on them.
+    print(extensions.collect(annotation -> annotatedWith(round, annotation)));
     Map<String, TypeElement> candidates = new LinkedHashMap<>();
     for (String name : deferred) {
       TypeElement element = elements.getTypeElement(name);
@@ -165,7 +182,7 @@ public final class MeshProcessor extends AbstractProcessor {
   }
 
   private void processService(TypeElement service) {
-    ValidationReport report = classValidator.validate(service);
+    ValidationReport report = classValidator.validate(service, extensions.hasFactory(service));
     if (service.getKind() != ElementKind.CLASS) {
       print(report);
       return;
@@ -176,6 +193,7 @@ public final class MeshProcessor extends AbstractProcessor {
       return;
     }
     report.addAll(validateAnnotationValues(service));
+    report.addAll(validateExceptionHandlers(service));
     String name = service.getSimpleName().toString();
     if (lookup instanceof StubLookup.NotAnImplBase notAnImplBase) {
       report.onElement(Message.SERVICE_NO_IMPL_BASE, service, name, notAnImplBase.superclass());
@@ -216,6 +234,22 @@ public final class MeshProcessor extends AbstractProcessor {
     return report;
   }
 
+  /** Checks the service's own {@code @MeshExceptionHandler} methods: signatures, then one handler per type. */
+  private ValidationReport validateExceptionHandlers(TypeElement service) {
+    ValidationReport report = new ValidationReport();
+    List<ExecutableElement> valid = new ArrayList<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(service.getEnclosedElements())) {
+      if (MeshAnnotations.EXCEPTION_HANDLER.isOn(method)) {
+        ValidationReport signature = handlerValidator.validateSignature(method, ExceptionHandlerValidator.Scope.SERVICE);
+        if (signature.isClean()) {
+          valid.add(method);
+        }
+        report.addAll(signature);
+      }
+    }
+    return report.addAll(handlerValidator.validateDuplicates(valid, "service " + service.getSimpleName()));
+  }
+
   /**
    * Writes the bootstrap for every valid service. Not when any error was reported: the
    * compilation fails anyway, and a bootstrap lacking the broken services would only mislead.
@@ -224,7 +258,12 @@ public final class MeshProcessor extends AbstractProcessor {
     if (errorReported) {
       return;
     }
-    BootstrapPlanner.Plan plan = new BootstrapPlanner().plan(bootstrapOption, services);
+    ValidationReport extensionReport = extensions.validateAgainst(services);
+    print(extensionReport);
+    if (!extensionReport.isClean()) {
+      return;
+    }
+    BootstrapPlanner.Plan plan = new BootstrapPlanner().plan(bootstrapOption, services, extensions.model());
     if (plan instanceof BootstrapPlanner.Plan.Planned planned) {
       BootstrapModel bootstrap = planned.bootstrap();
       if (write(bootstrapGenerator, bootstrap, null)) {

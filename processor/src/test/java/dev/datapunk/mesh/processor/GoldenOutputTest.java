@@ -6,6 +6,7 @@ import static dev.datapunk.mesh.processor.Sources.javac;
 import static dev.datapunk.mesh.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
+import java.util.List;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,138 @@ class GoldenOutputTest {
       "  }",
       "}");
 
+  /**
+   * A service created by a factory, with its own exception handlers (instance and static, with and
+   * without trailers, three return types, declared least specific first); a second service; global
+   * handlers, stages (one scoped to a service, two with equal order) and a health check.
+   */
+  static final List<JavaFileObject> EXTENDED = List.of(
+      source("test.ext.OrderService",
+          "package test.ext;",
+          "",
+          "import dev.datapunk.mesh.annotations.MeshExceptionHandler;",
+          "import dev.datapunk.mesh.annotations.MeshService;",
+          "import io.grpc.Metadata;",
+          "import io.grpc.Status;",
+          "import io.grpc.StatusRuntimeException;",
+          "import test.orders.v1.OrderServiceGrpc;",
+          "",
+          "@MeshService",
+          "public class OrderService extends OrderServiceGrpc.OrderServiceImplBase {",
+          "  private final OrderStore store;",
+          "",
+          "  public OrderService(OrderStore store) {",
+          "    this.store = store;",
+          "  }",
+          "",
+          "  @MeshExceptionHandler",
+          "  Status failed(RuntimeException e) {",
+          "    return Status.INTERNAL.withDescription(\"order store failed\");",
+          "  }",
+          "",
+          "  @MeshExceptionHandler",
+          "  StatusRuntimeException missing(OrderStore.MissingOrderException e, Metadata trailers) {",
+          "    return Status.NOT_FOUND.withDescription(\"no order \" + e.getMessage()).asRuntimeException();",
+          "  }",
+          "",
+          "  @MeshExceptionHandler",
+          "  static com.google.rpc.Status invalid(IllegalArgumentException e) {",
+          "    return com.google.rpc.Status.newBuilder().setCode(3).setMessage(e.getMessage()).build();",
+          "  }",
+          "}"),
+      source("test.ext.OrderStore",
+          "package test.ext;",
+          "",
+          "public final class OrderStore {",
+          "  public static final class MissingOrderException extends RuntimeException {",
+          "    private static final long serialVersionUID = 1L;",
+          "",
+          "    public MissingOrderException(String id) {",
+          "      super(id);",
+          "    }",
+          "  }",
+          "",
+          "  @dev.datapunk.mesh.annotations.MeshFactory",
+          "  public static OrderService orderService() {",
+          "    return new OrderService(new OrderStore());",
+          "  }",
+          "}"),
+      source("test.ext.PingService",
+          "package test.ext;",
+          "",
+          "@dev.datapunk.mesh.annotations.MeshService",
+          "public class PingService extends test.ping.v1.PingServiceGrpc.PingServiceImplBase {}"),
+      source("test.ext.Errors",
+          "package test.ext;",
+          "",
+          "import dev.datapunk.mesh.annotations.MeshAdvice;",
+          "import dev.datapunk.mesh.annotations.MeshExceptionHandler;",
+          "import io.grpc.Status;",
+          "import io.grpc.StatusException;",
+          "",
+          "@MeshAdvice",
+          "public final class Errors {",
+          "  private Errors() {}",
+          "",
+          "  @MeshExceptionHandler",
+          "  public static Status unavailable(java.io.IOException e) {",
+          "    return Status.UNAVAILABLE.withDescription(\"try again\");",
+          "  }",
+          "",
+          "  @MeshExceptionHandler",
+          "  public static StatusException timedOut(java.net.SocketTimeoutException e) {",
+          "    return Status.DEADLINE_EXCEEDED.asException();",
+          "  }",
+          "}"),
+      source("test.ext.Stages",
+          "package test.ext;",
+          "",
+          "import dev.datapunk.mesh.annotations.MeshStage;",
+          "import dev.datapunk.mesh.runtime.chain.CallStage;",
+          "import dev.datapunk.mesh.runtime.policy.MethodPolicy;",
+          "import io.grpc.ServerInterceptor;",
+          "",
+          "public final class Stages {",
+          "  @MeshStage(order = 10)",
+          "  public static final class Trace implements CallStage {",
+          "    @Override",
+          "    public ServerInterceptor interceptorFor(MethodPolicy policy) {",
+          "      return null;",
+          "    }",
+          "  }",
+          "",
+          "  @MeshStage(services = OrderService.class)",
+          "  public static final class Audit implements CallStage {",
+          "    @Override",
+          "    public ServerInterceptor interceptorFor(MethodPolicy policy) {",
+          "      return null;",
+          "    }",
+          "  }",
+          "",
+          "  @MeshStage",
+          "  public static final class Access implements CallStage {",
+          "    @Override",
+          "    public ServerInterceptor interceptorFor(MethodPolicy policy) {",
+          "      return null;",
+          "    }",
+          "  }",
+          "}"),
+      source("test.ext.DiskCheck",
+          "package test.ext;",
+          "",
+          "@dev.datapunk.mesh.annotations.MeshHealthCheck",
+          "public final class DiskCheck implements dev.datapunk.mesh.runtime.health.HealthCheck {",
+          "  @Override",
+          "  public String name() {",
+          "    return \"disk\";",
+          "  }",
+          "",
+          "  @Override",
+          "  public boolean isHealthy() {",
+          "    return true;",
+          "  }",
+          "}"));
+
   @Test
   void bindingAndBootstrapMatchGoldenFiles() {
     Compilation compilation = javac().compile(ORDER_SERVICE);
@@ -66,6 +199,25 @@ class GoldenOutputTest {
         .generatedSourceFile("test.app.MeshMain")
         .contentsAsUtf8String()
         .isEqualTo(golden("test/app/MeshMain.java"));
+  }
+
+  @Test
+  void extensionsMatchGoldenFiles() {
+    Compilation compilation = javac().compile(EXTENDED);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("test.ext.OrderService_MeshBinding")
+        .contentsAsUtf8String()
+        .isEqualTo(golden("test/ext/OrderService_MeshBinding.java"));
+    assertThat(compilation)
+        .generatedSourceFile("test.ext.MeshMain")
+        .contentsAsUtf8String()
+        .isEqualTo(golden("test/ext/MeshMain.java"));
+    assertThat(compilation)
+        .generatedSourceFile("test.ext.PingService_MeshBinding")
+        .contentsAsUtf8String()
+        .doesNotContain("exceptionHandlers");
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ValidationTest {
 
-  private static final JavaFileObject PING_SERVICE = source("test.ok.PingService",
+  static final JavaFileObject PING_SERVICE = source("test.ok.PingService",
       "package test.ok;",
       "",
       "@dev.datapunk.mesh.annotations.MeshService",
@@ -36,7 +36,7 @@ class ValidationTest {
     return source("test.bad." + simpleName, lines);
   }
 
-  private static Compilation assertRejected(JavaFileObject bad, int line, String message) {
+  static Compilation assertRejected(JavaFileObject bad, int line, String message) {
     Compilation compilation = javac().compile(bad, PING_SERVICE);
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorContaining(message).inFile(bad).onLine(line);
@@ -123,7 +123,8 @@ class ValidationTest {
             "  public Svc(String name) {}",
             "}"),
         4, "[MeshServiceConstructor] @MeshService class Svc needs a public constructor without parameters that"
-            + " throws no checked exception: the generated bootstrap creates it with new Svc()");
+            + " throws no checked exception: the generated bootstrap creates it with new Svc(), unless a public"
+            + " static @MeshFactory method creates it");
   }
 
   @Test
@@ -134,7 +135,8 @@ class ValidationTest {
             "  public Svc() throws java.io.IOException {}",
             "}"),
         5, "[MeshServiceConstructor] @MeshService class Svc needs a public constructor without parameters that"
-            + " throws no checked exception: the generated bootstrap creates it with new Svc()");
+            + " throws no checked exception: the generated bootstrap creates it with new Svc(), unless a public"
+            + " static @MeshFactory method creates it");
   }
 
   @Test

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 
 /**
  * Entry point of generated bootstrap classes: loads configuration, starts one server with every
- * binding, and blocks until it has shut down.
+ * part of a {@link MeshModule}, and blocks until it has shut down.
  *
  * <p>Command line: {@code [--config=FILE] [--key=value ...]} runs the server; {@code --help} lists
  * the commands and every configuration key; {@code dev-token --subject=S --scopes=a,b [--ttl=1h]}
@@ -41,18 +41,25 @@ public final class MeshApplication {
   private MeshApplication() {}
 
   /**
-   * Runs the mesh server for {@code bindings} with configuration from defaults, {@code mesh.yaml}
-   * (or {@code --config}), {@code MESH_*} environment variables and {@code --key=value} arguments,
-   * until SIGTERM or SIGINT; exits the JVM with a non-zero status when it cannot run.
+   * Runs the mesh server for {@code module} (its services, user stages, health checks and global
+   * exception handlers) with configuration from defaults, {@code mesh.yaml} (or {@code --config}),
+   * {@code MESH_*} environment variables and {@code --key=value} arguments, until SIGTERM or SIGINT;
+   * exits the JVM with a non-zero status when it cannot run. The generated bootstrap's {@code main}
+   * calls it with {@code module()}.
    */
-  public static void run(String[] args, List<MeshBinding> bindings) {
-    int status = run(args, bindings, System.getenv(), Path.of(""), System.out, System.err);
+  public static void run(String[] args, MeshModule module) {
+    int status = run(args, module, System.getenv(), Path.of(""), System.out, System.err);
     if (status != 0) {
       System.exit(status);
     }
   }
 
-  static int run(String[] args, List<MeshBinding> bindings, Map<String, String> env, Path workingDir,
+  /** {@link #run(String[], MeshModule)} for a module of {@code bindings} alone. */
+  public static void run(String[] args, List<MeshBinding> bindings) {
+    run(args, MeshModule.of(bindings));
+  }
+
+  static int run(String[] args, MeshModule module, Map<String, String> env, Path workingDir,
       PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals(DEV_TOKEN_COMMAND)) {
       return devToken(Arrays.copyOfRange(args, 1, args.length), env, workingDir, out, err);
@@ -69,7 +76,7 @@ public final class MeshApplication {
             + "\"; options are --key=value, commands: " + DEV_TOKEN_COMMAND + " (see --help)");
         return 2;
       }
-      server = ServerAssembly.assemble(loaded, bindings).start();
+      server = ServerAssembly.assemble(loaded, module).start();
     } catch (ConfigException e) {
       err.println("mesh: " + e.getMessage());
       return 2;
@@ -89,19 +96,24 @@ public final class MeshApplication {
   }
 
   /**
-   * Starts a server exactly as {@link #run(String[], List)} would, without a shutdown hook, and
-   * returns it running; for tests and for embedding. The caller closes it.
+   * Starts a server exactly as {@link #run(String[], MeshModule)} would, without a shutdown hook,
+   * and returns it running; for tests and for embedding. The caller closes it.
    *
    * @throws ConfigException for a bad command line or configuration
    * @throws IllegalStateException when the server cannot start
    */
-  public static MeshServer start(String[] args, List<MeshBinding> bindings, Map<String, String> env, Path workingDir) {
+  public static MeshServer start(String[] args, MeshModule module, Map<String, String> env, Path workingDir) {
     LoadedConfig loaded = ConfigLoader.load(args, env, workingDir);
     try {
-      return ServerAssembly.assemble(loaded, bindings).start();
+      return ServerAssembly.assemble(loaded, module).start();
     } catch (StartupException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** {@link #start(String[], MeshModule, Map, Path)} for a module of {@code bindings} alone. */
+  public static MeshServer start(String[] args, List<MeshBinding> bindings, Map<String, String> env, Path workingDir) {
+    return start(args, MeshModule.of(bindings), env, workingDir);
   }
 
   /**

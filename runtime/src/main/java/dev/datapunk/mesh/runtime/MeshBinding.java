@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime;
 
+import dev.datapunk.mesh.runtime.errors.ExceptionHandlers;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import io.grpc.ServerServiceDefinition;
 import java.util.List;
@@ -18,4 +19,12 @@ public interface MeshBinding {
 
   /** One policy for every RPC method of the service, in the order of the service descriptor. */
   List<MethodPolicy> policies();
+
+  /**
+   * The service's own exception handlers (its {@code @MeshExceptionHandler} methods), most
+   * specific type first; they win over global handlers of the same type. None by default.
+   */
+  default ExceptionHandlers exceptionHandlers() {
+    return ExceptionHandlers.none();
+  }
 }

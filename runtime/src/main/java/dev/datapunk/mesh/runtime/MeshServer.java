@@ -6,6 +6,7 @@ import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.config.ReloadTarget;
+import dev.datapunk.mesh.runtime.errors.ExceptionHandlers;
 import dev.datapunk.mesh.runtime.health.HealthCheck;
 import dev.datapunk.mesh.runtime.health.HealthCheckScheduler;
 import dev.datapunk.mesh.runtime.health.ServingStatus;
@@ -94,7 +95,8 @@ public final class MeshServer implements AutoCloseable {
     this.config = builder.config;
     this.resources = List.copyOf(builder.resources);
     this.afterServing = List.copyOf(builder.afterServing);
-    this.metrics = new MetricsStage(builder.meterRegistry);
+    this.metrics = new MetricsStage(builder.meterRegistry,
+        ExtensionWiring.exceptionMappers(builder.bindings, builder.exceptionHandlers));
     // The decision meters of the security and rate-limit stages (see MeshMeters for the seam).
     this.meshMeters = new MeshMeters(builder.meterRegistry);
     this.scrapedRegistry = builder.scrapedRegistry;
@@ -115,7 +117,7 @@ public final class MeshServer implements AutoCloseable {
         new ArrayList<>(List.of(metrics.streamTracerFactory(), adaptiveLimits.arrivalTracer()));
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
-      services.add(chain.wrap(UnparsableRequests.guard(binding)));
+      services.add(chain.wrap(UnparsableRequests.guard(ExtensionWiring.withUserStages(binding, builder.userStages))));
     }
     this.policyLog = PolicyLog.of(builder.bindings, rateLimits::effectiveLimit);
     CallChain infrastructure = CallChain.of(identity);
@@ -395,9 +397,24 @@ public final class MeshServer implements AutoCloseable {
     private boolean transportIdentities;
     private PeerAllowList peerAllowList = new PeerAllowList(AllowedIdentities.allowAll());
     private final List<AuthDecisionListener.Factory> authDecisionListeners = new ArrayList<>();
+    private final List<CallStage> userStages = new ArrayList<>();
+    private ExceptionHandlers exceptionHandlers = ExceptionHandlers.none();
 
     private Builder(MeshConfig config) {
       this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Adds everything {@code module} holds: its mesh services, its user stages (innermost, just
+     * above each service, in the module's order), its health checks and its global exception
+     * handlers (replacing any set before).
+     */
+    public Builder module(MeshModule module) {
+      bindings(module.bindings());
+      userStages.addAll(module.stages());
+      module.healthChecks().forEach(this::healthCheck);
+      exceptionHandlers = module.exceptionHandlers();
+      return this;
     }
 
     /** Adds mesh services, usually the generated bootstrap's {@code bindings()}. */

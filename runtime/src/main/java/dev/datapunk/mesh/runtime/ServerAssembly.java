@@ -59,31 +59,31 @@ final class ServerAssembly {
 
   private ServerAssembly() {}
 
-  static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings) throws StartupException {
+  static MeshServer assemble(LoadedConfig loaded, MeshModule module) throws StartupException {
     MeshLoggers.apply(logLevels(loaded.config()));
     // One thread checks every watched file: certificates, the JWKS file, the configuration file.
     FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
     try {
-      return assemble(loaded, bindings, files);
+      return assemble(loaded, module, files);
     } catch (StartupException | RuntimeException e) {
       files.close();
       throw e;
     }
   }
 
-  private static MeshServer assemble(LoadedConfig loaded, List<MeshBinding> bindings, FileWatcher files)
+  private static MeshServer assemble(LoadedConfig loaded, MeshModule module, FileWatcher files)
       throws StartupException {
     MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
     MeshMeters meters = new MeshMeters(registry);
-    MeshServer.Builder builder = MeshServer.builder(config).bindings(bindings);
+    MeshServer.Builder builder = MeshServer.builder(config).module(module);
     builder.closeOnShutdown(files);
     // Calls to other mesh services (client.<name>.*): MeshChannels.current() for service code.
     ConfiguredClients.start(config, registry, files).ifPresent(clients -> builder.closeOnShutdown(clients.makeCurrent()));
     ServerTls tls = transport(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tlsMode() == TlsMode.MTLS);
-    JwtTokenVerifier verifier = tokenVerifier(config, builder, files, registry, DevTokenHint.commandLine(bindings));
+    JwtTokenVerifier verifier = tokenVerifier(config, builder, files, registry, DevTokenHint.commandLine(module.bindings()));
     meters.cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
     builder.tokenVerifier(verifier);
     PeerAllowList allowList = new PeerAllowList(allowedIdentities(config));

@@ -25,7 +25,7 @@ class DevTokenCommandLineTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(Map<String, String> env, String... args) {
-    return MeshApplication.run(args, List.of(), env, dir,
+    return MeshApplication.run(args, MeshModule.of(List.of()), env, dir,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 

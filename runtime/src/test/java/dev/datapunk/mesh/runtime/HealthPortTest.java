@@ -167,7 +167,7 @@ class HealthPortTest {
           .hasMessageStartingWith("health.port: cannot listen on 127.0.0.1:" + port);
 
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int status = MeshApplication.run(args("--health.port=" + port), List.of(binding()), Map.of(), dir,
+      int status = MeshApplication.run(args("--health.port=" + port), MeshModule.of(List.of(binding())), Map.of(), dir,
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
           new PrintStream(err, true, StandardCharsets.UTF_8));
       assertThat(status).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.sample;
 
+import dev.datapunk.mesh.annotations.MeshExceptionHandler;
 import dev.datapunk.mesh.annotations.MeshService;
 import dev.datapunk.mesh.annotations.Public;
 import dev.datapunk.mesh.annotations.RateLimit;
@@ -20,6 +21,10 @@ import io.grpc.stub.StreamObserver;
  * The sample inventory service: reads need {@code inventory:read}, writes {@code inventory:write}
  * and are limited to 5 calls per second per client; {@code Ping} is open to every caller the
  * transport admits.
+ *
+ * <p>Failures are exceptions: an unknown SKU ({@link ItemNotFoundException}) is mapped to {@code
+ * NOT_FOUND} by this service's handler, a refused field ({@link InvalidRequestException}) to {@code
+ * INVALID_ARGUMENT} by the global handler in {@link RequestErrors}.
  */
 @MeshService
 @Secured(scopes = "inventory:read")
@@ -31,11 +36,8 @@ public class InventoryService extends InventoryServiceGrpc.InventoryServiceImplB
 
   private final InventoryStore store;
 
-  public InventoryService() {
-    this(InventoryStore.withDemoItems());
-  }
-
-  InventoryService(InventoryStore store) {
+  /** A service over {@code store}; the generated bootstrap creates it with {@link Inventory#inventoryService()}. */
+  public InventoryService(InventoryStore store) {
     this.store = store;
   }
 
@@ -51,23 +53,15 @@ public class InventoryService extends InventoryServiceGrpc.InventoryServiceImplB
 
   @Override
   public void getItem(GetItemRequest request, StreamObserver<Item> responseObserver) {
-    String sku = request.getSku();
-    if (!validSku(sku, responseObserver)) {
-      return;
-    }
-    store.get(sku).ifPresentOrElse(
-        item -> {
-          responseObserver.onNext(item);
-          responseObserver.onCompleted();
-        },
-        () -> responseObserver.onError(Status.NOT_FOUND.withDescription("no item " + sku).asRuntimeException()));
+    checkSku("sku", request.getSku());
+    responseObserver.onNext(store.get(request.getSku()));
+    responseObserver.onCompleted();
   }
 
   @Override
   public void listItems(ListItemsRequest request, StreamObserver<Item> responseObserver) {
     if (request.getLimit() < 0) {
-      responseObserver.onError(Status.INVALID_ARGUMENT.withDescription("limit must be >= 0").asRuntimeException());
-      return;
+      throw new InvalidRequestException("limit", "limit must be >= 0");
     }
     ServerCallStreamObserver<Item> stream = (ServerCallStreamObserver<Item>) responseObserver;
     for (Item item : store.list(request.getSkuPrefix(), request.getLimit())) {
@@ -84,24 +78,23 @@ public class InventoryService extends InventoryServiceGrpc.InventoryServiceImplB
   @RateLimit(rps = 5, burst = 5)
   public void putItem(PutItemRequest request, StreamObserver<Item> responseObserver) {
     Item item = request.getItem();
-    if (!validSku(item.getSku(), responseObserver)) {
-      return;
-    }
+    checkSku("item.sku", item.getSku());
     if (item.getQuantity() < 0) {
-      responseObserver.onError(Status.INVALID_ARGUMENT.withDescription("quantity must be >= 0").asRuntimeException());
-      return;
+      throw new InvalidRequestException("item.quantity", "quantity must be >= 0");
     }
     responseObserver.onNext(store.put(item));
     responseObserver.onCompleted();
   }
 
-  private static boolean validSku(String sku, StreamObserver<Item> responseObserver) {
+  /** An unknown SKU: {@code NOT_FOUND}, naming it. */
+  @MeshExceptionHandler
+  Status itemNotFound(ItemNotFoundException e) {
+    return Status.NOT_FOUND.withDescription(e.getMessage());
+  }
+
+  private static void checkSku(String field, String sku) {
     if (sku.isEmpty() || sku.length() > MAX_SKU_LENGTH) {
-      responseObserver.onError(Status.INVALID_ARGUMENT
-          .withDescription("sku must be 1 to " + MAX_SKU_LENGTH + " characters")
-          .asRuntimeException());
-      return false;
+      throw new InvalidRequestException(field, "sku must be 1 to " + MAX_SKU_LENGTH + " characters");
     }
-    return true;
   }
 }

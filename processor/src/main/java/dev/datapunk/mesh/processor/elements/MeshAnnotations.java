@@ -10,7 +10,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 
 /**
- * The four mesh annotations, and lookups of their mirrors and values on an element.
+ * The mesh annotations, and lookups of their mirrors and values on an element.
  *
  * <p>Annotations are found by qualified name, so nothing here needs the annotation classes at
  * run time of the processor.
@@ -19,7 +19,12 @@ public enum MeshAnnotations {
   MESH_SERVICE("MeshService"),
   SECURED("Secured"),
   RATE_LIMIT("RateLimit"),
-  PUBLIC("Public");
+  PUBLIC("Public"),
+  EXCEPTION_HANDLER("MeshExceptionHandler"),
+  ADVICE("MeshAdvice"),
+  STAGE("MeshStage"),
+  HEALTH_CHECK("MeshHealthCheck"),
+  FACTORY("MeshFactory");
 
   /** The package of the mesh annotations. */
   public static final String PACKAGE = "dev.datapunk.mesh.annotations";

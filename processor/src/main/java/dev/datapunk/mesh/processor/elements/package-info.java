@@ -1,6 +1,7 @@
 /**
- * Reading what the compiler knows: the mesh annotations on an element and the structure of the
- * protoc-generated gRPC stub class a service extends.
+ * Reading what the compiler knows: the mesh annotations on an element, the structure of the
+ * protoc-generated gRPC stub class a service extends, and the library types extension points are
+ * checked against ({@link dev.datapunk.mesh.processor.elements.RuntimeTypes}).
  *
  * <p>Both the validation and the model stage need this, so it sits apart from either. Everything
  * here works on {@code javax.lang.model} elements only, whether they come from sources of the

@@ -8,8 +8,9 @@ import java.util.List;
  *
  * @param className its name
  * @param services every valid mesh service of the compilation, in the order they were found
+ * @param extensions the user stages, health checks, global exception handlers and factories
  */
-public record BootstrapModel(ClassName className, List<ServiceModel> services) {
+public record BootstrapModel(ClassName className, List<ServiceModel> services, ExtensionsModel extensions) {
 
   public BootstrapModel {
     services = List.copyOf(services);

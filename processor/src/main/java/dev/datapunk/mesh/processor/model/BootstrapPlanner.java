@@ -28,10 +28,10 @@ public final class BootstrapPlanner {
   }
 
   /**
-   * Plans the bootstrap of {@code services} (at least one); {@code qualifiedName} is the validated
-   * value of the option, if set.
+   * Plans the bootstrap of {@code services} (at least one) and {@code extensions}; {@code
+   * qualifiedName} is the validated value of the option, if set.
    */
-  public Plan plan(Optional<String> qualifiedName, List<ServiceModel> services) {
+  public Plan plan(Optional<String> qualifiedName, List<ServiceModel> services, ExtensionsModel extensions) {
     if (qualifiedName.isPresent()) {
       String qualified = qualifiedName.get();
       int dot = qualified.lastIndexOf('.');
@@ -42,7 +42,7 @@ public final class BootstrapPlanner {
           .map(ClassName::canonicalName)
           .collect(Collectors.toList());
       return unreachable.isEmpty()
-          ? new Plan.Planned(new BootstrapModel(name, services))
+          ? new Plan.Planned(new BootstrapModel(name, services, extensions))
           : new Plan.UnnamedPackageUnreachable(qualifiedName.get(), unreachable);
     }
     List<String> packages = services.stream()
@@ -53,7 +53,7 @@ public final class BootstrapPlanner {
     if (common.isEmpty() && !packages.equals(List.of(""))) {
       return new Plan.NoCommonPackage(packages);
     }
-    return new Plan.Planned(new BootstrapModel(ClassName.get(common, DEFAULT_SIMPLE_NAME), services));
+    return new Plan.Planned(new BootstrapModel(ClassName.get(common, DEFAULT_SIMPLE_NAME), services, extensions));
   }
 
   /** The longest package that is, or encloses, every one of {@code packages}. */

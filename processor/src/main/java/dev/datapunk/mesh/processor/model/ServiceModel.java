@@ -13,6 +13,7 @@ import javax.lang.model.element.TypeElement;
  * @param grpcClass the protoc-generated {@code XxxGrpc} class
  * @param serviceName the gRPC service name, e.g. {@code datapunk.inventory.v1.InventoryService}
  * @param methods every RPC method of the gRPC service, in declaration order
+ * @param exceptionHandlers the service's own exception handlers, most specific type first
  */
 public record ServiceModel(
     TypeElement element,
@@ -20,13 +21,15 @@ public record ServiceModel(
     ClassName implBase,
     ClassName grpcClass,
     String serviceName,
-    List<RpcMethodModel> methods) {
+    List<RpcMethodModel> methods,
+    List<ExceptionHandlerModel> exceptionHandlers) {
 
   /** Suffix of binding class names. */
   public static final String BINDING_SUFFIX = "_MeshBinding";
 
   public ServiceModel {
     methods = List.copyOf(methods);
+    exceptionHandlers = ExceptionHandlerModel.ordered(exceptionHandlers);
   }
 
   /** {@code <Simple>_MeshBinding}, or {@code Outer_Inner_MeshBinding}, in the service's package. */

@@ -22,7 +22,8 @@ public enum Message {
       "@MeshService class %s must not declare type parameters: the generated bootstrap creates it with new"),
   SERVICE_CONSTRUCTOR("MeshServiceConstructor",
       "@MeshService class %s needs a public constructor without parameters that throws no checked"
-          + " exception: the generated bootstrap creates it with new %s()"),
+          + " exception: the generated bootstrap creates it with new %s(), unless a public static"
+          + " @MeshFactory method creates it"),
   SERVICE_NO_IMPL_BASE("MeshServiceNoImplBase",
       "@MeshService class %s must extend a protoc-generated gRPC ImplBase (a class XxxGrpc.XxxImplBase"
           + " implementing io.grpc.BindableService); it extends %s"),
@@ -54,6 +55,52 @@ public enum Message {
       "@%s may only be on a method that overrides an RPC method of %s (%s); %s does not"),
   PUBLIC_AND_SECURED("MeshPublicAndSecured",
       "@Public and @Secured must not both be on method %s: @Public needs no token, @Secured requires one"),
+  EXCEPTION_HANDLER_SIGNATURE("MeshExceptionHandlerSignature",
+      "@MeshExceptionHandler method %s %s; a handler takes the exception it handles (a subtype of"
+          + " java.lang.Exception), optionally followed by io.grpc.Metadata, returns io.grpc.Status,"
+          + " io.grpc.StatusRuntimeException, io.grpc.StatusException or com.google.rpc.Status, declares"
+          + " no type parameters and throws no checked exception"),
+  EXCEPTION_HANDLER_DUPLICATE("MeshExceptionHandlerDuplicate",
+      "@MeshExceptionHandler methods %s and %s both handle %s in %s; a scope maps each exception type"
+          + " once"),
+  EXCEPTION_HANDLER_UNREACHABLE("MeshExceptionHandlerUnreachable",
+      "@MeshExceptionHandler method %s never runs: %s is neither a @MeshService class (whose handlers"
+          + " apply to its calls) nor a @MeshAdvice class (whose handlers apply to every service), and"
+          + " handlers are not inherited"),
+  ADVICE_CLASS("MeshAdviceClass",
+      "@MeshAdvice must be on a class that is public, as is every class enclosing it, since the"
+          + " generated bootstrap calls its handlers; %s"),
+  ADVICE_ON_SERVICE("MeshAdviceOnService",
+      "@MeshAdvice must not be on @MeshService class %s: the handlers of a service class apply to that"
+          + " service only; put global handlers in a class of their own"),
+  STAGE_CLASS("MeshStageClass",
+      "@MeshStage must be on a concrete, non-generic, top-level or static nested class that is public,"
+          + " as is every class enclosing it, since the generated bootstrap creates it with new; %s"),
+  STAGE_TYPE("MeshStageType",
+      "@MeshStage class %s must implement dev.datapunk.mesh.runtime.chain.CallStage, which gives each"
+          + " method's interceptor"),
+  STAGE_CONSTRUCTOR("MeshStageConstructor",
+      "@MeshStage class %s needs a public constructor without parameters that throws no checked"
+          + " exception: the generated bootstrap creates it with new %s()"),
+  STAGE_SERVICE("MeshStageService",
+      "@MeshStage services must name @MeshService classes of this compilation, each once; %s"),
+  HEALTH_CHECK_CLASS("MeshHealthCheckClass",
+      "@MeshHealthCheck must be on a concrete, non-generic, top-level or static nested class that is"
+          + " public, as is every class enclosing it, since the generated bootstrap creates it with new; %s"),
+  HEALTH_CHECK_TYPE("MeshHealthCheckType",
+      "@MeshHealthCheck class %s must implement dev.datapunk.mesh.runtime.health.HealthCheck"),
+  HEALTH_CHECK_CONSTRUCTOR("MeshHealthCheckConstructor",
+      "@MeshHealthCheck class %s needs a public constructor without parameters that throws no checked"
+          + " exception: the generated bootstrap creates it with new %s()"),
+  FACTORY_SIGNATURE("MeshFactorySignature",
+      "@MeshFactory method %s %s; a factory is public static in a public class (enclosed only by public"
+          + " classes), takes no parameters, declares no type parameters, throws no checked exception and"
+          + " returns a @MeshService class of this compilation"),
+  FACTORY_DUPLICATE("MeshFactoryDuplicate",
+      "@MeshFactory methods %s and %s both create %s; a service has at most one factory"),
+  EXTENSION_WITHOUT_SERVICE("MeshExtensionWithoutService",
+      "@%s on %s has no effect: this compilation has no @MeshService, so no bootstrap is generated to"
+          + " wire it"),
   BOOTSTRAP_NAME("MeshBootstrapName",
       "-Amesh.bootstrap must be a qualified Java class name such as com.example.MeshMain (was \"%s\")"),
   BOOTSTRAP_PACKAGE("MeshBootstrapPackage",

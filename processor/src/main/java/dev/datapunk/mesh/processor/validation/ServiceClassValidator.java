@@ -1,40 +1,36 @@
 package dev.datapunk.mesh.processor.validation;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
+import dev.datapunk.mesh.processor.elements.RuntimeTypes;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.TypeMirror;
-import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
  * Checks that a {@code @MeshService} class can be created by the generated bootstrap: a concrete,
  * public, top-level or static nested, non-generic class with a public no-argument constructor
- * that throws no checked exception. Whether it extends an {@code ImplBase} is checked apart, since
- * the stubs may only appear in a later round.
+ * that throws no checked exception, unless a {@code @MeshFactory} method creates it. Whether it
+ * extends an {@code ImplBase} is checked apart, since the stubs may only appear in a later round.
  */
 public final class ServiceClassValidator {
 
-  private final Elements elements;
-  private final Types types;
+  private final ClassShape shape;
 
   public ServiceClassValidator(Elements elements, Types types) {
-    this.elements = elements;
-    this.types = types;
+    this.shape = new ClassShape(elements, new RuntimeTypes(elements, types));
   }
 
-  /** Validates the shape of {@code service}, an element annotated {@code @MeshService}. */
-  public ValidationReport validate(TypeElement service) {
+  /**
+   * Validates the shape of {@code service}, an element annotated {@code @MeshService}; its
+   * constructor only when no {@code @MeshFactory} method creates it ({@code createdByFactory}).
+   */
+  public ValidationReport validate(TypeElement service, boolean createdByFactory) {
     ValidationReport report = new ValidationReport();
     String name = service.getSimpleName().toString();
     if (service.getKind() != ElementKind.CLASS) {
-      return report.onElement(Message.SERVICE_NOT_CLASS, service, name, describe(service.getKind()));
+      return report.onElement(Message.SERVICE_NOT_CLASS, service, name, ClassShape.describe(service.getKind()));
     }
     if (service.getModifiers().contains(Modifier.ABSTRACT)) {
       report.onElement(Message.SERVICE_ABSTRACT, service, name);
@@ -58,39 +54,10 @@ public final class ServiceClassValidator {
     if (!service.getTypeParameters().isEmpty()) {
       report.onElement(Message.SERVICE_GENERIC, service, name);
     }
-    unusableConstructor(service)
-        .ifPresent(element -> report.onElement(Message.SERVICE_CONSTRUCTOR, element, name, name));
-    return report;
-  }
-
-  /**
-   * Where the generated bootstrap's {@code new Service()} fails, if it does: the public no-argument
-   * constructor when it declares a checked exception, the class when it has no such constructor.
-   */
-  private Optional<Element> unusableConstructor(TypeElement service) {
-    TypeMirror checked = elements.getTypeElement("java.lang.Exception").asType();
-    TypeMirror unchecked = elements.getTypeElement("java.lang.RuntimeException").asType();
-    for (ExecutableElement constructor : ElementFilter.constructorsIn(service.getEnclosedElements())) {
-      if (elements.getOrigin(constructor) == Elements.Origin.MANDATED) {
-        return Optional.empty(); // the implicit constructor: as public as the class, which is checked apart
-      }
-      if (constructor.getModifiers().contains(Modifier.PUBLIC) && constructor.getParameters().isEmpty()) {
-        List<? extends TypeMirror> thrown = constructor.getThrownTypes();
-        boolean throwsChecked = thrown.stream()
-            .anyMatch(t -> types.isSubtype(t, checked) && !types.isSubtype(t, unchecked));
-        return throwsChecked ? Optional.of(constructor) : Optional.empty();
-      }
+    if (!createdByFactory) {
+      shape.unusableConstructor(service)
+          .ifPresent(element -> report.onElement(Message.SERVICE_CONSTRUCTOR, element, name, name));
     }
-    return Optional.of(service);
-  }
-
-  private static String describe(ElementKind kind) {
-    return switch (kind) {
-      case INTERFACE -> "an interface";
-      case ENUM -> "an enum";
-      case ANNOTATION_TYPE -> "an annotation type";
-      case RECORD -> "a record";
-      default -> "a " + kind.name().toLowerCase(Locale.ROOT);
-    };
+    return report;
   }
 }

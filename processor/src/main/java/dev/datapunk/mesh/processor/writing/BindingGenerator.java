@@ -22,7 +22,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates {@code <Service>_MeshBinding}: one {@code MethodPolicy} constant per RPC method, the
- * list of them, and the service's own {@code bindService()}.
+ * list of them, the service's own {@code bindService()}, and the table of its exception handlers
+ * when it has any.
  */
 public final class BindingGenerator extends SourceFileGenerator<ServiceModel> {
 
@@ -89,6 +90,14 @@ public final class BindingGenerator extends SourceFileGenerator<ServiceModel> {
         .returns(policies)
         .addStatement("return $N", ServiceModelFactory.POLICIES)
         .build());
+    if (!model.exceptionHandlers().isEmpty()) {
+      type.addMethod(MethodSpec.methodBuilder("exceptionHandlers")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(ExceptionHandlersCode.EXCEPTION_HANDLERS)
+          .addStatement("return $L", ExceptionHandlersCode.table(model.exceptionHandlers(), SERVICE))
+          .build());
+    }
     return type;
   }
 

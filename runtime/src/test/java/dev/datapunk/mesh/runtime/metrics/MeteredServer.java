@@ -37,7 +37,7 @@ import java.util.Optional;
  * registry, dev signing key), serving grpc-testing's SimpleService in plaintext on 127.0.0.1, with a
  * client channel, dev tokens and a scraper for its metrics endpoint.
  */
-final class MeteredServer implements AutoCloseable {
+public final class MeteredServer implements AutoCloseable {
 
   static final String SERVICE = "grpc.testing.SimpleService";
 
@@ -76,7 +76,7 @@ final class MeteredServer implements AutoCloseable {
   }
 
   /** A port nobody listened on a moment ago. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

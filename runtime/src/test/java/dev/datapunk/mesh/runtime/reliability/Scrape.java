@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Reads a server's Prometheus endpoint, as a monitoring system would. */
-final class Scrape {
+public final class Scrape {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -19,7 +19,7 @@ final class Scrape {
     this.text = text;
   }
 
-  static Scrape of(int metricsPort) {
+  public static Scrape of(int metricsPort) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
         .timeout(Duration.ofSeconds(10)).build();
     try {
@@ -36,7 +36,7 @@ final class Scrape {
    * The sum of every sample of {@code name} whose labels contain each of {@code labels} (e.g.
    * {@code backend="redis"}); 0 when there is none.
    */
-  double sum(String name, String... labels) {
+  public double sum(String name, String... labels) {
     double total = 0;
     for (String line : text.lines().toList()) {
       if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
@@ -54,7 +54,7 @@ final class Scrape {
   }
 
   /** The lines of the metrics named {@code prefix...}, for messages and figures. */
-  String lines(String prefix) {
+  public String lines(String prefix) {
     return String.join("\n", text.lines().filter(l -> l.startsWith(prefix)).toList());
   }
 }

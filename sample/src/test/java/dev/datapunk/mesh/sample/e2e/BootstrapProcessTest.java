@@ -1,21 +1,37 @@
 package dev.datapunk.mesh.sample.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
+import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
+import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
 import dev.datapunk.mesh.runtime.tls.ClientTls;
 import dev.datapunk.mesh.runtime.tls.DevPki;
+import dev.datapunk.mesh.sample.RequestIdStage;
+import dev.datapunk.mesh.sample.inventory.v1.GetItemRequest;
 import dev.datapunk.mesh.sample.inventory.v1.InventoryServiceGrpc;
 import dev.datapunk.mesh.sample.inventory.v1.PingRequest;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,20 +50,7 @@ class BootstrapProcessTest {
     Process process = bootstrap(dir, "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0");
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = drain(process, lines);
-    List<String> seen = new ArrayList<>();
-    int port = -1;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (port < 0 && System.nanoTime() < deadline) {
-      String line = lines.poll(1, TimeUnit.SECONDS);
-      if (line != null) {
-        seen.add(line);
-        Matcher m = LISTENING.matcher(line);
-        if (m.find()) {
-          port = Integer.parseInt(m.group(1));
-        }
-      }
-    }
-    assertThat(port).as("listening line in %s", seen).isPositive();
+    int port = awaitListening(lines, new ArrayList<>());
     assertThat(Files.exists(dir.resolve(".mesh/dev/ca.pem"))).isTrue();
     assertThat(Files.exists(dir.resolve(".mesh/dev/jwks.json"))).isTrue();
 
@@ -73,6 +76,45 @@ class BootstrapProcessTest {
   }
 
   @Test
+  void theGeneratedMainWiresTheSamplesHandlersStageAndHealthCheck(@TempDir Path dir) throws Exception {
+    int metricsPort = RunningServer.freePort();
+    Process process = bootstrap(dir, "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort);
+    try {
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      drain(process, lines);
+      List<String> seen = new ArrayList<>();
+      int port = awaitListening(lines, seen);
+      assertThat(seen).as("start-up output").anyMatch(line -> line.contains("Health check inventory-store passes"));
+
+      ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port,
+          ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev")))).build();
+      try {
+        String token = DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")), new DevTokenRequest(
+            "alice", List.of("inventory:read"), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        headers.put(RequestIdStage.HEADER, "process-check-1");
+        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () ->
+            InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .getItem(GetItemRequest.newBuilder().setSku("SKU-0404").build()));
+        assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(missing.getStatus().getDescription()).isEqualTo("no item SKU-0404");
+        assertThat(missing.getTrailers().get(RequestIdStage.HEADER)).isEqualTo("process-check-1");
+      } finally {
+        channel.shutdownNow();
+      }
+      String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
+      assertThat(scrape).containsPattern("grpc_server_processing_duration_seconds_count\\{[^}]*method=\"GetItem\""
+          + "[^}]*statusCode=\"NOT_FOUND\"[^}]*} 1");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
   void aBadPortStopsTheStartWithStatus2NamingTheKey(@TempDir Path dir) throws Exception {
     Process process = bootstrap(dir, "--server.port=abc");
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -90,6 +132,22 @@ class BootstrapProcessTest {
     String token = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.exitValue()).isZero();
     assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+  }
+
+  /** Waits for the line saying where the process listens, adding every line read to {@code seen}; the port. */
+  private static int awaitListening(BlockingQueue<String> lines, List<String> seen) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(1, TimeUnit.SECONDS);
+      if (line != null) {
+        seen.add(line);
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+    }
+    throw new AssertionError("no listening line in " + seen);
   }
 
   private static Process bootstrap(Path dir, String... args) throws IOException {

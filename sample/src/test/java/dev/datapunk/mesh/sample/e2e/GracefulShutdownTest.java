@@ -31,7 +31,7 @@ class GracefulShutdownTest {
 
   @Test
   void callsInFlightFinishWhileHealthTurnsNotServing(@TempDir Path dir) throws Exception {
-    RunningServer server = RunningServer.start(dir, MeshMain.bindings(), "--server.shutdown-grace=10s");
+    RunningServer server = RunningServer.start(dir, MeshMain.module(), "--server.shutdown-grace=10s");
     ManagedChannel channel = server.mtlsChannel();
     List<ServingStatus> watched = new CopyOnWriteArrayList<>();
     HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
@@ -68,7 +68,7 @@ class GracefulShutdownTest {
 
   @Test
   void newCallsAreRefusedOnceShutdownBegan(@TempDir Path dir) throws Exception {
-    RunningServer server = RunningServer.start(dir, MeshMain.bindings(), "--server.shutdown-grace=10s");
+    RunningServer server = RunningServer.start(dir, MeshMain.module(), "--server.shutdown-grace=10s");
     ManagedChannel channel = server.mtlsChannel();
     var stub = InventoryServiceGrpc.newBlockingStub(channel);
     CompletableFuture<PingReply> inFlight = CompletableFuture.supplyAsync(() ->
@@ -87,7 +87,7 @@ class GracefulShutdownTest {
 
   @Test
   void aCallLongerThanTheGraceIsCancelledAndShutdownEndsInTime(@TempDir Path dir) throws Exception {
-    RunningServer server = RunningServer.start(dir, MeshMain.bindings(), "--server.shutdown-grace=500ms");
+    RunningServer server = RunningServer.start(dir, MeshMain.module(), "--server.shutdown-grace=500ms");
     ManagedChannel channel = server.mtlsChannel();
     CompletableFuture<PingReply> inFlight = CompletableFuture.supplyAsync(() ->
         InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)

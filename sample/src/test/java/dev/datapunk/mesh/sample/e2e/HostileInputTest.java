@@ -69,7 +69,7 @@ class HostileInputTest {
 
   @BeforeAll
   static void startServer() throws IOException {
-    server = RunningServer.start(dir, MeshMain.bindings(), "--tls.mode=tls",
+    server = RunningServer.start(dir, MeshMain.module(), "--tls.mode=tls",
         "--server.max-inbound-message-size=" + MAX_MESSAGE,
         "--ratelimit.override." + PING + ".rps=1000000", "--ratelimit.override." + PING + ".burst=1000000");
     channel = server.channel(ClientTls.trusting(server.devDir().resolve("ca.pem")));

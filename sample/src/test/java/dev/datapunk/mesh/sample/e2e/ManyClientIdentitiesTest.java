@@ -76,7 +76,7 @@ class ManyClientIdentitiesTest {
     LocalRateLimiterBackend limiter = LocalRateLimiterBackend.builder().maxClients(config.rateLimitMaxClients()).build();
     new MeshMeters(registry).rateLimitClients(limiter.name(), limiter, LocalRateLimiterBackend::trackedClients);
     MeshServer server = MeshServer.builder(config)
-        .bindings(MeshMain.bindings())
+        .module(MeshMain.module())
         .credentials(InsecureServerCredentials.create(), false)
         .serveMetrics(registry)
         .closeOnShutdown(SystemMetrics.bindTo(registry))

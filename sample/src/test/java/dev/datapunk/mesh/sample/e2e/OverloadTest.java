@@ -37,7 +37,7 @@ class OverloadTest {
 
   @Test
   void healthAnswersDuringOverloadEveryCallCompletesAndLatencyRecovers(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.bindings(), "--tls.mode=plaintext",
+    try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--tls.mode=plaintext",
         "--server.worker-threads=" + WORKERS)) {
       ManagedChannel channel = server.channel(InsecureChannelCredentials.create());
       var blocking = InventoryServiceGrpc.newBlockingStub(channel);

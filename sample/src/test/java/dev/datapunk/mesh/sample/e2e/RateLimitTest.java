@@ -22,7 +22,7 @@ class RateLimitTest {
 
   @Test
   void putItemAdmitsItsBurstThenRejectsWithRetryInfo(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.bindings())) {
+    try (RunningServer server = RunningServer.start(dir, MeshMain.module())) {
       ManagedChannel channel = server.mtlsChannel();
       String token = server.token("dave", "inventory:write");
       PutItemRequest request = PutItemRequest.newBuilder()

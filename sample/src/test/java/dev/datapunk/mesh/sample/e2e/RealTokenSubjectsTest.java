@@ -65,7 +65,7 @@ class RealTokenSubjectsTest {
     Path jwks = dir.resolve("jwks.json");
     Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
     List<String> tokens = IntStream.range(0, 2 * HALF).parallel().mapToObj(i -> token(key, "rsa-client-" + i)).toList();
-    try (RunningServer server = RunningServer.start(dir, MeshMain.bindings(), "--tls.mode=plaintext",
+    try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--tls.mode=plaintext",
         "--auth.jwt.jwks=" + jwks, "--ratelimit.max-clients=" + MAX_CLIENTS,
         "--metrics.port=" + RunningServer.freePort())) {
       ManagedChannel channel = server.channel(InsecureChannelCredentials.create());

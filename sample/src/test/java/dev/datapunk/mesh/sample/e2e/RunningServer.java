@@ -1,7 +1,7 @@
 package dev.datapunk.mesh.sample.e2e;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
-import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.MeshModule;
 import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
@@ -38,16 +38,16 @@ final class RunningServer implements AutoCloseable {
   }
 
   /**
-   * Starts {@code bindings} in working directory {@code dir} with extra {@code --key=value} args;
+   * Starts {@code module} in working directory {@code dir} with extra {@code --key=value} args;
    * the Prometheus endpoint is off unless {@code args} set {@code --metrics.port}.
    */
-  static RunningServer start(Path dir, List<MeshBinding> bindings, String... args) {
+  static RunningServer start(Path dir, MeshModule module, String... args) {
     List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0"));
     if (java.util.Arrays.stream(args).noneMatch(arg -> arg.startsWith("--metrics.port="))) {
       all.add("--metrics.port=0");
     }
     all.addAll(List.of(args));
-    return new RunningServer(dir, MeshApplication.start(all.toArray(String[]::new), bindings, Map.of(), dir));
+    return new RunningServer(dir, MeshApplication.start(all.toArray(String[]::new), module, Map.of(), dir));
   }
 
   MeshServer server() {

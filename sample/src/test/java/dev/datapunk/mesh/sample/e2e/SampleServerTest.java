@@ -49,7 +49,7 @@ class SampleServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = RunningServer.start(dir, MeshMain.bindings());
+    server = RunningServer.start(dir, MeshMain.module());
     channel = server.mtlsChannel();
   }
 
@@ -174,7 +174,7 @@ class SampleServerTest {
   @Test
   void aBadPortStopsTheStartNamingTheKey(@TempDir Path other) {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> MeshApplication.start(new String[] {"--server.port=abc"}, MeshMain.bindings(), Map.of(), other));
+        () -> MeshApplication.start(new String[] {"--server.port=abc"}, MeshMain.module(), Map.of(), other));
     assertThat(e.getMessage()).contains("server.port").contains("abc").contains("command line");
   }
 }

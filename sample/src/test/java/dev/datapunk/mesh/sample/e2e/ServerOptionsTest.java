@@ -35,21 +35,21 @@ class ServerOptionsTest {
 
   @Test
   void gzipCompressionCompressesResponses(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.bindings(), "--server.compression=gzip")) {
+    try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--server.compression=gzip")) {
       assertThat(responseEncoding(server.mtlsChannel())).isEqualTo("gzip");
     }
   }
 
   @Test
   void responsesAreUncompressedByDefault(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.bindings())) {
+    try (RunningServer server = RunningServer.start(dir, MeshMain.module())) {
       assertThat(responseEncoding(server.mtlsChannel())).isIn(null, "identity");
     }
   }
 
   @Test
   void tlsModeServesClientsWithoutCertificates(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.bindings(), "--tls.mode=tls")) {
+    try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--tls.mode=tls")) {
       ManagedChannel channel = server.channel(ClientTls.trusting(server.devDir().resolve("ca.pem")));
       assertThat(InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .ping(PingRequest.newBuilder().setMessage("x").build()).getCaller()).isEqualTo("anonymous");
@@ -58,7 +58,7 @@ class ServerOptionsTest {
 
   @Test
   void plaintextOnlyWhenAskedAndHealthAndReflectionCanBeTurnedOff(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.bindings(),
+    try (RunningServer server = RunningServer.start(dir, MeshMain.module(),
         "--tls.mode=plaintext", "--health.enabled=false", "--reflection.enabled=false")) {
       ManagedChannel channel = server.channel(InsecureChannelCredentials.create());
       assertThat(InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)

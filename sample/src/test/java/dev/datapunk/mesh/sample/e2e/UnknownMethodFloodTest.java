@@ -53,7 +53,7 @@ class UnknownMethodFloodTest {
 
   @Test
   void twentyThousandUnknownMethodsAreUnimplementedAndGrowNothing(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.bindings(), "--tls.mode=plaintext",
+    try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--tls.mode=plaintext",
         "--metrics.port=" + RunningServer.freePort())) {
       ManagedChannel channel = server.channel(InsecureChannelCredentials.create());
       // Warm-up: the first unknown calls and a good call create whatever meters they create once.

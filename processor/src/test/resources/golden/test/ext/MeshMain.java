@@ -1,0 +1,64 @@
+package test.ext;
+
+import dev.datapunk.mesh.runtime.MeshApplication;
+import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.MeshModule;
+import dev.datapunk.mesh.runtime.errors.ExceptionHandlers;
+import dev.datapunk.mesh.runtime.errors.HandlerResults;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import javax.annotation.processing.Generated;
+import test.orders.v1.OrderServiceGrpc;
+
+/**
+ * Starts the mesh services of this module: {@link OrderService}, {@link PingService}.
+ */
+@Generated("dev.datapunk.mesh.processor.MeshProcessor")
+public final class MeshMain {
+  private MeshMain() {
+  }
+
+  /**
+   * Starts every mesh service of this module in one server, with its stages, health checks
+   * and exception handlers; see {@link MeshApplication}.
+   */
+  public static void main(String[] args) {
+    MeshApplication.run(args, module());
+  }
+
+  /**
+   * Everything this module runs: {@link #bindings()} and {@link #extensions()}.
+   */
+  public static MeshModule module() {
+    return extensions().bindings(bindings()).build();
+  }
+
+  /**
+   * Every mesh service of this module, each created with {@code new} or its
+   * {@code @MeshFactory} method.
+   */
+  public static List<MeshBinding> bindings() {
+    return List.of(
+        new OrderService_MeshBinding(OrderStore.orderService()),
+        new PingService_MeshBinding(new PingService()));
+  }
+
+  /**
+   * The user stages, health checks and global exception handlers of this module, without its
+   * services: for a main of your own that creates the services and adds them.
+   */
+  public static MeshModule.Builder extensions() {
+    return MeshModule.builder()
+        .stage(new Stages.Access())
+        .stage(new Stages.Audit(), OrderServiceGrpc.SERVICE_NAME)
+        .stage(new Stages.Trace())
+        .healthCheck(new DiskCheck())
+        .exceptionHandlers(ExceptionHandlers.builder()
+            .on(SocketTimeoutException.class,
+                (exception, trailers) -> HandlerResults.of(Errors.timedOut(exception), trailers))
+            .on(IOException.class,
+                (exception, trailers) -> HandlerResults.of(Errors.unavailable(exception), trailers))
+            .build());
+  }
+}
