@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.MeshModule;
 import dev.datapunk.mesh.runtime.tls.DevPki;
-import dev.datapunk.mesh.sample.InventoryService;
+import dev.datapunk.mesh.sample.Inventory;
 import dev.datapunk.mesh.sample.InventoryService_MeshBinding;
 import dev.datapunk.mesh.sample.OrderService;
 import dev.datapunk.mesh.sample.OrderService_MeshBinding;
@@ -53,8 +53,8 @@ class ServiceToServiceTest {
   }
 
   private RunningServer inventoryServer(String... args) {
-    inventory = new RecordingBinding(new InventoryService_MeshBinding(new InventoryService()));
-    RunningServer server = RunningServer.start(dir, List.<MeshBinding>of(inventory), args);
+    inventory = new RecordingBinding(new InventoryService_MeshBinding(Inventory.inventoryService()));
+    RunningServer server = RunningServer.start(dir, MeshModule.of(List.of(inventory)), args);
     servers.add(server);
     return server;
   }
@@ -65,8 +65,8 @@ class ServiceToServiceTest {
         "--client.inventory.target=localhost:" + inventoryServer.port(), "--client.inventory.token=forward",
         "--client.inventory.deadline=7s"));
     all.addAll(List.of(args));
-    RunningServer server = RunningServer.start(dir, List.<MeshBinding>of(new OrderService_MeshBinding(new OrderService())),
-        all.toArray(String[]::new));
+    RunningServer server = RunningServer.start(dir,
+        MeshModule.of(List.of(new OrderService_MeshBinding(new OrderService()))), all.toArray(String[]::new));
     servers.add(server);
     return server;
   }
