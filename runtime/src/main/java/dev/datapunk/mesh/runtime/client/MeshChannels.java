@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 
 /**
- * Channels to the mesh services this process calls, one per client configured under {@code
- * client.<name>.*}, each secured, verified, metered and retried as the configuration says:
+ * Channels to the mesh services this process calls, one per client ({@link ClientSettings}, the
+ * settings of {@code client.<name>.*}), each secured, verified, metered and retried as its settings
+ * say:
  *
  * <pre>{@code
  * // mesh.yaml: client: {inventory: {target: "inventory.shop:50051", token: forward}}
