@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.runtime;
 
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;

@@ -1,11 +1,13 @@
 package dev.datapunk.mesh.runtime;
 
-import dev.datapunk.mesh.runtime.ServerAssembly.StartupException;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.config.LoadedConfig;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenCommand;
+import dev.datapunk.mesh.runtime.server.MeshServer;
+import dev.datapunk.mesh.runtime.server.ServerAssembly;
+import dev.datapunk.mesh.runtime.server.StartupException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

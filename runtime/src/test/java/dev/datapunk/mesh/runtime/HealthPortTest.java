@@ -11,17 +11,17 @@ import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.ReloadReport;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.reliability.StderrCapture;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.tls.ClientTls;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
@@ -195,11 +195,11 @@ class HealthPortTest {
   @Test
   void aChangedPortOnReloadNeedsARestart() throws Exception {
     int healthPort = freePort();
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "health.port: " + healthPort + "\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "health.port: " + healthPort + "\n");
     start();
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
     int other = freePort();
-    ConfigReloadTest.write(dir.resolve("mesh.yaml"), "health.port: " + other + "\n");
+    ConfigFiles.write(dir.resolve("mesh.yaml"), "health.port: " + other + "\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
 
     ReloadReport report = watcher.lastReport().orElseThrow();
@@ -225,21 +225,11 @@ class HealthPortTest {
         responses.onCompleted();
       }
     };
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(
-            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
-      }
-    };
+    return MeshBinding.of(service.bindService(), List.of(
+        MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 
   /** Loopback, a free main port, no metrics endpoint, a short grace; {@code extra} wins over each. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.datapunk.mesh.runtime.errors.ExceptionHandlers;
 import dev.datapunk.mesh.runtime.errors.HandlerResults;
 import dev.datapunk.mesh.runtime.health.HealthCheck;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

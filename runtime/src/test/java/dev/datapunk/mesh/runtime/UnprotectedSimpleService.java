@@ -1,7 +1,6 @@
 package dev.datapunk.mesh.runtime;
 
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.util.List;
 
@@ -12,20 +11,10 @@ public final class UnprotectedSimpleService {
 
   /** The binding: UNIMPLEMENTED service code, an empty policy on each of its four methods. */
   public static MeshBinding binding() {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return new SimpleServiceGrpc.SimpleServiceImplBase() {}.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(
-            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
-      }
-    };
+    return MeshBinding.of(new SimpleServiceGrpc.SimpleServiceImplBase() {}.bindService(), List.of(
+        MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 }

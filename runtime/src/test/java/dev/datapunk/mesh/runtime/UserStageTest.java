@@ -13,6 +13,7 @@ import dev.datapunk.mesh.runtime.security.MeshPrincipal;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.CallOptions;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Grpc;
@@ -236,35 +237,16 @@ class UserStageTest {
     List<MethodPolicy> policies = List.of(UNARY, SERVER_STREAMING,
         MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
         MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return policies;
-      }
-    };
+    return MeshBinding.of(service.bindService(), policies);
   }
 
   private static MeshBinding echoService() {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return ServerServiceDefinition.builder(ECHO_SERVICE)
-            .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, responses) -> {
-              responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
-              responses.onCompleted();
-            }))
-            .build();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(MethodPolicy.builder(ECHO).build());
-      }
-    };
+    ServerServiceDefinition echo = ServerServiceDefinition.builder(ECHO_SERVICE)
+        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, responses) -> {
+          responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
+          responses.onCompleted();
+        }))
+        .build();
+    return MeshBinding.of(echo, List.of(MethodPolicy.builder(ECHO).build()));
   }
 }

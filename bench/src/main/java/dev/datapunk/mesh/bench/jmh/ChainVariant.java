@@ -49,33 +49,22 @@ public enum ChainVariant {
   public ServerServiceDefinition definition(EchoMeshService service, Engines engines) {
     return switch (this) {
       case BARE -> service.bindService();
-      case METRICS -> CallChain.of(new MetricsStage(engines.registry())).wrap(binding(service, OPEN));
+      case METRICS -> CallChain.of(new MetricsStage(engines.registry())).wrap(service.bindService(), List.of(OPEN));
       case AUTHENTICATION -> CallChain.of(SecurityStages.authentication(engines.verifier(), false))
-          .wrap(binding(service, SECURED));
+          .wrap(service.bindService(), List.of(SECURED));
       case SECURITY -> CallChain.of(
               SecurityStages.authentication(engines.verifier(), false), SecurityStages.authorization())
-          .wrap(binding(service, SECURED));
+          .wrap(service.bindService(), List.of(SECURED));
       case RATE_LIMIT -> CallChain.of(new RateLimitStage(engines.limiter(), Map.of(), new MeshMeters(engines.registry())))
-          .wrap(binding(service, LIMITED));
-      case MESH -> CallChain.of(
-              new MetricsStage(engines.registry()),
-              SecurityStages.authentication(engines.verifier(), false),
-              SecurityStages.authorization(),
-              new RateLimitStage(engines.limiter(), Map.of(), new MeshMeters(engines.registry())))
-          .wrap(new EchoMeshService_MeshBinding(service));
-    };
-  }
-
-  private static MeshBinding binding(EchoMeshService service, MethodPolicy policy) {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(policy);
+          .wrap(service.bindService(), List.of(LIMITED));
+      case MESH -> {
+        MeshBinding binding = new EchoMeshService_MeshBinding(service);
+        yield CallChain.of(
+                new MetricsStage(engines.registry()),
+                SecurityStages.authentication(engines.verifier(), false),
+                SecurityStages.authorization(),
+                new RateLimitStage(engines.limiter(), Map.of(), new MeshMeters(engines.registry())))
+            .wrap(binding.bindService(), binding.policies());
       }
     };
   }

@@ -1,7 +1,7 @@
 package dev.datapunk.mesh.bench.redis;
 
 import dev.datapunk.mesh.bench.jmh.Limits;
-import dev.datapunk.mesh.runtime.config.RedisFailureMode;
+import dev.datapunk.mesh.runtime.ratelimit.redis.RedisFailureMode;
 import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
 import dev.datapunk.mesh.runtime.ratelimit.redis.RedisRateLimiterBackend;
 import io.github.bucket4j.BucketConfiguration;

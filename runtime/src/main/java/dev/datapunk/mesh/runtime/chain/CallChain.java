@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime.chain;
 
-import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -34,17 +33,18 @@ public final class CallChain {
   }
 
   /**
-   * The definition of {@code binding}'s service with each method wrapped by its interceptors.
+   * {@code definition} with each method wrapped by the interceptors of its policy in {@code
+   * policies}.
    *
-   * @throws IllegalStateException when the binding's policies do not name exactly the service's
-   *     methods (a binding generated against another version of the stubs)
+   * @param policies one policy for every method of {@code definition}, matched by full method name
+   * @throws IllegalStateException when the policies do not name exactly the service's methods (a
+   *     binding generated against another version of the stubs)
    */
-  public ServerServiceDefinition wrap(MeshBinding binding) {
-    ServerServiceDefinition definition = binding.bindService();
+  public ServerServiceDefinition wrap(ServerServiceDefinition definition, List<MethodPolicy> policies) {
     String serviceName = definition.getServiceDescriptor().getName();
-    Map<String, MethodPolicy> policies = new HashMap<>();
-    for (MethodPolicy policy : binding.policies()) {
-      if (policies.put(policy.fullMethodName(), policy) != null) {
+    Map<String, MethodPolicy> byMethod = new HashMap<>();
+    for (MethodPolicy policy : policies) {
+      if (byMethod.put(policy.fullMethodName(), policy) != null) {
         throw new IllegalStateException("two policies for " + policy.fullMethodName());
       }
     }
@@ -52,15 +52,15 @@ public final class CallChain {
     List<MethodPolicy> matched = new ArrayList<>(methods.size());
     for (ServerMethodDefinition<?, ?> method : methods) {
       String name = method.getMethodDescriptor().getFullMethodName();
-      MethodPolicy policy = policies.remove(name);
+      MethodPolicy policy = byMethod.remove(name);
       if (policy == null) {
         throw new IllegalStateException("no mesh policy for " + name + " of " + serviceName
             + ": recompile the service so its binding matches the gRPC stubs");
       }
       matched.add(policy);
     }
-    if (!policies.isEmpty()) {
-      throw new IllegalStateException("mesh policies for methods " + policies.keySet() + " that "
+    if (!byMethod.isEmpty()) {
+      throw new IllegalStateException("mesh policies for methods " + byMethod.keySet() + " that "
           + serviceName + " does not have: recompile the service so its binding matches the gRPC stubs");
     }
     // Stages are asked only once every method is known to have a policy: nothing is half-created.

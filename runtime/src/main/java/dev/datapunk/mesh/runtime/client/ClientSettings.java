@@ -1,6 +1,6 @@
 package dev.datapunk.mesh.runtime.client;
 
-import dev.datapunk.mesh.runtime.config.TlsMode;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

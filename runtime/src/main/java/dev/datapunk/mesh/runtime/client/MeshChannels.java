@@ -1,7 +1,7 @@
 package dev.datapunk.mesh.runtime.client;
 
-import dev.datapunk.mesh.runtime.config.FileWatcher;
-import dev.datapunk.mesh.runtime.config.TlsMode;
+import dev.datapunk.mesh.runtime.files.FileWatcher;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.tls.ChannelTls;
 import dev.datapunk.mesh.runtime.tls.ChannelTlsConfig;

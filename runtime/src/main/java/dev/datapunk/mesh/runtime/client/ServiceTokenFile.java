@@ -1,6 +1,6 @@
 package dev.datapunk.mesh.runtime.client;
 
-import dev.datapunk.mesh.runtime.config.FileWatcher;
+import dev.datapunk.mesh.runtime.files.FileWatcher;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.runtime.config;
 
 import dev.datapunk.mesh.runtime.client.ClientSettings;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import dev.datapunk.mesh.runtime.client.ClientSettings.Retry;
 import dev.datapunk.mesh.runtime.client.ClientSettings.TokenMode;
 import java.nio.file.Path;

@@ -20,6 +20,8 @@ import dev.datapunk.mesh.runtime.client.ClientSettings;
 import dev.datapunk.mesh.runtime.logging.LogCategory;
 import dev.datapunk.mesh.runtime.logging.LogLevel;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
+import dev.datapunk.mesh.runtime.ratelimit.redis.RedisFailureMode;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +36,8 @@ import java.util.regex.Pattern;
 
 /**
  * Every configuration key, declared once. To add a key, add one constant here, list it in {@link
- * #ALL} and give {@link MeshConfig} a getter.
+ * #ALL} and read it in the settings of its concern (one of {@link MeshConfig}'s accessors, such as
+ * {@link ServerSettings} for {@code server.*}).
  */
 public final class ConfigKeys {
 

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.config;
 
+import dev.datapunk.mesh.runtime.files.FileWatcher;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

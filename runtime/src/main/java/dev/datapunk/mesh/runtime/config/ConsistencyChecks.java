@@ -18,9 +18,13 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_CERT;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_KEY;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.TLS_MODE;
 
+import dev.datapunk.mesh.runtime.limits.AdaptiveLimitSettings;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Rules that involve more than one key; each message names every key involved and its source. */
 final class ConsistencyChecks {
@@ -29,25 +33,28 @@ final class ConsistencyChecks {
 
   static void check(MeshConfig config) {
     ConfigProblems problems = new ConfigProblems();
-    if (config.tlsCert().isPresent() != config.tlsKey().isPresent()) {
-      ConfigKey<?> set = config.tlsCert().isPresent() ? TLS_CERT : TLS_KEY;
+    TlsSettings tls = config.tls();
+    if (tls.cert().isPresent() != tls.key().isPresent()) {
+      ConfigKey<?> set = tls.cert().isPresent() ? TLS_CERT : TLS_KEY;
       ConfigKey<?> missing = set == TLS_CERT ? TLS_KEY : TLS_CERT;
       problems.add(
           set + " is set (from " + config.sourceOf(set) + ") but " + missing
               + " is not; set both or neither");
     }
-    if (config.metricsPort() != 0 && config.metricsPort() == config.serverPort()) {
+    int serverPort = config.server().port();
+    if (config.metricsPort() != 0 && config.metricsPort() == serverPort) {
       problems.add(
-          METRICS_PORT + " and " + SERVER_PORT + " are both " + config.serverPort() + " (from "
+          METRICS_PORT + " and " + SERVER_PORT + " are both " + serverPort + " (from "
               + config.sourceOf(METRICS_PORT) + " and " + config.sourceOf(SERVER_PORT) + ")");
     }
-    if (!config.allowedIdentities().isEmpty() && config.tlsMode() != TlsMode.MTLS) {
+    if (!tls.allowedIdentities().isEmpty() && tls.mode() != TlsMode.MTLS) {
       problems.add(
           TLS_ALLOWED_IDENTITIES + " is set (from " + config.sourceOf(TLS_ALLOWED_IDENTITIES)
-              + ") but " + TLS_MODE + " is " + ValueParsers.configName(config.tlsMode()) + " (from "
+              + ") but " + TLS_MODE + " is " + ValueParsers.configName(tls.mode()) + " (from "
               + config.sourceOf(TLS_MODE) + "), which has no client certificates; use mtls");
     }
-    if (config.jwksCa().isPresent() && !(config.jwks().orElse(null) instanceof JwksLocation.Url)) {
+    JwksSettings jwks = config.jwks();
+    if (jwks.ca().isPresent() && !(jwks.location().orElse(null) instanceof JwksLocation.Url)) {
       problems.add(
           AUTH_JWT_JWKS_CA + " is set (from " + config.sourceOf(AUTH_JWT_JWKS_CA) + ") but "
               + AUTH_JWT_JWKS + " is not an https URL; the CA is only used to fetch keys over https");
@@ -59,11 +66,12 @@ final class ConsistencyChecks {
   }
 
   private static void checkHealthPort(MeshConfig config, ConfigProblems problems) {
-    int port = config.healthPort();
+    HealthSettings health = config.health();
+    int port = health.port();
     if (port == 0) {
       return;
     }
-    if (!config.healthEnabled()) {
+    if (!health.enabled()) {
       problems.add(
           HEALTH_PORT + " is " + port + " (from " + config.sourceOf(HEALTH_PORT) + ") but " + HEALTH_ENABLED
               + " is false (from " + config.sourceOf(HEALTH_ENABLED) + "): there is no health service to serve on it");
@@ -78,8 +86,9 @@ final class ConsistencyChecks {
   }
 
   private static void checkRedisUris(MeshConfig config, ConfigProblems problems) {
-    List<URI> uris = config.redisUris();
-    if (uris.size() > 1 && !config.redisCluster()) {
+    RedisSettings redis = config.redis();
+    List<URI> uris = redis.uris();
+    if (uris.size() > 1 && !redis.cluster()) {
       problems.add(
           RATELIMIT_REDIS_URI + " names " + uris.size() + " Redis nodes (from " + config.sourceOf(RATELIMIT_REDIS_URI)
               + ") but " + RATELIMIT_REDIS_CLUSTER + " is false (from " + config.sourceOf(RATELIMIT_REDIS_CLUSTER)
@@ -95,9 +104,10 @@ final class ConsistencyChecks {
   }
 
   private static void checkAdaptiveLimits(MeshConfig config, ConfigProblems problems) {
-    int min = config.adaptiveMinLimit();
-    int initial = config.adaptiveInitialLimit();
-    int max = config.adaptiveMaxLimit();
+    AdaptiveLimitSettings limits = config.limits();
+    int min = limits.minLimit();
+    int initial = limits.initialLimit();
+    int max = limits.maxLimit();
     if (min > initial || initial > max) {
       problems.add(
           LIMITS_ADAPTIVE_MIN_LIMIT + " <= " + LIMITS_ADAPTIVE_INITIAL_LIMIT + " <= " + LIMITS_ADAPTIVE_MAX_LIMIT
@@ -105,21 +115,21 @@ final class ConsistencyChecks {
               + initial + " (from " + config.sourceOf(LIMITS_ADAPTIVE_INITIAL_LIMIT) + ") and " + max + " (from "
               + config.sourceOf(LIMITS_ADAPTIVE_MAX_LIMIT) + ")");
     }
-    if (config.adaptiveLimitPerMethod() && !config.adaptiveReserved().isEmpty()) {
+    if (limits.perMethod() && !limits.reserved().isEmpty()) {
       problems.add(
-          "limits.adaptive.reserved." + config.adaptiveReserved().keySet().iterator().next() + " is set but "
+          "limits.adaptive.reserved." + new TreeSet<>(limits.reserved().keySet()).first() + " is set but "
               + LIMITS_ADAPTIVE_PER_METHOD + " is true (from " + config.sourceOf(LIMITS_ADAPTIVE_PER_METHOD)
               + "): reserved shares divide the one shared limit; per-method limits are separate already");
     }
-    int reserved = config.adaptivePublicReserved();
-    for (int percent : config.adaptiveReserved().values()) {
+    int reserved = limits.publicReserved();
+    for (int percent : limits.reserved().values()) {
       reserved += percent;
     }
     if (reserved > 90) {
       problems.add(
-          LIMITS_ADAPTIVE_PUBLIC_RESERVED + " (" + config.adaptivePublicReserved() + ", from "
+          LIMITS_ADAPTIVE_PUBLIC_RESERVED + " (" + limits.publicReserved() + ", from "
               + config.sourceOf(LIMITS_ADAPTIVE_PUBLIC_RESERVED) + ") plus every limits.adaptive.reserved.<full/Method> "
-              + config.adaptiveReserved() + " add up to " + reserved
+              + new TreeMap<>(limits.reserved()) + " add up to " + reserved
               + "% of the shared limit; at most 90% may be reserved so other methods keep a share");
     }
   }

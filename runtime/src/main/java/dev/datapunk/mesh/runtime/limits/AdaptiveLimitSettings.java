@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime.limits;
 
-import dev.datapunk.mesh.runtime.config.MeshConfig;
 import java.util.Map;
 
 /**
@@ -25,18 +24,6 @@ public record AdaptiveLimitSettings(
 
   public AdaptiveLimitSettings {
     reserved = Map.copyOf(reserved);
-  }
-
-  /** The settings {@code config} holds. */
-  public static AdaptiveLimitSettings from(MeshConfig config) {
-    return new AdaptiveLimitSettings(
-        config.adaptiveLimitEnabled(),
-        config.adaptiveLimitPerMethod(),
-        config.adaptiveInitialLimit(),
-        config.adaptiveMinLimit(),
-        config.adaptiveMaxLimit(),
-        config.adaptivePublicReserved(),
-        config.adaptiveReserved());
   }
 
   /** Percent of the shared limit left as the guaranteed share of every other method together. */

@@ -1,7 +1,6 @@
 package dev.datapunk.mesh.runtime.limits;
 
 import dev.datapunk.mesh.runtime.chain.CallStage;
-import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.policy.Access;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
@@ -104,13 +103,13 @@ public final class AdaptiveLimitStage implements CallStage {
    * Checks {@code next} and returns what installs it (see the class comment); {@code per-method}
    * is ignored (it needs a restart).
    *
-   * @throws ConfigException naming the keys when the bounds are out of order (the configuration's
+   * @throws IllegalArgumentException naming the keys when the bounds are out of order (the configuration's
    *     checks reject that before)
    */
   public Runnable reload(AdaptiveLimitSettings next) {
     Objects.requireNonNull(next, "next");
     if (next.minLimit() < 1 || next.minLimit() > next.initialLimit() || next.initialLimit() > next.maxLimit()) {
-      throw new ConfigException("limits.adaptive.min-limit <= initial-limit <= max-limit is required, got min " + next.minLimit()
+      throw new IllegalArgumentException("limits.adaptive.min-limit <= initial-limit <= max-limit is required, got min " + next.minLimit()
           + ", initial " + next.initialLimit() + ", max " + next.maxLimit());
     }
     return () -> apply(next);

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 public enum LogCategory {
   /** The audit log, {@code datapunk.mesh.audit}: one INFO line per security decision. */
   AUDIT("datapunk.mesh.audit"),
-  /** Configuration loading, the file watcher and reloads. */
+  /** Configuration loading and reloads. */
   CONFIG("dev.datapunk.mesh.runtime.config"),
   /** Certificates, the development PKI and their rotation. */
   TLS("dev.datapunk.mesh.runtime.tls"),

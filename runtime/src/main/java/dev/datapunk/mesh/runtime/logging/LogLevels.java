@@ -26,7 +26,7 @@ public record LogLevels(LogLevel root, Map<String, LogLevel> byLoggerName) {
    * Thresholds from the values of {@code log.level} and {@code log.levels.<category>}.
    *
    * @param byCategory by category name ({@code tls}) or logger name ({@code
-   *     dev.datapunk.mesh.runtime.MeshServer}); a category and its logger name both set: the
+   *     dev.datapunk.mesh.runtime.server.MeshServer}); a category and its logger name both set: the
    *     category wins
    */
   public static LogLevels of(LogLevel root, Map<String, LogLevel> byCategory) {

@@ -1,8 +1,6 @@
 package dev.datapunk.mesh.runtime.ratelimit;
 
 import dev.datapunk.mesh.runtime.chain.CallStage;
-import dev.datapunk.mesh.runtime.config.ConfigException;
-import dev.datapunk.mesh.runtime.config.RateLimitOverride;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
@@ -61,28 +59,24 @@ public final class RateLimitStage implements CallStage {
    * MethodRateLimiter#updateSpec} (bucket state carried over as that method documents), and later
    * {@link #effectiveLimit} answers use {@code next}.
    *
-   * @throws ConfigException naming the key when an override is incomplete for a method without
-   *     {@code @RateLimit}, adds a limit to a method that had none, or removes the only limit of one
+   * @throws IllegalArgumentException naming the key when an override is incomplete for a method
+   *     without {@code @RateLimit}, adds a limit to a method that had none, or removes the only
+   *     limit of one
    */
   public Runnable prepareOverrides(Map<String, RateLimitOverride> next) {
     Map<String, RateLimitOverride> copy = Map.copyOf(next);
     for (String method : copy.keySet()) {
       if (!bound.containsKey(method)) {
-        throw new ConfigException("ratelimit.override." + method + ": " + method
+        throw new IllegalArgumentException("ratelimit.override." + method + ": " + method
             + " had no rate limit when the server started; giving it one needs a restart");
       }
     }
     List<Runnable> updates = new ArrayList<>();
     for (Bound each : bound.values()) {
       String method = each.policy().fullMethodName();
-      Optional<RateLimitSpec> spec;
-      try {
-        spec = effectiveLimit(each.policy(), copy.get(method));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(e.getMessage());
-      }
+      Optional<RateLimitSpec> spec = effectiveLimit(each.policy(), copy.get(method));
       if (spec.isEmpty()) {
-        throw new ConfigException("ratelimit.override." + method + ": " + method
+        throw new IllegalArgumentException("ratelimit.override." + method + ": " + method
             + " has no @RateLimit; removing its configured limit needs a restart");
       }
       if (!spec.get().equals(each.limiter().spec())) {

@@ -89,11 +89,11 @@ public final class AppSettings {
     static Values of(MeshConfig config) {
       Map<String, ConfigSource> sources = new HashMap<>();
       for (ConfigEntry entry : config.entries()) {
-        if (config.appValues().containsKey(entry.key())) {
+        if (config.app().containsKey(entry.key())) {
           sources.put(entry.key(), entry.source());
         }
       }
-      return new Values(Map.copyOf(config.appValues()), Map.copyOf(sources));
+      return new Values(Map.copyOf(config.app()), Map.copyOf(sources));
     }
   }
 

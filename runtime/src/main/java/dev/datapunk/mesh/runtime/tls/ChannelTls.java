@@ -1,7 +1,7 @@
 package dev.datapunk.mesh.runtime.tls;
 
-import dev.datapunk.mesh.runtime.config.FileWatcher;
-import dev.datapunk.mesh.runtime.config.TlsMode;
+import dev.datapunk.mesh.runtime.files.FileWatcher;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;

@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime.tls;
 
-import dev.datapunk.mesh.runtime.config.TlsMode;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
 import java.security.cert.Certificate;

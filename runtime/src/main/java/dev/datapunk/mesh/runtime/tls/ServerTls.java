@@ -1,7 +1,6 @@
 package dev.datapunk.mesh.runtime.tls;
 
-import dev.datapunk.mesh.runtime.config.FileWatcher;
-import dev.datapunk.mesh.runtime.config.TlsMode;
+import dev.datapunk.mesh.runtime.files.FileWatcher;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;

@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime.tls;
 
-import dev.datapunk.mesh.runtime.config.TlsMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

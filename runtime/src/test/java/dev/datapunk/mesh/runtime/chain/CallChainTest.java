@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.rpc.QuotaFailure;
 import com.google.rpc.RetryInfo;
-import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.metrics.MetricsStage;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
@@ -19,7 +18,6 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -63,6 +61,8 @@ class CallChainTest {
       .publicAccess()
       .rateLimit(0.001, 1)
       .build();
+  /** Every method's policy, in the order of the service descriptor. */
+  static final List<MethodPolicy> POLICIES = List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING, BIDI);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final LocalRateLimiterBackend limiter = LocalRateLimiterBackend.create();
@@ -91,7 +91,7 @@ class CallChainTest {
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(chain.wrap(binding(new SimpleService()))).build().start();
+        .addService(chain.wrap(new SimpleService().bindService(), POLICIES)).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -174,19 +174,8 @@ class CallChainTest {
 
   @Test
   void bindingWhosePoliciesDoNotMatchTheServiceIsRefused() {
-    MeshBinding missing = new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return new SimpleService().bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING);
-      }
-    };
     CallChain fresh = standardChain(new SimpleMeterRegistry(), limiter);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> fresh.wrap(missing));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> fresh.wrap(new SimpleService().bindService(), List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING)));
     assertThat(e).hasMessageContaining("no mesh policy for grpc.testing.SimpleService/BidiStreamingRpc");
   }
 
@@ -260,20 +249,6 @@ class CallChainTest {
     } catch (java.util.concurrent.ExecutionException e) {
       throw (Exception) e.getCause();
     }
-  }
-
-  static MeshBinding binding(SimpleService service) {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING, BIDI);
-      }
-    };
   }
 
   /** Echoes; the subject of the verified principal for server streaming; throws on "boom". */

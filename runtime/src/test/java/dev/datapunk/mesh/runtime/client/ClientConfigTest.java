@@ -9,7 +9,7 @@ import dev.datapunk.mesh.runtime.client.ClientSettings.TokenMode;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
-import dev.datapunk.mesh.runtime.config.TlsMode;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

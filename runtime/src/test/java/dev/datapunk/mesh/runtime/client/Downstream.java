@@ -2,7 +2,7 @@ package dev.datapunk.mesh.runtime.client;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.security.MeshPrincipal;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;

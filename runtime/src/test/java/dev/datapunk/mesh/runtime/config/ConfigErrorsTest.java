@@ -98,7 +98,7 @@ class ConfigErrorsTest {
     MeshConfig config =
         ConfigLoader.load(new String[0], Map.of("MESH_METRICS_TAGS_DEPLOY_ENV", "prod"), dir)
             .config();
-    assertEquals(Map.of("deploy_env", "prod"), config.metricsTags());
+    assertEquals(Map.of("deploy_env", "prod"), config.metrics().commonTags());
     assertEquals(
         "metrics.tags.deploy-env: expected metrics.tags.<name> with a tag name of lower-case"
             + " letters, digits and _, got \"deploy-env\" (from environment"

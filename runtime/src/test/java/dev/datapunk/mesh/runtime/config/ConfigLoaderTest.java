@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,37 +34,23 @@ class ConfigLoaderTest {
   @Test
   void withNothingConfiguredEveryKeyHasItsDefault() {
     MeshConfig config = load(Map.of());
-    assertEquals("0.0.0.0", config.serverHost());
-    assertEquals(50051, config.serverPort());
-    assertEquals(4 * 1024 * 1024, config.maxInboundMessageSize());
-    assertEquals(10, config.workerThreads());
-    assertEquals(Duration.ofSeconds(30), config.shutdownGrace());
-    assertEquals(Duration.ofHours(2), config.keepAliveTime());
-    assertEquals(Duration.ofSeconds(20), config.keepAliveTimeout());
-    assertEquals(Duration.ofMinutes(5), config.permitKeepAliveTime());
-    assertEquals(Optional.empty(), config.maxConnectionIdle());
-    assertEquals(Optional.empty(), config.maxConnectionAge());
-    assertEquals(Optional.empty(), config.maxConnectionAgeGrace());
-    assertEquals(OptionalInt.empty(), config.maxConcurrentCallsPerConnection());
-    assertEquals(Compression.NONE, config.compression());
-    assertEquals(TlsMode.MTLS, config.tlsMode());
-    assertEquals(Optional.empty(), config.tlsCert());
-    assertEquals(Optional.empty(), config.tlsKey());
-    assertEquals(Optional.empty(), config.tlsCa());
-    assertEquals(List.of(), config.allowedIdentities());
-    assertEquals(Optional.empty(), config.jwks());
-    assertEquals(Optional.empty(), config.jwtIssuer());
-    assertEquals(Optional.empty(), config.jwtAudience());
-    assertEquals(Duration.ofSeconds(60), config.jwtClockSkew());
-    assertEquals(List.of("RS256", "ES256", "EdDSA"), config.jwtAlgorithms());
+    assertEquals(new ServerSettings("0.0.0.0", 50051, 4 * 1024 * 1024, 8 * 1024, 10, Duration.ofSeconds(30),
+        Duration.ZERO, Duration.ofHours(2), Duration.ofSeconds(20), Duration.ofMinutes(5), Optional.empty(),
+        Optional.empty(), Optional.empty(), OptionalInt.empty(), Compression.NONE), config.server());
+    assertEquals(new TlsSettings(TlsMode.MTLS, Optional.empty(), Optional.empty(), Optional.empty(), List.of()),
+        config.tls());
+    assertEquals(new JwksSettings(Optional.empty(), Optional.empty()), config.jwks());
+    assertEquals(Optional.empty(), config.jwt().issuer());
+    assertEquals(Optional.empty(), config.jwt().audience());
+    assertEquals(Duration.ofSeconds(60), config.jwt().clockSkew());
+    assertEquals(Set.of("RS256", "ES256", "EdDSA"), config.jwt().allowedAlgorithms());
+    assertEquals(10_000, config.jwt().cacheSize());
     assertFalse(config.auditAllowed());
-    assertEquals(RateLimitBackend.LOCAL, config.rateLimitBackend());
-    assertEquals("redis://127.0.0.1:6379", config.redisUris().get(0).toString());
-    assertEquals(1_000_000, config.rateLimitMaxClients());
-    assertEquals(Map.of(), config.rateLimitOverrides());
+    assertEquals(new RateLimitSettings(RateLimitBackend.LOCAL, 1_000_000, Map.of()), config.rateLimit());
+    assertEquals("redis://127.0.0.1:6379", config.redis().uris().get(0).toString());
     assertEquals(9464, config.metricsPort());
-    assertEquals(Map.of(), config.metricsTags());
-    assertTrue(config.healthEnabled());
+    assertEquals(Map.of(), config.metrics().commonTags());
+    assertEquals(new HealthSettings(true, 0, Duration.ofSeconds(5)), config.health());
     assertTrue(config.reflectionEnabled());
     assertEquals(dir.resolve(".mesh/dev"), config.devDir());
     assertTrue(config.entries().stream().allMatch(e -> e.source().equals(ConfigSource.defaultValue())));
@@ -81,18 +69,18 @@ class ConfigLoaderTest {
         Map.of("MESH_SERVER_PORT", "1002", "MESH_SERVER_WORKER_THREADS", "4");
     MeshConfig config = load(env, "--server.port=1003");
 
-    assertEquals(1003, config.serverPort());
+    assertEquals(1003, config.server().port());
     assertEquals(ConfigSource.commandLine("--server.port"), config.sourceOf(ConfigKeys.SERVER_PORT));
-    assertEquals(4, config.workerThreads());
+    assertEquals(4, config.server().workerThreads());
     assertEquals(
         ConfigSource.environment("MESH_SERVER_WORKER_THREADS"),
         config.sourceOf(ConfigKeys.SERVER_WORKER_THREADS));
-    assertEquals(Duration.ofSeconds(5), config.shutdownGrace());
+    assertEquals(Duration.ofSeconds(5), config.server().shutdownGrace());
     assertEquals(
         ConfigSource.file("mesh.yaml", 4), config.sourceOf(ConfigKeys.SERVER_SHUTDOWN_GRACE));
-    assertEquals(TlsMode.TLS, config.tlsMode());
+    assertEquals(TlsMode.TLS, config.tls().mode());
     assertEquals(ConfigSource.file("mesh.yaml", 5), config.sourceOf(ConfigKeys.TLS_MODE));
-    assertEquals(Duration.ofHours(2), config.keepAliveTime());
+    assertEquals(Duration.ofHours(2), config.server().keepAliveTime());
     assertEquals(ConfigSource.defaultValue(), config.sourceOf(ConfigKeys.SERVER_KEEPALIVE_TIME));
   }
 
@@ -103,7 +91,7 @@ class ConfigLoaderTest {
         load(Map.of("MESH_REFLECTION_ENABLED", "true", "MESH_HEALTH_ENABLED", "true"),
             "--health.enabled=false");
     assertTrue(config.reflectionEnabled());
-    assertFalse(config.healthEnabled());
+    assertFalse(config.health().enabled());
   }
 
   @Test
@@ -111,8 +99,8 @@ class ConfigLoaderTest {
     writeMeshYaml("server.port: 1111\n");
     Files.createDirectories(dir.resolve("conf"));
     Files.writeString(dir.resolve("conf/prod.yaml"), "server.port: 2222\n");
-    assertEquals(2222, load(Map.of(), "--config=conf/prod.yaml").serverPort());
-    assertEquals(2222, load(Map.of(), "--config", "conf/prod.yaml").serverPort());
+    assertEquals(2222, load(Map.of(), "--config=conf/prod.yaml").server().port());
+    assertEquals(2222, load(Map.of(), "--config", "conf/prod.yaml").server().port());
     assertEquals(
         ConfigSource.file("conf/prod.yaml", 1),
         load(Map.of(), "--config", "conf/prod.yaml").sourceOf(ConfigKeys.SERVER_PORT));
@@ -122,8 +110,8 @@ class ConfigLoaderTest {
   void meshConfigVariableNamesTheFileAndConfigOptionWinsOverIt() throws IOException {
     Files.writeString(dir.resolve("a.yaml"), "server.port: 3333\n");
     Files.writeString(dir.resolve("b.yaml"), "server.port: 4444\n");
-    assertEquals(3333, load(Map.of("MESH_CONFIG", "a.yaml")).serverPort());
-    assertEquals(4444, load(Map.of("MESH_CONFIG", "a.yaml"), "--config=b.yaml").serverPort());
+    assertEquals(3333, load(Map.of("MESH_CONFIG", "a.yaml")).server().port());
+    assertEquals(4444, load(Map.of("MESH_CONFIG", "a.yaml"), "--config=b.yaml").server().port());
   }
 
   @Test
@@ -155,7 +143,7 @@ class ConfigLoaderTest {
   @Test
   void missingMeshYamlIsFine() {
     assertFalse(Files.exists(dir.resolve("mesh.yaml")));
-    assertEquals(50051, load(Map.of()).serverPort());
+    assertEquals(50051, load(Map.of()).server().port());
   }
 
   @Test
@@ -165,7 +153,7 @@ class ConfigLoaderTest {
             new String[] {"dev-token", "--server.port=7000", "inventory:read", "--", "--not-an-option"},
             Map.of(), dir);
     assertEquals(List.of("dev-token", "inventory:read", "--not-an-option"), loaded.arguments());
-    assertEquals(7000, loaded.config().serverPort());
+    assertEquals(7000, loaded.config().server().port());
     assertFalse(loaded.helpRequested());
   }
 
@@ -183,7 +171,7 @@ class ConfigLoaderTest {
   @Test
   void environmentVariablesOutsideMeshPrefixAreIgnored() {
     MeshConfig config = load(Map.of("PATH", "/bin", "mesh_server_port", "1", "SERVER_PORT", "2"));
-    assertEquals(50051, config.serverPort());
+    assertEquals(50051, config.server().port());
   }
 
   @Test
@@ -230,8 +218,8 @@ class ConfigLoaderTest {
         "tls.cert is set (from command line --tls.cert) but tls.key is not; set both or neither",
         assertThrows(ConfigException.class, () -> load(Map.of(), "--tls.cert=c.pem")).getMessage());
     MeshConfig config = load(Map.of(), "--tls.cert=c.pem", "--tls.key=k.pem");
-    assertEquals(Optional.of(dir.resolve("c.pem")), config.tlsCert());
-    assertEquals(Optional.of(dir.resolve("k.pem")), config.tlsKey());
+    assertEquals(Optional.of(dir.resolve("c.pem")), config.tls().cert());
+    assertEquals(Optional.of(dir.resolve("k.pem")), config.tls().key());
   }
 
   @Test
@@ -272,7 +260,7 @@ class ConfigLoaderTest {
             + " MESH_RATELIMIT_REDIS_URI)"), described);
     assertTrue(described.endsWith("metrics.tags.region=eu-1 (command line --metrics.tags.region)"));
     assertFalse(described.contains("hunter2"));
-    assertEquals("redis://:hunter2@cache:6379", config.redisUris().get(0).toString());
+    assertEquals("redis://:hunter2@cache:6379", config.redis().uris().get(0).toString());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.datapunk.mesh.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.datapunk.mesh.runtime.ratelimit.redis.RedisFailureMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,11 +19,11 @@ class RedisConfigKeysTest {
   @Test
   void defaults() {
     MeshConfig config = MeshConfig.defaults();
-    assertThat(config.redisPrefix()).isEqualTo("mesh:rl:");
-    assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(20));
-    assertThat(config.redisFailureMode()).isEqualTo(RedisFailureMode.LOCAL);
-    assertThat(config.redisBreakerFailures()).isEqualTo(5);
-    assertThat(config.redisBreakerCoolDown()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.redis().prefix()).isEqualTo("mesh:rl:");
+    assertThat(config.redis().timeout()).isEqualTo(Duration.ofMillis(20));
+    assertThat(config.redis().failureMode()).isEqualTo(RedisFailureMode.LOCAL);
+    assertThat(config.redis().breakerFailures()).isEqualTo(5);
+    assertThat(config.redis().breakerCoolDown()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -30,11 +31,11 @@ class RedisConfigKeysTest {
     MeshConfig config = ConfigLoader.load(new String[] {"--ratelimit.redis.failure-mode=deny",
         "--ratelimit.redis.prefix=inventory:rl:", "--ratelimit.redis.breaker.cool-down=250ms"},
         Map.of("MESH_RATELIMIT_REDIS_TIMEOUT", "5ms", "MESH_RATELIMIT_REDIS_BREAKER_FAILURES", "3"), dir).config();
-    assertThat(config.redisFailureMode()).isEqualTo(RedisFailureMode.DENY);
-    assertThat(config.redisPrefix()).isEqualTo("inventory:rl:");
-    assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(5));
-    assertThat(config.redisBreakerFailures()).isEqualTo(3);
-    assertThat(config.redisBreakerCoolDown()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.redis().failureMode()).isEqualTo(RedisFailureMode.DENY);
+    assertThat(config.redis().prefix()).isEqualTo("inventory:rl:");
+    assertThat(config.redis().timeout()).isEqualTo(Duration.ofMillis(5));
+    assertThat(config.redis().breakerFailures()).isEqualTo(3);
+    assertThat(config.redis().breakerCoolDown()).isEqualTo(Duration.ofMillis(250));
   }
 
   @Test

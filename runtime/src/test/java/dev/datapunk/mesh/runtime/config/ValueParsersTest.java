@@ -3,6 +3,7 @@ package dev.datapunk.mesh.runtime.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

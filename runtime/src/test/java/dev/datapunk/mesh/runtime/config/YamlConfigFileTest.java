@@ -3,6 +3,7 @@ package dev.datapunk.mesh.runtime.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.datapunk.mesh.runtime.ratelimit.RateLimitOverride;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,16 +39,16 @@ class YamlConfigFileTest {
     MeshConfig flat = loadYaml("server.port: 6001\nserver.keepalive-time: 1h\nauth.jwt.issuer: idp\n");
     MeshConfig mixed = loadYaml("server:\n  port: 6001\nserver.keepalive-time: 1h\nauth:\n  jwt.issuer: idp\n");
     for (MeshConfig config : List.of(nested, flat, mixed)) {
-      assertEquals(6001, config.serverPort());
-      assertEquals(Duration.ofHours(1), config.keepAliveTime());
-      assertEquals(Optional.of("idp"), config.jwtIssuer());
+      assertEquals(6001, config.server().port());
+      assertEquals(Duration.ofHours(1), config.server().keepAliveTime());
+      assertEquals(Optional.of("idp"), config.jwt().issuer());
     }
   }
 
   @Test
   void emptyFileOrCommentsOnlyMeansNothingSet() throws IOException {
-    assertEquals(50051, loadYaml("").serverPort());
-    assertEquals(50051, loadYaml("# nothing here\n").serverPort());
+    assertEquals(50051, loadYaml("").server().port());
+    assertEquals(50051, loadYaml("# nothing here\n").server().port());
   }
 
   @Test
@@ -55,14 +56,14 @@ class YamlConfigFileTest {
     assertEquals(
         List.of("spiffe://mesh/a", "spiffe://mesh/b"),
         loadYaml("tls:\n  allowed-identities:\n    - spiffe://mesh/a\n    - spiffe://mesh/b\n")
-            .allowedIdentities());
+            .tls().allowedIdentities());
     assertEquals(
         List.of("RS256", "EdDSA"),
-        loadYaml("auth.jwt.algorithms: [RS256, EdDSA]\n").jwtAlgorithms());
+        loadYaml("auth.jwt.algorithms: [RS256, EdDSA]\n").get(ConfigKeys.AUTH_JWT_ALGORITHMS));
     assertEquals(
         List.of("ES256", "EdDSA"),
-        loadYaml("auth.jwt.algorithms: ES256, EdDSA\n").jwtAlgorithms());
-    assertEquals(List.of(), loadYaml("tls.allowed-identities: []\n").allowedIdentities());
+        loadYaml("auth.jwt.algorithms: ES256, EdDSA\n").get(ConfigKeys.AUTH_JWT_ALGORITHMS));
+    assertEquals(List.of(), loadYaml("tls.allowed-identities: []\n").tls().allowedIdentities());
   }
 
   @Test
@@ -97,8 +98,8 @@ class YamlConfigFileTest {
             new RateLimitOverride(OptionalDouble.of(2.5), OptionalInt.of(4)),
             "datapunk.inventory.v1.InventoryService/GetItem",
             new RateLimitOverride(OptionalDouble.empty(), OptionalInt.of(9)));
-    assertEquals(expected, nested.rateLimitOverrides());
-    assertEquals(expected, flat.rateLimitOverrides());
+    assertEquals(expected, nested.rateLimit().overrides());
+    assertEquals(expected, flat.rateLimit().overrides());
   }
 
   @Test
@@ -112,8 +113,8 @@ class YamlConfigFileTest {
         Map.of(
             "pkg.Svc/Get", new RateLimitOverride(OptionalDouble.of(0.5), OptionalInt.empty()),
             "pkg.Svc/Put", new RateLimitOverride(OptionalDouble.of(5), OptionalInt.of(50))),
-        config.rateLimitOverrides());
-    assertEquals(List.of("pkg.Svc/Get", "pkg.Svc/Put"), List.copyOf(config.rateLimitOverrides().keySet()));
+        config.rateLimit().overrides());
+    assertEquals(List.of("pkg.Svc/Get", "pkg.Svc/Put"), List.copyOf(config.rateLimit().overrides().keySet()));
   }
 
   @Test
@@ -147,7 +148,7 @@ class YamlConfigFileTest {
     assertEquals(
         Map.of("region", "eu-1", "team", "inventory", "empty", ""),
         loadYaml("metrics:\n  tags:\n    region: eu-1\n    team: inventory\nmetrics.tags.empty: \"\"\n")
-            .metricsTags());
+            .metrics().commonTags());
     assertEquals(
         "metrics.tags.Region: expected metrics.tags.<name> with a tag name of lower-case letters,"
             + " digits and _, got \"Region\" (from mesh.yaml line 1)",
@@ -199,9 +200,9 @@ class YamlConfigFileTest {
   @Test
   void yamlNumbersAndBooleansArePassedAsTextToTheKeysParser() throws IOException {
     MeshConfig config = loadYaml("health.enabled: False\nserver.port: 0\nmetrics.tags.v: 1.0\n");
-    assertEquals(false, config.healthEnabled());
-    assertEquals(0, config.serverPort());
-    assertEquals("1.0", config.metricsTags().get("v"));
+    assertEquals(false, config.health().enabled());
+    assertEquals(0, config.server().port());
+    assertEquals("1.0", config.metrics().commonTags().get("v"));
     assertEquals(
         "health.enabled: expected true or false, got \"yes\" (from mesh.yaml line 1)",
         failureOf("health.enabled: yes\n"));

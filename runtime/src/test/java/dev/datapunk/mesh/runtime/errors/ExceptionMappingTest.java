@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.rpc.BadRequest;
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshModule;
-import dev.datapunk.mesh.runtime.MeshServer;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.metrics.MeteredServer;
 import dev.datapunk.mesh.runtime.reliability.Scrape;
 import dev.datapunk.mesh.runtime.reliability.StderrCapture;

@@ -3,11 +3,11 @@ package dev.datapunk.mesh.runtime.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.UnprotectedSimpleService;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;

@@ -26,15 +26,15 @@ class AdaptiveLimitConfigTest {
 
   @Test
   void offByDefaultWithSensibleBounds() {
-    AdaptiveLimitSettings settings = AdaptiveLimitSettings.from(load());
+    AdaptiveLimitSettings settings = load().limits();
     assertThat(settings).isEqualTo(new AdaptiveLimitSettings(false, false, 20, 2, 1000, 10, Map.of()));
   }
 
   @Test
   void readsEveryKey() {
-    AdaptiveLimitSettings settings = AdaptiveLimitSettings.from(load("--limits.adaptive.enabled=true",
+    AdaptiveLimitSettings settings = load("--limits.adaptive.enabled=true",
         "--limits.adaptive.initial-limit=8", "--limits.adaptive.min-limit=4", "--limits.adaptive.max-limit=64",
-        "--limits.adaptive.public-reserved=5", "--limits.adaptive.reserved.pkg.Svc/Critical=25"));
+        "--limits.adaptive.public-reserved=5", "--limits.adaptive.reserved.pkg.Svc/Critical=25").limits();
     assertThat(settings).isEqualTo(new AdaptiveLimitSettings(true, false, 8, 4, 64, 5, Map.of("pkg.Svc/Critical", 25)));
     assertThat(settings.defaultShare()).isEqualTo(70);
   }
@@ -68,14 +68,14 @@ class AdaptiveLimitConfigTest {
     MeshMeters meters = new MeshMeters(registry);
     MethodPolicy unary = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build();
     MethodPolicy streaming = MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build();
-    AdaptiveLimitStage off = new AdaptiveLimitStage(AdaptiveLimitSettings.from(load()), meters);
+    AdaptiveLimitStage off = new AdaptiveLimitStage(load().limits(), meters);
     // bound so that the limit can be switched on by a reload, but passing calls on while off
     assertThat(off.interceptorFor(unary)).isNotNull();
     assertThat(off.enabled()).isFalse();
     assertThat(off.interceptorFor(streaming)).isNull();
     // no meters while the limit has never been on
     assertThat(registry.getMeters()).isEmpty();
-    AdaptiveLimitStage on = new AdaptiveLimitStage(AdaptiveLimitSettings.from(load("--limits.adaptive.enabled=true")),
+    AdaptiveLimitStage on = new AdaptiveLimitStage(load("--limits.adaptive.enabled=true").limits(),
         meters);
     assertThat(on.interceptorFor(streaming)).isNull();
     assertThat(on.interceptorFor(unary)).isNotNull();
@@ -88,14 +88,15 @@ class AdaptiveLimitConfigTest {
     MethodPolicy b = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod().toBuilder()
         .setFullMethodName("grpc.testing.SimpleService/Other").build()).build();
     AdaptiveLimitStage shared = new AdaptiveLimitStage(
-        AdaptiveLimitSettings.from(load("--limits.adaptive.enabled=true")), new MeshMeters(new SimpleMeterRegistry()));
+        load("--limits.adaptive.enabled=true").limits(), new MeshMeters(new SimpleMeterRegistry()));
     AdaptiveLimitInterceptor sharedA = (AdaptiveLimitInterceptor) shared.interceptorFor(a);
     AdaptiveLimitInterceptor sharedB = (AdaptiveLimitInterceptor) shared.interceptorFor(b);
     assertThat(sharedA.limiter()).isSameAs(sharedB.limiter());
     assertThat(sharedA.limiter().name()).isEqualTo("server");
     assertThat(sharedA.partition()).isSameAs(sharedB.partition());
-    AdaptiveLimitStage perMethod = new AdaptiveLimitStage(AdaptiveLimitSettings.from(
-        load("--limits.adaptive.enabled=true", "--limits.adaptive.per-method=true")), new MeshMeters(new SimpleMeterRegistry()));
+    AdaptiveLimitStage perMethod = new AdaptiveLimitStage(
+        load("--limits.adaptive.enabled=true", "--limits.adaptive.per-method=true").limits(),
+        new MeshMeters(new SimpleMeterRegistry()));
     AdaptiveLimitInterceptor ownA = (AdaptiveLimitInterceptor) perMethod.interceptorFor(a);
     AdaptiveLimitInterceptor ownB = (AdaptiveLimitInterceptor) perMethod.interceptorFor(b);
     assertThat(ownA.limiter()).isNotSameAs(ownB.limiter());

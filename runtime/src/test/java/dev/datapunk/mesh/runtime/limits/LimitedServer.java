@@ -1,7 +1,7 @@
 package dev.datapunk.mesh.runtime.limits;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
-import dev.datapunk.mesh.runtime.MeshServer;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

@@ -50,39 +50,29 @@ final class WorkService {
   }
 
   static MeshBinding binding() {
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(SERVICE);
-        for (MethodDescriptor<SimpleRequest, SimpleResponse> method : List.of(SLOW, OTHER, CRITICAL, PING, HOLD)) {
-          service.addMethod(method, ServerCalls.asyncUnaryCall((request, responses) -> {
-            if (method == HOLD) {
-              mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
-              try {
-                await(release);
-              } finally {
-                holding.decrementAndGet();
-              }
-            } else {
-              sleep(WORK_MILLIS);
-            }
-            responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
-            responses.onCompleted();
-          }));
+    ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(SERVICE);
+    for (MethodDescriptor<SimpleRequest, SimpleResponse> method : List.of(SLOW, OTHER, CRITICAL, PING, HOLD)) {
+      service.addMethod(method, ServerCalls.asyncUnaryCall((request, responses) -> {
+        if (method == HOLD) {
+          mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
+          try {
+            await(release);
+          } finally {
+            holding.decrementAndGet();
+          }
+        } else {
+          sleep(WORK_MILLIS);
         }
-        return service.build();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(
-            MethodPolicy.builder(SLOW).build(),
-            MethodPolicy.builder(OTHER).build(),
-            MethodPolicy.builder(CRITICAL).build(),
-            MethodPolicy.builder(PING).publicAccess().build(),
-            MethodPolicy.builder(HOLD).build());
-      }
-    };
+        responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
+        responses.onCompleted();
+      }));
+    }
+    return MeshBinding.of(service.build(), List.of(
+        MethodPolicy.builder(SLOW).build(),
+        MethodPolicy.builder(OTHER).build(),
+        MethodPolicy.builder(CRITICAL).build(),
+        MethodPolicy.builder(PING).publicAccess().build(),
+        MethodPolicy.builder(HOLD).build()));
   }
 
   private static void await(java.util.concurrent.CountDownLatch latch) {

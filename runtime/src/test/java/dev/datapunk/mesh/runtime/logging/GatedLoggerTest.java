@@ -71,7 +71,7 @@ class GatedLoggerTest {
     assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource")).isEqualTo(LogLevel.TRACE);
     assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.security.jwt.JwksFileSource")).isEqualTo(LogLevel.ERROR);
     assertThat(levels.thresholdOf("datapunk.mesh.audit")).isEqualTo(LogLevel.OFF);
-    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.MeshServer")).isEqualTo(LogLevel.WARN);
+    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.server.MeshServer")).isEqualTo(LogLevel.WARN);
     // a prefix counts only at a dot: tlsx is not under tls
     assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.tlsx")).isEqualTo(LogLevel.WARN);
   }

@@ -2,16 +2,15 @@ package dev.datapunk.mesh.runtime.metrics;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -142,18 +141,7 @@ public final class MeteredServer implements AutoCloseable {
   }
 
   static MeshBinding binding() {
-    SimpleService service = new SimpleService();
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING, BIDI);
-      }
-    };
+    return MeshBinding.of(new SimpleService().bindService(), List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING, BIDI));
   }
 
   static SimpleRequest request(String message) {

@@ -3,7 +3,6 @@ package dev.datapunk.mesh.runtime.ratelimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.chain.CallChain;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
@@ -63,28 +62,19 @@ class SubjectKeyEndToEndTest {
         SecurityStages.authentication(SubjectKeyEndToEndTest::verify, false),
         SecurityStages.authorization(),
         new RateLimitStage(limiter, Map.of(), new MeshMeters(new SimpleMeterRegistry())));
-    MeshBinding binding = new MeshBinding() {
+    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
       @Override
-      public ServerServiceDefinition bindService() {
-        return new SimpleServiceGrpc.SimpleServiceImplBase() {
-          @Override
-          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-            responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
-            responses.onCompleted();
-          }
-        }.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(LIMITED,
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
+      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+        responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
+        responses.onCompleted();
       }
     };
+    ServerServiceDefinition definition = chain.wrap(service.bindService(), List.of(LIMITED,
+        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(chain.wrap(binding)).build().start();
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(definition).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 

@@ -3,8 +3,8 @@ package dev.datapunk.mesh.runtime.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.tls.CertificateFixture;
 import dev.datapunk.mesh.runtime.tls.RecordingTrustManager;
 import io.grpc.ChannelCredentials;

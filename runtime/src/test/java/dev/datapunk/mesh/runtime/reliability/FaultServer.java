@@ -2,8 +2,8 @@ package dev.datapunk.mesh.runtime.reliability;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
@@ -44,25 +44,16 @@ final class FaultServer {
   }
 
   static MeshBinding binding(MethodPolicy unary) {
-    return new MeshBinding() {
+    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
       @Override
-      public ServerServiceDefinition bindService() {
-        return new SimpleServiceGrpc.SimpleServiceImplBase() {
-          @Override
-          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-            responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
-            responses.onCompleted();
-          }
-        }.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(unary,
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).publicAccess().build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).publicAccess().build());
+      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+        responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
+        responses.onCompleted();
       }
     };
+    return MeshBinding.of(service.bindService(), List.of(unary,
+        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).publicAccess().build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).publicAccess().build()));
   }
 }

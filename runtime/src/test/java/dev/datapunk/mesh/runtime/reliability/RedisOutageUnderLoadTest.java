@@ -3,9 +3,9 @@ package dev.datapunk.mesh.runtime.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.ratelimit.redis.RedisServer;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -172,17 +172,7 @@ class ServiceIsolationTest {
     for (MethodDescriptor<SimpleRequest, SimpleResponse> method : methods) {
       policies.add(MethodPolicy.builder(method).build());
     }
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service;
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.copyOf(policies);
-      }
-    };
+    return MeshBinding.of(service, policies);
   }
 
   private static SimpleResponse echo(SimpleRequest request) {

@@ -3,7 +3,6 @@ package dev.datapunk.mesh.runtime.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
@@ -14,6 +13,7 @@ import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
 import dev.datapunk.mesh.runtime.security.jwt.JwksFileSource;
 import dev.datapunk.mesh.runtime.security.jwt.JwtSettings;
 import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.tls.AllowedIdentities;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
 import dev.datapunk.mesh.runtime.tls.ServerTlsConfig;

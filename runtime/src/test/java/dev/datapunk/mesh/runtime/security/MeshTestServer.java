@@ -2,8 +2,8 @@ package dev.datapunk.mesh.runtime.security;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.tls.CertificateFixture;
 import dev.datapunk.mesh.runtime.tls.ClientTls;
 import io.grpc.CallOptions;
@@ -14,7 +14,6 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
@@ -146,18 +145,7 @@ public final class MeshTestServer implements AutoCloseable {
 
   /** The binding of SimpleService with the policies above; {@code calls} counts service runs. */
   public static MeshBinding binding(AtomicInteger calls) {
-    Service service = new Service(calls);
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(UNARY, PUBLIC, CLIENT_STREAMING, BIDI);
-      }
-    };
+    return MeshBinding.of(new Service(calls).bindService(), List.of(UNARY, PUBLIC, CLIENT_STREAMING, BIDI));
   }
 
   public MeshServer server() {

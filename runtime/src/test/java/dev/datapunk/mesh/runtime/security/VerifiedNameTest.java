@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
@@ -50,21 +49,11 @@ class VerifiedNameTest {
         reply(responses, MeshPrincipal.current().map(MeshPrincipal::verifiedName).orElse("no principal"));
       }
     };
-    return new MeshBinding() {
-      @Override
-      public ServerServiceDefinition bindService() {
-        return service.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(
-            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).requireScopes("read").build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
-      }
-    };
+    return MeshBinding.of(service.bindService(), List.of(
+        MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).requireScopes("read").build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 
   private static void reply(StreamObserver<SimpleResponse> responses, String text) {

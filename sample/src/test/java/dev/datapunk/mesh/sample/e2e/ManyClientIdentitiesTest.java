@@ -2,7 +2,6 @@ package dev.datapunk.mesh.sample.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
@@ -12,6 +11,7 @@ import dev.datapunk.mesh.runtime.metrics.SystemMetrics;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.security.TokenRejectedException;
 import dev.datapunk.mesh.runtime.security.VerifiedToken;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.sample.MeshMain;
 import dev.datapunk.mesh.sample.inventory.v1.GetItemRequest;
 import dev.datapunk.mesh.sample.inventory.v1.InventoryServiceGrpc;
@@ -73,7 +73,7 @@ class ManyClientIdentitiesTest {
     MeshConfig config = ConfigLoader.load(new String[] {"--server.host=127.0.0.1", "--server.port=0",
         "--metrics.port=" + RunningServer.freePort(), "--ratelimit.max-clients=" + MAX_CLIENTS}, Map.of(), dir).config();
     PrometheusMeterRegistry registry = PrometheusRegistries.create(MetricsSettings.defaults());
-    LocalRateLimiterBackend limiter = LocalRateLimiterBackend.builder().maxClients(config.rateLimitMaxClients()).build();
+    LocalRateLimiterBackend limiter = LocalRateLimiterBackend.builder().maxClients(config.rateLimit().maxClients()).build();
     new MeshMeters(registry).rateLimitClients(limiter.name(), limiter, LocalRateLimiterBackend::trackedClients);
     MeshServer server = MeshServer.builder(config)
         .module(MeshMain.module())

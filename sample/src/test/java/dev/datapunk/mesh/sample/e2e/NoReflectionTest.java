@@ -44,7 +44,7 @@ class NoReflectionTest {
 
   @Test
   void theImportSeesTheRuntimeAndTheGeneratedBinding() {
-    org.assertj.core.api.Assertions.assertThat(meshClasses.contain("dev.datapunk.mesh.runtime.MeshServer")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(meshClasses.contain("dev.datapunk.mesh.runtime.server.MeshServer")).isTrue();
     org.assertj.core.api.Assertions.assertThat(
         meshClasses.contain("dev.datapunk.mesh.sample.InventoryService_MeshBinding")).isTrue();
   }

@@ -2,10 +2,10 @@ package dev.datapunk.mesh.sample.e2e;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshModule;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.tls.ClientTls;
 import dev.datapunk.mesh.runtime.tls.DevPki;
 import io.grpc.ChannelCredentials;

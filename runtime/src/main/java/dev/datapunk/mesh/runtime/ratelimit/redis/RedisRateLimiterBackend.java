@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime.ratelimit.redis;
 
-import dev.datapunk.mesh.runtime.config.RedisFailureMode;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import dev.datapunk.mesh.runtime.ratelimit.LocalRateLimiterBackend;
 import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;

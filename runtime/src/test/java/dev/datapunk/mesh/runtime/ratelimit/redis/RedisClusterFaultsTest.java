@@ -2,7 +2,6 @@ package dev.datapunk.mesh.runtime.ratelimit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.datapunk.mesh.runtime.config.RedisFailureMode;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
 import dev.datapunk.mesh.runtime.reliability.StderrCapture;

@@ -3,7 +3,6 @@ package dev.datapunk.mesh.runtime.ratelimit.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.datapunk.mesh.runtime.config.RedisFailureMode;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
 import java.nio.file.Path;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.rpc.RetryInfo;
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.reliability.StderrCapture;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -187,25 +187,16 @@ class RedisSharedLimitEndToEndTest {
   }
 
   private static MeshBinding binding() {
-    return new MeshBinding() {
+    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
       @Override
-      public ServerServiceDefinition bindService() {
-        return new SimpleServiceGrpc.SimpleServiceImplBase() {
-          @Override
-          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-            responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
-            responses.onCompleted();
-          }
-        }.bindService();
-      }
-
-      @Override
-      public List<MethodPolicy> policies() {
-        return List.of(UNARY,
-            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
+      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+        responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
+        responses.onCompleted();
       }
     };
+    return MeshBinding.of(service.bindService(), List.of(UNARY,
+        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 }

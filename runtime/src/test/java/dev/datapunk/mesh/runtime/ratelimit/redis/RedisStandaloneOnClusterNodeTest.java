@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.datapunk.mesh.runtime.config.RedisFailureMode;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
 import dev.datapunk.mesh.runtime.reliability.StderrCapture;

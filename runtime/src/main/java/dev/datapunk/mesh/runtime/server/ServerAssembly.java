@@ -1,0 +1,109 @@
+package dev.datapunk.mesh.runtime.server;
+
+import dev.datapunk.mesh.runtime.MeshApplication;
+import dev.datapunk.mesh.runtime.MeshModule;
+import dev.datapunk.mesh.runtime.config.ConfigException;
+import dev.datapunk.mesh.runtime.config.ConfigWatcher;
+import dev.datapunk.mesh.runtime.config.LoadedConfig;
+import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.config.ReloadTarget;
+import dev.datapunk.mesh.runtime.files.FileWatcher;
+import dev.datapunk.mesh.runtime.logging.LogLevels;
+import dev.datapunk.mesh.runtime.logging.MeshLoggers;
+import dev.datapunk.mesh.runtime.metrics.PrometheusRegistries;
+import dev.datapunk.mesh.runtime.metrics.SystemMetrics;
+import dev.datapunk.mesh.runtime.ratelimit.RateLimiterBackend;
+import dev.datapunk.mesh.runtime.security.AuditLog;
+import dev.datapunk.mesh.runtime.security.PeerAllowList;
+import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
+import dev.datapunk.mesh.runtime.settings.AppSettings;
+import dev.datapunk.mesh.runtime.tls.ServerTls;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+
+/**
+ * Builds a {@link MeshServer} and its engines from configuration alone, as {@link MeshApplication}
+ * runs it: the meter registry, transport credentials ({@link TransportSecurity}), the token verifier
+ * ({@link TokenVerifiers}), the identity allow list and audit log, the rate limiter ({@link
+ * RateLimiters}); the application's own {@code app.*} settings ({@link AppSettings}); and the
+ * watcher that applies changes of the configuration file to them. Each
+ * engine is made once, here, and handed to {@link MeshServerBuilder}, the same path an embedding
+ * application takes with engines of its own.
+ */
+public final class ServerAssembly {
+
+  private ServerAssembly() {}
+
+  /**
+   * The server for {@code module} (its services, user stages, health checks and exception
+   * handlers) as {@code loaded} configures it, not started yet.
+   *
+   * @throws ConfigException when a value is wrong in a way only the engines see (a metrics tag named
+   *     like a mesh tag, an override of a method no service has)
+   * @throws StartupException when a file cannot be read or a development key cannot be created
+   */
+  public static MeshServer assemble(LoadedConfig loaded, MeshModule module) throws StartupException {
+    MeshLoggers.apply(loaded.config().log());
+    // One thread checks every watched file: certificates, the JWKS file, the configuration file.
+    FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
+    try {
+      return assemble(loaded, module, files);
+    } catch (StartupException | RuntimeException e) {
+      files.close();
+      throw e;
+    }
+  }
+
+  private static MeshServer assemble(LoadedConfig loaded, MeshModule module, FileWatcher files)
+      throws StartupException {
+    MeshConfig config = loaded.config();
+    PrometheusMeterRegistry registry = meterRegistry(config);
+    MeshServerBuilder builder = MeshServer.builder(config).module(module).serveMetrics(registry);
+    builder.closeOnShutdown(files);
+    // Calls to other mesh services (client.<name>.*): MeshChannels.current() for service code.
+    ConfiguredClients.start(config, registry, files).ifPresent(clients -> builder.closeOnShutdown(clients.makeCurrent()));
+    ServerTls tls = TransportSecurity.start(config, files, registry);
+    builder.closeOnShutdown(tls);
+    builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
+    JwtTokenVerifier verifier = TokenVerifiers.create(config, files, registry, builder::closeOnShutdown,
+        DevTokenHint.commandLine(module.bindings()));
+    builder.meshMeters().cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
+    builder.tokenVerifier(verifier);
+    PeerAllowList allowList = new PeerAllowList(TransportSecurity.allowedIdentities(config));
+    builder.peerAllowList(allowList);
+    AuditLog audit = AuditLog.toSlf4j(config.auditAllowed());
+    builder.authDecisionListener(audit);
+    RateLimiterBackend rateLimiter = RateLimiters.create(config, builder.meshMeters(), builder::healthCheck);
+    builder.closeOnShutdown(rateLimiter);
+    builder.rateLimiterBackend(rateLimiter);
+    // The JVM and process binders (~170 ms of class loading and MXBean look-ups) are not on any
+    // call's path: bind them once the server is SERVING, before start() returns.
+    builder.startAfterServing(() -> SystemMetrics.bindTo(registry));
+    ServerWiring.Wired wired = builder.wire();
+    // app.* for service code: readable through AppSettings.current() before the server starts.
+    ReloadTarget appSettings = AppSettings.current().reloadTarget();
+    appSettings.prepare(config).run();
+    ReloadTarget reload = ReloadTarget.all(List.of(
+        ServerAssembly::logLevelReload,
+        wired.limitReload(),
+        new SecurityReload(allowList, verifier, audit, TransportSecurity::allowedIdentities),
+        appSettings));
+    wired.server().watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
+    return wired.server();
+  }
+
+  /** Where reloaded {@code log.level} and {@code log.levels.*} go. */
+  private static Runnable logLevelReload(MeshConfig next) {
+    LogLevels levels = next.log();
+    return () -> MeshLoggers.apply(levels);
+  }
+
+  private static PrometheusMeterRegistry meterRegistry(MeshConfig config) {
+    try {
+      return PrometheusRegistries.create(config.metrics());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+}
