@@ -46,7 +46,7 @@ class AdaptiveLimitOverloadTest {
 
   @Test
   @Timeout(120)
-  void adaptiveLimitRefusesTheExcessAndNoCallQueuesToItsDeadlineWhileUnlimitedCallsDo() throws Exception {
+  void adaptiveLimitRefusesTheExcessSoCallsDoNotQueueToTheirDeadlineAsUnlimitedCallsDo() throws Exception {
     double noLoadP50;
     double noLoadP99;
     OpenLoopLoad.Result on;
