@@ -123,14 +123,10 @@ public final class RedisServer implements AutoCloseable {
     startProcess();
   }
 
-  /** Stops the server (SIGTERM, SIGKILL after a while) if it runs; never throws. */
+  /** Stops the server (SIGTERM, then SIGKILL after a while) if it runs. */
   @Override
   public void close() {
-    try {
-      closeAdmin();
-    } catch (RuntimeException e) {
-      // the connection was broken already; the server is stopped below all the same
-    }
+    closeAdmin();
     process().ifPresent(process -> {
       process.destroy();
       process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> {
