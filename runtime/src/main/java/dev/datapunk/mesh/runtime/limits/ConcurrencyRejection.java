@@ -17,8 +17,8 @@ final class ConcurrencyRejection {
 
   private ConcurrencyRejection() {}
 
-  static StatusException of(String fullMethodName, ConcurrencyLimiter limiter) {
-    long nanos = limiter.retryAfterNanos();
+  /** The refusal of a call of {@code fullMethodName} by {@code limiter}, to retry after {@code nanos}. */
+  static StatusException of(String fullMethodName, ConcurrencyLimiter limiter, long nanos) {
     com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
         .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
         .setMessage("concurrency limit reached for " + fullMethodName + " (" + limiter.name() + " limit "

@@ -19,6 +19,8 @@ import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
 import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
 import dev.datapunk.mesh.runtime.tls.TlsMode;
+import dev.datapunk.mesh.runtime.tracing.TracingSettings;
+import dev.datapunk.mesh.runtime.tracing.otlp.OtlpTracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 
@@ -26,7 +28,8 @@ import java.util.List;
  * Builds a {@link MeshServer} and its engines from configuration alone, as {@link MeshApplication}
  * runs it: the meter registry, transport credentials ({@link TransportSecurity}), the token verifier
  * ({@link TokenVerifiers}), the identity allow list and audit log, the rate limiter ({@link
- * RateLimiters}); the application's own {@code app.*} settings ({@link AppSettings}); and the
+ * RateLimiters}); the OpenTelemetry SDK when {@code tracing.enabled} ({@link OtlpTracing}); the
+ * application's own {@code app.*} settings ({@link AppSettings}); and the
  * watcher that applies changes of the configuration file to them. Each
  * engine is made once, here, and handed to {@link MeshServerBuilder}, the same path an embedding
  * application takes with engines of its own.
@@ -75,6 +78,12 @@ public final class ServerAssembly {
     RateLimiterBackend rateLimiter = RateLimiters.create(config, builder.meshMeters(), builder::healthCheck);
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
+    OtlpTracing tracing = config.tracing().enabled() ? startTracing(config.tracing()) : null;
+    if (tracing != null) {
+      // Closed with the other resources: after the drain, before the metrics endpoint.
+      builder.closeOnShutdown(tracing);
+      builder.openTelemetry(tracing.openTelemetry());
+    }
     // The JVM and process binders (~170 ms of class loading and MXBean look-ups) are not on any
     // call's path: bind them once the server is SERVING, before start() returns.
     builder.startAfterServing(() -> SystemMetrics.bindTo(registry));
@@ -86,9 +95,26 @@ public final class ServerAssembly {
         ServerAssembly::logLevelReload,
         wired.limitReload(),
         new SecurityReload(allowList, verifier, audit, TransportSecurity::allowedIdentities),
+        new TracingReload(wired.tracing(), tracing),
         appSettings));
     wired.server().watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return wired.server();
+  }
+
+  /**
+   * The SDK exporting spans as {@code settings} say. The SDK and the OTLP exporter are optional
+   * dependencies of the runtime, loaded here for the first time.
+   *
+   * @throws ConfigException naming {@code tracing.enabled} when they are not on the class path
+   */
+  private static OtlpTracing startTracing(TracingSettings settings) {
+    try {
+      return OtlpTracing.start(settings);
+    } catch (NoClassDefFoundError e) {
+      throw new ConfigException("tracing.enabled: true needs io.opentelemetry:opentelemetry-sdk-trace and"
+          + " io.opentelemetry:opentelemetry-exporter-otlp on the class path (mesh-service-parent adds both;"
+          + " missing " + e.getMessage() + ")");
+    }
   }
 
   /** Where reloaded {@code log.level} and {@code log.levels.*} go. */
