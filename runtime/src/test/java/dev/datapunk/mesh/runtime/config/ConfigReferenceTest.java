@@ -127,7 +127,7 @@ class ConfigReferenceTest {
     List<String> sections = rendered.lines().filter(line -> line.startsWith("### ")).toList();
     assertEquals(List.of("### Server and transport", "### TLS", "### Tokens and audit",
         "### Rate limiting", "### Adaptive concurrency limit", "### Logging", "### Metrics",
-        "### Health and reflection", "### Development", "### Application settings"), sections);
+        "### Health and reflection", "### Tracing", "### Development", "### Application settings"), sections);
     String limits = section(rendered, "### Adaptive concurrency limit");
     assertThat(limits).contains("`limits.adaptive.public-reserved`")
         .contains("`limits.adaptive.reserved.<full/Method>`")

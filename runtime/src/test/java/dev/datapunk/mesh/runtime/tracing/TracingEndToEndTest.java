@@ -24,6 +24,8 @@ import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,9 +82,11 @@ class TracingEndToEndTest {
 
   private void start(String... extra) {
     List<String> args = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=0", "--server.shutdown-grace=1s", "--tracing.enabled=true", "--tracing.service-name=inventory",
-        receiver.endpointArgument()));
+        "--metrics.port=0", "--server.shutdown-grace=1s", "--tracing.enabled=true", "--tracing.service-name=inventory"));
     args.addAll(List.of(extra));
+    if (args.stream().noneMatch(arg -> arg.startsWith("--tracing.endpoint="))) {
+      args.add(receiver.endpointArgument());
+    }
     server = MeshApplication.start(args.toArray(String[]::new), service.module(), Map.of(), dir);
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
   }
@@ -347,5 +351,21 @@ class TracingEndToEndTest {
     Metadata headers = receiver.headers().get(0);
     assertThat(headers.get(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("k-123");
     assertThat(headers.get(Metadata.Key.of("x-team", Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("7");
+  }
+
+  @Test
+  void anUnreachableReceiverLosesSpansNotCallsAndDoesNotHoldUpTheShutdown() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    start("--tracing.endpoint=http://127.0.0.1:" + closedPort, "--tracing.export-timeout=500ms");
+    for (int i = 0; i < 3; i++) {
+      publicCall(new Metadata());
+    }
+    long started = System.nanoTime();
+    server.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(receiver.requests()).isEmpty();
   }
 }
