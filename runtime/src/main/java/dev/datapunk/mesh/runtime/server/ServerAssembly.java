@@ -64,6 +64,8 @@ public final class ServerAssembly {
     PrometheusMeterRegistry registry = meterRegistry(config);
     MeshServerBuilder builder = MeshServer.builder(config).module(module).serveMetrics(registry);
     builder.closeOnShutdown(files);
+    // Calls to other mesh services (client.<name>.*): MeshChannels.current() for service code.
+    ConfiguredClients.start(config, registry, files).ifPresent(clients -> builder.closeOnShutdown(clients.makeCurrent()));
     ServerTls tls = TransportSecurity.start(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * the propagator extracts from the request headers (a new trace without one), makes it current
  * around {@code startCall} and every listener callback (so the stages below, the service code and
  * any span it starts see it, and outgoing calls carry it), and ends it exactly once: when the call
- * is closed, with the status the client gets, or when it is cancelled, with the status the
- * transport ended the stream with.
+ * is closed, with the status the client gets (just before the status goes out), or when it is
+ * cancelled, with the status the transport ended the stream with.
  *
  * <p>A span the sampler drops is still made current, so the trace's identity and its not-sampled
  * decision travel on; nothing is written to it.
@@ -111,13 +111,14 @@ final class TracingInterceptor implements ServerInterceptor {
       this.span = span;
     }
 
+    /**
+     * Ends the span, then closes the call: the span is over before the stream is, so a server that
+     * has terminated (all streams closed) has ended every span and its shutdown exports them all.
+     */
     @Override
     public void close(Status status, Metadata trailers) {
-      try {
-        super.close(status, trailers);
-      } finally {
-        end(status);
-      }
+      end(status);
+      super.close(status, trailers);
     }
 
     /**

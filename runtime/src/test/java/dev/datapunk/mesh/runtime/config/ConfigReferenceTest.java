@@ -91,7 +91,8 @@ class ConfigReferenceTest {
         .contains("- `MESH_METRICS_TAGS_<NAME>` sets `metrics.tags.<name>`")
         .contains("- `MESH_LOG_LEVELS_<CATEGORY>` sets `log.levels.<category>`")
         .contains("`ratelimit.override.<full/Method>.rps`, `ratelimit.override.<full/Method>.burst`,"
-            + " `limits.adaptive.reserved.<full/Method>` cannot come from the environment");
+            + " `limits.adaptive.reserved.<full/Method>`, `client.<name>.target`,")
+        .contains("`client.<name>.retry.max-delay` cannot come from the environment");
   }
 
   @Test
@@ -127,7 +128,8 @@ class ConfigReferenceTest {
     List<String> sections = rendered.lines().filter(line -> line.startsWith("### ")).toList();
     assertEquals(List.of("### Server and transport", "### TLS", "### Tokens and audit",
         "### Rate limiting", "### Adaptive concurrency limit", "### Logging", "### Metrics",
-        "### Health and reflection", "### Tracing", "### Development", "### Application settings"), sections);
+        "### Health and reflection", "### Tracing", "### Development", "### Application settings",
+        "### Calls to other mesh services"), sections);
     String limits = section(rendered, "### Adaptive concurrency limit");
     assertThat(limits).contains("`limits.adaptive.public-reserved`")
         .contains("`limits.adaptive.reserved.<full/Method>`")
