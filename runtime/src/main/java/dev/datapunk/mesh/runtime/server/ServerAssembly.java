@@ -19,8 +19,10 @@ import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
 import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
 import dev.datapunk.mesh.runtime.tls.TlsMode;
+import dev.datapunk.mesh.runtime.tracing.TracingClientInterceptor;
 import dev.datapunk.mesh.runtime.tracing.TracingSettings;
 import dev.datapunk.mesh.runtime.tracing.otlp.OtlpTracing;
+import io.grpc.ClientInterceptor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 
@@ -64,8 +66,12 @@ public final class ServerAssembly {
     PrometheusMeterRegistry registry = meterRegistry(config);
     MeshServerBuilder builder = MeshServer.builder(config).module(module).serveMetrics(registry);
     builder.closeOnShutdown(files);
+    OtlpTracing tracing = config.tracing().enabled() ? startTracing(config.tracing()) : null;
     // Calls to other mesh services (client.<name>.*): MeshChannels.current() for service code.
-    ConfiguredClients.start(config, registry, files).ifPresent(clients -> builder.closeOnShutdown(clients.makeCurrent()));
+    List<ClientInterceptor> clientInterceptors =
+        tracing == null ? List.of() : List.of(TracingClientInterceptor.of(tracing.openTelemetry()));
+    ConfiguredClients.start(config, registry, files, clientInterceptors)
+        .ifPresent(clients -> builder.closeOnShutdown(clients.makeCurrent()));
     ServerTls tls = TransportSecurity.start(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
@@ -80,9 +86,8 @@ public final class ServerAssembly {
     RateLimiterBackend rateLimiter = RateLimiters.create(config, builder.meshMeters(), builder::healthCheck);
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
-    OtlpTracing tracing = config.tracing().enabled() ? startTracing(config.tracing()) : null;
     if (tracing != null) {
-      // Closed with the other resources: after the drain, before the metrics endpoint.
+      // Closed after the other resources (the clients' last spans end first), before the metrics endpoint.
       builder.closeOnShutdown(tracing);
       builder.openTelemetry(tracing.openTelemetry());
     }
