@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -355,7 +356,7 @@ public final class ConfigKeys {
   private static <T> ConfigKeyPattern<T> clientKey(String suffix, ValueParser<T> parser, String description) {
     return ConfigKeyPattern.of("client.", CLIENT_NAME_PLACEHOLDER, CLIENT_NAME, CLIENT_NAME_EXPECTED, suffix, parser,
             description)
-        .notFromEnvironment();
+        .environmentFreePart(name -> name.toLowerCase(Locale.ROOT).replace("__", "-"), "the name lower-cased, with __ for -");
   }
 
   /** {@code client.<name>.target}: where the mesh service this process calls as {@code <name>} listens. */

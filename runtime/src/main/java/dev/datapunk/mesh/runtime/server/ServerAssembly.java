@@ -2,6 +2,7 @@ package dev.datapunk.mesh.runtime.server;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshModule;
+import dev.datapunk.mesh.runtime.client.MeshChannels;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.LoadedConfig;
@@ -25,6 +26,9 @@ import dev.datapunk.mesh.runtime.tracing.otlp.OtlpTracing;
 import io.grpc.ClientInterceptor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
 
 /**
  * Builds a {@link MeshServer} and its engines from configuration alone, as {@link MeshApplication}
@@ -38,6 +42,8 @@ import java.util.List;
  */
 public final class ServerAssembly {
 
+  private static final Logger log = MeshLoggers.getLogger(ServerAssembly.class);
+
   private ServerAssembly() {}
 
   /**
@@ -49,6 +55,17 @@ public final class ServerAssembly {
    * @throws StartupException when a file cannot be read or a development key cannot be created
    */
   public static MeshServer assemble(LoadedConfig loaded, MeshModule module) throws StartupException {
+    return assemble(loaded, () -> module);
+  }
+
+  /**
+   * {@link #assemble(LoadedConfig, MeshModule)} with the module created after the {@code app.*}
+   * settings and the mesh clients are in place, so that the services' constructors and factories
+   * may read {@code AppSettings.current()} and {@code MeshChannels.current()}.
+   *
+   * @throws StartupException also when creating the module throws (the cause is logged)
+   */
+  public static MeshServer assemble(LoadedConfig loaded, Supplier<MeshModule> module) throws StartupException {
     MeshLoggers.apply(loaded.config().log());
     // One thread checks every watched file: certificates, the JWKS file, the configuration file.
     FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
@@ -60,18 +77,37 @@ public final class ServerAssembly {
     }
   }
 
-  private static MeshServer assemble(LoadedConfig loaded, MeshModule module, FileWatcher files)
+  private static MeshServer assemble(LoadedConfig loaded, Supplier<MeshModule> modules, FileWatcher files)
       throws StartupException {
     MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
+    // What service code may read from its constructor on: app.* (AppSettings.current()) and the
+    // calls to other mesh services, client.<name>.* (MeshChannels.current()).
+    ReloadTarget appSettings = AppSettings.current().reloadTarget();
+    appSettings.prepare(config).run();
+    // The tracing SDK before the clients, whose calls it traces too.
+    OtlpTracing tracing = config.tracing().enabled() ? startTracing(config.tracing()) : null;
+    Optional<MeshChannels> clients;
+    MeshModule module;
+    try {
+      List<ClientInterceptor> clientInterceptors =
+          tracing == null ? List.of() : List.of(TracingClientInterceptor.of(tracing.openTelemetry()));
+      clients = ConfiguredClients.start(config, registry, files, clientInterceptors).map(MeshChannels::makeCurrent);
+      module = create(modules, clients);
+    } catch (StartupException | RuntimeException e) {
+      if (tracing != null) {
+        tracing.close();
+      }
+      throw e;
+    }
     MeshServerBuilder builder = MeshServer.builder(config).module(module).serveMetrics(registry);
     builder.closeOnShutdown(files);
-    OtlpTracing tracing = config.tracing().enabled() ? startTracing(config.tracing()) : null;
-    // Calls to other mesh services (client.<name>.*): MeshChannels.current() for service code.
-    List<ClientInterceptor> clientInterceptors =
-        tracing == null ? List.of() : List.of(TracingClientInterceptor.of(tracing.openTelemetry()));
-    ConfiguredClients.start(config, registry, files, clientInterceptors)
-        .ifPresent(clients -> builder.closeOnShutdown(clients.makeCurrent()));
+    clients.ifPresent(builder::closeOnShutdown);
+    if (tracing != null) {
+      // Closed with the other resources: after the drain, before the metrics endpoint.
+      builder.closeOnShutdown(tracing);
+      builder.openTelemetry(tracing.openTelemetry());
+    }
     ServerTls tls = TransportSecurity.start(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
@@ -86,18 +122,10 @@ public final class ServerAssembly {
     RateLimiterBackend rateLimiter = RateLimiters.create(config, builder.meshMeters(), builder::healthCheck);
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
-    if (tracing != null) {
-      // Closed after the other resources (the clients' last spans end first), before the metrics endpoint.
-      builder.closeOnShutdown(tracing);
-      builder.openTelemetry(tracing.openTelemetry());
-    }
     // The JVM and process binders (~170 ms of class loading and MXBean look-ups) are not on any
     // call's path: bind them once the server is SERVING, before start() returns.
     builder.startAfterServing(() -> SystemMetrics.bindTo(registry));
     ServerWiring.Wired wired = builder.wire();
-    // app.* for service code: readable through AppSettings.current() before the server starts.
-    ReloadTarget appSettings = AppSettings.current().reloadTarget();
-    appSettings.prepare(config).run();
     ReloadTarget reload = ReloadTarget.all(List.of(
         ServerAssembly::logLevelReload,
         wired.limitReload(),
@@ -121,6 +149,18 @@ public final class ServerAssembly {
       throw new ConfigException("tracing.enabled: true needs io.opentelemetry:opentelemetry-sdk-trace and"
           + " io.opentelemetry:opentelemetry-exporter-otlp on the class path (mesh-service-parent adds both;"
           + " missing " + e.getMessage() + ")");
+    }
+  }
+
+  /** The module {@code modules} creates; the clients are closed when that fails. */
+  private static MeshModule create(Supplier<MeshModule> modules, Optional<MeshChannels> clients)
+      throws StartupException {
+    try {
+      return modules.get();
+    } catch (RuntimeException e) {
+      clients.ifPresent(MeshChannels::close);
+      log.error("Creating the services failed", e);
+      throw new StartupException("creating the services failed: " + e, e);
     }
   }
 

@@ -105,10 +105,50 @@ class ClientConfigTest {
   }
 
   @Test
-  void clientKeysDoNotComeFromTheEnvironment() {
+  void everyClientKeyComesFromTheEnvironmentTooWithDoubleUnderscoreForDash() {
+    MeshConfig config = ConfigLoader.load(new String[0], Map.of(
+        "MESH_CLIENT_ORDER__SVC_TARGET", "orders:50051",
+        "MESH_CLIENT_ORDER__SVC_TLS_MODE", "tls",
+        "MESH_CLIENT_ORDER__SVC_SERVER_IDENTITY", "spiffe://shop/orders",
+        "MESH_CLIENT_ORDER__SVC_DEADLINE", "3s",
+        "MESH_CLIENT_ORDER__SVC_TOKEN", "forward",
+        "MESH_CLIENT_ORDER__SVC_RETRY_MAX_ATTEMPTS", "5",
+        "MESH_CLIENT_ORDER__SVC_RETRY_MAX_DELAY", "1s"), dir).config();
+    assertEquals(new ClientSettings("order-svc", "orders:50051", TlsMode.TLS, Optional.of("spiffe://shop/orders"),
+        Optional.of(Duration.ofSeconds(3)), TokenMode.FORWARD, Optional.empty(),
+        new ClientSettings.Retry(5, Duration.ofSeconds(1))), config.clients().get("order-svc"));
+    assertThat(config.entries()).extracting(Object::toString)
+        .contains("client.order-svc.target=orders:50051 (environment MESH_CLIENT_ORDER__SVC_TARGET)");
+  }
+
+  @Test
+  void aServiceTokenFileFromTheEnvironmentIsNotTakenForTheTokenMode() throws IOException {
+    Files.writeString(dir.resolve("token"), "t0ken\n");
+    MeshConfig config = ConfigLoader.load(new String[0], Map.of(
+        "MESH_CLIENT_INVENTORY_TARGET", "localhost:1",
+        "MESH_CLIENT_INVENTORY_TOKEN", "service",
+        "MESH_CLIENT_INVENTORY_TOKEN_FILE", dir.resolve("token").toString()), dir).config();
+    ClientSettings inventory = config.clients().get("inventory");
+    assertEquals(TokenMode.SERVICE, inventory.token());
+    assertEquals(Optional.of(dir.resolve("token")), inventory.tokenFile());
+  }
+
+  @Test
+  void aClientVariableWithoutAKnownEndingListsTheFamilysVariables() {
     String message = assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[0],
-        Map.of("MESH_CLIENT_INVENTORY_TARGET", "localhost:1"), dir)).getMessage();
-    assertThat(message).contains("MESH_CLIENT_INVENTORY_TARGET");
+        Map.of("MESH_CLIENT_INVENTORY_TARGT", "localhost:1"), dir)).getMessage();
+    assertThat(message).startsWith("unknown configuration variable MESH_CLIENT_INVENTORY_TARGT (from environment);"
+            + " variables of this family are MESH_CLIENT_<NAME>_TARGET, MESH_CLIENT_<NAME>_TLS_MODE,")
+        .contains("MESH_CLIENT_<NAME>_RETRY_MAX_DELAY")
+        .doesNotContain("localhost:1");
+  }
+
+  @Test
+  void aClientNameWithASingleUnderscoreIsRefusedNamingTheVariable() {
+    String message = assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[0],
+        Map.of("MESH_CLIENT_ORDER_SVC_TARGET", "orders:1"), dir)).getMessage();
+    assertThat(message).startsWith("client.order_svc.target: expected client.<name>.target with a client name")
+        .contains("(from environment MESH_CLIENT_ORDER_SVC_TARGET)");
   }
 
   @Test

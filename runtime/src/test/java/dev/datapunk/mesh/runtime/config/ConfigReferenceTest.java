@@ -90,9 +90,9 @@ class ConfigReferenceTest {
     assertThat(ConfigReference.render())
         .contains("- `MESH_METRICS_TAGS_<NAME>` sets `metrics.tags.<name>`")
         .contains("- `MESH_LOG_LEVELS_<CATEGORY>` sets `log.levels.<category>`")
-        .contains("`ratelimit.override.<full/Method>.rps`, `ratelimit.override.<full/Method>.burst`,"
-            + " `limits.adaptive.reserved.<full/Method>`, `client.<name>.target`,")
-        .contains("`client.<name>.retry.max-delay` cannot come from the environment");
+        .contains("- `ratelimit.override.<full/Method>.rps`, `ratelimit.override.<full/Method>.burst`,"
+            + " `limits.adaptive.reserved.<full/Method>` cannot come from the environment")
+        .contains("- `MESH_CLIENT_<NAME>_TARGET` sets `client.<name>.target`, the name lower-cased, with __ for -.");
   }
 
   @Test
