@@ -23,9 +23,6 @@ import java.util.Optional;
 public record TracingSettings(boolean enabled, URI endpoint, double samplingRatio, Optional<String> serviceName,
     Duration exportTimeout, Map<String, String> headers, boolean recordIdentity) {
 
-  /** OpenTelemetry's default OTLP/gRPC receiver on this host. */
-  public static final URI DEFAULT_ENDPOINT = URI.create("http://127.0.0.1:4317");
-
   /**
    * @throws IllegalArgumentException when the sampling ratio is outside 0..1, the endpoint is not an
    *     http or https URI with a host, or the export timeout is not positive
@@ -45,12 +42,6 @@ public record TracingSettings(boolean enabled, URI endpoint, double samplingRati
     if (exportTimeout.isNegative() || exportTimeout.isZero()) {
       throw new IllegalArgumentException("tracing.export-timeout must be positive, was " + exportTimeout);
     }
-  }
-
-  /** Tracing off, everything else at its default. */
-  public static TracingSettings disabled() {
-    return new TracingSettings(false, DEFAULT_ENDPOINT, 1.0, Optional.empty(), Duration.ofSeconds(10), Map.of(),
-        false);
   }
 
   /** Never shows the header values. */

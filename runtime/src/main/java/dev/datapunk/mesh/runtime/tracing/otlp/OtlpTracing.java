@@ -107,11 +107,6 @@ public final class OtlpTracing implements AutoCloseable {
     this.headers.set(Map.copyOf(headers));
   }
 
-  /** Exports every span ended so far; waits at most {@code tracing.export-timeout}. */
-  public boolean flush() {
-    return tracerProvider.forceFlush().join(exportTimeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
-  }
-
   /** Exports what is queued, at most {@code tracing.export-timeout}, then stops the exporter. */
   @Override
   public void close() {
