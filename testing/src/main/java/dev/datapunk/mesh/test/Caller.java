@@ -54,11 +54,6 @@ public final class Caller {
     return new Caller(mesh, peer, token, deadline);
   }
 
-  /** This caller sending no token. */
-  public Caller withoutToken() {
-    return new Caller(mesh, peer, null, deadline);
-  }
-
   /**
    * This caller connected as {@code identity}: the server sees a verified client certificate naming
    * it (as its URI SAN when it starts with {@code spiffe://}, else as its subject CN). Needs {@code
@@ -79,11 +74,6 @@ public final class Caller {
       throw new IllegalArgumentException("deadline must be positive (was " + deadline + ")");
     }
     return new Caller(mesh, peer, token, deadline);
-  }
-
-  /** The identity the server sees on this caller's connection; empty without a certificate. */
-  public Optional<String> peer() {
-    return peer;
   }
 
   /** A channel making this caller's calls. */

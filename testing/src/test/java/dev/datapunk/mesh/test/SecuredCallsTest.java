@@ -64,6 +64,23 @@ class SecuredCallsTest {
   }
 
   @Test
+  void tokensCarryTheRequiredIssuerUnlessTheTestSaysOtherwise() {
+    try (MeshTestServer strict = MeshTestServer.builder(MeshMain.module())
+        .args("--auth.jwt.issuer=https://issuer.test", "--auth.jwt.audience=inventory").start()) {
+      ProbeServiceBlockingStub trusted = strict.withToken(strict.token("alice", "probe:read"))
+          .stub(ProbeServiceGrpc::newBlockingStub);
+      assertThat(trusted.read(GREETING).getValue()).isEqualTo("hello");
+      String foreignIssuer = strict.tokenFor("alice").scopes("probe:read").issuer("https://elsewhere.test").mint();
+      StatusRuntimeException rejected = catchThrowableOfType(StatusRuntimeException.class,
+          () -> strict.withToken(foreignIssuer).stub(ProbeServiceGrpc::newBlockingStub).read(GREETING));
+      assertThat(rejected.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(strict.scrape()).containsPattern(
+          "mesh_auth_decisions_total\\{[^}]*method=\"meshtest.probe.v1.ProbeService/Read\"[^}]*"
+              + "reason=\"wrong_issuer\"[^}]*} 1.0");
+    }
+  }
+
+  @Test
   void aTokenExpiresWhenTheTestClockPassesItsExpiryAndTheSkew() {
     String token = mesh.tokenFor("alice").scopes("probe:read").validFor(Duration.ofMinutes(5)).mint();
     ProbeServiceBlockingStub stub = stubWith(token);
