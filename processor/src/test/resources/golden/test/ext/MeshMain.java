@@ -21,10 +21,11 @@ public final class MeshMain {
 
   /**
    * Starts every mesh service of this module in one server, with its stages, health checks
-   * and exception handlers; see {@link MeshApplication}.
+   * and exception handlers; see {@link MeshApplication}. The module is created once the configuration
+   * is loaded, so constructors and factories may read its {@code app.*} settings.
    */
   public static void main(String[] args) {
-    MeshApplication.run(args, module());
+    MeshApplication.run(args, MeshMain::module);
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -50,6 +51,17 @@ public final class MeshApplication {
    * calls it with {@code module()}.
    */
   public static void run(String[] args, MeshModule module) {
+    run(args, () -> module);
+  }
+
+  /**
+   * {@link #run(String[], MeshModule)} with the module created only once the configuration is
+   * loaded, just before the server is assembled: the services' constructors and {@code @MeshFactory}
+   * methods may then read {@code AppSettings.current()} and {@code MeshChannels.current()}. The
+   * generated bootstrap's {@code main} calls it with {@code MeshMain::module}. Nothing is created
+   * for {@code --help}, {@code dev-token} or a configuration that does not load.
+   */
+  public static void run(String[] args, Supplier<MeshModule> module) {
     int status = run(args, module, System.getenv(), Path.of(""), System.out, System.err);
     if (status != 0) {
       System.exit(status);
@@ -62,6 +74,11 @@ public final class MeshApplication {
   }
 
   static int run(String[] args, MeshModule module, Map<String, String> env, Path workingDir,
+      PrintStream out, PrintStream err) {
+    return run(args, () -> module, env, workingDir, out, err);
+  }
+
+  static int run(String[] args, Supplier<MeshModule> module, Map<String, String> env, Path workingDir,
       PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals(DEV_TOKEN_COMMAND)) {
       return devToken(Arrays.copyOfRange(args, 1, args.length), env, workingDir, out, err);
@@ -105,6 +122,15 @@ public final class MeshApplication {
    * @throws IllegalStateException when the server cannot start
    */
   public static MeshServer start(String[] args, MeshModule module, Map<String, String> env, Path workingDir) {
+    return start(args, () -> module, env, workingDir);
+  }
+
+  /**
+   * {@link #start(String[], MeshModule, Map, Path)} with the module created once the configuration
+   * is loaded, as {@link #run(String[], Supplier)} does.
+   */
+  public static MeshServer start(String[] args, Supplier<MeshModule> module, Map<String, String> env,
+      Path workingDir) {
     LoadedConfig loaded = ConfigLoader.load(args, env, workingDir);
     try {
       return ServerAssembly.assemble(loaded, module).start();

@@ -59,10 +59,12 @@ public final class BootstrapGenerator extends SourceFileGenerator<BootstrapModel
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
         .addMethod(MethodSpec.methodBuilder("main")
             .addJavadoc("Starts every mesh service of this module in one server, with its stages, health checks\n"
-                + "and exception handlers; see {@link $T}.\n", MESH_APPLICATION)
+                + "and exception handlers; see {@link $T}. The module is created once the configuration\n"
+                + "is loaded, so constructors and factories may read its {@code app.*} settings.\n",
+                MESH_APPLICATION)
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .addParameter(String[].class, "args")
-            .addStatement("$T.run(args, module())", MESH_APPLICATION)
+            .addStatement("$T.run(args, $T::module)", MESH_APPLICATION, model.className())
             .build())
         .addMethod(MethodSpec.methodBuilder("module")
             .addJavadoc("Everything this module runs: {@link #bindings()} and {@link #extensions()}.\n")

@@ -150,13 +150,19 @@ public final class ConfigKeyPattern<T> {
    * The environment-variable prefix ({@code MESH_METRICS_TAGS_}) when keys of this family can be
    * set from the environment: {@code MESH_METRICS_TAGS_DEPLOY_ENV} sets {@code
    * metrics.tags.deploy_env} (the free part lower-cased, unless {@link #environmentFreePart} says
-   * otherwise). Only families without suffix qualify.
+   * otherwise); a family with a suffix also needs the variable to end in {@link
+   * #environmentSuffix()}: {@code MESH_CLIENT_INVENTORY_TARGET} sets {@code client.inventory.target}.
    */
   public Optional<String> environmentPrefix() {
-    if (!fromEnvironment || !suffix.isEmpty()) {
+    if (!fromEnvironment) {
       return Optional.empty();
     }
-    return Optional.of(ConfigKey.environmentVariable(prefix.substring(0, prefix.length() - 1)) + "_");
+    return Optional.of(variablePrefix());
+  }
+
+  /** How the variable of a family with a suffix ends, e.g. {@code _TARGET}; empty without a suffix. */
+  public String environmentSuffix() {
+    return suffix.isEmpty() ? "" : "_" + ConfigKey.environmentVariable(suffix.substring(1)).substring("MESH_".length());
   }
 
   /**
@@ -164,7 +170,31 @@ public final class ConfigKeyPattern<T> {
    * MESH_METRICS_TAGS_<NAME>}; empty when it cannot be set from the environment.
    */
   public Optional<String> environmentTemplate() {
-    return environmentPrefix().map(envPrefix -> envPrefix + placeholder.toUpperCase(Locale.ROOT));
+    return environmentPrefix()
+        .map(envPrefix -> envPrefix + placeholder.toUpperCase(Locale.ROOT) + environmentSuffix());
+  }
+
+  /**
+   * The key environment variable {@code variable} sets in this family, when it has the family's
+   * prefix and suffix around a non-empty free part; empty otherwise, and always for a family that
+   * cannot be set from the environment.
+   */
+  Optional<String> keyOfVariable(String variable) {
+    String start = variablePrefix();
+    String end = environmentSuffix();
+    if (!fromEnvironment
+        || !variable.startsWith(start)
+        || !variable.endsWith(end)
+        || variable.length() <= start.length() + end.length()) {
+      return Optional.empty();
+    }
+    String freePart = variable.substring(start.length(), variable.length() - end.length());
+    return Optional.of(prefix + freePartOfVariable.apply(freePart) + suffix);
+  }
+
+  /** The start every variable of this family's keys would have, e.g. {@code MESH_CLIENT_}. */
+  String variablePrefix() {
+    return ConfigKey.environmentVariable(prefix.substring(0, prefix.length() - 1)) + "_";
   }
 
   /** Whether values are {@linkplain #secret() secret}. */

@@ -16,6 +16,7 @@ import static dev.datapunk.mesh.runtime.config.ValueParsers.positiveNumber;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.size;
 import static dev.datapunk.mesh.runtime.config.ValueParsers.unlimitedOr;
 
+import dev.datapunk.mesh.runtime.client.ClientSettings;
 import dev.datapunk.mesh.runtime.logging.LogCategory;
 import dev.datapunk.mesh.runtime.logging.LogLevel;
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -312,6 +314,70 @@ public final class ConfigKeys {
           "a tag on every meter, e.g. metrics.tags.application=inventory; names the mesh's own meters"
               + " use (service, method, result, ...) are refused");
 
+  /** How the help text shows the free part of the {@code client.<name>.*} keys. */
+  static final String CLIENT_NAME_PLACEHOLDER = "<name>";
+  private static final Pattern CLIENT_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  private static final String CLIENT_NAME_EXPECTED =
+      "a client name of lower-case letters, digits and - starting with a letter, e.g. inventory";
+
+  private static <T> ConfigKeyPattern<T> clientKey(String suffix, ValueParser<T> parser, String description) {
+    return ConfigKeyPattern.of("client.", CLIENT_NAME_PLACEHOLDER, CLIENT_NAME, CLIENT_NAME_EXPECTED, suffix, parser,
+            description)
+        .environmentFreePart(name -> name.toLowerCase(Locale.ROOT).replace("__", "-"), "the name lower-cased, with __ for -");
+  }
+
+  /** {@code client.<name>.target}: where the mesh service this process calls as {@code <name>} listens. */
+  public static final ConfigKeyPattern<String> CLIENT_TARGET =
+      clientKey(".target", ClientKeys.targetParser(),
+          "the mesh service MeshChannels.channel(\"<name>\") calls: host:port or a gRPC target URI"
+              + " (dns:///host:port); required for each client");
+
+  /** {@code client.<name>.tls-mode}: transport security towards that service. */
+  public static final ConfigKeyPattern<TlsMode> CLIENT_TLS_MODE =
+      clientKey(".tls-mode", lowerCaseEnum(TlsMode.values()),
+          "mtls (default: presents tls.cert/tls.key, else the development client certificate), tls or"
+              + " plaintext; the server is verified against tls.ca, else the development CA");
+
+  /** {@code client.<name>.server-identity}: the identity the server's certificate must prove. */
+  public static final ConfigKeyPattern<String> CLIENT_SERVER_IDENTITY =
+      clientKey(".server-identity", nonBlank("an identity"),
+          "SPIFFE ID, else subject CN, the server's certificate must carry; checked during the handshake"
+              + " instead of the host name; default: the target's host name is checked");
+
+  /** {@code client.<name>.deadline}: the deadline of calls that have none. */
+  public static final ConfigKeyPattern<Optional<Duration>> CLIENT_DEADLINE =
+      clientKey(".deadline", offOr(duration(ONE_MS)),
+          "deadline of a call that has none, neither its own nor one inherited from the server call it is"
+              + " made in (default 10s; off: none)");
+
+  /** {@code client.<name>.token}: which bearer token calls carry. */
+  public static final ConfigKeyPattern<ClientSettings.TokenMode> CLIENT_TOKEN =
+      clientKey(".token", lowerCaseEnum(ClientSettings.TokenMode.values()),
+          "bearer token of each call: none (default), forward (the verified token of the server call it is"
+              + " made in; none on @Public methods) or service (the token in token-file)");
+
+  /** {@code client.<name>.token-file}: the service token. */
+  public static final ConfigKeyPattern<Path> CLIENT_TOKEN_FILE =
+      clientKey(".token-file", path(),
+          "file holding the service token (token: service); re-read when it changes, never logged");
+
+  /** {@code client.<name>.retry.max-attempts}: attempts per call, the first included. */
+  public static final ConfigKeyPattern<Integer> CLIENT_RETRY_MAX_ATTEMPTS =
+      clientKey(".retry.max-attempts", integer(1, 10),
+          "attempts of a unary call in all (default 3; 1: no retry); retried are RESOURCE_EXHAUSTED with"
+              + " RetryInfo and UNAVAILABLE before the request was sent");
+
+  /** {@code client.<name>.retry.max-delay}: the longest wait before another attempt. */
+  public static final ConfigKeyPattern<Duration> CLIENT_RETRY_MAX_DELAY =
+      clientKey(".retry.max-delay", duration(ZERO),
+          "longest wait before another attempt (default 2s); a longer RetryInfo delay, or one past the"
+              + " call's deadline, is not waited for");
+
+  /** The keys of one client, {@code client.<name>.*}. */
+  public static final List<ConfigKeyPattern<?>> CLIENT = List.of(CLIENT_TARGET, CLIENT_TLS_MODE,
+      CLIENT_SERVER_IDENTITY, CLIENT_DEADLINE, CLIENT_TOKEN, CLIENT_TOKEN_FILE, CLIENT_RETRY_MAX_ATTEMPTS,
+      CLIENT_RETRY_MAX_DELAY);
+
   /**
    * {@code app.<name>}: the application's own settings, any text, for service code to read through
    * {@code dev.datapunk.mesh.runtime.settings.AppSettings}. Values may be secrets, so they are never
@@ -385,7 +451,9 @@ public final class ConfigKeys {
 
   /** Every key family. */
   public static final List<ConfigKeyPattern<?>> PATTERNS =
-      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, LOG_LEVELS, METRICS_TAGS, APP);
+      List.of(RATELIMIT_OVERRIDE_RPS, RATELIMIT_OVERRIDE_BURST, LIMITS_ADAPTIVE_RESERVED, LOG_LEVELS, METRICS_TAGS, APP,
+          CLIENT_TARGET, CLIENT_TLS_MODE, CLIENT_SERVER_IDENTITY, CLIENT_DEADLINE, CLIENT_TOKEN, CLIENT_TOKEN_FILE,
+          CLIENT_RETRY_MAX_ATTEMPTS, CLIENT_RETRY_MAX_DELAY);
 
   private static final Map<String, ConfigKey<?>> BY_NAME = index(false);
   private static final Map<String, ConfigKey<?>> BY_ENVIRONMENT_VARIABLE = index(true);

@@ -90,7 +90,9 @@ final class ConfigReference {
           section("dev", "Development", "The development PKI and signing key:"
               + " [security.md](security.md)."),
           section("app", "Application settings", "Reading them from service code:"
-              + " [README](../README.md#your-own-settings-app)."));
+              + " [README](../README.md#your-own-settings-app)."),
+          section("client", "Calls to other mesh services", "Server identity and token forwarding:"
+              + " [security.md](security.md); deadlines and retries: [architecture.md](architecture.md)."));
 
   private ConfigReference() {}
 

@@ -40,21 +40,17 @@ final class EnvironmentLayer {
       return Optional.of(key.get().name());
     }
     for (ConfigKeyPattern<?> pattern : ConfigKeys.PATTERNS) {
-      Optional<String> envPrefix = pattern.environmentPrefix();
-      if (envPrefix.isPresent()
-          && variable.startsWith(envPrefix.get())
-          && variable.length() > envPrefix.get().length()) {
-        String freePart = pattern.freePartOfVariable(variable.substring(envPrefix.get().length()));
-        return Optional.of(pattern.prefix() + freePart);
+      Optional<String> familyKey = pattern.keyOfVariable(variable);
+      if (familyKey.isPresent()) {
+        return familyKey;
       }
-      String familyVariablePrefix = familyVariablePrefix(pattern);
-      if (envPrefix.isEmpty() && variable.startsWith(familyVariablePrefix)) {
-        problems.add(
-            "environment variable " + variable + " cannot set " + pattern.template()
-                + ": environment variable names cannot hold it; use the configuration file or --"
-                + pattern.template() + "=VALUE");
-        return Optional.empty();
-      }
+    }
+    List<ConfigKeyPattern<?>> families = ConfigKeys.PATTERNS.stream()
+        .filter(pattern -> variable.startsWith(pattern.variablePrefix()))
+        .toList();
+    if (!families.isEmpty()) {
+      problems.add(familyProblem(variable, families));
+      return Optional.empty();
     }
     List<String> known = ConfigKeys.ALL.stream().map(ConfigKey::environmentVariable).toList();
     String hint =
@@ -65,8 +61,18 @@ final class EnvironmentLayer {
     return Optional.empty();
   }
 
-  private static String familyVariablePrefix(ConfigKeyPattern<?> pattern) {
-    String prefix = pattern.prefix();
-    return ConfigKey.environmentVariable(prefix.substring(0, prefix.length() - 1)) + "_";
+  /**
+   * Why {@code variable}, which starts like the variables of {@code families}, sets none of their
+   * keys: the families cannot be set from the environment, or it has none of their endings.
+   */
+  private static String familyProblem(String variable, List<ConfigKeyPattern<?>> families) {
+    List<String> templates = families.stream().flatMap(pattern -> pattern.environmentTemplate().stream()).toList();
+    if (templates.isEmpty()) {
+      String template = families.get(0).template();
+      return "environment variable " + variable + " cannot set " + template
+          + ": environment variable names cannot hold it; use the configuration file or --" + template + "=VALUE";
+    }
+    return "unknown configuration variable " + variable + " (from environment); variables of this family are "
+        + String.join(", ", templates);
   }
 }

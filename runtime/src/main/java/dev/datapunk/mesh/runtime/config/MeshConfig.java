@@ -7,6 +7,7 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_BACKEND;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.RATELIMIT_MAX_CLIENTS;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.REFLECTION_ENABLED;
 
+import dev.datapunk.mesh.runtime.client.ClientSettings;
 import dev.datapunk.mesh.runtime.limits.AdaptiveLimitSettings;
 import dev.datapunk.mesh.runtime.logging.LogLevels;
 import dev.datapunk.mesh.runtime.metrics.MetricsSettings;
@@ -178,6 +179,15 @@ public final class MeshConfig {
   /** {@code reflection.enabled}. */
   public boolean reflectionEnabled() {
     return get(REFLECTION_ENABLED);
+  }
+
+  /**
+   * {@code client.<name>.*}: the mesh services this process calls, by name, sorted by name.
+   *
+   * @throws ConfigException naming the keys when the settings of a client do not fit together
+   */
+  public Map<String, ClientSettings> clients() {
+    return ClientKeys.byName(values, entries);
   }
 
   /** {@code dev.dir}: where the development PKI and token key live. */

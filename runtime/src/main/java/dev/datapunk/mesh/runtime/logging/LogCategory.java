@@ -31,7 +31,9 @@ public enum LogCategory {
   /** Metrics and the metrics endpoint. */
   METRICS("dev.datapunk.mesh.runtime.metrics"),
   /** Dependency health checks. */
-  HEALTH("dev.datapunk.mesh.runtime.health");
+  HEALTH("dev.datapunk.mesh.runtime.health"),
+  /** Calls to other mesh services: channels, service tokens. */
+  CLIENT("dev.datapunk.mesh.runtime.client");
 
   /** The logger-name prefix of every mesh logger (the audit log aside). */
   public static final String MESH_ROOT = "dev.datapunk.mesh";

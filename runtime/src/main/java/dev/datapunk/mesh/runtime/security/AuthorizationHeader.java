@@ -46,7 +46,17 @@ final class AuthorizationHeader {
    *     carries no token, or when {@code verifier} rejects the token
    */
   static VerifiedToken verify(Metadata headers, TokenVerifier verifier) throws TokenRejectedException {
-    byte[] value = bearerValue(headers);
+    return verify(bearerValue(headers), verifier);
+  }
+
+  /**
+   * Verifies the token of {@code value}, a header value {@link #bearerValue} returned, with {@code
+   * verifier}, reading it in place.
+   *
+   * @throws TokenRejectedException when the value carries no token, or when {@code verifier} rejects
+   *     the token
+   */
+  static VerifiedToken verify(byte[] value, TokenVerifier verifier) throws TokenRejectedException {
     int start = tokenStart(value);
     return verifier.verifyAscii(value, start, tokenEnd(value, start));
   }
@@ -58,13 +68,24 @@ final class AuthorizationHeader {
    *     carries no token
    */
   static String token(Metadata headers) throws TokenRejectedException {
-    byte[] value = bearerValue(headers);
+    return token(bearerValue(headers));
+  }
+
+  /**
+   * The token of {@code value}, a header value {@link #bearerValue} returned, as text (a copy).
+   *
+   * @throws TokenRejectedException when it carries no token
+   */
+  static String token(byte[] value) throws TokenRejectedException {
     int start = tokenStart(value);
     return new String(value, start, tokenEnd(value, start) - start, InternalMetadata.US_ASCII);
   }
 
-  /** The single header's value, checked to be of the Bearer scheme ({@link #tokenEnd} checks it carries a token). */
-  private static byte[] bearerValue(Metadata headers) throws TokenRejectedException {
+  /**
+   * The single header's value, checked to be of the Bearer scheme ({@link #verify(byte[],
+   * TokenVerifier)} checks it carries a token); the transport's array, never to be written.
+   */
+  static byte[] bearerValue(Metadata headers) throws TokenRejectedException {
     Iterable<byte[]> values = headers.getAll(KEY);
     if (values == null) {
       throw new TokenRejectedException(Reason.MISSING);

@@ -40,13 +40,24 @@ public final class MeshPrincipal {
   private final VerifiedToken token;
   private final SocketAddress remoteAddress;
   private final String verifiedKey;
+  private final byte[] bearerHeader;
 
   MeshPrincipal(TransportIdentity transportIdentity, VerifiedToken token, SocketAddress remoteAddress) {
+    this(transportIdentity, token, remoteAddress, null);
+  }
+
+  /**
+   * @param bearerHeader the {@code authorization} header value {@code token} was verified from
+   *     (the transport's array, never written), or {@code null} without a token
+   */
+  MeshPrincipal(TransportIdentity transportIdentity, VerifiedToken token, SocketAddress remoteAddress,
+      byte[] bearerHeader) {
     this.transportIdentity = transportIdentity == null ? null : transportIdentity.name();
     this.token = token;
     this.remoteAddress = remoteAddress;
     this.verifiedKey = transportIdentity != null ? transportIdentity.key()
         : token != null ? token.subjectKey() : null;
+    this.bearerHeader = bearerHeader;
   }
 
   /**
@@ -137,6 +148,24 @@ public final class MeshPrincipal {
    */
   public String verifiedKey() {
     return verifiedKey;
+  }
+
+  /**
+   * The bearer token {@link #token()} was verified from, as the caller sent it (without the {@code
+   * Bearer} scheme), for passing on to another mesh service: {@code
+   * dev.datapunk.mesh.runtime.client.MeshChannels} does so for clients configured with {@code
+   * token: forward}. Present exactly when {@link #token()} is, so never on {@code @Public} methods,
+   * whatever header the caller sent. A secret: never log it.
+   */
+  public Optional<String> bearerToken() {
+    if (bearerHeader == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(AuthorizationHeader.token(bearerHeader));
+    } catch (TokenRejectedException e) {
+      throw new IllegalStateException("a verified bearer header carries no token", e);
+    }
   }
 
   @Override

@@ -19,8 +19,12 @@ import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
 import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
 import dev.datapunk.mesh.runtime.tls.TlsMode;
+import dev.datapunk.mesh.runtime.client.MeshChannels;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
 
 /**
  * Builds a {@link MeshServer} and its engines from configuration alone, as {@link MeshApplication}
@@ -33,6 +37,8 @@ import java.util.List;
  */
 public final class ServerAssembly {
 
+  private static final Logger log = MeshLoggers.getLogger(ServerAssembly.class);
+
   private ServerAssembly() {}
 
   /**
@@ -44,6 +50,17 @@ public final class ServerAssembly {
    * @throws StartupException when a file cannot be read or a development key cannot be created
    */
   public static MeshServer assemble(LoadedConfig loaded, MeshModule module) throws StartupException {
+    return assemble(loaded, () -> module);
+  }
+
+  /**
+   * {@link #assemble(LoadedConfig, MeshModule)} with the module created after the {@code app.*}
+   * settings and the mesh clients are in place, so that the services' constructors and factories
+   * may read {@code AppSettings.current()} and {@code MeshChannels.current()}.
+   *
+   * @throws StartupException also when creating the module throws (the cause is logged)
+   */
+  public static MeshServer assemble(LoadedConfig loaded, Supplier<MeshModule> module) throws StartupException {
     MeshLoggers.apply(loaded.config().log());
     // One thread checks every watched file: certificates, the JWKS file, the configuration file.
     FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
@@ -55,12 +72,19 @@ public final class ServerAssembly {
     }
   }
 
-  private static MeshServer assemble(LoadedConfig loaded, MeshModule module, FileWatcher files)
+  private static MeshServer assemble(LoadedConfig loaded, Supplier<MeshModule> modules, FileWatcher files)
       throws StartupException {
     MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
+    // What service code may read from its constructor on: app.* (AppSettings.current()) and the
+    // calls to other mesh services, client.<name>.* (MeshChannels.current()).
+    ReloadTarget appSettings = AppSettings.current().reloadTarget();
+    appSettings.prepare(config).run();
+    Optional<MeshChannels> clients = ConfiguredClients.start(config, registry, files).map(MeshChannels::makeCurrent);
+    MeshModule module = create(modules, clients);
     MeshServerBuilder builder = MeshServer.builder(config).module(module).serveMetrics(registry);
     builder.closeOnShutdown(files);
+    clients.ifPresent(builder::closeOnShutdown);
     ServerTls tls = TransportSecurity.start(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
@@ -79,9 +103,6 @@ public final class ServerAssembly {
     // call's path: bind them once the server is SERVING, before start() returns.
     builder.startAfterServing(() -> SystemMetrics.bindTo(registry));
     ServerWiring.Wired wired = builder.wire();
-    // app.* for service code: readable through AppSettings.current() before the server starts.
-    ReloadTarget appSettings = AppSettings.current().reloadTarget();
-    appSettings.prepare(config).run();
     ReloadTarget reload = ReloadTarget.all(List.of(
         ServerAssembly::logLevelReload,
         wired.limitReload(),
@@ -89,6 +110,18 @@ public final class ServerAssembly {
         appSettings));
     wired.server().watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return wired.server();
+  }
+
+  /** The module {@code modules} creates; the clients are closed when that fails. */
+  private static MeshModule create(Supplier<MeshModule> modules, Optional<MeshChannels> clients)
+      throws StartupException {
+    try {
+      return modules.get();
+    } catch (RuntimeException e) {
+      clients.ifPresent(MeshChannels::close);
+      log.error("Creating the services failed", e);
+      throw new StartupException("creating the services failed: " + e, e);
+    }
   }
 
   /** Where reloaded {@code log.level} and {@code log.levels.*} go. */

@@ -268,8 +268,9 @@ public final class AppSettings {
   private Values loaded() {
     Values current = values;
     if (current == null) {
-      throw new IllegalStateException("app.* settings are not loaded yet: MeshApplication loads them just before"
-          + " the server starts, after the services were constructed; keep AppSettings.current() and read values"
+      throw new IllegalStateException("app.* settings are not loaded yet: MeshApplication loads them before it"
+          + " creates the module it runs from a Supplier (the generated main passes MeshMain::module); a module"
+          + " created before that, e.g. run(args, module()), must keep AppSettings.current() and read values"
           + " when a call runs");
     }
     return current;

@@ -32,6 +32,23 @@ final class CredentialReloader implements Runnable {
 
   private static final Logger log = MeshLoggers.getLogger("dev.datapunk.mesh.runtime.tls");
 
+  /** Which end of a connection the material is for, so the log says what was reloaded. */
+  enum Side {
+    /** A server's certificate and the CA its clients' certificates chain to. */
+    SERVER("server certificate", "client CA"),
+    /** A client's certificate and the CA the server's certificate chains to. */
+    CLIENT("client certificate", "server CA");
+
+    private final String identity;
+    private final String ca;
+
+    Side(String identity, String ca) {
+      this.identity = identity;
+      this.ca = ca;
+    }
+  }
+
+  private final Side side;
   private final Path certFile;
   private final Path keyFile;
   private final Path caFile;
@@ -47,28 +64,48 @@ final class CredentialReloader implements Runnable {
   private String lastCaRejection;
 
   /**
+   * A server's material.
+   *
    * @param caFile and {@code trustManager} are null when clients are not authenticated
    */
   CredentialReloader(Path certFile, Path keyFile, Path caFile,
       AdvancedTlsX509KeyManager keyManager, AdvancedTlsX509TrustManager trustManager,
       TlsReloadListener listener, Clock clock) {
-    this.certFile = Objects.requireNonNull(certFile);
-    this.keyFile = Objects.requireNonNull(keyFile);
+    this(Side.SERVER, Objects.requireNonNull(certFile), Objects.requireNonNull(keyFile), caFile,
+        Objects.requireNonNull(keyManager), trustManager, listener, clock);
+  }
+
+  /**
+   * Material for {@code side}: {@code certFile}, {@code keyFile} and {@code keyManager} are all null
+   * when this end presents no certificate, {@code caFile} and {@code trustManager} both null when it
+   * verifies the peer some other way.
+   */
+  CredentialReloader(Side side, Path certFile, Path keyFile, Path caFile,
+      AdvancedTlsX509KeyManager keyManager, AdvancedTlsX509TrustManager trustManager,
+      TlsReloadListener listener, Clock clock) {
+    this.side = Objects.requireNonNull(side);
+    this.certFile = certFile;
+    this.keyFile = keyFile;
     this.caFile = caFile;
-    this.keyManager = Objects.requireNonNull(keyManager);
+    this.keyManager = keyManager;
     this.trustManager = trustManager;
     this.listener = Objects.requireNonNull(listener);
     this.clock = Objects.requireNonNull(clock);
     if ((caFile == null) != (trustManager == null)) {
       throw new IllegalArgumentException("caFile and trustManager go together");
     }
+    if ((certFile == null) != (keyManager == null) || (certFile == null) != (keyFile == null)) {
+      throw new IllegalArgumentException("certFile, keyFile and keyManager go together");
+    }
   }
 
   /** Loads the files for the first time; any problem is fatal. */
   void loadInitial() throws TlsMaterialException {
-    byte[] cert = Pem.read(certFile);
-    byte[] key = Pem.read(keyFile);
-    applyIdentity(ServerIdentity.parse(cert, certFile, key, keyFile, clock.instant()), cert, key);
+    if (certFile != null) {
+      byte[] cert = Pem.read(certFile);
+      byte[] key = Pem.read(keyFile);
+      applyIdentity(ServerIdentity.parse(cert, certFile, key, keyFile, clock.instant()), cert, key);
+    }
     if (caFile != null) {
       byte[] ca = Pem.read(caFile);
       applyCa(ClientCaBundle.parse(ca, caFile, clock.instant()), ca);
@@ -79,7 +116,9 @@ final class CredentialReloader implements Runnable {
   @Override
   public void run() {
     try {
-      reloadIdentity();
+      if (certFile != null) {
+        reloadIdentity();
+      }
       if (caFile != null) {
         reloadCa();
       }
@@ -95,7 +134,7 @@ final class CredentialReloader implements Runnable {
       cert = Pem.read(certFile);
       key = Pem.read(keyFile);
     } catch (TlsMaterialException e) {
-      lastIdentityRejection = reject("server certificate", e, lastIdentityRejection, 0);
+      lastIdentityRejection = reject(side.identity, e, lastIdentityRejection, 0);
       return;
     }
     if (Arrays.equals(cert, appliedCert) && Arrays.equals(key, appliedKey)) {
@@ -107,14 +146,14 @@ final class CredentialReloader implements Runnable {
       identity = ServerIdentity.parse(cert, certFile, key, keyFile, clock.instant());
     } catch (TlsMaterialException e) {
       int contentHash = 31 * Arrays.hashCode(cert) + Arrays.hashCode(key);
-      lastIdentityRejection = reject("server certificate", e, lastIdentityRejection, contentHash);
+      lastIdentityRejection = reject(side.identity, e, lastIdentityRejection, contentHash);
       return;
     }
     applyIdentity(identity, cert, key);
     lastIdentityRejection = null;
     X509Certificate leaf = identity.leaf();
-    log.info("TLS server certificate reloaded from {}: subject {}, serial {}, valid until {}",
-        certFile, leaf.getSubjectX500Principal().getName(), leaf.getSerialNumber().toString(16),
+    log.info("TLS {} reloaded from {}: subject {}, serial {}, valid until {}", side.identity, certFile,
+        leaf.getSubjectX500Principal().getName(), leaf.getSerialNumber().toString(16),
         leaf.getNotAfter().toInstant());
     listener.identityReloaded(identity.chain());
   }
@@ -124,7 +163,7 @@ final class CredentialReloader implements Runnable {
     try {
       ca = Pem.read(caFile);
     } catch (TlsMaterialException e) {
-      lastCaRejection = reject("client CA", e, lastCaRejection, 0);
+      lastCaRejection = reject(side.ca, e, lastCaRejection, 0);
       return;
     }
     if (Arrays.equals(ca, appliedCa)) {
@@ -136,11 +175,11 @@ final class CredentialReloader implements Runnable {
       bundle = ClientCaBundle.parse(ca, caFile, clock.instant());
       applyCa(bundle, ca);
     } catch (TlsMaterialException e) {
-      lastCaRejection = reject("client CA", e, lastCaRejection, Arrays.hashCode(ca));
+      lastCaRejection = reject(side.ca, e, lastCaRejection, Arrays.hashCode(ca));
       return;
     }
     lastCaRejection = null;
-    log.info("TLS client CA reloaded from {}: {} certificate(s)", caFile,
+    log.info("TLS {} reloaded from {}: {} certificate(s)", side.ca, caFile,
         bundle.certificates().size());
     listener.clientCaReloaded(bundle.certificates());
   }

@@ -90,8 +90,9 @@ class ConfigReferenceTest {
     assertThat(ConfigReference.render())
         .contains("- `MESH_METRICS_TAGS_<NAME>` sets `metrics.tags.<name>`")
         .contains("- `MESH_LOG_LEVELS_<CATEGORY>` sets `log.levels.<category>`")
-        .contains("`ratelimit.override.<full/Method>.rps`, `ratelimit.override.<full/Method>.burst`,"
-            + " `limits.adaptive.reserved.<full/Method>` cannot come from the environment");
+        .contains("- `ratelimit.override.<full/Method>.rps`, `ratelimit.override.<full/Method>.burst`,"
+            + " `limits.adaptive.reserved.<full/Method>` cannot come from the environment")
+        .contains("- `MESH_CLIENT_<NAME>_TARGET` sets `client.<name>.target`, the name lower-cased, with __ for -.");
   }
 
   @Test
@@ -127,7 +128,8 @@ class ConfigReferenceTest {
     List<String> sections = rendered.lines().filter(line -> line.startsWith("### ")).toList();
     assertEquals(List.of("### Server and transport", "### TLS", "### Tokens and audit",
         "### Rate limiting", "### Adaptive concurrency limit", "### Logging", "### Metrics",
-        "### Health and reflection", "### Development", "### Application settings"), sections);
+        "### Health and reflection", "### Development", "### Application settings",
+        "### Calls to other mesh services"), sections);
     String limits = section(rendered, "### Adaptive concurrency limit");
     assertThat(limits).contains("`limits.adaptive.public-reserved`")
         .contains("`limits.adaptive.reserved.<full/Method>`")

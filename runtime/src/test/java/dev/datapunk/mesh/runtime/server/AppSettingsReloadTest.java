@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
+import dev.datapunk.mesh.runtime.MeshModule;
 import dev.datapunk.mesh.runtime.config.ConfigChange;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
@@ -109,6 +110,24 @@ class AppSettingsReloadTest {
             + " (from command line --app.pool-size)");
   }
 
+  @Test
+  void aModuleCreatedAfterLoadingReadsItsSettingsInTheConstructor() throws Exception {
+    server = MeshApplication.start(args("--app.greeting=from the constructor"),
+        () -> MeshModule.of(List.of(constructorReadingBinding())), Map.of(), dir);
+    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+
+    assertThat(greeting()).isEqualTo("from the constructor");
+  }
+
+  @Test
+  void aModuleThatCannotBeCreatedStopsTheStartNamingTheCause() {
+    assertThatThrownBy(() -> MeshApplication.start(args(), () -> {
+      throw new IllegalArgumentException("app.db.url is required");
+    }, Map.of(), dir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("creating the services failed: java.lang.IllegalArgumentException: app.db.url is required");
+  }
+
   private void start() {
     server = MeshApplication.start(args(), List.of(binding()), Map.of(), dir);
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
@@ -126,6 +145,19 @@ class AppSettingsReloadTest {
         .unaryRpc(SimpleRequest.getDefaultInstance()).getResponseMessage();
   }
 
+  /** UnaryRpc answers {@code app.greeting} as the service's constructor read it. */
+  private static MeshBinding constructorReadingBinding() {
+    String greeting = AppSettings.current().getString("app.greeting", "nobody");
+    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
+      @Override
+      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+        responses.onNext(SimpleResponse.newBuilder().setResponseMessage(greeting).build());
+        responses.onCompleted();
+      }
+    };
+    return MeshBinding.of(service.bindService(), openPolicies());
+  }
+
   /** UnaryRpc answers {@code app.greeting}, read when the call runs; the service keeps the settings object. */
   private static MeshBinding binding() {
     SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
@@ -138,10 +170,14 @@ class AppSettingsReloadTest {
         responses.onCompleted();
       }
     };
-    return MeshBinding.of(service.bindService(), List.of(
+    return MeshBinding.of(service.bindService(), openPolicies());
+  }
+
+  private static List<MethodPolicy> openPolicies() {
+    return List.of(
         MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
         MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
         MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
+        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
   }
 }

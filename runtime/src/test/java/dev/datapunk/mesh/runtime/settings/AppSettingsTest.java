@@ -215,8 +215,8 @@ class AppSettingsTest {
     AppSettings settings = AppSettings.notLoaded();
     assertThatThrownBy(() -> settings.getString("app.greeting"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("app.* settings are not loaded yet: MeshApplication loads them just before the server"
-            + " starts");
+        .hasMessageStartingWith("app.* settings are not loaded yet: MeshApplication loads them before it creates"
+            + " the module it runs");
     assertThat(settings).hasToString("AppSettings[not loaded]");
 
     settings.reloadTarget().prepare(load(Map.of(), "--app.greeting=hi")).run();
