@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InventoryReadmeTest {
 
   @RegisterExtension
-  final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
+  final MeshTestExtension mesh = MeshTestExtension.of(MeshMain::module);
 
   @Test
   void readsNeedTheReadScope() {

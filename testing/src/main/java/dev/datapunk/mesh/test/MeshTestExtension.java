@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
+ * final MeshTestExtension mesh = MeshTestExtension.of(MeshMain::module);
  *
  * @Test
  * void readsNeedTheReadScope() {
@@ -35,8 +36,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * <p>Registered on an instance field, it starts a server before each test and closes it after,
- * whether the test passed or failed (a fresh server, clock, key, and fresh services if the field
- * creates the module). Registered on a {@code static} field, it starts one server before the first
+ * whether the test passed or failed (a fresh server, clock and key, and fresh services when the
+ * module comes from a supplier such as {@code MeshMain::module} or is created by the field). Registered on a {@code static} field, it starts one server before the first
  * test of the class and closes it after the last; the tests then share its state (service data,
  * token buckets, clock).
  */
@@ -56,6 +57,15 @@ public final class MeshTestExtension implements BeforeAllCallback, BeforeEachCal
     return new MeshTestExtension(MeshTestServer.builder(module));
   }
 
+  /**
+   * An extension serving the module {@code modules} creates once the configuration is loaded, e.g.
+   * {@code MeshMain::module}, as the generated main does; on an instance field, each test gets new
+   * services.
+   */
+  public static MeshTestExtension of(Supplier<MeshModule> modules) {
+    return new MeshTestExtension(MeshTestServer.builder(modules));
+  }
+
   /** An extension serving {@code bindings} alone, with the defaults. */
   public static MeshTestExtension of(List<? extends MeshBinding> bindings) {
     return new MeshTestExtension(MeshTestServer.builder(bindings));
@@ -67,6 +77,11 @@ public final class MeshTestExtension implements BeforeAllCallback, BeforeEachCal
    */
   public static MeshTestExtension of(MeshModule module, UnaryOperator<MeshTestServer.Builder> configure) {
     return new MeshTestExtension(Objects.requireNonNull(configure.apply(MeshTestServer.builder(module)), "builder"));
+  }
+
+  /** An extension serving the module {@code modules} creates, as {@code configure} sets it up. */
+  public static MeshTestExtension of(Supplier<MeshModule> modules, UnaryOperator<MeshTestServer.Builder> configure) {
+    return new MeshTestExtension(Objects.requireNonNull(configure.apply(MeshTestServer.builder(modules)), "builder"));
   }
 
   @Override

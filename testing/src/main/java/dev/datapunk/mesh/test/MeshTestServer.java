@@ -44,6 +44,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Mesh services served in-process behind the same call chain as in production, for tests: the
@@ -115,9 +116,10 @@ public final class MeshTestServer implements AutoCloseable {
     boolean mtls = config.tls().mode() == TlsMode.MTLS;
     this.defaultPeer = mtls ? Optional.of(DEFAULT_PEER) : Optional.empty();
     this.listeners = new InProcessListeners("mesh-test-" + UUID.randomUUID());
+    // As the generated main does: app.* is readable before the services are created.
     AppSettings.current().reloadTarget().prepare(config).run();
     this.server = MeshServer.builder(config)
-        .module(builder.module)
+        .module(Objects.requireNonNull(builder.module.get(), "the module supplier returned null"))
         .transport(listeners)
         .credentials(InsecureServerCredentials.create(), mtls)
         .meterRegistry(registry)
@@ -135,12 +137,22 @@ public final class MeshTestServer implements AutoCloseable {
 
   /** Starts configuring a server for {@code module}: the generated {@code MeshMain.module()}, or one of test doubles. */
   public static Builder builder(MeshModule module) {
-    return new Builder(module);
+    Objects.requireNonNull(module, "module");
+    return new Builder(() -> module);
+  }
+
+  /**
+   * Starts configuring a server for the module {@code modules} creates once the configuration is
+   * loaded, as the generated main does with {@code MeshMain::module}: services may then read {@code
+   * app.*} ({@link AppSettings#current()}) from their constructors.
+   */
+  public static Builder builder(Supplier<MeshModule> modules) {
+    return new Builder(Objects.requireNonNull(modules, "modules"));
   }
 
   /** Starts configuring a server for {@code bindings} alone (no user stages, health checks or global handlers). */
   public static Builder builder(List<? extends MeshBinding> bindings) {
-    return new Builder(MeshModule.of(bindings));
+    return builder(MeshModule.of(bindings));
   }
 
   private static MeshConfig load(Builder builder) {
@@ -154,6 +166,10 @@ public final class MeshTestServer implements AutoCloseable {
       throw new ConfigException(ConfigKeys.RATELIMIT_BACKEND + ": the mesh test server keeps rate limits in process,"
           + " on its test clock; " + config.rateLimit().backend().name().toLowerCase(Locale.ROOT)
           + " (from " + config.sourceOf(ConfigKeys.RATELIMIT_BACKEND) + ") is not supported");
+    }
+    if (!config.clients().isEmpty()) {
+      throw new ConfigException("client." + config.clients().keySet().iterator().next() + ".*: the mesh test server"
+          + " starts no mesh clients; hand a service that calls others its own MeshChannels (MeshChannels.builder())");
     }
     return config;
   }
@@ -311,14 +327,14 @@ public final class MeshTestServer implements AutoCloseable {
 
   /** Configures a {@link MeshTestServer}. */
   public static final class Builder {
-    private final MeshModule module;
+    private final Supplier<MeshModule> module;
     private final List<String> args = new ArrayList<>();
     private Map<String, String> env = Map.of();
     private Duration deadline = DEFAULT_DEADLINE;
     private Instant clockStart = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    private Builder(MeshModule module) {
-      this.module = Objects.requireNonNull(module, "module");
+    private Builder(Supplier<MeshModule> module) {
+      this.module = module;
     }
 
     /**

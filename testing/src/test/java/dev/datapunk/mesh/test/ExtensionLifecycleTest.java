@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,15 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 /**
  * The extension's lifecycle, on test classes run here through the JUnit Platform launcher (they are
  * nested, so the build never runs them directly): a server per test or per class, closed after a
- * failing test as after a passing one.
+ * failing test as after a passing one. The scenarios' names do not end in "Test", so no pattern
+ * given to the build selects them.
  */
 class ExtensionLifecycleTest {
 
   /** The servers the classes below saw, in order; each run starts from an empty list. */
   static final List<MeshTestServer> SEEN = new CopyOnWriteArrayList<>();
 
+  @BeforeEach
   @AfterEach
   void forget() {
     SEEN.clear();
@@ -38,7 +41,7 @@ class ExtensionLifecycleTest {
 
   @Test
   void aServerPerTestIsClosedAfterEachTestPassingOrFailing() {
-    TestExecutionSummary summary = run(PerTest.class);
+    TestExecutionSummary summary = run(PerTestScenario.class);
     assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
     assertThat(summary.getTestsFailedCount()).isEqualTo(1);
     assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
@@ -47,7 +50,7 @@ class ExtensionLifecycleTest {
 
   @Test
   void aServerPerClassServesEveryTestAndIsClosedAfterTheLast() {
-    TestExecutionSummary summary = run(PerClass.class);
+    TestExecutionSummary summary = run(PerClassScenario.class);
     assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
     assertThat(summary.getTestsFailedCount()).isEqualTo(1);
     assertThat(SEEN).hasSize(2);
@@ -69,7 +72,7 @@ class ExtensionLifecycleTest {
 
   /** Records its server, calls it, then the second test fails. */
   @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-  static class PerTest {
+  static class PerTestScenario {
     @RegisterExtension
     final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
 
@@ -91,7 +94,7 @@ class ExtensionLifecycleTest {
 
   /** The same, with one server for the class; the failing test runs first. */
   @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-  static class PerClass {
+  static class PerClassScenario {
     @RegisterExtension
     static final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
 

@@ -7,6 +7,7 @@ import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.test.probe.MeshMain;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Configuration of the kit's server: the production loader, on the arguments and environment given only. */
@@ -23,6 +24,26 @@ class KitConfigurationTest {
       assertThat(AppSettings.current().getString("app.greeting")).contains("Hi");
       assertThat(AppSettings.current().getInt("app.db.pool-size")).contains(7);
     }
+  }
+
+  @Test
+  void aModuleSupplierCreatesTheServicesOnceAppSettingsAreReadable() {
+    AtomicReference<String> seenByConstructor = new AtomicReference<>();
+    try (MeshTestServer mesh = MeshTestServer.builder(() -> {
+      seenByConstructor.set(AppSettings.current().getString("app.greeting", "unset"));
+      return MeshMain.module();
+    }).args("--app.greeting=Bonjour").start()) {
+      assertThat(mesh.meshServer().serviceNames()).containsExactly("meshtest.probe.v1.ProbeService");
+    }
+    assertThat(seenByConstructor).hasValue("Bonjour");
+  }
+
+  @Test
+  void meshClientsAreRefusedNamingTheKey() {
+    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module())
+        .args("--client.inventory.target=127.0.0.1:50051").start())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("client.inventory.*: the mesh test server starts no mesh clients");
   }
 
   @Test
