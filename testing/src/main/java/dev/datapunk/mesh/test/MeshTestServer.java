@@ -104,6 +104,9 @@ public final class MeshTestServer implements AutoCloseable {
     PeerAllowList allowList = new PeerAllowList(allowedIdentities(config));
     this.registry = meterRegistry(config);
     MeshLoggers.apply(config.log());
+    // As the generated main does: app.* is readable before the services are created.
+    AppSettings.current().reloadTarget().prepare(config).run();
+    MeshModule module = Objects.requireNonNull(builder.module.get(), "the module supplier returned null");
     this.clock = new TestClock(builder.clockStart);
     this.deadline = builder.deadline;
     this.signingKey = DevSigningKey.newSigningKey();
@@ -116,10 +119,8 @@ public final class MeshTestServer implements AutoCloseable {
     boolean mtls = config.tls().mode() == TlsMode.MTLS;
     this.defaultPeer = mtls ? Optional.of(DEFAULT_PEER) : Optional.empty();
     this.listeners = new InProcessListeners("mesh-test-" + UUID.randomUUID());
-    // As the generated main does: app.* is readable before the services are created.
-    AppSettings.current().reloadTarget().prepare(config).run();
     this.server = MeshServer.builder(config)
-        .module(Objects.requireNonNull(builder.module.get(), "the module supplier returned null"))
+        .module(module)
         .transport(listeners)
         .credentials(InsecureServerCredentials.create(), mtls)
         .meterRegistry(registry)
