@@ -16,10 +16,10 @@ class UserBuildVersionsTest {
   private static final Path ROOT = Path.of(System.getProperty("mesh.it.reactorRoot"));
 
   @Test
-  void theBomManagesTheReactorsProtobufGrpcAndSlf4jVersions() throws Exception {
+  void theBomManagesTheReactorsProtobufGrpcSlf4jAndOpenTelemetryVersions() throws Exception {
     Element reactor = pom(ROOT.resolve("pom.xml"));
     Element bom = pom(ROOT.resolve("bom/pom.xml"));
-    for (String property : new String[] {"protobuf.version", "grpc.version", "slf4j.version"}) {
+    for (String property : new String[] {"protobuf.version", "grpc.version", "slf4j.version", "opentelemetry.version"}) {
       assertThat(property(bom, property)).as("mesh-bom %s", property).isEqualTo(property(reactor, property));
     }
     assertThat(child(bom, "version")).isEqualTo(child(reactor, "version"));

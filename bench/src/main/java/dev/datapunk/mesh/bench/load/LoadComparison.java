@@ -39,7 +39,10 @@ import java.util.Optional;
  * at this rate; 0 skips it), {@code --server-jvm=-Xms512m,-Xmx512m} (comma separated flags for
  * both servers), {@code --redis=true} (with plaintext, also (d): the mesh server with the Redis
  * rate limiter, on a {@code redis-server} this run starts on a free loopback port and stops by pid;
- * needs {@code redis-server} on the PATH), {@code --out=FILE} (the Markdown report; also printed).
+ * needs {@code redis-server} on the PATH), {@code --tracing=true} (with plaintext, also (e) and (f):
+ * the mesh server with tracing on, every call sampled and exported to an OTLP/gRPC receiver in this
+ * JVM ({@link OtlpSink}), and with tracing on but nothing sampled), {@code --out=FILE} (the Markdown
+ * report; also printed).
  */
 public final class LoadComparison {
 
@@ -50,6 +53,8 @@ public final class LoadComparison {
   private final StringBuilder log = new StringBuilder();
   /** The Redis of the Redis-limited server, started with the first such server; null until then. */
   private RedisProcess redis;
+  /** The OTLP receiver of the traced servers, started with the first such server; null until then. */
+  private OtlpSink traceReceiver;
 
   private LoadComparison(Path workDir, List<String> serverFlags) throws IOException {
     this.workDir = workDir;
@@ -73,18 +78,29 @@ public final class LoadComparison {
     int openRate = options.getInt("open-rate", 20_000);
     Duration serverWarmup = Duration.ofSeconds(options.getInt("server-warmup", 10));
     boolean withRedis = Boolean.parseBoolean(options.get("redis", "true"));
+    boolean withTracing = Boolean.parseBoolean(options.get("tracing", "true"));
     StringBuilder report = new StringBuilder();
     try {
       for (String name : options.get("transports", "plaintext,mtls").split(",")) {
         Transport transport = Transport.parse(name);
-        List<ServerVariant> variants = withRedis && transport == Transport.PLAINTEXT
-            ? List.of(ServerVariant.values())
-            : List.of(ServerVariant.BARE, ServerVariant.MESH);
+        List<ServerVariant> variants = new ArrayList<>(List.of(ServerVariant.BARE, ServerVariant.MESH));
+        if (withRedis && transport == Transport.PLAINTEXT) {
+          variants.add(ServerVariant.MESH_REDIS);
+        }
+        if (withTracing && transport == Transport.PLAINTEXT) {
+          variants.add(ServerVariant.MESH_TRACED);
+          variants.add(ServerVariant.MESH_TRACED_UNSAMPLED);
+        }
         report.append(comparison.compare(transport, variants, rounds, closed, openRate, serverWarmup));
       }
     } finally {
       if (comparison.redis != null) {
         comparison.redis.close();
+      }
+      if (comparison.traceReceiver != null) {
+        report.append("\nThe OTLP receiver took ").append(comparison.traceReceiver.requests())
+            .append(" export requests, ").append(comparison.traceReceiver.bytes() / 1024).append(" KiB in all.\n");
+        comparison.traceReceiver.close();
       }
     }
     report.append("\nRuns in order (calls/s): ").append(comparison.log).append('\n');
@@ -190,6 +206,12 @@ public final class LoadComparison {
         redis = RedisProcess.start();
       }
       arguments.add(ServerVariant.redisArgument(redis.uri()));
+    }
+    if (variant.needsTraceReceiver()) {
+      if (traceReceiver == null) {
+        traceReceiver = OtlpSink.start();
+      }
+      arguments.add(ServerVariant.tracingArgument(traceReceiver.endpoint()));
     }
     JavaProcess process = JavaProcess.start(serverFlags, variant.mainClass(), arguments, workDir, serverLog);
     try {

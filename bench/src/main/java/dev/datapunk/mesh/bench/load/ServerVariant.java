@@ -21,7 +21,18 @@ public enum ServerVariant {
    * did not take shows as a failed call, never as a fast local one). Its Redis comes from {@link
    * #redisArgument}.
    */
-  MESH_REDIS("mesh, Redis rate limiter", "dev.datapunk.mesh.bench.service.MeshMain");
+  MESH_REDIS("mesh, Redis rate limiter", "dev.datapunk.mesh.bench.service.MeshMain"),
+  /**
+   * {@link #MESH} with tracing on ({@code --tracing.enabled=true}), every call sampled ({@code
+   * tracing.sampling-ratio=1}): one SERVER span per call, batched and exported over OTLP/gRPC to the
+   * receiver {@link #tracingArgument} names.
+   */
+  MESH_TRACED("mesh, tracing on (ratio 1, exported)", "dev.datapunk.mesh.bench.service.MeshMain"),
+  /**
+   * {@link #MESH} with tracing on and {@code tracing.sampling-ratio=0}: every span is made and made
+   * current (so its context would propagate) but none is recorded or exported.
+   */
+  MESH_TRACED_UNSAMPLED("mesh, tracing on (ratio 0)", "dev.datapunk.mesh.bench.service.MeshMain");
 
   private final String label;
   private final String mainClass;
@@ -54,12 +65,28 @@ public enum ServerVariant {
       case MESH_REDIS -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
           "--tls.mode=" + transport.tlsMode(), "--ratelimit.backend=redis", "--ratelimit.redis.failure-mode=deny",
           "--ratelimit.redis.timeout=1s");
+      case MESH_TRACED -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
+          "--tls.mode=" + transport.tlsMode(), "--tracing.enabled=true", "--tracing.sampling-ratio=1",
+          "--tracing.service-name=bench");
+      case MESH_TRACED_UNSAMPLED -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
+          "--tls.mode=" + transport.tlsMode(), "--tracing.enabled=true", "--tracing.sampling-ratio=0",
+          "--tracing.service-name=bench");
     };
   }
 
   /** Whether the server needs a Redis: then add {@link #redisArgument} to its arguments. */
   public boolean needsRedis() {
     return this == MESH_REDIS;
+  }
+
+  /** Whether the server exports spans: then add {@link #tracingArgument} to its arguments. */
+  public boolean needsTraceReceiver() {
+    return this == MESH_TRACED || this == MESH_TRACED_UNSAMPLED;
+  }
+
+  /** The argument that points a traced server at the OTLP/gRPC receiver at {@code endpoint}. */
+  public static String tracingArgument(String endpoint) {
+    return "--tracing.endpoint=" + endpoint;
   }
 
   /** The argument that points a {@link #MESH_REDIS} server at the Redis at {@code uri}. */

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The load benchmark's servers (the Redis-limited one on a real {@code redis-server}) start in their
  * own JVMs on loopback, turn SERVING, and the load generator completes calls on them in closed and
  * open loop without a failure, over plaintext and mTLS. The mesh server really enforces its chain: a token without the scope gets nothing through.
- * Tiny durations; nothing about speed is asserted.
+ * The traced server exports its spans to the receiver the comparison gives it (they arrive at the
+ * latest when it shuts down); the unsampled one exports nothing. Tiny durations; nothing about speed
+ * is asserted.
  */
 class LoadSmokeTest {
 
@@ -38,21 +40,32 @@ class LoadSmokeTest {
     String token = token(EchoMeshService.SCOPE);
     for (ServerVariant variant : ServerVariant.values()) {
       RedisProcess redis = variant.needsRedis() ? RedisProcess.start() : null;
-      try (JavaProcess server = start(variant, transport, redis)) {
-        // A 2 s warm-up: on a busy 2-core machine a cold server's first calls (class loading, the first
-        // Redis round trip) can take over a second.
-        LoadResult closed = load(transport, token, new LoadSettings(port, 8, 2, Duration.ofSeconds(2),
-            Duration.ofSeconds(1), 0));
-        assertThat(closed.failed()).as("%s/%s closed loop failures", variant, transport).isZero();
-        assertThat(closed.completed()).as("%s/%s closed loop calls", variant, transport).isPositive();
-        LoadResult open = load(transport, token, new LoadSettings(port, 1, 2, Duration.ofMillis(300),
-            Duration.ofSeconds(1), 200));
-        assertThat(open.failed()).as("%s/%s open loop failures", variant, transport).isZero();
-        assertThat(open.completed()).as("%s/%s open loop calls", variant, transport).isBetween(100L, 400L);
-        assertThat(server.isAlive()).isTrue();
+      OtlpSink traces = variant.needsTraceReceiver() ? OtlpSink.start() : null;
+      try {
+        try (JavaProcess server = start(variant, transport, redis, traces)) {
+          // A 2 s warm-up: on a busy 2-core machine a cold server's first calls (class loading, the first
+          // Redis round trip) can take over a second.
+          LoadResult closed = load(transport, token, new LoadSettings(port, 8, 2, Duration.ofSeconds(2),
+              Duration.ofSeconds(1), 0));
+          assertThat(closed.failed()).as("%s/%s closed loop failures", variant, transport).isZero();
+          assertThat(closed.completed()).as("%s/%s closed loop calls", variant, transport).isPositive();
+          LoadResult open = load(transport, token, new LoadSettings(port, 1, 2, Duration.ofMillis(300),
+              Duration.ofSeconds(1), 200));
+          assertThat(open.failed()).as("%s/%s open loop failures", variant, transport).isZero();
+          assertThat(open.completed()).as("%s/%s open loop calls", variant, transport).isBetween(100L, 400L);
+          assertThat(server.isAlive()).isTrue();
+        }
+        // The server has shut down (SIGTERM), exporting what it still held.
+        if (traces != null) {
+          assertThat(traces.requests()).as("%s/%s span exports", variant, transport)
+              .matches(exports -> variant == ServerVariant.MESH_TRACED ? exports > 0 : exports == 0);
+        }
       } finally {
         if (redis != null) {
           redis.close();
+        }
+        if (traces != null) {
+          traces.close();
         }
       }
     }
@@ -63,7 +76,7 @@ class LoadSmokeTest {
   void theMeshServerRefusesATokenWithoutTheScopeSoTheBenchmarkMeasuresTheSecuredPath(Transport transport)
       throws Exception {
     String token = token("other:scope");
-    try (JavaProcess server = start(ServerVariant.MESH, transport, null)) {
+    try (JavaProcess server = start(ServerVariant.MESH, transport, null, null)) {
       // 3 s, not less: on a busy 2-core machine the cold server's first refusals can take over 500 ms.
       LoadResult result = load(transport, token, new LoadSettings(port, 4, 1, Duration.ZERO,
           Duration.ofSeconds(3), 0));
@@ -73,11 +86,15 @@ class LoadSmokeTest {
     }
   }
 
-  private JavaProcess start(ServerVariant variant, Transport transport, RedisProcess redis) throws IOException {
+  private JavaProcess start(ServerVariant variant, Transport transport, RedisProcess redis, OtlpSink traces)
+      throws IOException {
     port = HealthProbe.freePort();
     List<String> arguments = new ArrayList<>(variant.arguments(port, transport, devDir()));
     if (redis != null) {
       arguments.add(ServerVariant.redisArgument(redis.uri()));
+    }
+    if (traces != null) {
+      arguments.add(ServerVariant.tracingArgument(traces.endpoint()));
     }
     JavaProcess process = JavaProcess.start(List.of("-Xmx256m"), variant.mainClass(),
         arguments, workDir, workDir.resolve(variant + ".log"));

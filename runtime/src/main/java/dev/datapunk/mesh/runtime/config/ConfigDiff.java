@@ -11,9 +11,9 @@ import java.util.Optional;
  * The effective values that differ between two configurations, split into those that may change
  * while the server runs ({@linkplain ConfigKey#isReloadable() reloadable}) and those that need a
  * restart. Values are compared as their (masked) text, so {@code 1s} and {@code 1000ms} count as
- * a change, which is harmless: applying an equal value changes nothing. Values of {@linkplain
- * ConfigKeyPattern#secret() secret} families, whose texts are all masked alike, are compared by
- * value; their change still shows only the mask.
+ * a change, which is harmless: applying an equal value changes nothing. Values are compared as
+ * parsed values too, so a change hidden by the mask (a secret family, a password in a URI, a
+ * header value of {@code tracing.headers}) still counts; it still shows only the mask.
  */
 public final class ConfigDiff {
 
@@ -37,8 +37,7 @@ public final class ConfigDiff {
     for (String key : keys.keySet()) {
       Optional<String> was = Optional.ofNullable(old.get(key));
       Optional<String> is = Optional.ofNullable(next.get(key));
-      boolean changed = !was.equals(is)
-          || (isSecret(key) && !Objects.equals(before.value(key), after.value(key)));
+      boolean changed = !was.equals(is) || !Objects.equals(before.value(key), after.value(key));
       if (!changed) {
         continue;
       }
@@ -57,12 +56,6 @@ public final class ConfigDiff {
     return ConfigKeys.PATTERNS.stream()
         .filter(pattern -> pattern.freePartOf(key).isPresent())
         .anyMatch(ConfigKeyPattern::isReloadable);
-  }
-
-  /** Whether {@code key} belongs to a {@linkplain ConfigKeyPattern#secret() secret} family, whose texts are all masked alike. */
-  private static boolean isSecret(String key) {
-    return ConfigKeys.PATTERNS.stream()
-        .anyMatch(pattern -> pattern.isSecret() && pattern.freePartOf(key).isPresent());
   }
 
   /** Changed values of reloadable keys. */

@@ -249,6 +249,39 @@ public final class ConfigKeys {
   public static final ConfigKey<Boolean> REFLECTION_ENABLED =
       ConfigKey.of("reflection.enabled", bool(), "true",
           "serve grpc.reflection.v1 and v1alpha");
+  public static final ConfigKey<Boolean> TRACING_ENABLED =
+      ConfigKey.of("tracing.enabled", bool(), "false",
+          "trace every call of a mesh method with OpenTelemetry (one SERVER span each, W3C trace context"
+              + " and baggage continued) and export the spans over OTLP/gRPC; needs the OpenTelemetry SDK and"
+              + " OTLP exporter on the class path");
+  public static final ConfigKey<URI> TRACING_ENDPOINT =
+      ConfigKey.of("tracing.endpoint", ValueParsers.uri("http", "https"), "http://127.0.0.1:4317",
+          "OTLP/gRPC receiver the spans go to (an OpenTelemetry Collector, an agent); https:// trusts the"
+              + " JDK's CAs");
+  public static final ConfigKey<Double> TRACING_SAMPLING_RATIO =
+      ConfigKey.of("tracing.sampling-ratio", ValueParsers.ratio(), "1",
+          "share of new traces recorded, 0 to 1; a call that continues a trace follows its caller's"
+              + " decision (parent-based); a change applies to the next call")
+          .reloadable();
+  public static final ConfigKey<Optional<String>> TRACING_SERVICE_NAME =
+      ConfigKey.optional("tracing.service-name", nonBlank("a service name"), "unknown_service:java",
+          "service.name of the exported spans");
+  public static final ConfigKey<Duration> TRACING_EXPORT_TIMEOUT =
+      ConfigKey.of("tracing.export-timeout", duration(ONE_MS), "10s",
+          "longest one export may take; on shutdown, the longest the server waits for the last spans to"
+              + " go out");
+  public static final ConfigKey<Map<String, String>> TRACING_HEADERS =
+      ConfigKey.of("tracing.headers", ValueParsers.headers(), "",
+          "headers sent with every export, name=value items (e.g. a receiver's API key); values are never"
+              + " shown; a change applies to the next export")
+          .reloadable()
+          .maskedBy(ValueParsers::maskHeaderValues);
+  public static final ConfigKey<Boolean> TRACING_RECORD_IDENTITY =
+      ConfigKey.of("tracing.record-identity", bool(), "false",
+          "put the verified mTLS peer identity and token subject on spans (mesh.peer.identity,"
+              + " mesh.auth.subject); a change applies to the next call")
+          .reloadable();
+
   public static final ConfigKey<Path> DEV_DIR =
       ConfigKey.of("dev.dir", path(), ".mesh/dev",
           "where the development PKI and token-signing key are created and reused");
@@ -447,6 +480,13 @@ public final class ConfigKeys {
           HEALTH_PORT,
           HEALTH_CHECK_INTERVAL,
           REFLECTION_ENABLED,
+          TRACING_ENABLED,
+          TRACING_ENDPOINT,
+          TRACING_SAMPLING_RATIO,
+          TRACING_SERVICE_NAME,
+          TRACING_EXPORT_TIMEOUT,
+          TRACING_HEADERS,
+          TRACING_RECORD_IDENTITY,
           DEV_DIR);
 
   /** Every key family. */

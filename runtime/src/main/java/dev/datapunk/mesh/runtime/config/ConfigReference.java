@@ -87,6 +87,8 @@ final class ConfigReference {
           section("health", "Health and reflection", "Health states and dependency checks:"
               + " [observability.md](observability.md)."),
           section("reflection", "Health and reflection", ""),
+          section("tracing", "Tracing", "The span model, its attributes and where the stage sits:"
+              + " [observability.md](observability.md#tracing)."),
           section("dev", "Development", "The development PKI and signing key:"
               + " [security.md](security.md)."),
           section("app", "Application settings", "Reading them from service code:"

@@ -14,12 +14,20 @@ import static dev.datapunk.mesh.runtime.config.ConfigKeys.LIMITS_ADAPTIVE_PUBLIC
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.LOG_LEVEL;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_HISTOGRAM;
 import static dev.datapunk.mesh.runtime.config.ConfigKeys.METRICS_SLO;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TRACING_ENABLED;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TRACING_ENDPOINT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TRACING_EXPORT_TIMEOUT;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TRACING_HEADERS;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TRACING_RECORD_IDENTITY;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TRACING_SAMPLING_RATIO;
+import static dev.datapunk.mesh.runtime.config.ConfigKeys.TRACING_SERVICE_NAME;
 
 import dev.datapunk.mesh.runtime.limits.AdaptiveLimitSettings;
 import dev.datapunk.mesh.runtime.logging.LogLevel;
 import dev.datapunk.mesh.runtime.logging.LogLevels;
 import dev.datapunk.mesh.runtime.metrics.MetricsSettings;
 import dev.datapunk.mesh.runtime.security.jwt.JwtSettings;
+import dev.datapunk.mesh.runtime.tracing.TracingSettings;
 import java.util.HashSet;
 import java.util.Map;
 
@@ -54,5 +62,16 @@ final class EngineSettings {
 
   static MetricsSettings metrics(MeshConfig config, Map<String, String> tags) {
     return new MetricsSettings(config.get(METRICS_HISTOGRAM), config.get(METRICS_SLO), tags);
+  }
+
+  static TracingSettings tracing(MeshConfig config) {
+    return new TracingSettings(
+        config.get(TRACING_ENABLED),
+        config.get(TRACING_ENDPOINT),
+        config.get(TRACING_SAMPLING_RATIO),
+        config.get(TRACING_SERVICE_NAME),
+        config.get(TRACING_EXPORT_TIMEOUT),
+        config.get(TRACING_HEADERS),
+        config.get(TRACING_RECORD_IDENTITY));
   }
 }

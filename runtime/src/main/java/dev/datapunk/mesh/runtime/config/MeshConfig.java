@@ -12,6 +12,7 @@ import dev.datapunk.mesh.runtime.limits.AdaptiveLimitSettings;
 import dev.datapunk.mesh.runtime.logging.LogLevels;
 import dev.datapunk.mesh.runtime.metrics.MetricsSettings;
 import dev.datapunk.mesh.runtime.security.jwt.JwtSettings;
+import dev.datapunk.mesh.runtime.tracing.TracingSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -174,6 +175,11 @@ public final class MeshConfig {
    */
   public Map<String, String> app() {
     return families.app();
+  }
+
+  /** {@code tracing.*}: OpenTelemetry tracing of the calls and the export of the spans. */
+  public TracingSettings tracing() {
+    return EngineSettings.tracing(this);
   }
 
   /** {@code reflection.enabled}. */

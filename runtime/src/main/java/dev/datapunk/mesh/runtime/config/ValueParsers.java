@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -26,6 +29,10 @@ public final class ValueParsers {
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\-\\[\\]]+");
   private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*://.*");
   private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/]*@");
+  private static final Pattern HEADER_NAME = Pattern.compile("(?!grpc-)[0-9a-z_.\\-]+(?<!-bin)");
+  private static final Pattern HEADER_VALUE = Pattern.compile("[ -~]+");
+  private static final String HEADER_EXPECTED = "name=value headers, the name lower-case letters, digits, -, _ or ."
+      + " (not grpc-*, not *-bin), the value printable ASCII";
 
   private ValueParsers() {}
 
@@ -54,6 +61,69 @@ public final class ValueParsers {
       }
       return value;
     };
+  }
+
+  /** Decimal numbers from 0 to 1, both included, e.g. {@code 0}, {@code 0.25} or {@code 1}. */
+  public static ValueParser<Double> ratio() {
+    String expected = "a number from 0 to 1";
+    return (text, context) -> {
+      if (!DECIMAL.matcher(text).matches()) {
+        throw new InvalidValueException(expected, text);
+      }
+      double value = Double.parseDouble(text);
+      if (value > 1) {
+        throw new InvalidValueException(expected, text);
+      }
+      return value;
+    };
+  }
+
+  /**
+   * gRPC request headers as {@code name=value} items: a YAML list, or text with items separated by
+   * commas. Names are valid ASCII metadata keys, each given once; values are printable ASCII. Show
+   * values only through {@link #maskHeaderValues}.
+   */
+  public static ValueParser<Map<String, String>> headers() {
+    return new ValueParser<>() {
+      @Override
+      public Map<String, String> parse(String text, ParseContext context) {
+        return text.isBlank() ? Map.of() : parseList(Arrays.asList(text.split(",", -1)), context);
+      }
+
+      @Override
+      public Map<String, String> parseList(List<String> items, ParseContext context) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String item : items) {
+          int equals = item.indexOf('=');
+          String name = equals < 0 ? "" : item.substring(0, equals).strip();
+          String value = equals < 0 ? "" : item.substring(equals + 1).strip();
+          if (!HEADER_NAME.matcher(name).matches() || !HEADER_VALUE.matcher(value).matches()) {
+            throw new InvalidValueException(HEADER_EXPECTED, item);
+          }
+          if (headers.put(name, value) != null) {
+            throw new InvalidValueException("each header name once", name + "=");
+          }
+        }
+        return Collections.unmodifiableMap(headers);
+      }
+    };
+  }
+
+  /**
+   * {@code name=value} items with every value replaced by {@code ****}: {@code
+   * authorization=Bearer abc,x-team=7} becomes {@code authorization=****,x-team=****}; an item
+   * without {@code =} is masked whole; blank text stays as it is.
+   */
+  public static String maskHeaderValues(String headersText) {
+    if (headersText.isBlank()) {
+      return headersText;
+    }
+    String[] items = headersText.split(",", -1);
+    for (int i = 0; i < items.length; i++) {
+      int equals = items[i].indexOf('=');
+      items[i] = (equals < 0 ? "" : items[i].substring(0, equals + 1)) + ConfigKeyPattern.SECRET_MASK;
+    }
+    return String.join(",", items);
   }
 
   /** {@code true} or {@code false}, in any letter case; nothing else. */

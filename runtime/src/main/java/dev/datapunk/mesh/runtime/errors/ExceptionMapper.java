@@ -17,6 +17,10 @@ import org.slf4j.Logger;
  * the client: an unhandled one is logged with its stack trace, and the client sees only {@code
  * UNKNOWN} "application error"; a handled one is logged at DEBUG, and the client sees the status
  * its handler chose, description included.
+ *
+ * <p>The status returned keeps the exception as its {@linkplain Status#getCause() cause}: grpc-java
+ * never sends a cause, and the stages outside the metrics stage (tracing) learn from it that an
+ * exception ended the call.
  */
 public final class ExceptionMapper {
 
@@ -50,12 +54,13 @@ public final class ExceptionMapper {
    * @param failure what service code or a stage threw, or passed to {@code onError}
    * @param method the full method name, for the log
    * @param trailers the trailers the call would have ended with; a handler adds to a copy
+   * @return the status, with {@code failure} as its cause, and the trailers
    */
   public StatusException map(Throwable failure, String method, Metadata trailers) {
     ExceptionHandlers.Entry<?> handler = failure instanceof Exception exception ? handlerFor(exception) : null;
     if (handler == null) {
       log.warn("{} failed with an uncaught exception", method, failure);
-      return applicationError(trailers);
+      return applicationError(failure, trailers);
     }
     String type = handler.type().getName();
     Metadata copy = new Metadata();
@@ -66,17 +71,17 @@ public final class ExceptionMapper {
     } catch (RuntimeException handlerFailure) {
       log.warn("{}: the exception handler for {} threw; the call ends UNKNOWN", method, type, handlerFailure);
       log.warn("{} failed with an exception its handler could not map", method, failure);
-      return applicationError(trailers);
+      return applicationError(failure, trailers);
     }
     if (mapped.getStatus().isOk()) {
       log.warn("{}: the exception handler for {} returned OK, but an exception must end the call with an"
           + " error status; the call ends UNKNOWN", method, type, failure);
-      return applicationError(trailers);
+      return applicationError(failure, trailers);
     }
     if (log.isDebugEnabled()) {
       log.debug("{} ends {} by the exception handler for {}", method, mapped.getStatus().getCode(), type, failure);
     }
-    return mapped;
+    return new StatusException(mapped.getStatus().withCause(failure), mapped.getTrailers());
   }
 
   /** The most specific handler for {@code exception}; the service's own when both scopes have the same type. */
@@ -90,7 +95,7 @@ public final class ExceptionMapper {
     return sharedIsNarrower ? shared : own;
   }
 
-  private static StatusException applicationError(Metadata trailers) {
-    return new StatusException(Status.UNKNOWN.withDescription(APPLICATION_ERROR), trailers);
+  private static StatusException applicationError(Throwable failure, Metadata trailers) {
+    return new StatusException(Status.UNKNOWN.withDescription(APPLICATION_ERROR).withCause(failure), trailers);
   }
 }

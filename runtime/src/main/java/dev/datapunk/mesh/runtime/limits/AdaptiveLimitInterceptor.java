@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.limits;
 
+import dev.datapunk.mesh.runtime.chain.AdmissionListener;
 import dev.datapunk.mesh.runtime.chain.CallRejections;
 import dev.datapunk.mesh.runtime.policy.Access;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -30,16 +31,18 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
   private final String fullMethodName;
   private final Access access;
   private final ConcurrencyLimiter limiter;
+  private final AdmissionListener listener;
   private volatile ConcurrencyLimiter.Partition partition;
   private volatile Counter rejections;
 
   AdaptiveLimitInterceptor(AdaptiveLimitStage stage, String fullMethodName, Access access,
-      ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition) {
+      ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition, AdmissionListener listener) {
     this.stage = stage;
     this.fullMethodName = fullMethodName;
     this.access = access;
     this.limiter = limiter;
     this.partition = partition;
+    this.listener = listener;
   }
 
   String fullMethodName() {
@@ -80,8 +83,11 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
       if (counter != null) {
         counter.increment();
       }
-      return CallRejections.reject(call, ConcurrencyRejection.of(fullMethodName, limiter));
+      long retryAfterNanos = limiter.retryAfterNanos();
+      listener.onAdmission(false, retryAfterNanos);
+      return CallRejections.reject(call, ConcurrencyRejection.of(fullMethodName, limiter, retryAfterNanos));
     }
+    listener.onAdmission(true, 0);
     LimitedCall<ReqT, RespT> limited = new LimitedCall<>(call, limiter, share,
         CallArrival.arrivedNanos(System.nanoTime()));
     ServerCall.Listener<ReqT> listener;

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.limits;
 
+import dev.datapunk.mesh.runtime.chain.AdmissionListener;
 import dev.datapunk.mesh.runtime.chain.CallStage;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.policy.Access;
@@ -41,6 +42,7 @@ public final class AdaptiveLimitStage implements CallStage {
 
   private final boolean perMethod;
   private final MeshMeters meters;
+  private final AdmissionListener.Factory listeners;
   private volatile AdaptiveLimitSettings settings;
   private volatile boolean enabled;
   private final List<AdaptiveLimitInterceptor> bound = new ArrayList<>();
@@ -53,8 +55,17 @@ public final class AdaptiveLimitStage implements CallStage {
 
   /** A stage with {@code settings}; limiters are created when methods are bound. */
   public AdaptiveLimitStage(AdaptiveLimitSettings settings, MeshMeters meters) {
+    this(settings, meters, AdmissionListener.Factory.NONE);
+  }
+
+  /**
+   * A stage with {@code settings} whose decisions are also told to {@code listeners} (the tracing
+   * stage's), asked once per unary method at bind time; told only while the limit is on.
+   */
+  public AdaptiveLimitStage(AdaptiveLimitSettings settings, MeshMeters meters, AdmissionListener.Factory listeners) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.meters = Objects.requireNonNull(meters, "meters");
+    this.listeners = Objects.requireNonNull(listeners, "listeners");
     this.perMethod = settings.perMethod();
     this.enabled = settings.enabled();
   }
@@ -73,10 +84,12 @@ public final class AdaptiveLimitStage implements CallStage {
     AdaptiveLimitInterceptor interceptor;
     if (perMethod) {
       ConcurrencyLimiter limiter = newLimiter(method);
-      interceptor = new AdaptiveLimitInterceptor(this, method, policy.access(), limiter, limiter.partition("default", 0));
+      interceptor = new AdaptiveLimitInterceptor(this, method, policy.access(), limiter, limiter.partition("default", 0),
+          listeners.forMethod(method));
     } else {
       ConcurrencyLimiter limiter = shared();
-      interceptor = new AdaptiveLimitInterceptor(this, method, policy.access(), limiter, shareOf(method, policy.access()));
+      interceptor = new AdaptiveLimitInterceptor(this, method, policy.access(), limiter, shareOf(method, policy.access()),
+          listeners.forMethod(method));
     }
     bound.add(interceptor);
     if (enabled) {

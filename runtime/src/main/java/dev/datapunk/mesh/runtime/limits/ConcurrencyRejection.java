@@ -13,8 +13,9 @@ final class ConcurrencyRejection {
 
   private ConcurrencyRejection() {}
 
-  static StatusException of(String fullMethodName, ConcurrencyLimiter limiter) {
+  /** The refusal of a call of {@code fullMethodName} by {@code limiter}, to retry after {@code nanos}. */
+  static StatusException of(String fullMethodName, ConcurrencyLimiter limiter, long nanos) {
     return RetryLater.resourceExhausted("concurrency limit reached for " + fullMethodName + " ("
-        + limiter.name() + " limit " + limiter.limit() + ")", limiter.retryAfterNanos());
+        + limiter.name() + " limit " + limiter.limit() + ")", nanos);
   }
 }

@@ -12,13 +12,26 @@ import io.grpc.Status;
  * client that went away (CANCELLED). The interceptors only see {@code onCancel()} then; the metrics
  * stage reads the real code from here so the call is counted with the status the client saw.
  *
- * <p>One small object per stream, put in the call's {@link Context} by {@link #filterContext}.
+ * <p>One small object per stream, put in the call's {@link Context} by {@link #filterContext}. The
+ * tracing stage reads it too ({@link #ofCurrentCall}), so a span ends with the same status.
  */
-final class TransportStatus extends ServerStreamTracer {
+public final class TransportStatus extends ServerStreamTracer {
 
   static final Context.Key<TransportStatus> KEY = Context.key("dev.datapunk.mesh.transport-status");
 
   private volatile Status.Code closedWith;
+
+  private TransportStatus() {}
+
+  /**
+   * The code the transport closed the stream of the call whose {@link Context} is current with, or
+   * {@code fallback} when it did not (yet), or when the metrics stage's stream tracer is not
+   * registered. Read it in {@code onCancel}.
+   */
+  public static Status.Code ofCurrentCall(Status.Code fallback) {
+    TransportStatus status = KEY.get();
+    return status == null ? fallback : status.closedWith(fallback);
+  }
 
   @Override
   public Context filterContext(Context context) {

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.ratelimit;
 
+import dev.datapunk.mesh.runtime.chain.AdmissionListener;
 import dev.datapunk.mesh.runtime.chain.CallRejections;
 import dev.datapunk.mesh.runtime.metrics.RateLimitDecisionMeter;
 import io.grpc.Metadata;
@@ -17,11 +18,14 @@ final class RateLimitInterceptor implements ServerInterceptor {
   private final String fullMethodName;
   private final MethodRateLimiter limiter;
   private final RateLimitDecisionMeter decisions;
+  private final AdmissionListener listener;
 
-  RateLimitInterceptor(String fullMethodName, MethodRateLimiter limiter, RateLimitDecisionMeter decisions) {
+  RateLimitInterceptor(String fullMethodName, MethodRateLimiter limiter, RateLimitDecisionMeter decisions,
+      AdmissionListener listener) {
     this.fullMethodName = fullMethodName;
     this.limiter = limiter;
     this.decisions = decisions;
+    this.listener = listener;
   }
 
   MethodRateLimiter limiter() {
@@ -34,9 +38,11 @@ final class RateLimitInterceptor implements ServerInterceptor {
     long retryNanos = limiter.tryAcquire(ClientKeys.of(call.getAttributes()));
     if (retryNanos == 0) {
       decisions.allowed();
+      listener.onAdmission(true, 0);
       return next.startCall(call, headers);
     }
     decisions.rejected();
+    listener.onAdmission(false, retryNanos);
     return CallRejections.reject(call, RateLimitRejection.of(fullMethodName, limiter.spec(), retryNanos));
   }
 }

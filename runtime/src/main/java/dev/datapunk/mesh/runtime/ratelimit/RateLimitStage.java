@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.ratelimit;
 
+import dev.datapunk.mesh.runtime.chain.AdmissionListener;
 import dev.datapunk.mesh.runtime.chain.CallStage;
 import dev.datapunk.mesh.runtime.metrics.MeshMeters;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
@@ -8,6 +9,7 @@ import io.grpc.ServerInterceptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +28,7 @@ public final class RateLimitStage implements CallStage {
   private final RateLimiterBackend backend;
   private volatile Map<String, RateLimitOverride> overrides;
   private final MeshMeters meters;
+  private final AdmissionListener.Factory listeners;
   private final Map<String, Bound> bound = new ConcurrentHashMap<>();
 
   /** A limiter made at bind time, with the policy it was made for. */
@@ -36,9 +39,20 @@ public final class RateLimitStage implements CallStage {
    *     method here, at bind time
    */
   public RateLimitStage(RateLimiterBackend backend, Map<String, RateLimitOverride> overrides, MeshMeters meters) {
+    this(backend, overrides, meters, AdmissionListener.Factory.NONE);
+  }
+
+  /**
+   * @param meters where each method's {@code mesh.ratelimit.decisions} are counted; created per
+   *     method here, at bind time
+   * @param listeners also told each decision (the tracing stage's); asked once per limited method, at bind time
+   */
+  public RateLimitStage(RateLimiterBackend backend, Map<String, RateLimitOverride> overrides, MeshMeters meters,
+      AdmissionListener.Factory listeners) {
     this.backend = backend;
     this.overrides = Map.copyOf(overrides);
     this.meters = meters;
+    this.listeners = Objects.requireNonNull(listeners, "listeners");
   }
 
   @Override
@@ -50,7 +64,8 @@ public final class RateLimitStage implements CallStage {
     String method = policy.fullMethodName();
     MethodRateLimiter limiter = backend.forMethod(method, spec.get());
     bound.put(method, new Bound(policy, limiter));
-    return new RateLimitInterceptor(method, limiter, meters.rateLimitDecisions(method, backend.name()));
+    return new RateLimitInterceptor(method, limiter, meters.rateLimitDecisions(method, backend.name()),
+        listeners.forMethod(method));
   }
 
   /**

@@ -8,10 +8,12 @@ import dev.datapunk.mesh.runtime.files.FileWatcher;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
 import dev.datapunk.mesh.runtime.tls.TlsMode;
 import dev.datapunk.mesh.runtime.tls.DevPki;
+import io.grpc.ClientInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,18 +29,21 @@ final class ConfiguredClients {
 
   /**
    * The channels of every configured client, metered in {@code registry}, their files checked on
-   * {@code files}' thread; empty when no client is configured.
+   * {@code files}' thread, each call also through {@code interceptors} (the tracing one, when
+   * tracing is on); empty when no client is configured.
    *
    * @throws ConfigException naming the keys when a client's settings are wrong
    * @throws IllegalStateException naming the key when a certificate or token file cannot be used
    */
-  static Optional<MeshChannels> start(MeshConfig config, MeterRegistry registry, FileWatcher files) {
+  static Optional<MeshChannels> start(MeshConfig config, MeterRegistry registry, FileWatcher files,
+      List<ClientInterceptor> interceptors) {
     Collection<ClientSettings> clients = config.clients().values();
     if (clients.isEmpty()) {
       return Optional.empty();
     }
     MeshChannels.Builder builder = MeshChannels.builder().meterRegistry(registry).fileWatcher(files);
     clients.forEach(builder::client);
+    interceptors.forEach(builder::interceptor);
     if (clients.stream().anyMatch(client -> client.tlsMode() != TlsMode.PLAINTEXT)) {
       certificates(config, clients, builder);
     }

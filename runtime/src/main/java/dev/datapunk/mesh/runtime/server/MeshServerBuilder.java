@@ -15,6 +15,7 @@ import dev.datapunk.mesh.runtime.tls.AllowedIdentities;
 import io.grpc.ServerCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,6 +48,7 @@ public final class MeshServerBuilder {
   RateLimiterBackend rateLimiterBackend;
   PeerAllowList peerAllowList = new PeerAllowList(AllowedIdentities.allowAll());
   ServerTransport transport = NettyServers::build;
+  OpenTelemetry openTelemetry;
   private MeshMeters meshMeters;
 
   MeshServerBuilder(MeshConfig config) {
@@ -143,6 +145,18 @@ public final class MeshServerBuilder {
    */
   public MeshServerBuilder authDecisionListener(AuthDecisionListener.Factory listeners) {
     authDecisionListeners.add(Objects.requireNonNull(listeners, "listeners"));
+    return this;
+  }
+
+  /**
+   * Traces every call of the mesh services with {@code openTelemetry}: its tracer makes one {@code
+   * SERVER} span per call and its text-map propagator continues the caller's trace from the request
+   * headers (see {@link dev.datapunk.mesh.runtime.tracing.TracingStage}); {@code
+   * tracing.record-identity} still comes from the configuration. Without it no call is traced and
+   * no tracing stage exists. The application keeps the SDK: flush and close it after the server.
+   */
+  public MeshServerBuilder openTelemetry(OpenTelemetry openTelemetry) {
+    this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
     return this;
   }
 

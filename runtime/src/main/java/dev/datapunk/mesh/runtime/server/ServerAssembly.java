@@ -2,6 +2,7 @@ package dev.datapunk.mesh.runtime.server;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshModule;
+import dev.datapunk.mesh.runtime.client.MeshChannels;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.LoadedConfig;
@@ -19,7 +20,10 @@ import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
 import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.runtime.tls.ServerTls;
 import dev.datapunk.mesh.runtime.tls.TlsMode;
-import dev.datapunk.mesh.runtime.client.MeshChannels;
+import dev.datapunk.mesh.runtime.tracing.TracingClientInterceptor;
+import dev.datapunk.mesh.runtime.tracing.TracingSettings;
+import dev.datapunk.mesh.runtime.tracing.otlp.OtlpTracing;
+import io.grpc.ClientInterceptor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +34,8 @@ import org.slf4j.Logger;
  * Builds a {@link MeshServer} and its engines from configuration alone, as {@link MeshApplication}
  * runs it: the meter registry, transport credentials ({@link TransportSecurity}), the token verifier
  * ({@link TokenVerifiers}), the identity allow list and audit log, the rate limiter ({@link
- * RateLimiters}); the application's own {@code app.*} settings ({@link AppSettings}); and the
+ * RateLimiters}); the OpenTelemetry SDK when {@code tracing.enabled} ({@link OtlpTracing}); the
+ * application's own {@code app.*} settings ({@link AppSettings}); and the
  * watcher that applies changes of the configuration file to them. Each
  * engine is made once, here, and handed to {@link MeshServerBuilder}, the same path an embedding
  * application takes with engines of its own.
@@ -80,11 +85,29 @@ public final class ServerAssembly {
     // calls to other mesh services, client.<name>.* (MeshChannels.current()).
     ReloadTarget appSettings = AppSettings.current().reloadTarget();
     appSettings.prepare(config).run();
-    Optional<MeshChannels> clients = ConfiguredClients.start(config, registry, files).map(MeshChannels::makeCurrent);
-    MeshModule module = create(modules, clients);
+    // The tracing SDK before the clients, whose calls it traces too.
+    OtlpTracing tracing = config.tracing().enabled() ? startTracing(config.tracing()) : null;
+    Optional<MeshChannels> clients;
+    MeshModule module;
+    try {
+      List<ClientInterceptor> clientInterceptors =
+          tracing == null ? List.of() : List.of(TracingClientInterceptor.of(tracing.openTelemetry()));
+      clients = ConfiguredClients.start(config, registry, files, clientInterceptors).map(MeshChannels::makeCurrent);
+      module = create(modules, clients);
+    } catch (StartupException | RuntimeException e) {
+      if (tracing != null) {
+        tracing.close();
+      }
+      throw e;
+    }
     MeshServerBuilder builder = MeshServer.builder(config).module(module).serveMetrics(registry);
     builder.closeOnShutdown(files);
     clients.ifPresent(builder::closeOnShutdown);
+    if (tracing != null) {
+      // Closed with the other resources: after the drain, before the metrics endpoint.
+      builder.closeOnShutdown(tracing);
+      builder.openTelemetry(tracing.openTelemetry());
+    }
     ServerTls tls = TransportSecurity.start(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
@@ -107,9 +130,26 @@ public final class ServerAssembly {
         ServerAssembly::logLevelReload,
         wired.limitReload(),
         new SecurityReload(allowList, verifier, audit, TransportSecurity::allowedIdentities),
+        new TracingReload(wired.tracing(), tracing),
         appSettings));
     wired.server().watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return wired.server();
+  }
+
+  /**
+   * The SDK exporting spans as {@code settings} say. The SDK and the OTLP exporter are optional
+   * dependencies of the runtime, loaded here for the first time.
+   *
+   * @throws ConfigException naming {@code tracing.enabled} when they are not on the class path
+   */
+  private static OtlpTracing startTracing(TracingSettings settings) {
+    try {
+      return OtlpTracing.start(settings);
+    } catch (NoClassDefFoundError e) {
+      throw new ConfigException("tracing.enabled: true needs io.opentelemetry:opentelemetry-sdk-trace and"
+          + " io.opentelemetry:opentelemetry-exporter-otlp on the class path (mesh-service-parent adds both;"
+          + " missing " + e.getMessage() + ")");
+    }
   }
 
   /** The module {@code modules} creates; the clients are closed when that fails. */

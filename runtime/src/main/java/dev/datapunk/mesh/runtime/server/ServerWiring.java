@@ -14,6 +14,7 @@ import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.ratelimit.RateLimitStage;
 import dev.datapunk.mesh.runtime.security.AuthDecisionListener;
 import dev.datapunk.mesh.runtime.security.SecurityStages;
+import dev.datapunk.mesh.runtime.tracing.TracingStage;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
@@ -26,7 +27,8 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Wires a {@link MeshServer} from what its {@link MeshServerBuilder} holds: the stages of the call
- * chain around each mesh service (metrics with the exception handlers, identity allow list,
+ * chain around each mesh service (tracing, when an OpenTelemetry was given, metrics with the
+ * exception handlers, identity allow list,
  * authentication, authorization, rate limit, adaptive limit, request parsing, the application's own
  * stages), health and reflection behind the identity allow list,
  * the thread pools, the grpc-java server of the builder's {@link ServerTransport} (Netty unless set)
@@ -34,23 +36,36 @@ import java.util.concurrent.ExecutorService;
  */
 final class ServerWiring {
 
-  /** A wired server, and where reloaded {@code ratelimit.override.*} and {@code limits.adaptive.*} values go. */
-  record Wired(MeshServer server, ReloadTarget limitReload) {}
+  /**
+   * A wired server, where reloaded {@code ratelimit.override.*} and {@code limits.adaptive.*} values
+   * go, and its tracing stage (off without an OpenTelemetry).
+   */
+  record Wired(MeshServer server, ReloadTarget limitReload, TracingStage tracing) {}
 
   private ServerWiring() {}
 
   static Wired wire(MeshServerBuilder builder) {
     MeshConfig config = builder.config;
     MeshMeters meters = builder.meshMeters();
+    TracingStage tracing = builder.openTelemetry == null
+        ? TracingStage.off()
+        : TracingStage.on(builder.openTelemetry, config.tracing().recordIdentity());
     MetricsStage metrics = new MetricsStage(builder.meterRegistry,
         ExtensionWiring.exceptionMappers(builder.bindings, builder.exceptionHandlers));
     List<AuthDecisionListener.Factory> listeners = new ArrayList<>(builder.authDecisionListeners);
     listeners.add(AuthDecisionMeters.of(meters));
+    if (tracing.isOn()) {
+      listeners.add(tracing.authDecisions());
+    }
     AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
     CallStage identity = SecurityStages.identityAllowList(builder.peerAllowList, decisions);
-    RateLimitStage rateLimits = new RateLimitStage(builder.rateLimiterBackend, config.rateLimit().overrides(), meters);
-    AdaptiveLimitStage adaptiveLimits = new AdaptiveLimitStage(config.limits(), meters);
+    RateLimitStage rateLimits = new RateLimitStage(builder.rateLimiterBackend, config.rateLimit().overrides(), meters,
+        tracing.rateLimitDecisions());
+    AdaptiveLimitStage adaptiveLimits = new AdaptiveLimitStage(config.limits(), meters, tracing.adaptiveLimitDecisions());
+    // Tracing outside metrics: its span covers the whole chain and ends with the status metrics recorded,
+    // exceptions mapped; off, it is in no method's chain.
     CallChain chain = CallChain.of(
+        tracing,
         metrics,
         identity,
         SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities, decisions),
@@ -82,7 +97,7 @@ final class ServerWiring {
     HealthPort healthPort = HealthPort.of(config, servingStatus, infrastructure);
     MeshServer server = new MeshServer(builder, new MeshServer.Parts(grpc, workers, infrastructure, servingStatus,
         healthChecks, metrics, healthPort, policyLog, serviceNames));
-    return new Wired(server, new LimitReload(methods, rateLimits, adaptiveLimits));
+    return new Wired(server, new LimitReload(methods, rateLimits, adaptiveLimits), tracing);
   }
 
   private static ExecutorService metered(ExecutorService executor, String name, MeterRegistry registry) {

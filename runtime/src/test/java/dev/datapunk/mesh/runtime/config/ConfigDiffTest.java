@@ -40,7 +40,8 @@ class ConfigDiffTest {
     assertThat(ConfigKeys.ALL.stream().filter(ConfigKey::isReloadable).map(ConfigKey::name))
         .containsExactly("tls.allowed-identities", "auth.jwt.issuer", "auth.jwt.audience", "auth.jwt.clock-skew",
             "auth.audit.allowed", "limits.adaptive.enabled", "limits.adaptive.initial-limit",
-            "limits.adaptive.min-limit", "limits.adaptive.max-limit", "limits.adaptive.public-reserved", "log.level");
+            "limits.adaptive.min-limit", "limits.adaptive.max-limit", "limits.adaptive.public-reserved", "log.level",
+            "tracing.sampling-ratio", "tracing.headers", "tracing.record-identity");
     assertThat(ConfigDiff.isReloadable("ratelimit.override.pkg.S/M.burst")).isTrue();
     assertThat(ConfigDiff.isReloadable("limits.adaptive.reserved.pkg.S/M")).isTrue();
     assertThat(ConfigDiff.isReloadable("log.levels.tls")).isTrue();

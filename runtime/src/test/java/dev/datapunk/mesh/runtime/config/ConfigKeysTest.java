@@ -35,7 +35,7 @@ class ConfigKeysTest {
       assertEquals(Optional.of(key), ConfigKeys.byName(key.name()));
       assertEquals(Optional.of(key), ConfigKeys.byEnvironmentVariable(key.environmentVariable()));
     }
-    assertEquals(52, ConfigKeys.ALL.size());
+    assertEquals(59, ConfigKeys.ALL.size());
     assertEquals(Optional.empty(), ConfigKeys.byName("server"));
   }
 

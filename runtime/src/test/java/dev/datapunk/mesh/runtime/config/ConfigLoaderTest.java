@@ -221,6 +221,7 @@ class ConfigLoaderTest {
       case "tls.allowed-identities" -> "spiffe://mesh/client";
       case "auth.jwt.jwks", "dev.dir" -> "somewhere";
       case "auth.jwt.issuer", "auth.jwt.audience" -> "mesh";
+      case "tracing.service-name" -> "inventory";
       default -> key.defaultText().orElseThrow();
     };
   }

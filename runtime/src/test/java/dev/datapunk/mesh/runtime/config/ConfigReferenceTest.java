@@ -128,7 +128,7 @@ class ConfigReferenceTest {
     List<String> sections = rendered.lines().filter(line -> line.startsWith("### ")).toList();
     assertEquals(List.of("### Server and transport", "### TLS", "### Tokens and audit",
         "### Rate limiting", "### Adaptive concurrency limit", "### Logging", "### Metrics",
-        "### Health and reflection", "### Development", "### Application settings",
+        "### Health and reflection", "### Tracing", "### Development", "### Application settings",
         "### Calls to other mesh services"), sections);
     String limits = section(rendered, "### Adaptive concurrency limit");
     assertThat(limits).contains("`limits.adaptive.public-reserved`")

@@ -57,7 +57,7 @@ class ConfiguredClientsTest {
     MeshConfig orders = config("--tls.cert=" + dir.resolve("orders.pem"), "--tls.key=" + dir.resolve("orders.key"),
         "--tls.ca=" + pki.caCert(), "--client.inventory.target=localhost:" + inventory.server().port());
 
-    MeshChannels channels = ConfiguredClients.start(orders, new SimpleMeterRegistry(), files).orElseThrow();
+    MeshChannels channels = ConfiguredClients.start(orders, new SimpleMeterRegistry(), files, List.of()).orElseThrow();
     open.add(0, channels);
 
     assertEquals(ORDERS, SimpleServiceGrpc.newBlockingStub(channels.channel("inventory"))
@@ -66,14 +66,14 @@ class ConfiguredClientsTest {
 
   @Test
   void withoutClientsThereAreNoChannels() {
-    assertEquals(Optional.empty(), ConfiguredClients.start(config(), new SimpleMeterRegistry(), files));
+    assertEquals(Optional.empty(), ConfiguredClients.start(config(), new SimpleMeterRegistry(), files, List.of()));
   }
 
   @Test
   void mutualTlsWithoutTheServersCertificateNamesTheKeys() {
     ConfigException missing = assertThrows(ConfigException.class, () -> ConfiguredClients.start(
         config("--tls.ca=" + dir.resolve("ca.pem"), "--client.inventory.target=localhost:1"),
-        new SimpleMeterRegistry(), files));
+        new SimpleMeterRegistry(), files, List.of()));
     assertThat(missing.getMessage()).startsWith("client.inventory.tls-mode is mtls but tls.cert and tls.key are not"
         + " both set");
   }
