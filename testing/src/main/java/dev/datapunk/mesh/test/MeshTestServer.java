@@ -18,6 +18,7 @@ import dev.datapunk.mesh.runtime.security.PeerAllowList;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.JwtTokenVerifier;
 import dev.datapunk.mesh.runtime.server.MeshServer;
+import dev.datapunk.mesh.runtime.server.MeshServerBuilder;
 import dev.datapunk.mesh.runtime.settings.AppSettings;
 import dev.datapunk.mesh.runtime.tls.AllowedIdentities;
 import dev.datapunk.mesh.runtime.tls.TlsMode;
@@ -27,6 +28,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.stub.AbstractStub;
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -66,7 +68,9 @@ import java.util.function.Supplier;
  *       refill by it and tokens expire by it;
  *   <li>rate limits: the in-process backend ({@code ratelimit.backend=local} only);
  *   <li>meters: a Prometheus registry configured by {@code metrics.*}, read with {@link #meters()},
- *       {@link #scrape()} and {@link #calls}; not served on a port.
+ *       {@link #scrape()} and {@link #calls}; not served on a port;
+ *   <li>traces: only with an {@code OpenTelemetry} of the test's own ({@link Builder#openTelemetry});
+ *       {@code tracing.enabled} and mesh clients ({@code client.<name>.*}) are refused.
  * </ul>
  *
  * <p>Configuration is loaded as the generated main loads it, from the {@linkplain Builder#args
@@ -119,7 +123,7 @@ public final class MeshTestServer implements AutoCloseable {
     boolean mtls = config.tls().mode() == TlsMode.MTLS;
     this.defaultPeer = mtls ? Optional.of(DEFAULT_PEER) : Optional.empty();
     this.listeners = new InProcessListeners("mesh-test-" + UUID.randomUUID());
-    this.server = MeshServer.builder(config)
+    MeshServerBuilder meshBuilder = MeshServer.builder(config)
         .module(module)
         .transport(listeners)
         .credentials(InsecureServerCredentials.create(), mtls)
@@ -128,8 +132,11 @@ public final class MeshTestServer implements AutoCloseable {
         .rateLimiterBackend(limiter)
         .peerAllowList(allowList)
         .authDecisionListener(AuditLog.toSlf4j(config.auditAllowed()))
-        .closeOnShutdown(limiter)
-        .build();
+        .closeOnShutdown(limiter);
+    if (builder.openTelemetry != null) {
+      meshBuilder.openTelemetry(builder.openTelemetry);
+    }
+    this.server = meshBuilder.build();
     server.meshMeters().cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
     server.meshMeters().rateLimitClients(limiter.name(), limiter, LocalRateLimiterBackend::trackedClients);
     listeners.nameFor(defaultPeer);
@@ -167,6 +174,11 @@ public final class MeshTestServer implements AutoCloseable {
       throw new ConfigException(ConfigKeys.RATELIMIT_BACKEND + ": the mesh test server keeps rate limits in process,"
           + " on its test clock; " + config.rateLimit().backend().name().toLowerCase(Locale.ROOT)
           + " (from " + config.sourceOf(ConfigKeys.RATELIMIT_BACKEND) + ") is not supported");
+    }
+    if (config.tracing().enabled()) {
+      throw new ConfigException(ConfigKeys.TRACING_ENABLED + ": the mesh test server exports no spans (from "
+          + config.sourceOf(ConfigKeys.TRACING_ENABLED) + "); give it an OpenTelemetry of your own with"
+          + " Builder.openTelemetry to see its spans");
     }
     if (!config.clients().isEmpty()) {
       throw new ConfigException("client." + config.clients().keySet().iterator().next() + ".*: the mesh test server"
@@ -333,6 +345,7 @@ public final class MeshTestServer implements AutoCloseable {
     private Map<String, String> env = Map.of();
     private Duration deadline = DEFAULT_DEADLINE;
     private Instant clockStart = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private OpenTelemetry openTelemetry;
 
     private Builder(Supplier<MeshModule> module) {
       this.module = module;
@@ -360,6 +373,15 @@ public final class MeshTestServer implements AutoCloseable {
         throw new IllegalArgumentException("deadline must be positive (was " + deadline + ")");
       }
       this.deadline = deadline;
+      return this;
+    }
+
+    /**
+     * Traces every call of the mesh services with {@code openTelemetry}, as {@code tracing.enabled}
+     * does in production with the OTLP exporter; e.g. an SDK whose exporter keeps spans in memory.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
       return this;
     }
 
