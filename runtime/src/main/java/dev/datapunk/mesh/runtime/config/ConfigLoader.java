@@ -40,6 +40,22 @@ public final class ConfigLoader {
    * @throws ConfigException if anything is unknown or invalid
    */
   public static LoadedConfig load(String[] args, Map<String, String> environment, Path workingDir) {
+    return load(args, environment, workingDir, true);
+  }
+
+  /**
+   * {@link #load} without looking for {@code mesh.yaml} in the working directory: a configuration
+   * file is read only when {@code --config} or {@code MESH_CONFIG} names one. For runs that must not
+   * depend on a file that happens to lie in the working directory, such as tests.
+   *
+   * @throws ConfigException if anything is unknown or invalid
+   */
+  public static LoadedConfig loadNamedFileOnly(String[] args, Map<String, String> environment, Path workingDir) {
+    return load(args, environment, workingDir, false);
+  }
+
+  private static LoadedConfig load(String[] args, Map<String, String> environment, Path workingDir,
+      boolean defaultFile) {
     ConfigProblems problems = new ConfigProblems();
     CommandLine commandLine = CommandLine.parse(args, problems);
     if (commandLine.helpRequested()) {
@@ -50,7 +66,7 @@ public final class ConfigLoader {
     reportValueless(commandLine, resolver, problems);
 
     List<RawSetting> layered = new ArrayList<>();
-    Optional<ConfigFile> file = configFile(commandLine, environment, workingDir, problems);
+    Optional<ConfigFile> file = configFile(commandLine, environment, workingDir, defaultFile, problems);
     file.ifPresent(found -> layered.addAll(YamlConfigFile.read(found.path(), found.label(), problems)));
     layered.addAll(EnvironmentLayer.read(environment, problems));
     layered.addAll(commandLine.settings());
@@ -76,7 +92,7 @@ public final class ConfigLoader {
   private record ConfigFile(Path path, String label) {}
 
   private static Optional<ConfigFile> configFile(
-      CommandLine commandLine, Map<String, String> environment, Path workingDir,
+      CommandLine commandLine, Map<String, String> environment, Path workingDir, boolean defaultFile,
       ConfigProblems problems) {
     Optional<String> named = commandLine.configFile();
     ConfigSource source = ConfigSource.commandLine(CommandLine.CONFIG_OPTION);
@@ -85,6 +101,9 @@ public final class ConfigLoader {
       source = ConfigSource.environment(ConfigKeys.CONFIG_FILE_VARIABLE);
     }
     if (named.isEmpty()) {
+      if (!defaultFile) {
+        return Optional.empty();
+      }
       Path standard = workingDir.resolve(ConfigKeys.DEFAULT_CONFIG_FILE);
       return Files.exists(standard)
           ? checked(standard, ConfigKeys.DEFAULT_CONFIG_FILE, "the working directory", problems)

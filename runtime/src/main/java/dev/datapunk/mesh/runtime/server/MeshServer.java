@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,8 +141,7 @@ public final class MeshServer implements AutoCloseable {
     started = true;
     healthChecks.start();
     servingStatus.serving();
-    log.info("Mesh server listening on {}:{} ({}) serving {}",
-        settings.host(), port(), transport, serviceNames);
+    log.info("Mesh server listening on {} ({}) serving {}", listenAddress(), transport, serviceNames);
     policyLog.write();
     startAfterServing();
     return this;
@@ -191,9 +191,18 @@ public final class MeshServer implements AutoCloseable {
     return healthPort.port();
   }
 
-  /** The port the server listens on; the chosen one when {@code server.port} is 0. */
+  /**
+   * The port the server listens on; the chosen one when {@code server.port} is 0; -1 on a {@link
+   * ServerTransport} without ports (in-process).
+   */
   public int port() {
-    return ((InetSocketAddress) grpc.getListenSockets().get(0)).getPort();
+    return grpc.getListenSockets().get(0) instanceof InetSocketAddress inet ? inet.getPort() : -1;
+  }
+
+  /** {@code server.host:port}, or the transport's own address when it has no port. */
+  private String listenAddress() {
+    SocketAddress address = grpc.getListenSockets().get(0);
+    return address instanceof InetSocketAddress ? settings.host() + ":" + port() : address.toString();
   }
 
   /** Names of the mesh services this server runs. */

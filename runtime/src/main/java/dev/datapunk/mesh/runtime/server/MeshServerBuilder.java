@@ -47,6 +47,7 @@ public final class MeshServerBuilder {
   TokenVerifier tokenVerifier;
   RateLimiterBackend rateLimiterBackend;
   PeerAllowList peerAllowList = new PeerAllowList(AllowedIdentities.allowAll());
+  ServerTransport transport = NettyServers::build;
   OpenTelemetry openTelemetry;
   private MeshMeters meshMeters;
 
@@ -80,6 +81,16 @@ public final class MeshServerBuilder {
   public MeshServerBuilder credentials(ServerCredentials credentials, boolean transportIdentities) {
     this.credentials = credentials;
     this.transportIdentities = transportIdentities;
+    return this;
+  }
+
+  /**
+   * The transport calls arrive through (default: Netty on {@code server.host:server.port} with the
+   * {@link #credentials}). The call chain, health, reflection, executors and message limits are the
+   * same on every transport; see {@link ServerTransport}.
+   */
+  public MeshServerBuilder transport(ServerTransport transport) {
+    this.transport = Objects.requireNonNull(transport, "transport");
     return this;
   }
 
@@ -169,7 +180,8 @@ public final class MeshServerBuilder {
 
   /**
    * Builds the server: each mesh service behind its call chain, health and reflection, the thread
-   * pools and the Netty server. Nothing listens until {@link MeshServer#start()}.
+   * pools and the grpc-java server of the {@link #transport}. Nothing listens until {@link
+   * MeshServer#start()}.
    *
    * @throws dev.datapunk.mesh.runtime.config.ConfigException when a per-method setting of the
    *     configuration ({@code ratelimit.override.*}, {@code limits.adaptive.reserved.*}) names a

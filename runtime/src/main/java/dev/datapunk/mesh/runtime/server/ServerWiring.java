@@ -31,8 +31,8 @@ import java.util.concurrent.ExecutorService;
  * exception handlers, identity allow list,
  * authentication, authorization, rate limit, adaptive limit, request parsing, the application's own
  * stages), health and reflection behind the identity allow list,
- * the thread pools, the Netty server and the plaintext health-only listener. The one place where
- * the chain's order is decided.
+ * the thread pools, the grpc-java server of the builder's {@link ServerTransport} (Netty unless set)
+ * and the plaintext health-only listener. The one place where the chain's order is decided.
  */
 final class ServerWiring {
 
@@ -91,8 +91,9 @@ final class ServerWiring {
         builder.meterRegistry);
     List<ServerStreamTracer.Factory> tracers = List.of(metrics.streamTracerFactory(), adaptiveLimits.arrivalTracer());
     CallChain infrastructureChain = CallChain.of(identity);
-    Server grpc = NettyServers.build(config, builder.credentials, workers, infrastructure, services, servingStatus,
-        tracers, definition -> infrastructureChain.wrap(definition, openPolicies(definition)));
+    Server grpc = builder.transport.build(config.server(), builder.credentials, ServerContents.of(config, workers,
+        infrastructure, services, servingStatus, tracers,
+        definition -> infrastructureChain.wrap(definition, openPolicies(definition))));
     HealthPort healthPort = HealthPort.of(config, servingStatus, infrastructure);
     MeshServer server = new MeshServer(builder, new MeshServer.Parts(grpc, workers, infrastructure, servingStatus,
         healthChecks, metrics, healthPort, policyLog, serviceNames));

@@ -115,6 +115,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aNamedFileOnlyLoadSkipsMeshYamlButReadsANamedFile() throws IOException {
+    writeMeshYaml("server.port: 1111\n");
+    Files.writeString(dir.resolve("named.yaml"), "server.port: 2222\n");
+    assertEquals(50051, ConfigLoader.loadNamedFileOnly(new String[0], Map.of(), dir).config().server().port());
+    assertEquals(2222, ConfigLoader.loadNamedFileOnly(new String[] {"--config=named.yaml"}, Map.of(), dir)
+        .config().server().port());
+    assertEquals(2222, ConfigLoader.loadNamedFileOnly(new String[0], Map.of("MESH_CONFIG", "named.yaml"), dir)
+        .config().server().port());
+    assertEquals(3333, ConfigLoader.loadNamedFileOnly(new String[] {"--server.port=3333"}, Map.of(), dir)
+        .config().server().port());
+  }
+
+  @Test
   void namedConfigFileMustExist() {
     ConfigException fromOption =
         assertThrows(ConfigException.class, () -> load(Map.of(), "--config=missing.yaml"));

@@ -9,11 +9,9 @@ import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.tls.ClientTls;
 import dev.datapunk.mesh.sample.MeshMain;
-import dev.datapunk.mesh.sample.inventory.v1.GetItemRequest;
 import dev.datapunk.mesh.sample.inventory.v1.InventoryServiceGrpc;
 import dev.datapunk.mesh.sample.inventory.v1.InventoryServiceGrpc.InventoryServiceBlockingStub;
 import dev.datapunk.mesh.sample.inventory.v1.Item;
-import dev.datapunk.mesh.sample.inventory.v1.ListItemsRequest;
 import dev.datapunk.mesh.sample.inventory.v1.PingRequest;
 import dev.datapunk.mesh.sample.inventory.v1.PutItemRequest;
 import io.grpc.ManagedChannel;
@@ -28,7 +26,6 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +35,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sample's generated bootstrap bindings on a real server over mTLS on loopback. */
+/**
+ * The sample's generated bootstrap on a real server over mTLS on loopback: what only a real transport
+ * shows (the certificate's identity, health and reflection over the wire, the inbound message limit,
+ * a client without certificate, the start-up's configuration errors). The methods' policies are
+ * tested in-process by {@code InventoryServiceTest}.
+ */
 class SampleServerTest {
 
   @TempDir
@@ -67,57 +69,6 @@ class SampleServerTest {
     var reply = stub().ping(PingRequest.newBuilder().setMessage("hi").build());
     assertThat(reply.getMessage()).isEqualTo("hi");
     assertThat(reply.getCaller()).isEqualTo("spiffe://mesh.dev/client");
-  }
-
-  @Test
-  void securedReadsNeedATokenWithTheReadScope() throws Exception {
-    GetItemRequest request = GetItemRequest.newBuilder().setSku("SKU-0001").build();
-    StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> stub().getItem(request));
-    assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-
-    String writer = server.token("bob", "inventory:write");
-    StatusRuntimeException denied = assertThrows(StatusRuntimeException.class, () -> withToken(stub(), writer).getItem(request));
-    assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-    assertThat(denied.getStatus().getDescription()).isEqualTo("token lacks scope inventory:read");
-
-    String reader = server.token("alice", "inventory:read");
-    assertThat(withToken(stub(), reader).getItem(request).getName()).isEqualTo("Espresso beans, 1 kg");
-  }
-
-  @Test
-  void listItemsStreamsAndPutItemWritesWithTheWriteScopeOnly() throws Exception {
-    String token = server.token("alice", "inventory:read", "inventory:write");
-    Item item = Item.newBuilder().setSku("SKU-9000").setName("Tamper").setQuantity(3).build();
-    assertThat(withToken(stub(), token).putItem(PutItemRequest.newBuilder().setItem(item).build())).isEqualTo(item);
-
-    List<String> skus = new ArrayList<>();
-    withToken(stub(), token).listItems(ListItemsRequest.newBuilder().setSkuPrefix("SKU-000").build())
-        .forEachRemaining(i -> skus.add(i.getSku()));
-    assertThat(skus).containsExactly("SKU-0001", "SKU-0002", "SKU-0003");
-    List<Item> written = new ArrayList<>();
-    withToken(stub(), token).listItems(ListItemsRequest.newBuilder().setSkuPrefix("SKU-9").build())
-        .forEachRemaining(written::add);
-    assertThat(written).containsExactly(item);
-
-    // Method-level @Secured replaces the class-level scope: the read scope alone cannot write.
-    String reader = server.token("carol", "inventory:read");
-    StatusRuntimeException denied = assertThrows(StatusRuntimeException.class,
-        () -> withToken(stub(), reader).putItem(PutItemRequest.newBuilder().setItem(item).build()));
-    assertThat(denied.getStatus().getDescription()).isEqualTo("token lacks scope inventory:write");
-  }
-
-  @Test
-  void methodScopesReplaceClassScopesSoTheWriteScopeAloneCanWrite() throws Exception {
-    // Merged scopes would also demand inventory:read here; replaced ones demand only write.
-    String writer = server.token("dave", "inventory:write");
-    Item item = Item.newBuilder().setSku("WRITER-1").setName("Scale").setQuantity(1).build();
-    assertThat(withToken(stub(), writer).putItem(PutItemRequest.newBuilder().setItem(item).build())).isEqualTo(item);
-  }
-
-  @Test
-  void aPublicMethodIgnoresABadToken() {
-    var reply = withToken(stub(), "not-a-token").ping(PingRequest.newBuilder().setMessage("hi").build());
-    assertThat(reply.getMessage()).isEqualTo("hi");
   }
 
   @Test

@@ -122,7 +122,7 @@ public final class DevSigningKey {
       key = readKey(keyFile);
       warnIfReadableByOthers(keyFile);
     } else {
-      key = generate();
+      key = newSigningKey();
       writeAtomically(keyFile, key.toJSONString(), true);
       created = true;
       LOG.info("Created development token-signing key kid={} at {}", key.getKeyID(), keyFile);
@@ -134,7 +134,13 @@ public final class DevSigningKey {
     return new DevSigningKey(keyFile, jwksFile, key, created);
   }
 
-  private static ECKey generate() throws IOException {
+  /**
+   * A new key of the kind {@link #ensure} keeps on disk (EC P-256 private JWK for ES256, {@code
+   * use=sig}, {@code kid} its thumbprint), held in memory only: for tests that trust a key of their
+   * own and write no file. Sign tokens with it through {@link DevTokens#mint(ECKey, DevTokenRequest,
+   * java.time.Clock)}; its public half ({@code toPublicJWK()}) is what a verifier trusts.
+   */
+  public static ECKey newSigningKey() {
     try {
       return new ECKeyGenerator(Curve.P_256)
           .keyUse(KeyUse.SIGNATURE)
@@ -142,7 +148,7 @@ public final class DevSigningKey {
           .keyIDFromThumbprint(true)
           .generate();
     } catch (JOSEException e) {
-      throw new IOException("cannot generate an EC P-256 key: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot generate an EC P-256 key: " + e.getMessage(), e);
     }
   }
 

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Clock;
@@ -34,6 +35,18 @@ public final class DevTokens {
    */
   public static String mint(DevSigningKey key, DevTokenRequest request, Clock clock) {
     Objects.requireNonNull(key, "key");
+    return mint(key.signingKey(), request, clock);
+  }
+
+  /**
+   * Mints a token signed with {@code signingKey}, an EC P-256 private JWK with a {@code kid} (such
+   * as {@link DevSigningKey#newSigningKey()}), valid from {@code clock}'s now for {@code
+   * request.lifetime()}.
+   *
+   * @return the compact JWT
+   */
+  public static String mint(ECKey signingKey, DevTokenRequest request, Clock clock) {
+    Objects.requireNonNull(signingKey, "signingKey");
     Objects.requireNonNull(request, "request");
     Instant now = clock.instant();
     JWTClaimsSet.Builder claims =
@@ -46,12 +59,12 @@ public final class DevTokens {
     request.issuer().ifPresent(claims::issuer);
     request.audience().ifPresent(claims::audience);
     JWSHeader header =
-        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(JOSEObjectType.JWT).build();
+        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(signingKey.getKeyID()).type(JOSEObjectType.JWT).build();
     SignedJWT jwt = new SignedJWT(header, claims.build());
     try {
-      jwt.sign(new ECDSASigner(key.signingKey()));
+      jwt.sign(new ECDSASigner(signingKey));
     } catch (JOSEException e) {
-      throw new IllegalStateException("cannot sign with the development key: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot sign the token: " + e.getMessage(), e);
     }
     return jwt.serialize();
   }
