@@ -31,7 +31,6 @@ import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -77,7 +76,7 @@ class HealthPortTest {
 
   @Test
   void aProbeWithoutCertificateGetsServingOnTheHealthPortAndIsRefusedOnTheMainPort() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     start("--health.port=" + healthPort);
     assertThat(server.healthPort()).hasValue(healthPort);
 
@@ -95,7 +94,7 @@ class HealthPortTest {
 
   @Test
   void theHealthPortServesNothingButHealth() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     start("--health.port=" + healthPort);
     ManagedChannel probe = plaintext(healthPort);
 
@@ -109,7 +108,7 @@ class HealthPortTest {
 
   @Test
   void theHealthPortSaysNotServingAsSoonAsCloseBeginsAndClosesAfterTheDrain() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     start("--health.port=" + healthPort, "--server.shutdown-grace=20s");
     ManagedChannel probe = plaintext(healthPort);
     BlockingQueue<ServingStatus> watched = watch(probe);
@@ -150,7 +149,7 @@ class HealthPortTest {
 
   @Test
   void theListenerIsLogged() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     try (StderrCapture stderr = StderrCapture.start()) {
       start("--health.port=" + healthPort);
       assertThat(stderr.linesContaining(" INFO ", "health.port: plaintext grpc.health.v1 (and nothing else) on 127.0.0.1:"
@@ -162,7 +161,7 @@ class HealthPortTest {
   void aTakenPortFailsTheStartNamingTheKey() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      assertThatThrownBy(() -> start("--health.port=" + port))
+      assertThatThrownBy(() -> startAndClose("--health.port=" + port))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageStartingWith("health.port: cannot listen on 127.0.0.1:" + port);
 
@@ -177,28 +176,29 @@ class HealthPortTest {
 
   @Test
   void badValuesNameTheKey() {
-    assertThatThrownBy(() -> start("--health.port=probe"))
+    assertThatThrownBy(() -> startAndClose("--health.port=probe"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("health.port: expected a port number 0-65535, got \"probe\" (from command line --health.port=probe)");
-    assertThatThrownBy(() -> MeshApplication.start(args(), List.of(binding()), Map.of("MESH_HEALTH_PORT", "70000"), dir))
+    assertThatThrownBy(() -> MeshApplication.start(args(), List.of(binding()), Map.of("MESH_HEALTH_PORT", "70000"), dir)
+        .close())
         .isInstanceOf(ConfigException.class)
         .hasMessage("health.port: expected a port number 0-65535, got \"70000\" (from environment MESH_HEALTH_PORT)");
-    assertThatThrownBy(() -> start("--health.port=50111", "--server.port=50111"))
+    assertThatThrownBy(() -> startAndClose("--health.port=50111", "--server.port=50111"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("health.port and server.port are both 50111 (from command line --health.port and command line"
             + " --server.port)");
-    assertThatThrownBy(() -> start("--health.port=50111", "--health.enabled=false"))
+    assertThatThrownBy(() -> startAndClose("--health.port=50111", "--health.enabled=false"))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("health.port is 50111 (from command line --health.port) but health.enabled is false");
   }
 
   @Test
   void aChangedPortOnReloadNeedsARestart() throws Exception {
-    int healthPort = freePort();
+    int healthPort = LoopbackPorts.free();
     ConfigFiles.write(dir.resolve("mesh.yaml"), "health.port: " + healthPort + "\n");
     start();
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
-    int other = freePort();
+    int other = LoopbackPorts.free();
     ConfigFiles.write(dir.resolve("mesh.yaml"), "health.port: " + other + "\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
 
@@ -247,6 +247,11 @@ class HealthPortTest {
   /** Starts over mTLS with the development PKI under {@code dir}. */
   private void start(String... extra) {
     server = MeshApplication.start(args(extra), List.of(binding()), Map.of(), dir);
+  }
+
+  /** Starts as {@link #start} does and closes at once: for starts that must fail, so none outlives its test. */
+  private void startAndClose(String... extra) {
+    MeshApplication.start(args(extra), List.of(binding()), Map.of(), dir).close();
   }
 
   private Path devFile(String name) {
@@ -316,11 +321,5 @@ class HealthPortTest {
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
     requests.onCompleted();
     return done.orTimeout(10, TimeUnit.SECONDS).join();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

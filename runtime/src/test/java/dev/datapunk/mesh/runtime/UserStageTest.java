@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.datapunk.mesh.runtime.chain.CallStage;
 import dev.datapunk.mesh.runtime.errors.ExceptionHandlers;
 import dev.datapunk.mesh.runtime.errors.HandlerResults;
-import dev.datapunk.mesh.runtime.metrics.MeteredServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.reliability.Scrape;
 import dev.datapunk.mesh.runtime.security.MeshPrincipal;
@@ -105,7 +104,7 @@ class UserStageTest {
             .build())
         .build();
     server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=" + MeteredServer.freePort()}, module, Map.of(), dir);
+        "--metrics.port=" + LoopbackPorts.free()}, module, Map.of(), dir);
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
   }
 

@@ -48,17 +48,17 @@ class KitConfigurationTest {
 
   @Test
   void aBadKeyOrValueFailsNamingTheKey() {
-    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--server.worker-threads=many").start())
+    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--server.worker-threads=many").start().close())
         .isInstanceOf(ConfigException.class).hasMessageContaining("server.worker-threads");
-    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--no.such-key=1").start())
+    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--no.such-key=1").start().close())
         .isInstanceOf(ConfigException.class).hasMessageContaining("no.such-key");
-    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("positional").start())
+    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("positional").start().close())
         .isInstanceOf(ConfigException.class).hasMessageContaining("--key=value");
   }
 
   @Test
   void theRedisBackendIsRefusedNamingTheKey() {
-    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--ratelimit.backend=redis").start())
+    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--ratelimit.backend=redis").start().close())
         .isInstanceOf(ConfigException.class)
         .hasMessage("ratelimit.backend: the mesh test server keeps rate limits in process, on its test clock;"
             + " redis (from command line --ratelimit.backend) is not supported");

@@ -52,7 +52,7 @@ class TracingTest {
 
   @Test
   void tracingEnabledIsRefusedNamingTheKey() {
-    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--tracing.enabled=true").start())
+    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--tracing.enabled=true").start().close())
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("tracing.enabled: the mesh test server exports no spans");
   }

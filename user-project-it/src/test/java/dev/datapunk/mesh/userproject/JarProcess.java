@@ -75,14 +75,21 @@ final class JarProcess implements AutoCloseable {
    * @throws IllegalStateException with its stderr if it fails or takes more than a minute
    */
   static String runCommand(Path jar, Path workDir, String... args) throws IOException, InterruptedException {
+    Path stdoutFile = Files.createTempFile(workDir, "command", ".out");
     Path stderr = Files.createTempFile(workDir, "command", ".err");
-    Process process = builder(jar, workDir, List.of(args)).redirectError(stderr.toFile()).start();
-    process.getOutputStream().close();
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("java -jar " + jar + " " + List.of(args) + " did not end");
+    Process process = builder(jar, workDir, List.of(args))
+        .redirectOutput(stdoutFile.toFile()).redirectError(stderr.toFile()).start();
+    try {
+      process.getOutputStream().close();
+      if (!process.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("java -jar " + jar + " " + List.of(args) + " did not end");
+      }
+    } finally {
+      if (process.isAlive()) {
+        process.destroyForcibly().waitFor(STOP_SECONDS, TimeUnit.SECONDS);
+      }
     }
+    String stdout = Files.readString(stdoutFile, StandardCharsets.UTF_8);
     if (process.exitValue() != 0) {
       throw new IllegalStateException("java -jar " + jar + " " + List.of(args) + " exited with "
           + process.exitValue() + ": " + Files.readString(stderr, StandardCharsets.UTF_8));
@@ -142,10 +149,15 @@ final class JarProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Kills the process if it still runs and waits until it is gone. */
   @Override
   public void close() {
     if (process.isAlive()) {
-      process.destroyForcibly();
+      try {
+        process.destroyForcibly().waitFor(STOP_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

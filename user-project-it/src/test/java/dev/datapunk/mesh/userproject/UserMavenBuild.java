@@ -58,10 +58,15 @@ final class UserMavenBuild {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("the user build took longer than " + TIMEOUT_MINUTES
-          + " minutes; its output is in " + log);
+    try {
+      if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the user build took longer than " + TIMEOUT_MINUTES
+            + " minutes; its output is in " + log);
+      }
+    } finally {
+      if (process.isAlive()) {
+        process.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+      }
     }
     return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
@@ -43,6 +44,15 @@ import org.HdrHistogram.Recorder;
  */
 public final class LoadGenerator implements AutoCloseable {
 
+  /**
+   * Every call this generator started and how those that ended ended, over all its runs, warm-ups
+   * and answers after a window closed included.
+   */
+  public record Totals(long started, long succeeded, long failed) {}
+
+  private final LongAdder started = new LongAdder();
+  private final LongAdder succeeded = new LongAdder();
+  private final LongAdder failed = new LongAdder();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<Channel> authorized = new ArrayList<>();
   private final EchoRequest request = EchoRequest.getDefaultInstance();
@@ -138,7 +148,16 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   private void call(Channel channel, StreamObserver<EchoReply> observer) {
+    started.increment();
     ClientCalls.asyncUnaryCall(channel.newCall(EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT), request, observer);
+  }
+
+  /**
+   * The calls so far. When {@link #run} has returned, every call it started has ended (unless its
+   * 30 s wait for the last answers ran out), so these count what the window's figures leave out.
+   */
+  public Totals totals() {
+    return new Totals(started.sum(), succeeded.sum(), failed.sum());
   }
 
   /** Closes every channel and waits (up to 10 s each) until they have terminated. */
@@ -209,12 +228,14 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void onError(Throwable t) {
+      failed.increment();
       window.failures.incrementAndGet();
       next();
     }
 
     @Override
     public void onCompleted() {
+      succeeded.increment();
       window.latencies.recordValue(System.nanoTime() - startedAt);
       next();
     }
@@ -229,7 +250,7 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /** One call of the open loop, timed from when it should have started. */
-  private static final class OpenLoopCall implements StreamObserver<EchoReply> {
+  private final class OpenLoopCall implements StreamObserver<EchoReply> {
     private final Window window;
     private final AtomicInteger inFlight;
     private final long intendedStart;
@@ -241,8 +262,7 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     void start(Channel channel) {
-      ClientCalls.asyncUnaryCall(channel.newCall(EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT),
-          EchoRequest.getDefaultInstance(), this);
+      call(channel, this);
     }
 
     @Override
@@ -252,12 +272,14 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void onError(Throwable t) {
+      failed.increment();
       window.failures.incrementAndGet();
       inFlight.decrementAndGet();
     }
 
     @Override
     public void onCompleted() {
+      succeeded.increment();
       window.latencies.recordValue(System.nanoTime() - intendedStart);
       inFlight.decrementAndGet();
     }

@@ -138,14 +138,15 @@ public final class ConfigWatcher implements AutoCloseable {
     } else {
       log.info("config file {} changed; no reloadable value changed", file);
     }
-    appliedCounter.increment();
+    // The report first: whoever sees the count move (a test, an operator's script) then reads it.
     lastReport = ReloadReport.applied(reloadable, restart);
+    appliedCounter.increment();
   }
 
   private void reject(String error) {
     log.error("config reload rejected, nothing changed: {}", error);
-    rejectedCounter.increment();
     lastReport = ReloadReport.rejected(error);
+    rejectedCounter.increment();
   }
 
   /** SHA-256 of the file's content, null when it does not exist or cannot be read. */

@@ -173,12 +173,12 @@ class ClientConfigTest {
   void aServerDoesNotStartWithAClientItCannotSetUp() {
     ConfigException inconsistent = assertThrows(ConfigException.class, () -> MeshApplication.start(
         new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
-            "--client.inventory.token=forward"}, List.of(), Map.of(), dir));
+            "--client.inventory.token=forward"}, List.of(), Map.of(), dir).close());
     assertThat(inconsistent.getMessage()).startsWith("client.inventory.target is required");
     IllegalStateException unreadable = assertThrows(IllegalStateException.class, () -> MeshApplication.start(
         new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
             "--client.inventory.target=localhost:1", "--client.inventory.token=service",
-            "--client.inventory.token-file=missing.token"}, List.of(), Map.of(), dir));
+            "--client.inventory.token-file=missing.token"}, List.of(), Map.of(), dir).close());
     assertEquals("client.inventory.token-file: cannot read " + dir.resolve("missing.token")
         + " (NoSuchFileException)", unreadable.getMessage());
   }

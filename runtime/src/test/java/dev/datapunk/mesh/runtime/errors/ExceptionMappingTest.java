@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.rpc.BadRequest;
+import dev.datapunk.mesh.runtime.LoopbackPorts;
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshModule;
 import dev.datapunk.mesh.runtime.server.MeshServer;
-import dev.datapunk.mesh.runtime.metrics.MeteredServer;
 import dev.datapunk.mesh.runtime.reliability.Scrape;
 import dev.datapunk.mesh.runtime.reliability.StderrCapture;
 import io.grpc.Grpc;
@@ -55,7 +55,7 @@ class ExceptionMappingTest {
         .exceptionHandlers(FailingService.globalHandlers())
         .build();
     server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=" + MeteredServer.freePort()}, module, Map.of(), dir);
+        "--metrics.port=" + LoopbackPorts.free()}, module, Map.of(), dir);
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
   }
 

@@ -43,7 +43,7 @@ class FileWatcherTest {
 
   @Test
   void intervalMustBePositive() {
-    assertThatThrownBy(() -> FileWatcher.start(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> FileWatcher.start(Duration.ZERO).close()).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("interval");
   }
 }

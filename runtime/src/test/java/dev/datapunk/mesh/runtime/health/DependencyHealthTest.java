@@ -97,9 +97,10 @@ class DependencyHealthTest {
     }));
     hang.set(true);
     assertThat(hanging.await(10, TimeUnit.SECONDS)).isTrue();
-    // The check is stuck on its own thread; health calls still answer at once with the last result.
+    // The check is stuck on its own thread for a minute; health calls still answer with the last
+    // result (the deadline only has to be far shorter than the hang).
     for (int i = 0; i < 20; i++) {
-      assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+      assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
     }
   }

@@ -106,7 +106,7 @@ class AdaptiveLimitConfigTest {
   @Test
   void aReservedShareForAnUnknownMethodFailsAtStart() {
     assertThatThrownBy(() -> LimitedServer.start(dir, "--limits.adaptive.enabled=true",
-        "--limits.adaptive.reserved.mesh.test.Work/Nope=20"))
+        "--limits.adaptive.reserved.mesh.test.Work/Nope=20").close())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("limits.adaptive.reserved.mesh.test.Work/Nope: no mesh service of this server has method");
   }

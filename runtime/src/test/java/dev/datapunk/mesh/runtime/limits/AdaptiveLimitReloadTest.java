@@ -20,10 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,11 +44,6 @@ class AdaptiveLimitReloadTest {
 
   private final List<ListenableFuture<SimpleResponse>> calls = new ArrayList<>();
 
-  @AfterEach
-  void releaseEverything() {
-    WorkService.release.countDown();
-  }
-
   @Test
   @Timeout(60)
   void loweredMaxLimitCapsCallsInFlightWhileCallsRun() throws Exception {
@@ -58,9 +51,8 @@ class AdaptiveLimitReloadTest {
         + "limits.adaptive.max-limit: 8\n");
     try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24")) {
       ConfigWatcher watcher = server.server().configWatcher().orElseThrow();
-      WorkService.release = new CountDownLatch(1);
       assertThat(flood(server, 12)).as("refused of 12 at limit 8").isEqualTo(4);
-      assertThat(WorkService.holding.get()).isEqualTo(8);
+      assertThat(server.work().holding()).isEqualTo(8);
 
       write("limits.adaptive.enabled: true\nlimits.adaptive.initial-limit: 3\nlimits.adaptive.min-limit: 1\n"
           + "limits.adaptive.max-limit: 3\n");
@@ -71,15 +63,15 @@ class AdaptiveLimitReloadTest {
           .isEqualTo(3.0);
       // The 8 admitted calls carry on (nothing is cut off); new ones find no room.
       assertThat(flood(server, 5)).as("refused while 8 > 3 are in flight").isEqualTo(5);
-      assertThat(WorkService.holding.get()).isEqualTo(8);
-      finishAll();
+      assertThat(server.work().holding()).isEqualTo(8);
+      finishAll(server);
 
-      WorkService.release = new CountDownLatch(1);
-      WorkService.resetHolding();
+      server.work().holdAgain();
+      server.work().resetMostHolding();
       assertThat(flood(server, 10)).as("refused of 10 at limit 3").isEqualTo(7);
-      assertThat(WorkService.holding.get()).isEqualTo(3);
-      assertThat(WorkService.mostHolding.get()).as("never more than 3 at once").isEqualTo(3);
-      finishAll();
+      assertThat(server.work().holding()).isEqualTo(3);
+      assertThat(server.work().mostHolding()).as("never more than 3 at once").isEqualTo(3);
+      finishAll(server);
       assertThat(watcher.reloads(ReloadReport.Result.REJECTED)).isZero();
     }
   }
@@ -91,18 +83,17 @@ class AdaptiveLimitReloadTest {
         + "limits.adaptive.min-limit: 1\n");
     try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24")) {
       ConfigWatcher watcher = server.server().configWatcher().orElseThrow();
-      WorkService.release = new CountDownLatch(1);
       assertThat(flood(server, 6)).as("off: nothing refused").isZero();
-      assertThat(WorkService.holding.get()).isEqualTo(6);
+      assertThat(server.work().holding()).isEqualTo(6);
       assertThat(server.scrape()).as("no limiter meters while off").doesNotContain("mesh_limits_adaptive_limit");
-      finishAll();
+      finishAll(server);
 
       write("limits.adaptive.enabled: true\nlimits.adaptive.initial-limit: 2\nlimits.adaptive.max-limit: 2\n"
           + "limits.adaptive.min-limit: 1\n");
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
-      WorkService.release = new CountDownLatch(1);
+      server.work().holdAgain();
       assertThat(flood(server, 6)).as("on: refused of 6 at limit 2").isEqualTo(4);
-      assertThat(WorkService.holding.get()).isEqualTo(2);
+      assertThat(server.work().holding()).isEqualTo(2);
       assertThat(server.sample("mesh_limits_adaptive_inflight", "limiter=\"server\"")).isEqualTo(2.0);
 
       // Off again while 2 are held: the next calls pass; the held ones still release their slots.
@@ -110,8 +101,8 @@ class AdaptiveLimitReloadTest {
           + "limits.adaptive.min-limit: 1\n");
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 2);
       assertThat(flood(server, 4)).as("off again: nothing refused").isZero();
-      assertThat(WorkService.holding.get()).isEqualTo(6);
-      finishAll();
+      assertThat(server.work().holding()).isEqualTo(6);
+      finishAll(server);
       assertThat(server.sample("mesh_limits_adaptive_inflight", "limiter=\"server\"")).isZero();
     }
   }
@@ -134,9 +125,8 @@ class AdaptiveLimitReloadTest {
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 2);
       assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
           error -> assertThat(error).contains("limits.adaptive.reserved.mesh.test.Work/Nope"));
-      WorkService.release = new CountDownLatch(1);
       assertThat(flood(server, 6)).as("still limit 4").isEqualTo(2);
-      finishAll();
+      finishAll(server);
       assertThat(watcher.reloads(ReloadReport.Result.APPLIED)).isZero();
 
       write(good + "limits.adaptive.per-method: true\n");
@@ -155,14 +145,14 @@ class AdaptiveLimitReloadTest {
    * refused; the number refused.
    */
   private int flood(LimitedServer server, int n) {
-    int before = WorkService.holding.get();
+    int before = server.work().holding();
     List<ListenableFuture<SimpleResponse>> started = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       started.add(ClientCalls.futureUnaryCall(server.channel().newCall(WorkService.HOLD,
           CallOptions.DEFAULT.withDeadlineAfter(40, TimeUnit.SECONDS)), REQUEST));
     }
     calls.addAll(started);
-    await().atMost(WAIT).until(() -> WorkService.holding.get() - before + refused(started) == n);
+    await().atMost(WAIT).until(() -> server.work().holding() - before + refused(started) == n);
     return refused(started);
   }
 
@@ -184,9 +174,12 @@ class AdaptiveLimitReloadTest {
     return refused;
   }
 
-  /** Releases every held call and waits until all calls so far have ended. */
-  private void finishAll() throws Exception {
-    WorkService.release.countDown();
+  /**
+   * Releases every held call and waits until all calls so far have ended and left the limiter (a
+   * call's slot comes back just after its client has seen the answer).
+   */
+  private void finishAll(LimitedServer server) throws Exception {
+    server.work().release();
     for (ListenableFuture<SimpleResponse> call : calls) {
       try {
         call.get(20, TimeUnit.SECONDS);
@@ -195,7 +188,7 @@ class AdaptiveLimitReloadTest {
       }
     }
     calls.clear();
-    await().atMost(WAIT).until(() -> WorkService.holding.get() == 0);
+    await().atMost(WAIT).until(() -> server.work().holding() == 0 && server.limiterInFlight() == 0);
   }
 
   /** Replaces mesh.yaml atomically, as editors and deployment tools do. */

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +35,6 @@ class ReservedShareTest {
   @Test
   @Timeout(60)
   void reservedAndPublicMethodsKeepTheirShareWhileAnotherMethodFillsTheLimit() throws Exception {
-    WorkService.release = new CountDownLatch(1);
     try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24", "--limits.adaptive.enabled=true",
         "--limits.adaptive.initial-limit=10", "--limits.adaptive.max-limit=10",
         "--limits.adaptive.reserved." + WorkService.CRITICAL.getFullMethodName()
@@ -56,7 +54,7 @@ class ReservedShareTest {
       assertThat(refusal(call(server, WorkService.PING))).as("@Public method").isNull();
       assertThat(refusal(call(server, WorkService.OTHER))).as("still no room for the unreserved").isNotNull();
 
-      WorkService.release.countDown();
+      server.work().release();
       for (ListenableFuture<SimpleResponse> held : flood) {
         try {
           held.get(20, TimeUnit.SECONDS);
@@ -64,18 +62,17 @@ class ReservedShareTest {
           assertThat(Status.fromThrowable(refused.getCause()).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         }
       }
+      // A slot comes back just after its client has seen the answer.
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.limiterInFlight() == 0);
       assertThat(refusal(call(server, WorkService.OTHER))).as("room again once the flood is over").isNull();
       assertThat(server.sample("mesh_limits_adaptive_rejections_total",
           limiter + ",method=\"" + WorkService.OTHER.getFullMethodName() + "\"")).isEqualTo(2.0);
-    } finally {
-      WorkService.release.countDown();
     }
   }
 
   @Test
   @Timeout(60)
   void anOverloadedReservedMethodCannotStarveTheOthers() throws Exception {
-    WorkService.release = new CountDownLatch(1);
     // Hold itself is the reserved method here (30% = 3 calls); the other methods share the
     // remaining 60% (6 calls) as their guarantee.
     try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24", "--limits.adaptive.enabled=true",
@@ -95,7 +92,7 @@ class ReservedShareTest {
       // ... but the other methods still get in, on their own guaranteed share.
       assertThat(refusal(call(server, WorkService.OTHER))).isNull();
       assertThat(refusal(call(server, WorkService.SLOW))).isNull();
-      WorkService.release.countDown();
+      server.work().release();
       for (ListenableFuture<SimpleResponse> call : held) {
         try {
           call.get(20, TimeUnit.SECONDS);
@@ -103,8 +100,6 @@ class ReservedShareTest {
           assertThat(Status.fromThrowable(refused.getCause()).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         }
       }
-    } finally {
-      WorkService.release.countDown();
     }
   }
 

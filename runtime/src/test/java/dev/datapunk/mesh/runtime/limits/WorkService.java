@@ -9,11 +9,16 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A mesh service {@code mesh.test.Work} of four unary methods that each sleep {@value #WORK_MILLIS}
  * ms: {@code Slow} and {@code Other} (open), {@code Critical} (open, to be given a reserved share)
- * and {@code Ping} ({@code @Public}); and {@code Hold} (open), which waits for {@link #release}.
+ * and {@code Ping} ({@code @Public}); and {@code Hold} (open), which waits in service code until the
+ * test {@linkplain #release() releases} it. One instance per server: what it counts and what
+ * {@code Hold} waits for belong to that server's test alone.
  */
 final class WorkService {
 
@@ -24,43 +29,53 @@ final class WorkService {
   static final MethodDescriptor<SimpleRequest, SimpleResponse> OTHER = unary("Other");
   static final MethodDescriptor<SimpleRequest, SimpleResponse> CRITICAL = unary("Critical");
   static final MethodDescriptor<SimpleRequest, SimpleResponse> PING = unary("Ping");
-  /** Holds its worker thread until {@link #release} is opened, then answers. */
+  /** Holds its worker thread until {@link #release()}, then answers. */
   static final MethodDescriptor<SimpleRequest, SimpleResponse> HOLD = unary("Hold");
 
-  /** {@code Hold} calls in service code now, and the most there were at once since {@link #resetHolding}. */
-  static final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
-  static final java.util.concurrent.atomic.AtomicInteger mostHolding = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger worked = new AtomicInteger();
+  private final AtomicInteger holding = new AtomicInteger();
+  private final AtomicInteger mostHolding = new AtomicInteger();
+  /** What {@code Hold} calls wait for; closed until the test releases them. */
+  private volatile CountDownLatch gate = new CountDownLatch(1);
 
-  static void resetHolding() {
+  /** Calls of the sleeping methods whose service code ran (a refused call never gets there). */
+  int worked() {
+    return worked.get();
+  }
+
+  /** {@code Hold} calls in service code now. */
+  int holding() {
+    return holding.get();
+  }
+
+  /** The most {@code Hold} calls in service code at once since the start or {@link #resetMostHolding}. */
+  int mostHolding() {
+    return mostHolding.get();
+  }
+
+  /** Starts counting {@link #mostHolding} afresh from the calls held now. */
+  void resetMostHolding() {
     mostHolding.set(holding.get());
   }
 
-  /** What {@code Hold} calls wait for; a test replaces it before use. */
-  static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
-
-  private WorkService() {}
-
-  private static MethodDescriptor<SimpleRequest, SimpleResponse> unary(String name) {
-    return MethodDescriptor.<SimpleRequest, SimpleResponse>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
-        .setRequestMarshaller(ProtoUtils.marshaller(SimpleRequest.getDefaultInstance()))
-        .setResponseMarshaller(ProtoUtils.marshaller(SimpleResponse.getDefaultInstance()))
-        .build();
+  /** Lets every {@code Hold} call waiting now, and every later one, answer (until {@link #holdAgain}). */
+  void release() {
+    gate.countDown();
   }
 
-  static MeshBinding binding() {
+  /** Makes {@code Hold} calls from now on wait again for the next {@link #release()}. */
+  void holdAgain() {
+    gate = new CountDownLatch(1);
+  }
+
+  MeshBinding binding() {
     ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(SERVICE);
     for (MethodDescriptor<SimpleRequest, SimpleResponse> method : List.of(SLOW, OTHER, CRITICAL, PING, HOLD)) {
       service.addMethod(method, ServerCalls.asyncUnaryCall((request, responses) -> {
         if (method == HOLD) {
-          mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
-          try {
-            await(release);
-          } finally {
-            holding.decrementAndGet();
-          }
+          hold();
         } else {
+          worked.incrementAndGet();
           sleep(WORK_MILLIS);
         }
         responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
@@ -75,14 +90,27 @@ final class WorkService {
         MethodPolicy.builder(HOLD).build()));
   }
 
-  private static void await(java.util.concurrent.CountDownLatch latch) {
+  private void hold() {
+    CountDownLatch waitFor = gate;
+    mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
     try {
-      if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!waitFor.await(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("Hold was never released");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      holding.decrementAndGet();
     }
+  }
+
+  private static MethodDescriptor<SimpleRequest, SimpleResponse> unary(String name) {
+    return MethodDescriptor.<SimpleRequest, SimpleResponse>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+        .setRequestMarshaller(ProtoUtils.marshaller(SimpleRequest.getDefaultInstance()))
+        .setResponseMarshaller(ProtoUtils.marshaller(SimpleResponse.getDefaultInstance()))
+        .build();
   }
 
   private static void sleep(long millis) {

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.metrics;
 
+import dev.datapunk.mesh.runtime.LoopbackPorts;
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
@@ -18,8 +19,6 @@ import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,18 +68,9 @@ public final class MeteredServer implements AutoCloseable {
   /** Starts with a free metrics port and {@code args} on top of the test defaults. */
   static MeteredServer start(Path dir, String... args) {
     List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=" + freePort()));
+        "--metrics.port=" + LoopbackPorts.free()));
     all.addAll(List.of(args));
     return new MeteredServer(dir, MeshApplication.start(all.toArray(String[]::new), List.of(binding()), Map.of(), dir));
-  }
-
-  /** A port nobody listened on a moment ago. */
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   MeshServer server() {

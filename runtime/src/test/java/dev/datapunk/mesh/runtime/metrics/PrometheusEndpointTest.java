@@ -168,7 +168,7 @@ class PrometheusEndpointTest {
       int port = taken.getLocalPort();
       UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> MeshApplication.start(
           new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext", "--metrics.port=" + port},
-          List.of(MeteredServer.binding()), Map.of(), dir));
+          List.of(MeteredServer.binding()), Map.of(), dir).close());
       assertThat(e).hasMessageStartingWith("metrics.port: cannot listen on 127.0.0.1:" + port + " for the Prometheus endpoint");
     }
   }
@@ -178,7 +178,7 @@ class PrometheusEndpointTest {
     ConfigException e = assertThrows(ConfigException.class, () -> MeshApplication.start(
         new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext", "--metrics.port=0",
             "--metrics.tags.service=inventory"},
-        List.of(MeteredServer.binding()), Map.of(), dir));
+        List.of(MeteredServer.binding()), Map.of(), dir).close());
     assertThat(e).hasMessageContaining("metrics.tags.service:");
   }
 

@@ -4,13 +4,18 @@ import static dev.datapunk.mesh.runtime.metrics.MeteredServer.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.CallOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.grpc.testing.protobuf.SimpleRequest;
+import io.grpc.testing.protobuf.SimpleResponse;
+import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +34,7 @@ class ShutdownObservabilityTest {
 
   @Test
   void healthTurnsNotServingFirstAndMetricsAnswerWhileDraining(@TempDir Path dir) throws Exception {
-    MeteredServer server = MeteredServer.start(dir, "--server.shutdown-delay=2s", "--server.shutdown-grace=20s");
-    try {
+    try (MeteredServer server = MeteredServer.start(dir, "--server.shutdown-delay=3s", "--server.shutdown-grace=20s")) {
       List<ServingStatus> watched = new CopyOnWriteArrayList<>();
       HealthGrpc.newStub(server.channel()).watch(HealthCheckRequest.newBuilder().setService(MeteredServer.SERVICE).build(),
           new StreamObserver<>() {
@@ -48,9 +52,11 @@ class ShutdownObservabilityTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> watched.contains(ServingStatus.SERVING));
       assertThat(check(server, "")).isEqualTo(ServingStatus.SERVING);
 
-      // A call that takes 6 s, so it is still in flight after the delay.
-      CompletableFuture<Throwable> inFlight =
-          CompletableFuture.supplyAsync(() -> unchecked(() -> PrometheusEndpointTest.clientStreaming(server, "6000")));
+      // A client-streaming call the test holds open until it has seen the drain: in flight for as
+      // long as that takes, however slow the machine.
+      CompletableFuture<SimpleResponse> inFlight = new CompletableFuture<>();
+      StreamObserver<SimpleRequest> requests = openClientStream(server, inFlight);
+      requests.onNext(request(""));
       await().atMost(Duration.ofSeconds(10)).until(() -> server.server().activeCalls() == 1);
 
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server.server()::close);
@@ -66,13 +72,35 @@ class ShutdownObservabilityTest {
       // The drain: new calls refused, the call in flight still running, the endpoint still answering.
       await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> refused(server));
       assertThat(inFlight).isNotDone();
+      assertThat(closing).isNotDone();
       assertThat(server.scrape().lines()).contains("mesh_server_calls_active_calls 1.0");
 
-      assertThat(inFlight.get(20, TimeUnit.SECONDS)).isNull();
+      requests.onCompleted();
+      assertThat(inFlight.get(20, TimeUnit.SECONDS).getResponseMessage()).isEqualTo("1 messages");
       closing.get(20, TimeUnit.SECONDS);
-    } finally {
-      server.close();
     }
+  }
+
+  /** Starts ClientStreamingRpc; its one reply (or its failure) completes {@code reply}. */
+  private static StreamObserver<SimpleRequest> openClientStream(MeteredServer server,
+      CompletableFuture<SimpleResponse> reply) {
+    return ClientCalls.asyncClientStreamingCall(
+        server.channel().newCall(SimpleServiceGrpc.getClientStreamingRpcMethod(),
+            CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(SimpleResponse value) {
+            reply.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            reply.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
   }
 
   private static ServingStatus check(MeteredServer server, String service) {
@@ -87,14 +115,6 @@ class ShutdownObservabilityTest {
       return false;
     } catch (StatusRuntimeException e) {
       return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
-    }
-  }
-
-  private static Throwable unchecked(java.util.concurrent.Callable<Throwable> call) {
-    try {
-      return call.call();
-    } catch (Exception e) {
-      return e;
     }
   }
 }

@@ -1,12 +1,14 @@
 package dev.datapunk.mesh.runtime.ratelimit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The backend's contract: one limiter per method, configuration checks, lifecycle. */
@@ -44,26 +46,33 @@ class LocalRateLimiterBackendTest {
   }
 
   @Test
-  void closeStopsTheSweeperThreadAndRefusesNewMethods() throws InterruptedException {
+  void closeStopsTheSweeperThreadAndRefusesNewMethods() {
+    // Other tests' backends may have sweepers of their own in this JVM: watch only this one's.
+    Set<Thread> others = sweeperThreads();
     LocalRateLimiterBackend backend =
         LocalRateLimiterBackend.builder().sweepInterval(Duration.ofMillis(5)).build();
     MethodRateLimiter limiter = backend.forMethod("pkg.Svc/Get", SPEC);
-    assertTrue(sweeperThreadAlive(), "the sweeper runs while the backend is open");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !ownSweepers(others).isEmpty());
+    Set<Thread> own = ownSweepers(others);
     backend.close();
     backend.close(); // idempotent
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (sweeperThreadAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertFalse(sweeperThreadAlive(), "the sweeper thread ended");
+    await("the sweeper thread ended").atMost(Duration.ofSeconds(10)).until(() -> own.stream().noneMatch(Thread::isAlive));
     assertEquals(0, limiter.tryAcquire("c"), "limiters keep deciding after close");
     IllegalStateException closed =
         assertThrows(IllegalStateException.class, () -> backend.forMethod("pkg.Svc/Put", SPEC));
     assertEquals("rate limiter backend is closed; cannot add pkg.Svc/Put", closed.getMessage());
   }
 
-  private static boolean sweeperThreadAlive() {
+  /** The live sweeper threads that are not among {@code others}. */
+  private static Set<Thread> ownSweepers(Set<Thread> others) {
+    Set<Thread> own = sweeperThreads();
+    own.removeAll(others);
+    return own;
+  }
+
+  private static Set<Thread> sweeperThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().equals("mesh-ratelimit-sweeper") && t.isAlive());
+        .filter(t -> t.getName().equals("mesh-ratelimit-sweeper") && t.isAlive())
+        .collect(Collectors.toCollection(HashSet::new));
   }
 }

@@ -1,18 +1,14 @@
 package dev.datapunk.mesh.runtime.reliability;
 
+import dev.datapunk.mesh.runtime.LoopbackPorts;
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.server.MeshServer;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,18 +25,9 @@ final class FaultServer {
 
   static MeshServer start(Path workingDir, MethodPolicy unary, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0",
-        "--metrics.port=" + freePort(), "--server.shutdown-grace=1s", "--dev.dir=" + workingDir.resolve("dev")));
+        "--metrics.port=" + LoopbackPorts.free(), "--server.shutdown-grace=1s", "--dev.dir=" + workingDir.resolve("dev")));
     args.addAll(List.of(extraArgs));
     return MeshApplication.start(args.toArray(String[]::new), List.of(binding(unary)), Map.of(), workingDir);
-  }
-
-  /** A loopback port free now (metrics.port=0 turns the endpoint off, so tests pick one). */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   static MeshBinding binding(MethodPolicy unary) {

@@ -129,14 +129,16 @@ class RedisOutageUnderLoadTest {
     double maxMillis = duringOutage.stream().mapToDouble(CallLoad.Call::millis).max().orElseThrow();
     assertThat(maxMillis).as("slowest call while Redis was down, ms")
         .isLessThan(REDIS_TIMEOUT.plus(MARGIN).toMillis());
-    long fast = duringOutage.stream().filter(c -> c.nanos() < REDIS_TIMEOUT.toNanos() / 2).count();
+    // A call that waited for the timeout took at least the timeout; one answered by the open breaker
+    // took less (however busy the machine, unless it was stalled for the whole timeout).
+    long fast = duringOutage.stream().filter(c -> c.nanos() < REDIS_TIMEOUT.toNanos()).count();
     assertThat(fast).as("the breaker answers most outage calls without waiting for the timeout")
         .isGreaterThan(duringOutage.size() / 2);
 
     System.out.printf("[fault figures] redis local: %d calls, %d while down (%d faster than %d ms),"
             + " outage p50 %.1f ms p99 %.1f ms max %.1f ms (max over all calls %.1f ms); kill took %d ms, restart %d ms,"
             + " back on Redis %d ms after restart; fallbacks %.0f; %s%n",
-        calls.size(), duringOutage.size(), fast, REDIS_TIMEOUT.toMillis() / 2,
+        calls.size(), duringOutage.size(), fast, REDIS_TIMEOUT.toMillis(),
         percentile(duringOutage, 0.5), percentile(duringOutage, 0.99), maxMillis,
         calls.stream().mapToDouble(CallLoad.Call::millis).max().orElseThrow(), (killed - down) / 1_000_000,
         (up - restarting) / 1_000_000, (backOnRedis - up) / 1_000_000,
@@ -170,14 +172,14 @@ class RedisOutageUnderLoadTest {
         .isLessThan(REDIS_TIMEOUT.plus(MARGIN).toMillis());
     long paidTimeout = duringPause.stream().filter(c -> c.nanos() >= REDIS_TIMEOUT.toNanos()).count();
     assertThat(paidTimeout).as("some calls waited for the timeout (else this test tests nothing)").isPositive();
-    long fast = duringPause.stream().filter(c -> c.nanos() < REDIS_TIMEOUT.toNanos() / 2).count();
+    long fast = duringPause.stream().filter(c -> c.nanos() < REDIS_TIMEOUT.toNanos()).count();
     assertThat(fast).as("the open breaker answers most calls without waiting")
         .isGreaterThan(duringPause.size() / 2);
 
     System.out.printf("[fault figures] redis paused: %d calls, %d during the %d ms pause: %d waited >= %d ms,"
             + " %d faster than %d ms, p50 %.1f ms p99 %.1f ms max %.1f ms; fallbacks %.0f%n",
         calls.size(), duringPause.size(), OUTAGE.toMillis(), paidTimeout, REDIS_TIMEOUT.toMillis(), fast,
-        REDIS_TIMEOUT.toMillis() / 2, percentile(duringPause, 0.5), percentile(duringPause, 0.99), maxMillis,
+        REDIS_TIMEOUT.toMillis(), percentile(duringPause, 0.5), percentile(duringPause, 0.99), maxMillis,
         scrape().sum(FALLBACK));
   }
 

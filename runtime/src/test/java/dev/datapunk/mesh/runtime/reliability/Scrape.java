@@ -23,7 +23,11 @@ public final class Scrape {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
         .timeout(Duration.ofSeconds(10)).build();
     try {
-      return new Scrape(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("scrape answered HTTP " + response.statusCode() + ": " + response.body());
+      }
+      return new Scrape(response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -51,6 +55,11 @@ public final class Scrape {
       }
     }
     return total;
+  }
+
+  /** The whole exposition. */
+  public String text() {
+    return text;
   }
 
   /** The lines of the metrics named {@code prefix...}, for messages and figures. */

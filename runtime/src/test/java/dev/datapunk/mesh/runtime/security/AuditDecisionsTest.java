@@ -87,7 +87,16 @@ class AuditDecisionsTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) {
+      server.close(); // closes the TLS material and the limiter with it
+    } else {
+      if (tls != null) {
+        tls.close();
+      }
+      if (limiter != null) {
+        limiter.close();
+      }
+    }
   }
 
   private String token(String subject, String... scopes) {

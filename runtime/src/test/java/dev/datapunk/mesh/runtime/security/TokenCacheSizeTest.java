@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.datapunk.mesh.runtime.LoopbackPorts;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +81,7 @@ class TokenCacheSizeTest {
     MeshTestServer.Pki pki = MeshTestServer.Pki.create(dir);
     List<String> args = new ArrayList<>(pki.tlsArgs());
     args.add("--auth.jwt.cache-size=-1");
-    ConfigException e = assertThrows(ConfigException.class, () -> MeshTestServer.start(dir, args));
+    ConfigException e = assertThrows(ConfigException.class, () -> MeshTestServer.start(dir, args).close());
     assertEquals(List.of("auth.jwt.cache-size: expected an integer from 0 to 10000000, got \"-1\""
         + " (from command line --auth.jwt.cache-size=-1)"), e.problems());
   }
@@ -90,7 +89,7 @@ class TokenCacheSizeTest {
   private ManagedChannel start(List<String> extra) throws IOException {
     MeshTestServer.Pki pki = MeshTestServer.Pki.create(dir);
     List<String> args = new ArrayList<>(pki.tlsArgs());
-    args.add("--metrics.port=" + freePort());
+    args.add("--metrics.port=" + LoopbackPorts.free());
     args.addAll(extra);
     server = MeshTestServer.start(dir, args);
     return server.channel(pki.client());
@@ -117,11 +116,5 @@ class TokenCacheSizeTest {
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .findFirst()
         .orElseThrow(() -> new AssertionError(GAUGE + " is not in the scrape"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

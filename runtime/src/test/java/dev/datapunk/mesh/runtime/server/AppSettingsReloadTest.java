@@ -123,7 +123,7 @@ class AppSettingsReloadTest {
   void aModuleThatCannotBeCreatedStopsTheStartNamingTheCause() {
     assertThatThrownBy(() -> MeshApplication.start(args(), () -> {
       throw new IllegalArgumentException("app.db.url is required");
-    }, Map.of(), dir))
+    }, Map.of(), dir).close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("creating the services failed: java.lang.IllegalArgumentException: app.db.url is required");
   }

@@ -10,10 +10,10 @@ import dev.datapunk.mesh.runtime.config.ConfigChange;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.ReloadReport;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
+import dev.datapunk.mesh.runtime.reliability.StderrCapture;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -66,35 +66,40 @@ class ConfigReloadTest {
   @Test
   void admittedRateFollowsTheFileWhileAClientHammers() throws Exception {
     write(dir.resolve("mesh.yaml"), OVERRIDE + ".rps: 5\n" + OVERRIDE + ".burst: 5\n");
-    start();
+    try (StderrCapture log = StderrCapture.start()) {
+      start();
+      assertThat(log.linesContaining("for configuration changes every PT1S"))
+          .as("the file is checked every second").hasSize(1);
+    }
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
     Hammer hammer = new Hammer(channel);
     hammer.start();
     try {
       hammer.admittedDuring(Duration.ofMillis(1500)); // spend the initial burst
-      long atFive = hammer.admittedDuring(Duration.ofSeconds(2));
-      // 5/s for 2 s: about 10.
-      assertThat(atFive).isBetween(6L, 16L);
+      // Bounds over the window the client really ran in: never above rate x time + burst (+1 for the
+      // call that straddles an end); the lower bounds hold for a client that makes a few calls a
+      // second and stalls for less than the bucket takes to fill, however busy the machine.
+      Admitted atFive = hammer.admittedDuring(Duration.ofSeconds(2));
+      assertThat(atFive.calls()).as("at 5/s over %.2f s", atFive.seconds())
+          .isBetween((long) (2.5 * atFive.seconds()), atFive.mostAt(5, 5));
 
       write(dir.resolve("mesh.yaml"), OVERRIDE + ".rps: 100\n" + OVERRIDE + ".burst: 5\n");
-      long written = System.nanoTime();
       await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
-      Duration seen = Duration.ofNanos(System.nanoTime() - written);
-      // polled every second: applied within about a second (generous for a busy machine)
-      assertThat(seen).isLessThan(Duration.ofSeconds(4));
       assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
           .containsExactly(OVERRIDE + ".rps 5 -> 100");
-      long atHundred = hammer.admittedDuring(Duration.ofSeconds(2));
+      Admitted atHundred = hammer.admittedDuring(Duration.ofSeconds(2));
       // 100/s for 2 s: about 200 (fewer only if one client cannot make 100 calls/s on a loaded
-      // machine), far above the at most 16 of 5/s, and never above rate x time + burst.
-      assertThat(atHundred).isBetween(60L, 240L);
+      // machine), and more than 5/s could ever admit in the same window.
+      assertThat(atHundred.calls()).as("at 100/s over %.2f s", atHundred.seconds())
+          .isBetween(atHundred.mostAt(5, 5) + 1, atHundred.mostAt(100, 5));
 
       // A removed override gives the method its annotated limit back: 2/s.
       write(dir.resolve("mesh.yaml"), "# no overrides\n");
       await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 2);
       hammer.admittedDuring(Duration.ofMillis(500));
-      long atTwo = hammer.admittedDuring(Duration.ofSeconds(2));
-      assertThat(atTwo).isBetween(2L, 8L);
+      Admitted atTwo = hammer.admittedDuring(Duration.ofSeconds(2));
+      assertThat(atTwo.calls()).as("at 2/s over %.2f s", atTwo.seconds())
+          .isBetween((long) atTwo.seconds(), atTwo.mostAt(2, 2));
       assertThat(watcher.reloads(ReloadReport.Result.REJECTED)).isZero();
       assertThat(hammer.failures()).isZero();
     } finally {
@@ -229,6 +234,15 @@ class ConfigReloadTest {
         MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 
+  /** Calls admitted during a window of {@code seconds}. */
+  private record Admitted(long calls, double seconds) {
+
+    /** The most a limit of {@code rps} and {@code burst} admits in the window, plus the call straddling its start. */
+    long mostAt(double rps, int burst) {
+      return (long) Math.floor(rps * seconds) + burst + 1;
+    }
+  }
+
   /** One client calling UnaryRpc back to back on its own thread, counting admitted calls. */
   private static final class Hammer {
     private final ManagedChannel channel;
@@ -258,10 +272,12 @@ class ConfigReloadTest {
       }
     }
 
-    long admittedDuring(Duration window) throws InterruptedException {
+    Admitted admittedDuring(Duration window) throws InterruptedException {
       long before = admitted.get();
+      long started = System.nanoTime();
       Thread.sleep(window.toMillis());
-      return admitted.get() - before;
+      long calls = admitted.get() - before;
+      return new Admitted(calls, (System.nanoTime() - started) / 1e9);
     }
 
     long failures() {

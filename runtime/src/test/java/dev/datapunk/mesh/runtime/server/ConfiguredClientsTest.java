@@ -73,7 +73,7 @@ class ConfiguredClientsTest {
   void mutualTlsWithoutTheServersCertificateNamesTheKeys() {
     ConfigException missing = assertThrows(ConfigException.class, () -> ConfiguredClients.start(
         config("--tls.ca=" + dir.resolve("ca.pem"), "--client.inventory.target=localhost:1"),
-        new SimpleMeterRegistry(), files, List.of()));
+        new SimpleMeterRegistry(), files, List.of()).ifPresent(MeshChannels::close));
     assertThat(missing.getMessage()).startsWith("client.inventory.tls-mode is mtls but tls.cert and tls.key are not"
         + " both set");
   }

@@ -11,11 +11,8 @@ import dev.datapunk.mesh.runtime.config.ReloadReport;
 import dev.datapunk.mesh.runtime.logging.LogLevel;
 import dev.datapunk.mesh.runtime.logging.LogLevels;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
+import dev.datapunk.mesh.runtime.reliability.StderrCapture;
 import dev.datapunk.mesh.runtime.security.AuditLog;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,31 +39,12 @@ class LogLevelReloadTest {
   @TempDir
   Path dir;
 
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-  private PrintStream originalErr;
+  private StderrCapture stderr;
   private MeshServer server;
 
   @BeforeEach
   void capture() {
-    originalErr = System.err;
-    PrintStream original = originalErr;
-    System.setErr(new PrintStream(new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (captured) {
-          captured.write(b);
-        }
-        original.write(b);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (captured) {
-          captured.write(b, off, len);
-        }
-        original.write(b, off, len);
-      }
-    }, true, StandardCharsets.UTF_8));
+    stderr = StderrCapture.start();
   }
 
   @AfterEach
@@ -74,7 +52,7 @@ class LogLevelReloadTest {
     if (server != null) {
       server.close();
     }
-    System.setErr(originalErr);
+    stderr.close();
     MeshLoggers.apply(LogLevels.DEFAULT);
   }
 
@@ -163,9 +141,7 @@ class LogLevelReloadTest {
   }
 
   private String output() {
-    synchronized (captured) {
-      return captured.toString(StandardCharsets.UTF_8);
-    }
+    return stderr.text();
   }
 
   private void start() {

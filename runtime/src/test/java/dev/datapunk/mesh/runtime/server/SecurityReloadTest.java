@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.datapunk.mesh.runtime.config.ConfigChange;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.ReloadReport;
+import dev.datapunk.mesh.runtime.reliability.StderrCapture;
 import dev.datapunk.mesh.runtime.security.MeshTestServer;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
@@ -15,10 +16,7 @@ import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,12 +39,12 @@ class SecurityReloadTest {
   Path dir;
 
   private MeshTestServer server;
-  private PrintStream originalErr;
+  private StderrCapture stderr;
 
   @AfterEach
   void stop() {
-    if (originalErr != null) {
-      System.setErr(originalErr);
+    if (stderr != null) {
+      stderr.close();
     }
     if (server != null) {
       server.close();
@@ -84,16 +82,16 @@ class SecurityReloadTest {
     assertThat(MeshTestServer.unary(channel, "Bearer " + issued)).startsWith("alice|");
 
     // Allowed calls are audited once auth.audit.allowed is switched on.
-    ByteArrayOutputStream captured = captureStandardError();
+    stderr = StderrCapture.start();
     MeshTestServer.unary(channel, "Bearer " + issued);
-    assertThat(auditedAllowed(captured)).isZero();
+    assertThat(auditedAllowed()).isZero();
     write(file, "tls.allowed-identities: [" + OTHER + ", " + MeshTestServer.CLIENT_ID + "]\n"
         + "auth.jwt.issuer: https://issuer.test\nauth.audit.allowed: true\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 3);
     assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
         .containsExactly("auth.audit.allowed false -> true");
     MeshTestServer.unary(channel, "Bearer " + issued);
-    assertThat(auditedAllowed(captured)).isEqualTo(1);
+    assertThat(auditedAllowed()).isEqualTo(1);
 
     // Taking the client off the list again denies it on the next call.
     write(file, "tls.allowed-identities: [" + OTHER + "]\n");
@@ -124,16 +122,8 @@ class SecurityReloadTest {
         new DevTokenRequest("alice", List.of("read"), Duration.ofMinutes(5), issuer, Optional.empty()));
   }
 
-  /** slf4j-simple writes to whatever System.err is at the time of each line. */
-  private ByteArrayOutputStream captureStandardError() {
-    originalErr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    return captured;
-  }
-
-  private static long auditedAllowed(ByteArrayOutputStream captured) {
-    return captured.toString(StandardCharsets.UTF_8).lines()
+  private long auditedAllowed() {
+    return stderr.text().lines()
         .filter(line -> line.contains("datapunk.mesh.audit") && line.contains("decision=allowed")
             && line.contains("subject=alice"))
         .count();

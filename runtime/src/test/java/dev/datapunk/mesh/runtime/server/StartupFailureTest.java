@@ -25,7 +25,7 @@ class StartupFailureTest {
 
   @Test
   void aBadMetricsSettingFailsStartUpNamingTheKey(@TempDir Path dir) {
-    assertThatThrownBy(() -> start(dir, BAD_METRICS_TAG))
+    assertThatThrownBy(() -> start(dir, BAD_METRICS_TAG).close())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("metrics.tags.service:");
   }
@@ -33,7 +33,7 @@ class StartupFailureTest {
   @Test
   void anUnreadableJwksFileFailsStartUpNamingTheKey(@TempDir Path dir) {
     Path missing = dir.resolve("missing-jwks.json");
-    assertThatThrownBy(() -> start(dir, "--auth.jwt.jwks=" + missing))
+    assertThatThrownBy(() -> start(dir, "--auth.jwt.jwks=" + missing).close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("auth.jwt.jwks: cannot read " + missing);
   }
@@ -43,7 +43,7 @@ class StartupFailureTest {
     Path devDir = dir.resolve("dev");
     java.nio.file.Files.createDirectories(devDir);
     java.nio.file.Files.writeString(devDir.resolve("jwt-signing-key.json"), "not a key");
-    assertThatThrownBy(() -> start(dir, "--dev.dir=" + devDir))
+    assertThatThrownBy(() -> start(dir, "--dev.dir=" + devDir).close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("dev.dir: cannot create the development signing key in " + devDir)
         .hasMessageContaining("jwt-signing-key.json");
@@ -51,7 +51,7 @@ class StartupFailureTest {
 
   @Test
   void whenTheMetricsAndTheKeysAreWrongTheMetricsErrorIsReported(@TempDir Path dir) {
-    assertThatThrownBy(() -> start(dir, BAD_METRICS_TAG, "--auth.jwt.jwks=" + dir.resolve("missing-jwks.json")))
+    assertThatThrownBy(() -> start(dir, BAD_METRICS_TAG, "--auth.jwt.jwks=" + dir.resolve("missing-jwks.json")).close())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("metrics.tags.service:");
   }
@@ -59,7 +59,7 @@ class StartupFailureTest {
   @Test
   void whenTlsAndTheKeysAreWrongTheTlsErrorIsReported(@TempDir Path dir) {
     assertThatThrownBy(() -> start(dir, "--tls.mode=tls", "--tls.cert=" + dir.resolve("missing-server.pem"),
-        "--tls.key=" + dir.resolve("missing-server.key"), "--auth.jwt.jwks=" + dir.resolve("missing-jwks.json")))
+        "--tls.key=" + dir.resolve("missing-server.key"), "--auth.jwt.jwks=" + dir.resolve("missing-jwks.json")).close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("tls: ")
         .hasMessageContaining("missing-server");

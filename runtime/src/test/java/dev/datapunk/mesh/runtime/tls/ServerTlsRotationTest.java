@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.datapunk.mesh.runtime.reliability.StderrCapture;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -121,17 +119,13 @@ class ServerTlsRotationTest {
 
   @Test
   void garbageKeepsThePreviousCertificateAndLogsAnError() throws Exception {
-    PrintStream originalErr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    String log;
+    try (StderrCapture stderr = StderrCapture.start()) {
       CertificateFixture.writeAtomically(serverCert, "-----BEGIN CERTIFICATE-----\nnot base64 at all");
 
       await().atMost(WAIT).until(() -> rejected.stream().anyMatch(p -> p.contains(serverCert.toString())));
-    } finally {
-      System.setErr(originalErr);
+      log = stderr.text();
     }
-    String log = captured.toString(StandardCharsets.UTF_8);
     assertTrue(log.contains("ERROR") && log.contains("not applied")
         && log.contains(serverCert.toString()), log);
     assertEquals(serial(original), certificateOfNewConnection().getSerialNumber());

@@ -24,6 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TracingWithoutSdkTest {
 
+  /**
+   * Set while the test's class loader starts Netty, so that Netty uses its Java transport there.
+   * Loaded a second time in that loader, its native epoll library (a second copy beside this JVM's)
+   * could, once the loader is collected, leave the test JVM's own Netty without its native methods:
+   * the servers of later test classes then fail to start (UnsatisfiedLinkError on the event loops).
+   */
+  private static final String NO_NATIVE_TRANSPORT = "io.grpc.netty.shaded.io.netty.transport.noNative";
+
   @TempDir Path dir;
 
   @Test
@@ -35,6 +43,7 @@ class TracingWithoutSdkTest {
         urls.add(url(entry));
       }
     }
+    String noNativeBefore = System.setProperty(NO_NATIVE_TRANSPORT, "true");
     try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
       assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.opentelemetry.sdk.trace.SdkTracerProvider"));
       Method start = loader.loadClass("dev.datapunk.mesh.runtime.MeshApplication")
@@ -52,6 +61,12 @@ class TracingWithoutSdkTest {
       assertThat(failure.getCause().getMessage()).startsWith("tracing.enabled: true needs"
           + " io.opentelemetry:opentelemetry-sdk-trace and io.opentelemetry:opentelemetry-exporter-otlp on the class"
           + " path (mesh-service-parent adds both; missing io/opentelemetry/");
+    } finally {
+      if (noNativeBefore == null) {
+        System.clearProperty(NO_NATIVE_TRANSPORT);
+      } else {
+        System.setProperty(NO_NATIVE_TRANSPORT, noNativeBefore);
+      }
     }
   }
 

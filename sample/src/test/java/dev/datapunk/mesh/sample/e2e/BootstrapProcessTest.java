@@ -37,6 +37,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,18 @@ import org.junit.jupiter.api.io.TempDir;
 class BootstrapProcessTest {
 
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  /** Every process a test started; whatever still runs when it ends is killed. */
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void killWhatStillRuns() throws InterruptedException {
+    for (Process process : processes) {
+      if (process.isAlive()) {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
 
   @Test
   void startsOnEmbeddedDefaultsServesOverMtlsAndStopsOnSigterm(@TempDir Path dir) throws Exception {
@@ -79,39 +92,35 @@ class BootstrapProcessTest {
   void theGeneratedMainWiresTheSamplesHandlersStageAndHealthCheck(@TempDir Path dir) throws Exception {
     int metricsPort = RunningServer.freePort();
     Process process = bootstrap(dir, "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort);
-    try {
-      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      drain(process, lines);
-      List<String> seen = new ArrayList<>();
-      int port = awaitListening(lines, seen);
-      assertThat(seen).as("start-up output").anyMatch(line -> line.contains("Health check inventory-store passes"));
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    drain(process, lines);
+    List<String> seen = new ArrayList<>();
+    int port = awaitListening(lines, seen);
+    assertThat(seen).as("start-up output").anyMatch(line -> line.contains("Health check inventory-store passes"));
 
-      ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port,
-          ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev")))).build();
-      try {
-        String token = DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")), new DevTokenRequest(
-            "alice", List.of("inventory:read"), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        headers.put(RequestIdStage.HEADER, "process-check-1");
-        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () ->
-            InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .getItem(GetItemRequest.newBuilder().setSku("SKU-0404").build()));
-        assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(missing.getStatus().getDescription()).isEqualTo("no item SKU-0404");
-        assertThat(missing.getTrailers().get(RequestIdStage.HEADER)).isEqualTo("process-check-1");
-      } finally {
-        channel.shutdownNow();
-      }
-      String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
-          .body();
-      assertThat(scrape).containsPattern("grpc_server_processing_duration_seconds_count\\{[^}]*method=\"GetItem\""
-          + "[^}]*statusCode=\"NOT_FOUND\"[^}]*} 1");
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port,
+        ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev")))).build();
+    try {
+      String token = DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")), new DevTokenRequest(
+          "alice", List.of("inventory:read"), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      headers.put(RequestIdStage.HEADER, "process-check-1");
+      StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () ->
+          InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+              .getItem(GetItemRequest.newBuilder().setSku("SKU-0404").build()));
+      assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+      assertThat(missing.getStatus().getDescription()).isEqualTo("no item SKU-0404");
+      assertThat(missing.getTrailers().get(RequestIdStage.HEADER)).isEqualTo("process-check-1");
     } finally {
-      process.destroyForcibly();
+      channel.shutdownNow();
     }
+    String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+    assertThat(scrape).containsPattern("grpc_server_processing_duration_seconds_count\\{[^}]*method=\"GetItem\""
+        + "[^}]*statusCode=\"NOT_FOUND\"[^}]*} 1");
   }
 
   @Test
@@ -126,8 +135,8 @@ class BootstrapProcessTest {
 
   @Test
   void devTokenPrintsOnlyATokenOnStdout(@TempDir Path dir) throws Exception {
-    ProcessBuilder builder = command(dir, "dev-token", "--subject=alice", "--scopes=inventory:read");
-    Process process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process = start(command(dir, "dev-token", "--subject=alice", "--scopes=inventory:read")
+        .redirectError(ProcessBuilder.Redirect.DISCARD));
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String token = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.exitValue()).isZero();
@@ -150,8 +159,14 @@ class BootstrapProcessTest {
     throw new AssertionError("no listening line in " + seen);
   }
 
-  private static Process bootstrap(Path dir, String... args) throws IOException {
-    return command(dir, args).redirectErrorStream(true).start();
+  private Process bootstrap(Path dir, String... args) throws IOException {
+    return start(command(dir, args).redirectErrorStream(true));
+  }
+
+  private Process start(ProcessBuilder builder) throws IOException {
+    Process process = builder.start();
+    processes.add(process);
+    return process;
   }
 
   private static ProcessBuilder command(Path dir, String... args) {

@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +51,7 @@ final class MeshProcess implements AutoCloseable {
 
   /** Starts the process in {@code dir} with {@code args} and waits until it listens. */
   static MeshProcess start(Path dir, String... args) throws IOException, InterruptedException {
-    int metricsPort = freeLoopbackPort();
+    int metricsPort = RunningServer.freePort();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xss512k",
@@ -72,12 +71,6 @@ final class MeshProcess implements AutoCloseable {
       throw new IllegalStateException("the mesh process did not start listening: " + mesh.output);
     }
     return mesh;
-  }
-
-  private static int freeLoopbackPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private void readOutput() {
@@ -134,11 +127,16 @@ final class MeshProcess implements AutoCloseable {
     return List.copyOf(output);
   }
 
+  /** Closes the channels and kills the process if it still runs, waiting until it is gone. */
   @Override
   public void close() {
     channels.forEach(ManagedChannel::shutdownNow);
     if (process.isAlive()) {
-      process.destroyForcibly();
+      try {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -110,9 +110,10 @@ final class RunningServer implements AutoCloseable {
     server.close();
   }
 
+  /** Closes the clients' channels (cancelling their calls), then the server. */
   @Override
   public void close() {
-    server.close();
     channels.forEach(ManagedChannel::shutdownNow);
+    server.close();
   }
 }

@@ -125,7 +125,7 @@ class SampleServerTest {
   @Test
   void aBadPortStopsTheStartNamingTheKey(@TempDir Path other) {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> MeshApplication.start(new String[] {"--server.port=abc"}, MeshMain.module(), Map.of(), other));
+        () -> MeshApplication.start(new String[] {"--server.port=abc"}, MeshMain.module(), Map.of(), other).close());
     assertThat(e.getMessage()).contains("server.port").contains("abc").contains("command line");
   }
 }

@@ -129,12 +129,14 @@ class RedisFaultsTest {
   @Test
   void slowRedisCostsEachCallAtMostTheTimeoutUntilTheCircuitOpens() throws Exception {
     redis = RedisServer.start(dir);
-    Duration timeout = Duration.ofMillis(100);
-    RedisRateLimiterBackend backend = backend(RedisFailureMode.DENY, timeout, 2, Duration.ofMillis(300));
+    // Long enough that a decision that skips Redis is told apart from one that waits for it on a
+    // busy machine; the cool-down outlasts the calls made while the circuit is open.
+    Duration timeout = Duration.ofMillis(500);
+    RedisRateLimiterBackend backend = backend(RedisFailureMode.DENY, timeout, 2, Duration.ofSeconds(2));
     MethodRateLimiter limiter = backend.forMethod("t.Svc/Slow", new RateLimitSpec(0.01, 1_000)); // keys live 100 s
     assertThat(limiter.tryAcquire("alice")).isZero();
 
-    redis.admin().clientPause(2_000); // mode ALL: Redis answers nobody for 2 s
+    redis.admin().clientPause(3_000); // mode ALL: Redis answers nobody for 3 s
     for (int i = 0; i < 2; i++) {
       long start = System.nanoTime();
       assertThat(limiter.tryAcquire("alice")).as("deny mode").isEqualTo(RedisRateLimiterBackend.DENY_WAIT_NANOS);

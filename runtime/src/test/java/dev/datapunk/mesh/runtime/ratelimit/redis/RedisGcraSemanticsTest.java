@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.runtime.ratelimit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
@@ -63,16 +64,17 @@ class RedisGcraSemanticsTest {
 
   @Test
   void newClientGetsExactlyItsBurstThenTheExactWaitForOneToken() {
-    MethodRateLimiter limiter = backend().forMethod("t.Svc/Burst", new RateLimitSpec(10, 5));
+    // One token every 10 s: no token comes back while the burst is spent, however busy the machine.
+    MethodRateLimiter limiter = backend().forMethod("t.Svc/Burst", new RateLimitSpec(0.1, 5));
     long started = System.nanoTime();
     for (int i = 0; i < 5; i++) {
       assertThat(limiter.tryAcquire("alice")).as("call %d", i).isZero();
     }
     long wait = limiter.tryAcquire("alice");
     long elapsed = System.nanoTime() - started;
-    // one token every 100 ms, counted from the first call: the wait is 100 ms less the time the
-    // burst took (a few ms on a quiet machine, tens on a busy one)
-    assertThat(wait).isPositive().isLessThanOrEqualTo(100 * MS).isGreaterThan(100 * MS - elapsed - 5 * MS);
+    // counted from the first call: the wait is 10 s less the time the burst took (a few ms on a
+    // quiet machine, tens on a busy one)
+    assertThat(wait).isPositive().isLessThanOrEqualTo(10_000 * MS).isGreaterThan(10_000 * MS - elapsed - 5 * MS);
     long again = limiter.tryAcquire("alice");
     assertThat(again).as("a refused call takes nothing: the wait only shrinks").isPositive().isLessThanOrEqualTo(wait);
 
@@ -81,10 +83,12 @@ class RedisGcraSemanticsTest {
 
   @Test
   void waitingTheReturnedTimeGetsExactlyOneToken() throws Exception {
-    MethodRateLimiter limiter = backend().forMethod("t.Svc/Refill", new RateLimitSpec(20, 1));
+    // One token a second: the calls between two sleeps, a few Redis round trips apart, cannot earn
+    // a fresh token even on a busy machine.
+    MethodRateLimiter limiter = backend().forMethod("t.Svc/Refill", new RateLimitSpec(1, 1));
     assertThat(limiter.tryAcquire("alice")).isZero();
     long wait = limiter.tryAcquire("alice");
-    assertThat(wait).isPositive().isLessThanOrEqualTo(50 * MS);
+    assertThat(wait).isPositive().isLessThanOrEqualTo(1_000 * MS);
     TimeUnit.NANOSECONDS.sleep(wait + 2 * MS);
     assertThat(limiter.tryAcquire("alice")).as("admitted once the wait is over").isZero();
     assertThat(limiter.tryAcquire("alice")).as("and only one token came back").isPositive();
@@ -92,11 +96,13 @@ class RedisGcraSemanticsTest {
 
   @Test
   void sustainedCallsAreAdmittedAtTheRateAfterTheBurst() {
-    RateLimitSpec spec = new RateLimitSpec(50, 5);
+    // A burst of a second's worth of tokens: a stall of the calling thread shorter than that (a busy
+    // machine) loses no token, the bucket only fills meanwhile.
+    RateLimitSpec spec = new RateLimitSpec(50, 50);
     MethodRateLimiter limiter = backend().forMethod("t.Svc/Rate", spec);
     long start = System.nanoTime();
     long admitted = 0;
-    while (System.nanoTime() - start < 1_000 * MS) {
+    while (System.nanoTime() - start < 2_000 * MS) {
       if (limiter.tryAcquire("alice") == 0) {
         admitted++;
       }
@@ -139,25 +145,23 @@ class RedisGcraSemanticsTest {
   }
 
   @Test
-  void theKeyLivesExactlyUntilTheBucketIsFullAgain() throws Exception {
-    MethodRateLimiter limiter = backend().forMethod("t.Svc/Ttl", new RateLimitSpec(2, 3)); // 500 ms a token
+  void theKeyLivesExactlyUntilTheBucketIsFullAgain() {
+    // 5 s a token: the calls and TTL reads below, a few Redis round trips apart, take far less.
+    MethodRateLimiter limiter = backend().forMethod("t.Svc/Ttl", new RateLimitSpec(0.2, 3));
     String key = "mesh:rl:{t.Svc/Ttl|alice}";
     assertThat(limiter.tryAcquire("alice")).isZero();
-    assertThat(redis.admin().pttl(key)).as("one token missing").isPositive().isLessThanOrEqualTo(500);
+    assertThat(redis.admin().pttl(key)).as("one token missing").isPositive().isLessThanOrEqualTo(5_000);
     assertThat(limiter.tryAcquire("alice")).isZero();
     assertThat(limiter.tryAcquire("alice")).isZero();
     long empty = redis.admin().pttl(key);
-    assertThat(empty).as("three tokens missing").isGreaterThan(1_000).isLessThanOrEqualTo(1_500);
+    assertThat(empty).as("three tokens missing").isGreaterThan(10_000).isLessThanOrEqualTo(15_000);
     assertThat(limiter.tryAcquire("alice")).isPositive();
     assertThat(redis.admin().pttl(key)).as("a refused call leaves the key alone").isLessThanOrEqualTo(empty);
 
     MethodRateLimiter fast = backend().forMethod("t.Svc/Expiry", new RateLimitSpec(100, 1)); // 10 ms to full
     assertThat(fast.tryAcquire("carol")).isZero();
-    long deadline = System.nanoTime() + 2_000 * MS;
-    while (redis.admin().exists("mesh:rl:{t.Svc/Expiry|carol}") == 1 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(redis.admin().exists("mesh:rl:{t.Svc/Expiry|carol}")).as("an idle full bucket vanishes").isZero();
+    await("an idle full bucket vanishes").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        .until(() -> redis.admin().exists("mesh:rl:{t.Svc/Expiry|carol}") == 0);
   }
 
   @Test
@@ -188,12 +192,12 @@ class RedisGcraSemanticsTest {
     }
     assertThat(limiter.tryAcquire("bob")).isPositive();
 
-    // 20 per second: a token per 50 ms, so the three calls below, a few Redis round trips apart,
-    // cannot earn a fresh token between them even on a busy machine (at 1,000/s they could).
-    limiter.updateSpec(new RateLimitSpec(20, 2));
+    // 2 per second: a token per 500 ms, so the three calls after the sleep, a few Redis round trips
+    // apart, cannot earn a fresh token between them even on a busy machine.
+    limiter.updateSpec(new RateLimitSpec(2, 2));
     long wait = limiter.tryAcquire("alice");
-    assertThat(wait).as("refills at the new rate: a token per 50 ms").isLessThanOrEqualTo(50 * MS);
-    Thread.sleep(150);
+    assertThat(wait).as("refills at the new rate: a token per 500 ms").isLessThanOrEqualTo(500 * MS);
+    TimeUnit.NANOSECONDS.sleep(wait + 600 * MS); // the first token after the wait, the second 500 ms later
     assertThat(limiter.tryAcquire("alice")).isZero();
     assertThat(limiter.tryAcquire("alice")).as("at most the new burst of 2").isZero();
     assertThat(limiter.tryAcquire("alice")).isPositive();

@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.runtime.ratelimit.redis;
 
+import dev.datapunk.mesh.runtime.LoopbackPorts;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,21 +61,28 @@ public final class RedisServer implements AutoCloseable {
    * it as failed and a replica takes over.
    */
   public static RedisServer startClusterNode(Path dir, Duration nodeTimeout) {
-    RedisServer server = new RedisServer(dir, freePort(), true, nodeTimeout);
-    server.start();
-    return server;
+    return started(new RedisServer(dir, LoopbackPorts.free(), true, nodeTimeout));
   }
 
   /** Starts a Redis on a free loopback port; its pid file lives in {@code dir}. */
   public static RedisServer start(Path dir) {
-    RedisServer server = notStarted(dir);
-    server.start();
-    return server;
+    return started(notStarted(dir));
+  }
+
+  /** Starts {@code server}, stopping whatever it started when it cannot finish starting. */
+  private static RedisServer started(RedisServer server) {
+    try {
+      server.start();
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
   }
 
   /** A Redis that will listen on a port free now, not started yet: nothing answers there. */
   public static RedisServer notStarted(Path dir) {
-    return new RedisServer(dir, freePort(), false, null);
+    return new RedisServer(dir, LoopbackPorts.free(), false, null);
   }
 
   /** {@code redis://127.0.0.1:<port>}. */
@@ -95,14 +103,18 @@ public final class RedisServer implements AutoCloseable {
     return admin.sync();
   }
 
-  /** Kills the server at once (SIGKILL), like a crash, and waits until the port is closed. */
+  /**
+   * Kills the server at once (SIGKILL), like a crash, and waits until the port is closed. Its pid
+   * file goes too (a killed Redis leaves it behind), so that a later {@link #close()} never signals
+   * another process that got the pid since.
+   */
   public void kill() {
     closeAdmin();
-    ProcessHandle process = ProcessHandle.of(pid()).orElse(null);
-    if (process != null) {
+    process().ifPresent(process -> {
       process.destroyForcibly();
       process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-    }
+    });
+    deletePidFile();
     awaitPort(false);
   }
 
@@ -111,23 +123,39 @@ public final class RedisServer implements AutoCloseable {
     startProcess();
   }
 
+  /** Stops the server (SIGTERM, then SIGKILL after a while) if it runs. */
   @Override
   public void close() {
     closeAdmin();
-    if (Files.exists(pidFile)) {
-      ProcessHandle.of(pid()).ifPresent(process -> {
-        process.destroy();
-        process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> {
-          process.destroyForcibly();
-          return process;
-        }).join();
-      });
+    process().ifPresent(process -> {
+      process.destroy();
+      process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> {
+        process.destroyForcibly();
+        return process;
+      }).join();
+    });
+  }
+
+  /** The running redis-server named by the pid file, if any. */
+  private Optional<ProcessHandle> process() {
+    if (!Files.exists(pidFile)) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(pid())
+        .filter(process -> process.info().command().map(command -> command.contains("redis")).orElse(true));
+  }
+
+  private void deletePidFile() {
+    try {
+      Files.deleteIfExists(pidFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + pidFile, e);
     }
   }
 
   private void startProcess() {
     try {
-      Files.deleteIfExists(pidFile);
+      deletePidFile();
       List<String> command = new ArrayList<>(List.of("redis-server",
           "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
           "--daemonize", "yes", "--pidfile", pidFile.toString(), "--dir", dir.toString(),
@@ -195,14 +223,6 @@ public final class RedisServer implements AutoCloseable {
       adminClient.shutdown();
       admin = null;
       adminClient = null;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
