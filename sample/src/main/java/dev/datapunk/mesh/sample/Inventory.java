@@ -6,7 +6,7 @@ import dev.datapunk.mesh.annotations.MeshFactory;
  * The sample's inventory, shared by the service that serves it and the health check that watches
  * it: the generated bootstrap creates the service through {@link #inventoryService()}, since its
  * constructor needs the store. A main of your own can instead create the service with any store
- * (see the README).
+ * (see docs/extensions.md).
  */
 public final class Inventory {
 

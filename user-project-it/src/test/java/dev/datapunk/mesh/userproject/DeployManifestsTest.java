@@ -35,7 +35,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 class DeployManifestsTest {
 
   private static final Path DEPLOY = Path.of(System.getProperty("mesh.it.reactorRoot"), "deploy");
-  /** After shutdown-grace, the server waits up to 5 s for cancelled calls (README, "Graceful shutdown"). */
+  /** After shutdown-grace, the server waits up to 5 s for cancelled calls (docs/observability.md, "Graceful shutdown"). */
   private static final Duration CANCELLED_CALLS_WAIT = Duration.ofSeconds(5);
 
   private static List<Map<String, Object>> manifests;

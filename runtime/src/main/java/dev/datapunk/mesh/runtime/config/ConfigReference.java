@@ -71,17 +71,17 @@ final class ConfigReference {
       Map.ofEntries(
           section("server", "Server and transport", "Executor sizing:"
               + " [reliability.md](reliability.md); shutdown and health:"
-              + " [observability.md](observability.md)."),
+              + " [observability.md](observability.md#health)."),
           section("tls", "TLS", "Certificates, the allow list and rotation:"
               + " [security.md](security.md)."),
           section("auth", "Tokens and audit", "Token checks, the JWKS URL and the audit log:"
               + " [security.md](security.md)."),
           section("ratelimit", "Rate limiting", "The Redis backend, its failure modes and Redis"
-              + " Cluster: [architecture.md](architecture.md)."),
+              + " Cluster: [operations.md](operations.md#shared-limits-on-redis)."),
           section("limits", "Adaptive concurrency limit", "How the limit adapts and what a"
               + " reserved share guarantees: [architecture.md](architecture.md)."),
           section("log", "Logging", "How the level gate works with the logging backend:"
-              + " [architecture.md](architecture.md)."),
+              + " [operations.md](operations.md#log-levels)."),
           section("metrics", "Metrics", "Meters and the endpoint:"
               + " [observability.md](observability.md)."),
           section("health", "Health and reflection", "Health states and dependency checks:"
@@ -92,9 +92,9 @@ final class ConfigReference {
           section("dev", "Development", "The development PKI and signing key:"
               + " [security.md](security.md)."),
           section("app", "Application settings", "Reading them from service code:"
-              + " [README](../README.md#your-own-settings-app)."),
-          section("client", "Calls to other mesh services", "Server identity and token forwarding:"
-              + " [security.md](security.md); deadlines and retries: [architecture.md](architecture.md)."));
+              + " [operations.md](operations.md#your-own-settings-app)."),
+          section("client", "Calls to other mesh services", "Deadlines, tokens and retries:"
+              + " [client.md](client.md); server identity: [security.md](security.md)."));
 
   private ConfigReference() {}
 

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.testing.protobuf.SimpleRequest;
+import io.grpc.testing.protobuf.SimpleResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +30,20 @@ class AdaptiveLimitOutcomesTest {
     try (LimitedServer server = LimitedServer.start(dir, "--limits.adaptive.enabled=true",
         "--limits.adaptive.initial-limit=10", "--limits.adaptive.max-limit=10")) {
       String limiter = "limiter=\"server\"";
-      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(server.channel(), WorkService.HOLD,
-          CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS), SimpleRequest.getDefaultInstance()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+      // The call is in service code before its deadline passes (a call still queued for a worker when
+      // its deadline passes never takes a slot, so the test waits for the service to hold it).
+      ListenableFuture<SimpleResponse> held = ClientCalls.futureUnaryCall(
+          server.channel().newCall(WorkService.HOLD, CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS)),
+          SimpleRequest.getDefaultInstance());
+      await().atMost(Duration.ofSeconds(3)).until(() -> server.work().holding() == 1);
+      assertThatThrownBy(() -> held.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(StatusRuntimeException.class)
+          .satisfies(e -> assertThat(Status.fromThrowable(e.getCause()).getCode())
+              .isEqualTo(Status.Code.DEADLINE_EXCEEDED));
       // The server's deadline cancels the call, but its service code still holds a worker thread, so
       // the slot stays taken until that code returns (grpc-java delivers onCancel after it, on the
       // call's serialized executor) ...
-      Thread.sleep(200);
+      assertThat(server.work().holding()).isEqualTo(1);
       assertThat(server.sample("mesh_limits_adaptive_inflight", limiter)).isEqualTo(1.0);
       server.work().release();
       // ... and then counts as one drop: 10% off the limit, the slot released.

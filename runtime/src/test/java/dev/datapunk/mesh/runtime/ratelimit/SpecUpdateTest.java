@@ -136,6 +136,7 @@ class SpecUpdateTest {
     AtomicBoolean running = new AtomicBoolean(true);
     try {
       CountDownLatch start = new CountDownLatch(1);
+      CountDownLatch updating = new CountDownLatch(1);
       Future<Integer> updater =
           pool.submit(
               () -> {
@@ -144,6 +145,7 @@ class SpecUpdateTest {
                 while (running.get()) {
                   limiter.updateSpec(spec); // same numbers: every conversion is the identity
                   updates++;
+                  updating.countDown();
                 }
                 return updates;
               });
@@ -152,7 +154,7 @@ class SpecUpdateTest {
         callers.add(
             pool.submit(
                 () -> {
-                  start.await();
+                  updating.await(); // callers start only once updates are under way
                   int admitted = 0;
                   for (int i = 0; i < 20_000; i++) {
                     if (limiter.tryAcquire("shared") == 0) {

@@ -11,7 +11,7 @@ import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class InventoryReadmeTest {
+class GetItemPolicyTest {
 
   @RegisterExtension
   final MeshTestExtension mesh = MeshTestExtension.of(MeshMain::module);
