@@ -17,8 +17,6 @@ public final class ConfigKeyPattern<T> {
   /** How a value of a {@linkplain #secret() secret} family is shown in logs, errors and the summary. */
   public static final String SECRET_MASK = "****";
 
-  private static final UnaryOperator<String> LOWER_CASE = text -> text.toLowerCase(Locale.ROOT);
-
   private final String prefix;
   private final String placeholder;
   private final Pattern placeholderSyntax;
@@ -81,7 +79,11 @@ public final class ConfigKeyPattern<T> {
       String description) {
     return new ConfigKeyPattern<>(
         prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
-        false, true, false, LOWER_CASE, "the free part lower-cased");
+        false, true, false, ConfigKeyPattern::lowerCase, "the free part lower-cased");
+  }
+
+  private static String lowerCase(String text) {
+    return text.toLowerCase(Locale.ROOT);
   }
 
   private ConfigKeyPattern<T> with(boolean reloadable, boolean fromEnvironment, boolean secret,

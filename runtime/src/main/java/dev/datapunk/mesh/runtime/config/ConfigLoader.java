@@ -81,7 +81,7 @@ public final class ConfigLoader {
     Path watched = file.map(ConfigFile::path)
         .orElseGet(() -> workingDir.resolve(ConfigKeys.DEFAULT_CONFIG_FILE));
     return LoadedConfig.of(config, commandLine.positional(),
-        new LoadedConfig.Origin(args, environment, workingDir, watched));
+        new LoadedConfig.Origin(List.of(args), environment, workingDir, watched));
   }
 
   /** The {@code --help} text: the layers, then every key with its default and meaning. */

@@ -253,7 +253,8 @@ final class ConfigReference {
   /** {@code text} as plain text in a table cell: Markdown's special characters escaped. */
   private static String text(String text) {
     StringBuilder escaped = new StringBuilder(text.length() + 8);
-    for (char c : text.toCharArray()) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
       if ("\\|<>*`[]".indexOf(c) >= 0) {
         escaped.append('\\');
       }

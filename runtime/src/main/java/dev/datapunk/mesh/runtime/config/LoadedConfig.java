@@ -19,9 +19,9 @@ public final class LoadedConfig {
   private final Origin origin;
 
   /** The inputs of a load: the same inputs load the same layers again. */
-  record Origin(String[] args, Map<String, String> environment, Path workingDir, Path file) {
+  record Origin(List<String> args, Map<String, String> environment, Path workingDir, Path file) {
     Origin {
-      args = args.clone();
+      args = List.copyOf(args);
       environment = Map.copyOf(environment);
       Objects.requireNonNull(workingDir, "workingDir");
       Objects.requireNonNull(file, "file");
@@ -86,6 +86,6 @@ public final class LoadedConfig {
     if (origin == null) {
       throw new IllegalStateException("--help was given; nothing to reload");
     }
-    return ConfigLoader.load(origin.args(), origin.environment(), origin.workingDir());
+    return ConfigLoader.load(origin.args().toArray(String[]::new), origin.environment(), origin.workingDir());
   }
 }

@@ -57,7 +57,9 @@ public final class FileWatcher implements AutoCloseable {
     }
     FileWatcher watcher = new FileWatcher(interval);
     long period = interval.toNanos();
-    watcher.executor.scheduleWithFixedDelay(watcher::runChecks, period, period, TimeUnit.NANOSECONDS);
+    // runChecks catches every failure; close() ends the schedule by stopping the executor.
+    var unused =
+        watcher.executor.scheduleWithFixedDelay(watcher::runChecks, period, period, TimeUnit.NANOSECONDS);
     return watcher;
   }
 

@@ -50,7 +50,8 @@ public final class HealthCheckScheduler implements AutoCloseable {
       return t;
     });
     long nanos = interval.toNanos();
-    thread.scheduleWithFixedDelay(this::runRound, nanos, nanos, TimeUnit.NANOSECONDS);
+    // runRound catches every check's failure; stopping the executor ends the schedule.
+    var unused = thread.scheduleWithFixedDelay(this::runRound, nanos, nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Runs every check once now and reports the result; true when all pass. */

@@ -109,6 +109,7 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
     private final ConcurrencyLimiter limiter;
     private final ConcurrencyLimiter.Partition partition;
     private final long admittedNanos;
+    @SuppressWarnings("UnusedVariable") // read and written only through FINISHED, a field updater
     private volatile int finished;
 
     LimitedCall(ServerCall<ReqT, RespT> delegate, ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition,

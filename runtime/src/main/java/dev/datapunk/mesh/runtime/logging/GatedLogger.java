@@ -18,28 +18,26 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 final class GatedLogger implements Logger {
 
-  private static final int TRACE = LogLevel.TRACE.ordinal();
-  private static final int DEBUG = LogLevel.DEBUG.ordinal();
-  private static final int INFO = LogLevel.INFO.ordinal();
-  private static final int WARN = LogLevel.WARN.ordinal();
-  private static final int ERROR = LogLevel.ERROR.ordinal();
-
   private final Logger delegate;
-  private volatile int threshold;
+  private volatile LogLevel threshold;
 
   GatedLogger(Logger delegate, LogLevel threshold) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
-    this.threshold = threshold.ordinal();
+    this.threshold = Objects.requireNonNull(threshold, "threshold");
   }
 
   /** The lowest level this logger passes on. */
   LogLevel threshold() {
-    return LogLevel.values()[threshold];
+    return threshold;
   }
 
   /** Passes on levels from {@code level} up, from the next call on. */
   void threshold(LogLevel level) {
-    this.threshold = level.ordinal();
+    this.threshold = Objects.requireNonNull(level, "level");
+  }
+
+  private boolean passes(LogLevel level) {
+    return threshold.compareTo(level) <= 0;
   }
 
   @Override
@@ -55,400 +53,400 @@ final class GatedLogger implements Logger {
 
   @Override
   public boolean isTraceEnabled() {
-    return threshold <= TRACE && delegate.isTraceEnabled();
+    return passes(LogLevel.TRACE) && delegate.isTraceEnabled();
   }
 
   @Override
   public boolean isTraceEnabled(Marker marker) {
-    return threshold <= TRACE && delegate.isTraceEnabled(marker);
+    return passes(LogLevel.TRACE) && delegate.isTraceEnabled(marker);
   }
 
   @Override
   public void trace(String msg) {
-    if (threshold <= TRACE) {
+    if (passes(LogLevel.TRACE)) {
       delegate.trace(msg);
     }
   }
 
   @Override
   public void trace(String format, Object arg) {
-    if (threshold <= TRACE) {
+    if (passes(LogLevel.TRACE)) {
       delegate.trace(format, arg);
     }
   }
 
   @Override
-  public void trace(String format, Object arg1, Object arg2) {
-    if (threshold <= TRACE) {
-      delegate.trace(format, arg1, arg2);
+  public void trace(String format, Object first, Object second) {
+    if (passes(LogLevel.TRACE)) {
+      delegate.trace(format, first, second);
     }
   }
 
   @Override
   public void trace(String format, Object... arguments) {
-    if (threshold <= TRACE) {
+    if (passes(LogLevel.TRACE)) {
       delegate.trace(format, arguments);
     }
   }
 
   @Override
   public void trace(String msg, Throwable t) {
-    if (threshold <= TRACE) {
+    if (passes(LogLevel.TRACE)) {
       delegate.trace(msg, t);
     }
   }
 
   @Override
   public void trace(Marker marker, String msg) {
-    if (threshold <= TRACE) {
+    if (passes(LogLevel.TRACE)) {
       delegate.trace(marker, msg);
     }
   }
 
   @Override
   public void trace(Marker marker, String format, Object arg) {
-    if (threshold <= TRACE) {
+    if (passes(LogLevel.TRACE)) {
       delegate.trace(marker, format, arg);
     }
   }
 
   @Override
-  public void trace(Marker marker, String format, Object arg1, Object arg2) {
-    if (threshold <= TRACE) {
-      delegate.trace(marker, format, arg1, arg2);
+  public void trace(Marker marker, String format, Object first, Object second) {
+    if (passes(LogLevel.TRACE)) {
+      delegate.trace(marker, format, first, second);
     }
   }
 
   @Override
   public void trace(Marker marker, String format, Object... arguments) {
-    if (threshold <= TRACE) {
+    if (passes(LogLevel.TRACE)) {
       delegate.trace(marker, format, arguments);
     }
   }
 
   @Override
   public void trace(Marker marker, String msg, Throwable t) {
-    if (threshold <= TRACE) {
+    if (passes(LogLevel.TRACE)) {
       delegate.trace(marker, msg, t);
     }
   }
 
   @Override
   public boolean isDebugEnabled() {
-    return threshold <= DEBUG && delegate.isDebugEnabled();
+    return passes(LogLevel.DEBUG) && delegate.isDebugEnabled();
   }
 
   @Override
   public boolean isDebugEnabled(Marker marker) {
-    return threshold <= DEBUG && delegate.isDebugEnabled(marker);
+    return passes(LogLevel.DEBUG) && delegate.isDebugEnabled(marker);
   }
 
   @Override
   public void debug(String msg) {
-    if (threshold <= DEBUG) {
+    if (passes(LogLevel.DEBUG)) {
       delegate.debug(msg);
     }
   }
 
   @Override
   public void debug(String format, Object arg) {
-    if (threshold <= DEBUG) {
+    if (passes(LogLevel.DEBUG)) {
       delegate.debug(format, arg);
     }
   }
 
   @Override
-  public void debug(String format, Object arg1, Object arg2) {
-    if (threshold <= DEBUG) {
-      delegate.debug(format, arg1, arg2);
+  public void debug(String format, Object first, Object second) {
+    if (passes(LogLevel.DEBUG)) {
+      delegate.debug(format, first, second);
     }
   }
 
   @Override
   public void debug(String format, Object... arguments) {
-    if (threshold <= DEBUG) {
+    if (passes(LogLevel.DEBUG)) {
       delegate.debug(format, arguments);
     }
   }
 
   @Override
   public void debug(String msg, Throwable t) {
-    if (threshold <= DEBUG) {
+    if (passes(LogLevel.DEBUG)) {
       delegate.debug(msg, t);
     }
   }
 
   @Override
   public void debug(Marker marker, String msg) {
-    if (threshold <= DEBUG) {
+    if (passes(LogLevel.DEBUG)) {
       delegate.debug(marker, msg);
     }
   }
 
   @Override
   public void debug(Marker marker, String format, Object arg) {
-    if (threshold <= DEBUG) {
+    if (passes(LogLevel.DEBUG)) {
       delegate.debug(marker, format, arg);
     }
   }
 
   @Override
-  public void debug(Marker marker, String format, Object arg1, Object arg2) {
-    if (threshold <= DEBUG) {
-      delegate.debug(marker, format, arg1, arg2);
+  public void debug(Marker marker, String format, Object first, Object second) {
+    if (passes(LogLevel.DEBUG)) {
+      delegate.debug(marker, format, first, second);
     }
   }
 
   @Override
   public void debug(Marker marker, String format, Object... arguments) {
-    if (threshold <= DEBUG) {
+    if (passes(LogLevel.DEBUG)) {
       delegate.debug(marker, format, arguments);
     }
   }
 
   @Override
   public void debug(Marker marker, String msg, Throwable t) {
-    if (threshold <= DEBUG) {
+    if (passes(LogLevel.DEBUG)) {
       delegate.debug(marker, msg, t);
     }
   }
 
   @Override
   public boolean isInfoEnabled() {
-    return threshold <= INFO && delegate.isInfoEnabled();
+    return passes(LogLevel.INFO) && delegate.isInfoEnabled();
   }
 
   @Override
   public boolean isInfoEnabled(Marker marker) {
-    return threshold <= INFO && delegate.isInfoEnabled(marker);
+    return passes(LogLevel.INFO) && delegate.isInfoEnabled(marker);
   }
 
   @Override
   public void info(String msg) {
-    if (threshold <= INFO) {
+    if (passes(LogLevel.INFO)) {
       delegate.info(msg);
     }
   }
 
   @Override
   public void info(String format, Object arg) {
-    if (threshold <= INFO) {
+    if (passes(LogLevel.INFO)) {
       delegate.info(format, arg);
     }
   }
 
   @Override
-  public void info(String format, Object arg1, Object arg2) {
-    if (threshold <= INFO) {
-      delegate.info(format, arg1, arg2);
+  public void info(String format, Object first, Object second) {
+    if (passes(LogLevel.INFO)) {
+      delegate.info(format, first, second);
     }
   }
 
   @Override
   public void info(String format, Object... arguments) {
-    if (threshold <= INFO) {
+    if (passes(LogLevel.INFO)) {
       delegate.info(format, arguments);
     }
   }
 
   @Override
   public void info(String msg, Throwable t) {
-    if (threshold <= INFO) {
+    if (passes(LogLevel.INFO)) {
       delegate.info(msg, t);
     }
   }
 
   @Override
   public void info(Marker marker, String msg) {
-    if (threshold <= INFO) {
+    if (passes(LogLevel.INFO)) {
       delegate.info(marker, msg);
     }
   }
 
   @Override
   public void info(Marker marker, String format, Object arg) {
-    if (threshold <= INFO) {
+    if (passes(LogLevel.INFO)) {
       delegate.info(marker, format, arg);
     }
   }
 
   @Override
-  public void info(Marker marker, String format, Object arg1, Object arg2) {
-    if (threshold <= INFO) {
-      delegate.info(marker, format, arg1, arg2);
+  public void info(Marker marker, String format, Object first, Object second) {
+    if (passes(LogLevel.INFO)) {
+      delegate.info(marker, format, first, second);
     }
   }
 
   @Override
   public void info(Marker marker, String format, Object... arguments) {
-    if (threshold <= INFO) {
+    if (passes(LogLevel.INFO)) {
       delegate.info(marker, format, arguments);
     }
   }
 
   @Override
   public void info(Marker marker, String msg, Throwable t) {
-    if (threshold <= INFO) {
+    if (passes(LogLevel.INFO)) {
       delegate.info(marker, msg, t);
     }
   }
 
   @Override
   public boolean isWarnEnabled() {
-    return threshold <= WARN && delegate.isWarnEnabled();
+    return passes(LogLevel.WARN) && delegate.isWarnEnabled();
   }
 
   @Override
   public boolean isWarnEnabled(Marker marker) {
-    return threshold <= WARN && delegate.isWarnEnabled(marker);
+    return passes(LogLevel.WARN) && delegate.isWarnEnabled(marker);
   }
 
   @Override
   public void warn(String msg) {
-    if (threshold <= WARN) {
+    if (passes(LogLevel.WARN)) {
       delegate.warn(msg);
     }
   }
 
   @Override
   public void warn(String format, Object arg) {
-    if (threshold <= WARN) {
+    if (passes(LogLevel.WARN)) {
       delegate.warn(format, arg);
     }
   }
 
   @Override
-  public void warn(String format, Object arg1, Object arg2) {
-    if (threshold <= WARN) {
-      delegate.warn(format, arg1, arg2);
+  public void warn(String format, Object first, Object second) {
+    if (passes(LogLevel.WARN)) {
+      delegate.warn(format, first, second);
     }
   }
 
   @Override
   public void warn(String format, Object... arguments) {
-    if (threshold <= WARN) {
+    if (passes(LogLevel.WARN)) {
       delegate.warn(format, arguments);
     }
   }
 
   @Override
   public void warn(String msg, Throwable t) {
-    if (threshold <= WARN) {
+    if (passes(LogLevel.WARN)) {
       delegate.warn(msg, t);
     }
   }
 
   @Override
   public void warn(Marker marker, String msg) {
-    if (threshold <= WARN) {
+    if (passes(LogLevel.WARN)) {
       delegate.warn(marker, msg);
     }
   }
 
   @Override
   public void warn(Marker marker, String format, Object arg) {
-    if (threshold <= WARN) {
+    if (passes(LogLevel.WARN)) {
       delegate.warn(marker, format, arg);
     }
   }
 
   @Override
-  public void warn(Marker marker, String format, Object arg1, Object arg2) {
-    if (threshold <= WARN) {
-      delegate.warn(marker, format, arg1, arg2);
+  public void warn(Marker marker, String format, Object first, Object second) {
+    if (passes(LogLevel.WARN)) {
+      delegate.warn(marker, format, first, second);
     }
   }
 
   @Override
   public void warn(Marker marker, String format, Object... arguments) {
-    if (threshold <= WARN) {
+    if (passes(LogLevel.WARN)) {
       delegate.warn(marker, format, arguments);
     }
   }
 
   @Override
   public void warn(Marker marker, String msg, Throwable t) {
-    if (threshold <= WARN) {
+    if (passes(LogLevel.WARN)) {
       delegate.warn(marker, msg, t);
     }
   }
 
   @Override
   public boolean isErrorEnabled() {
-    return threshold <= ERROR && delegate.isErrorEnabled();
+    return passes(LogLevel.ERROR) && delegate.isErrorEnabled();
   }
 
   @Override
   public boolean isErrorEnabled(Marker marker) {
-    return threshold <= ERROR && delegate.isErrorEnabled(marker);
+    return passes(LogLevel.ERROR) && delegate.isErrorEnabled(marker);
   }
 
   @Override
   public void error(String msg) {
-    if (threshold <= ERROR) {
+    if (passes(LogLevel.ERROR)) {
       delegate.error(msg);
     }
   }
 
   @Override
   public void error(String format, Object arg) {
-    if (threshold <= ERROR) {
+    if (passes(LogLevel.ERROR)) {
       delegate.error(format, arg);
     }
   }
 
   @Override
-  public void error(String format, Object arg1, Object arg2) {
-    if (threshold <= ERROR) {
-      delegate.error(format, arg1, arg2);
+  public void error(String format, Object first, Object second) {
+    if (passes(LogLevel.ERROR)) {
+      delegate.error(format, first, second);
     }
   }
 
   @Override
   public void error(String format, Object... arguments) {
-    if (threshold <= ERROR) {
+    if (passes(LogLevel.ERROR)) {
       delegate.error(format, arguments);
     }
   }
 
   @Override
   public void error(String msg, Throwable t) {
-    if (threshold <= ERROR) {
+    if (passes(LogLevel.ERROR)) {
       delegate.error(msg, t);
     }
   }
 
   @Override
   public void error(Marker marker, String msg) {
-    if (threshold <= ERROR) {
+    if (passes(LogLevel.ERROR)) {
       delegate.error(marker, msg);
     }
   }
 
   @Override
   public void error(Marker marker, String format, Object arg) {
-    if (threshold <= ERROR) {
+    if (passes(LogLevel.ERROR)) {
       delegate.error(marker, format, arg);
     }
   }
 
   @Override
-  public void error(Marker marker, String format, Object arg1, Object arg2) {
-    if (threshold <= ERROR) {
-      delegate.error(marker, format, arg1, arg2);
+  public void error(Marker marker, String format, Object first, Object second) {
+    if (passes(LogLevel.ERROR)) {
+      delegate.error(marker, format, first, second);
     }
   }
 
   @Override
   public void error(Marker marker, String format, Object... arguments) {
-    if (threshold <= ERROR) {
+    if (passes(LogLevel.ERROR)) {
       delegate.error(marker, format, arguments);
     }
   }
 
   @Override
   public void error(Marker marker, String msg, Throwable t) {
-    if (threshold <= ERROR) {
+    if (passes(LogLevel.ERROR)) {
       delegate.error(marker, msg, t);
     }
   }

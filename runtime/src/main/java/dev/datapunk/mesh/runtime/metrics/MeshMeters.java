@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
@@ -77,15 +79,14 @@ public final class MeshMeters {
    */
   public AuthDecisionMeter authDecisions(String fullMethodName) {
     String method = checkedMethod(fullMethodName);
-    AuthReason[] reasons = AuthReason.values();
-    Counter[] counters = new Counter[reasons.length];
-    for (AuthReason reason : reasons) {
-      counters[reason.ordinal()] = Counter.builder(AUTH_DECISIONS)
+    Map<AuthReason, Counter> counters = new EnumMap<>(AuthReason.class);
+    for (AuthReason reason : AuthReason.values()) {
+      counters.put(reason, Counter.builder(AUTH_DECISIONS)
           .description("Authentication and authorization decisions")
           .tag("method", method)
           .tag("result", reason.result())
           .tag("reason", reason.tag())
-          .register(registry);
+          .register(registry));
     }
     return new AuthDecisionMeter(counters);
   }

@@ -26,7 +26,7 @@ final class MethodMetrics {
   private final Tags tags;
   private final Counter requestsReceived;
   private final Counter responsesSent;
-  private final AtomicReferenceArray<Timer> durationByStatus;
+  private final AtomicReferenceArray<Timer> durationByStatus; // by Status.Code.value(), 0 to 16
 
   MethodMetrics(MeterRegistry registry, MethodDescriptor<?, ?> method) {
     this.registry = registry;
@@ -62,14 +62,14 @@ final class MethodMetrics {
   }
 
   private Timer durationFor(Status.Code code) {
-    Timer timer = durationByStatus.get(code.ordinal());
+    Timer timer = durationByStatus.get(code.value());
     if (timer == null) {
       timer = Timer.builder(PROCESSING_DURATION)
           .description("The total time taken for the server to complete the call")
           .tags(tags)
           .tag("statusCode", code.name())
           .register(registry);
-      durationByStatus.set(code.ordinal(), timer);
+      durationByStatus.set(code.value(), timer);
     }
     return timer;
   }

@@ -33,8 +33,8 @@ public enum ScrapeFormat {
     }
     double openMetrics = 0;
     double text = 0;
-    for (String range : accept.split(",")) {
-      String[] parts = range.split(";");
+    for (String range : accept.split(",", -1)) {
+      String[] parts = range.split(";", -1);
       String type = parts[0].strip().toLowerCase(Locale.ROOT);
       double q = quality(parts);
       if (type.equals(OPEN_METRICS_TYPE)) {

@@ -123,7 +123,8 @@ public final class LocalRateLimiterBackend implements RateLimiterBackend {
               });
       executor.setRemoveOnCancelPolicy(true);
       long period = builder.sweepInterval.toNanos();
-      executor.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.NANOSECONDS);
+      // sweepQuietly catches every failure; stopping the executor ends the schedule.
+      var unused = executor.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.NANOSECONDS);
       this.sweeper = executor;
     }
   }

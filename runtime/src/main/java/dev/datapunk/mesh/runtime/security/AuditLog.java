@@ -79,14 +79,12 @@ public final class AuditLog implements AuthDecisionListener.Factory {
   }
 
   private String line(String method, AuthDecisionReason reason, String peerIdentity, String subject) {
-    return new StringBuilder(160)
-        .append("time=").append(clock.instant())
-        .append(" method=").append(method)
-        .append(" peer=").append(value(peerIdentity))
-        .append(" subject=").append(value(subject))
-        .append(" decision=").append(reason.decision().code())
-        .append(" reason=").append(reason.code())
-        .toString();
+    return "time=" + clock.instant()
+        + " method=" + method
+        + " peer=" + value(peerIdentity)
+        + " subject=" + value(subject)
+        + " decision=" + reason.decision().code()
+        + " reason=" + reason.code();
   }
 
   /** {@code -} for null, the text itself when it is plain, else a quoted, escaped string. */

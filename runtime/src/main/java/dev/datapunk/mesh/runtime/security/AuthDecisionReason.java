@@ -1,6 +1,8 @@
 package dev.datapunk.mesh.runtime.security;
 
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Why a call was allowed or refused: a small fixed set, safe as a log field and a metric tag. The
@@ -37,7 +39,7 @@ public enum AuthDecisionReason {
   /** The mTLS peer identity is not in {@code tls.allowed-identities}. */
   IDENTITY_NOT_ALLOWED(AuthDecision.PERMISSION_DENIED);
 
-  private static final AuthDecisionReason[] BY_TOKEN_REASON = byTokenReason();
+  private static final Map<TokenRejectedException.Reason, AuthDecisionReason> BY_TOKEN_REASON = byTokenReason();
 
   private final AuthDecision decision;
   private final String code;
@@ -59,14 +61,13 @@ public enum AuthDecisionReason {
 
   /** The reason for a rejected token; a table lookup, no allocation. */
   public static AuthDecisionReason of(TokenRejectedException.Reason reason) {
-    return BY_TOKEN_REASON[reason.ordinal()];
+    return BY_TOKEN_REASON.get(reason);
   }
 
-  private static AuthDecisionReason[] byTokenReason() {
-    TokenRejectedException.Reason[] reasons = TokenRejectedException.Reason.values();
-    AuthDecisionReason[] table = new AuthDecisionReason[reasons.length];
-    for (TokenRejectedException.Reason reason : reasons) {
-      table[reason.ordinal()] = valueOf(reason.name());
+  private static Map<TokenRejectedException.Reason, AuthDecisionReason> byTokenReason() {
+    Map<TokenRejectedException.Reason, AuthDecisionReason> table = new EnumMap<>(TokenRejectedException.Reason.class);
+    for (TokenRejectedException.Reason reason : TokenRejectedException.Reason.values()) {
+      table.put(reason, valueOf(reason.name()));
     }
     return table;
   }

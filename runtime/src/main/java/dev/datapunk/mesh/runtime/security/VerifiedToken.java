@@ -26,7 +26,7 @@ public final class VerifiedToken {
    * A verified token.
    *
    * @param subject the {@code sub} claim, or an empty string when the token has none
-   * @param scopes the granted scopes, from {@code scope} (space separated) or {@code scp} (array)
+   * @param scopes the granted scopes, from {@code "scope"} (space separated) or {@code scp} (array)
    * @param expiresAt the {@code exp} claim
    * @param claims every claim of the token (copied, unmodifiable)
    */

@@ -56,8 +56,8 @@ public final class PeerIdentity {
       return Optional.empty();
     }
     Object cached = session.getValue(SESSION_VALUE_NAME);
-    if (cached instanceof Cached) {
-      return ((Cached) cached).identity;
+    if (cached instanceof Cached known) {
+      return known.identity;
     }
     Optional<String> identity = derive(session);
     session.putValue(SESSION_VALUE_NAME, new Cached(identity));
@@ -108,8 +108,7 @@ public final class PeerIdentity {
       for (AttributeTypeAndValue value : rdn.getTypesAndValues()) {
         if (BCStyle.CN.equals(value.getType())) {
           ASN1Encodable cn = value.getValue();
-          String text = cn instanceof ASN1String
-              ? ((ASN1String) cn).getString() : IETFUtils.valueToString(cn);
+          String text = cn instanceof ASN1String string ? string.getString() : IETFUtils.valueToString(cn);
           if (!text.isEmpty()) {
             return Optional.of(text);
           }

@@ -105,11 +105,11 @@ final class Pem {
       throw new TlsMaterialException(
           file, "private key is encrypted; an unencrypted PKCS#8 key (BEGIN PRIVATE KEY) is required");
     }
-    if (!(block instanceof PrivateKeyInfo)) {
+    if (!(block instanceof PrivateKeyInfo info)) {
       throw new TlsMaterialException(file, "expected a PRIVATE KEY block but found " + describe(block));
     }
     try {
-      return new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) block);
+      return new JcaPEMKeyConverter().getPrivateKey(info);
     } catch (IOException | RuntimeException e) {
       throw new TlsMaterialException(file, "unsupported or corrupt PKCS#8 private key");
     }

@@ -82,17 +82,11 @@ record ServerIdentity(List<X509Certificate> chain, PrivateKey key) {
   }
 
   private static String signatureAlgorithm(String keyAlgorithm) {
-    switch (keyAlgorithm) {
-      case "EC":
-        return "SHA256withECDSA";
-      case "RSA":
-        return "SHA256withRSA";
-      case "Ed25519":
-      case "Ed448":
-      case "EdDSA":
-        return keyAlgorithm;
-      default:
-        return null;
-    }
+    return switch (keyAlgorithm) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      case "Ed25519", "Ed448", "EdDSA" -> keyAlgorithm;
+      default -> null;
+    };
   }
 }

@@ -49,6 +49,7 @@ final class TracingInterceptor implements ServerInterceptor {
   }
 
   @Override
+  @SuppressWarnings("try") // the Scope is only closed: it makes the context current for the block
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     Context parent = propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE);
@@ -104,6 +105,7 @@ final class TracingInterceptor implements ServerInterceptor {
         AtomicIntegerFieldUpdater.newUpdater(TracedCall.class, "ended");
 
     private final Span span;
+    @SuppressWarnings("UnusedVariable") // read and written only through ENDED, a field updater
     private volatile int ended;
 
     TracedCall(ServerCall<ReqT, RespT> delegate, Span span) {
@@ -150,6 +152,7 @@ final class TracingInterceptor implements ServerInterceptor {
   }
 
   /** Makes the call's context current around every callback; a cancelled call ends its span. */
+  @SuppressWarnings("try") // each Scope is only closed: it makes the context current for the block
   static final class TracedListener<ReqT> extends SimpleForwardingServerCallListener<ReqT> {
 
     private final Context context;

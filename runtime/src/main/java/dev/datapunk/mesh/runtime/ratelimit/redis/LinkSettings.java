@@ -47,7 +47,7 @@ final class LinkSettings {
         connection.close();
       }
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // its threads stop in the background
     } catch (RuntimeException e) {
       log.warn("Redis rate limiter: closing the {} failed: {}", what, e.getMessage());
     }

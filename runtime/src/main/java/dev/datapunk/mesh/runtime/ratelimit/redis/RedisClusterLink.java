@@ -179,7 +179,7 @@ final class RedisClusterLink implements RedisDecisionLink {
         throw failed(e);
       }
     }
-    loadScriptEverywhere();
+    var unused = loadScriptEverywhere(); // for later EVALSHAs; this retry sends the script itself
     RedisFuture<Long> retry =
         commands.dispatch(CommandType.EVAL, new IntegerOutput<>(StringCodec.UTF8), new GcraEvalArguments(arguments));
     try {
@@ -279,14 +279,15 @@ final class RedisClusterLink implements RedisDecisionLink {
     if (closed || System.nanoTime() - nextConnectAttempt < 0 || !connecting.compareAndSet(false, true)) {
       return;
     }
-    client.connectAsync(StringCodec.UTF8).whenComplete((newConnection, error) -> {
+    // Nothing waits for the connection: decisions use it once connected() has set it.
+    var unused = client.connectAsync(StringCodec.UTF8).whenComplete((newConnection, error) -> {
       if (error != null) {
         nextConnectAttempt = System.nanoTime() + retryIntervalNanos;
         cannotConnect(error, false);
       } else if (closed) {
-        newConnection.closeAsync();
+        var unusedClose = newConnection.closeAsync();
       } else {
-        connected(newConnection);
+        var unusedLoad = connected(newConnection); // a decision meeting NOSCRIPT before it is done retries with EVAL
       }
       connecting.set(false);
     });

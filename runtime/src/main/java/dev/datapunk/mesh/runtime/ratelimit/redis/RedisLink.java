@@ -128,7 +128,7 @@ final class RedisLink implements RedisDecisionLink {
       } catch (ExecutionException e) {
         if (!reloaded && e.getCause() instanceof RedisNoScriptException) {
           reloaded = true;
-          commands.scriptLoad(GcraScript.SOURCE); // pipelined: the retry right behind it waits for both
+          var unusedLoad = commands.scriptLoad(GcraScript.SOURCE); // pipelined: the retry right behind it waits for both
           continue;
         }
         throw failed(e.getCause());
@@ -210,12 +210,13 @@ final class RedisLink implements RedisDecisionLink {
     if (closed || System.nanoTime() - nextConnectAttempt < 0 || !connecting.compareAndSet(false, true)) {
       return;
     }
-    client.connectAsync(StringCodec.UTF8, uri).whenComplete((newConnection, error) -> {
+    // Nothing waits for the connection: decisions use it once connected() has set it.
+    var unused = client.connectAsync(StringCodec.UTF8, uri).whenComplete((newConnection, error) -> {
       if (error != null) {
         nextConnectAttempt = System.nanoTime() + retryIntervalNanos;
         log.debug("Redis rate limiter: still cannot connect to Redis at {}: {}", address, error.getMessage());
       } else if (closed) {
-        newConnection.closeAsync();
+        var unusedClose = newConnection.closeAsync();
       } else {
         connected(newConnection);
         log.info("Redis rate limiter: connected to Redis at {}", address);
@@ -225,7 +226,7 @@ final class RedisLink implements RedisDecisionLink {
   }
 
   private void connected(StatefulRedisConnection<String, String> newConnection) {
-    newConnection.async().scriptLoad(GcraScript.SOURCE); // later EVALSHAs find it; NOSCRIPT covers a loss
+    var unusedLoad = newConnection.async().scriptLoad(GcraScript.SOURCE); // later EVALSHAs find it; NOSCRIPT covers a loss
     checkNotAClusterNode(newConnection); // ahead of every decision on it; reconnects: ReconnectCheck
     connection = newConnection;
   }

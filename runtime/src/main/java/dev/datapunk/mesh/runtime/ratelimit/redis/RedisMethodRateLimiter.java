@@ -22,6 +22,7 @@ final class RedisMethodRateLimiter implements MethodRateLimiter {
   private volatile Limit limit;
 
   /** A spec with its script arguments (encoded once, see {@link GcraCommandArguments}), swapped as one. */
+  @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are sent as they are
   record Limit(RateLimitSpec spec, byte[] arguments) {
     static Limit of(RateLimitSpec spec) {
       return new Limit(spec, GcraCommandArguments.limitArguments(

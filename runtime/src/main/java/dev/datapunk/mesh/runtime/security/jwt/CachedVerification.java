@@ -18,6 +18,8 @@ record CachedVerification(VerifiedToken token, long expiresAtMillis, JwtSettings
   }
 
   /** Whether this verification may answer at {@code nowMillis} under the settings and keys in force. */
+  // Identity: the very settings and keys in force (replaced as a whole on reload), checked on every call.
+  @SuppressWarnings("ReferenceEquality")
   boolean answers(long nowMillis, JwtSettings currentSettings, VerificationKeys currentKeys) {
     return nowMillis < expiresAtMillis && settings == currentSettings && keys == currentKeys;
   }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * What a development token states.
  *
  * @param subject the {@code sub} claim; not blank
- * @param scopes the granted scopes, written as the space-separated {@code scope} claim; each
+ * @param scopes the granted scopes, written as the space-separated {@code "scope"} claim; each
  *     non-empty and without whitespace
  * @param lifetime from now to {@code exp}; positive
  * @param issuer the {@code iss} claim, if any

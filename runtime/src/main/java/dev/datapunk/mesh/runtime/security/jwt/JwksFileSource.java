@@ -52,8 +52,8 @@ public final class JwksFileSource implements JwkSetSource {
   private volatile JWKSet keys;
   private FileStamp loadedStamp; // guarded by this
   private FileStamp rejectedStamp; // guarded by this
-  private volatile long rejectedVersions;
-  private volatile long reloadedVersions;
+  private final AtomicLong rejectedVersions = new AtomicLong();
+  private final AtomicLong reloadedVersions = new AtomicLong();
 
   private JwksFileSource(Path file, Duration checkInterval, boolean checksOnRead, JWKSet keys, FileStamp stamp) {
     this.file = file;
@@ -112,7 +112,7 @@ public final class JwksFileSource implements JwkSetSource {
    * {@link #open}; each was logged once. For metrics and health checks.
    */
   public long rejectedVersions() {
-    return rejectedVersions;
+    return rejectedVersions.get();
   }
 
   /**
@@ -120,7 +120,7 @@ public final class JwksFileSource implements JwkSetSource {
    * keys does not count). For metrics.
    */
   public long reloadedVersions() {
-    return reloadedVersions;
+    return reloadedVersions.get();
   }
 
   @Override
@@ -188,7 +188,7 @@ public final class JwksFileSource implements JwkSetSource {
       return ReloadOutcome.UNCHANGED;
     }
     keys = fresh;
-    reloadedVersions++;
+    reloadedVersions.incrementAndGet();
     LOG.info("Loaded {} token signing key(s) from {}", fresh.size(), file);
     return ReloadOutcome.RELOADED;
   }
@@ -198,7 +198,7 @@ public final class JwksFileSource implements JwkSetSource {
       return;
     }
     rejectedStamp = stamp;
-    rejectedVersions++;
+    rejectedVersions.incrementAndGet();
     LOG.error("Token signing keys not reloaded; keeping the previous keys: {}", problem);
   }
 

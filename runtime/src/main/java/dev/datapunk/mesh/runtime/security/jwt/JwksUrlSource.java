@@ -271,9 +271,10 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
     }
     Duration maxAge = maxAge(response.headers().firstValue("cache-control"), settings);
     Snapshot previous = snapshot;
-    JWKSet keys = previous != null && previous.keys.equals(fetched) ? previous.keys : fetched;
+    boolean changed = previous == null || !previous.keys.equals(fetched);
+    JWKSet keys = changed ? fetched : previous.keys;
     snapshot = new Snapshot(keys, nanoClock.getAsLong() + maxAge.toNanos());
-    if (previous == null || keys != previous.keys) {
+    if (changed) {
       LOG.info("Loaded {} token signing key(s) from {}, kept for {}", keys.size(), uri, maxAge);
     }
   }
@@ -304,7 +305,7 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
       return settings.defaultMaxAge();
     }
     Duration found = null;
-    for (String directive : cacheControl.get().split(",")) {
+    for (String directive : cacheControl.get().split(",", -1)) {
       String d = directive.strip().toLowerCase(Locale.ROOT);
       if (d.equals("no-cache") || d.equals("no-store")) {
         return settings.minMaxAge();

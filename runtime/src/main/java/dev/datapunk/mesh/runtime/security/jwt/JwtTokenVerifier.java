@@ -271,7 +271,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
     } catch (JwkSetUnavailableException e) {
       throw new TokenRejectedException(UNKNOWN_KEY);
     }
-    if (refreshed != null && refreshed != stale.origin()) {
+    if (refreshed != null && !refreshed.equals(stale.origin())) {
       List<VerificationKeys.Candidate> candidates =
           keysFor(refreshed).candidates(header.getKeyID(), header.getAlgorithm());
       if (!candidates.isEmpty()) {
@@ -309,11 +309,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
       throws TokenRejectedException {
     long skew = current.clockSkew().toMillis();
     Date expiry = claims.getExpirationTime();
-    if (expiry == null || now - skew >= expiry.getTime()) {
+    if (expiry == null || now - skew >= expiry.toInstant().toEpochMilli()) {
       throw new TokenRejectedException(EXPIRED);
     }
     Date notBefore = claims.getNotBeforeTime();
-    if (notBefore != null && now + skew < notBefore.getTime()) {
+    if (notBefore != null && now + skew < notBefore.toInstant().toEpochMilli()) {
       throw new TokenRejectedException(NOT_YET_VALID);
     }
     if (current.issuer().isPresent() && !current.issuer().get().equals(claims.getIssuer())) {
@@ -342,6 +342,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
     return keysFor(set);
   }
 
+  // Identity: the keys built from this very set instance, checked on every token without comparing keys.
+  @SuppressWarnings("ReferenceEquality")
   private VerificationKeys keysFor(JWKSet set) {
     VerificationKeys known = keys;
     if (known != null && known.origin() == set) {

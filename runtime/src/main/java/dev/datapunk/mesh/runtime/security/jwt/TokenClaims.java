@@ -84,7 +84,7 @@ final class TokenClaims {
 
   private static Set<String> split(String text) {
     Set<String> scopes = new LinkedHashSet<>();
-    for (String part : text.split(" ")) {
+    for (String part : text.split(" ", -1)) {
       if (!part.isEmpty()) {
         scopes.add(part);
       }

@@ -166,6 +166,7 @@ final class GrpcJavaSender implements GrpcSender {
     }
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; hands the bytes to the exporter
   private record Response(GrpcStatusCode code, String description, byte[] message) implements GrpcResponse {
     @Override
     public GrpcStatusCode getStatusCode() {
