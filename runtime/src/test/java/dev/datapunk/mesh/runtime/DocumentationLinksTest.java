@@ -81,7 +81,7 @@ class DocumentationLinksTest {
   private static Set<String> anchors(String markdown) {
     Set<String> anchors = new HashSet<>();
     Map<String, Integer> seen = new HashMap<>();
-    for (String line : prose(markdown).split("\n")) {
+    for (String line : prose(markdown).split("\n", -1)) {
       if (line.matches("#{1,6} .*")) {
         String slug = line.replaceFirst("#+ ", "").strip().toLowerCase(Locale.ROOT)
             .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');

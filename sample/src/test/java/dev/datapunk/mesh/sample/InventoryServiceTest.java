@@ -1,6 +1,7 @@
 package dev.datapunk.mesh.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -176,8 +177,8 @@ class InventoryServiceTest {
       return headers.get().get(RequestIdStage.HEADER);
     }
     InventoryServiceBlockingStub failing = stub;
-    catchThrowableOfType(StatusRuntimeException.class,
-        () -> failing.getItem(GetItemRequest.newBuilder().setSku(sku).build()));
+    assertThatExceptionOfType(StatusRuntimeException.class)
+        .isThrownBy(() -> failing.getItem(GetItemRequest.newBuilder().setSku(sku).build()));
     return trailers.get().get(RequestIdStage.HEADER);
   }
 

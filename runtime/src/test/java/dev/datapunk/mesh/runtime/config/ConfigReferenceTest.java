@@ -141,7 +141,7 @@ class ConfigReferenceTest {
   /** The cells of every key row of the rendered tables, split at unescaped pipes. */
   private static List<List<String>> rows(String rendered) {
     List<List<String>> rows = new ArrayList<>();
-    for (String line : rendered.split("\n")) {
+    for (String line : rendered.split("\n", -1)) {
       if (line.startsWith("| `")) {
         String[] cells = line.substring(2, line.length() - 2).split(" \\| ", -1);
         assertEquals(5, cells.length, "a row of five cells: " + line);

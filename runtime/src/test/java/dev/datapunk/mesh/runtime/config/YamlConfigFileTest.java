@@ -84,14 +84,22 @@ class YamlConfigFileTest {
   void rateLimitOverridesNestedOrAsQuotedFlatKeys() throws IOException {
     MeshConfig nested =
         loadYaml(
-            "ratelimit:\n  override:\n    \"datapunk.inventory.v1.InventoryService/PutItem\":\n"
-                + "      rps: 2.5\n      burst: 4\n    datapunk.inventory.v1.InventoryService/GetItem:\n"
-                + "      burst: 9\n");
+            """
+                ratelimit:
+                  override:
+                    "datapunk.inventory.v1.InventoryService/PutItem":
+                      rps: 2.5
+                      burst: 4
+                    datapunk.inventory.v1.InventoryService/GetItem:
+                      burst: 9
+                """);
     MeshConfig flat =
         loadYaml(
-            "\"ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.rps\": 2.5\n"
-                + "ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.burst: 4\n"
-                + "ratelimit.override.datapunk.inventory.v1.InventoryService/GetItem.burst: 9\n");
+            """
+                "ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.rps": 2.5
+                ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.burst: 4
+                ratelimit.override.datapunk.inventory.v1.InventoryService/GetItem.burst: 9
+                """);
     Map<String, RateLimitOverride> expected =
         Map.of(
             "datapunk.inventory.v1.InventoryService/PutItem",

@@ -140,6 +140,7 @@ final class FailingService extends SimpleServiceGrpc.SimpleServiceImplBase {
     return Status.ABORTED.withDescription("conflicting write").asRuntimeException();
   }
 
+  @SuppressWarnings("DoNotCallSuggester") // an exception handler that fails on purpose; the mesh calls it
   Status broken(BrokenHandlerException e) {
     throw new IllegalStateException("the handler itself failed");
   }

@@ -47,15 +47,23 @@ class AdaptiveLimitReloadTest {
   @Test
   @Timeout(60)
   void loweredMaxLimitCapsCallsInFlightWhileCallsRun() throws Exception {
-    write("limits.adaptive.enabled: true\nlimits.adaptive.initial-limit: 8\nlimits.adaptive.min-limit: 1\n"
-        + "limits.adaptive.max-limit: 8\n");
+    write("""
+        limits.adaptive.enabled: true
+        limits.adaptive.initial-limit: 8
+        limits.adaptive.min-limit: 1
+        limits.adaptive.max-limit: 8
+        """);
     try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24")) {
       ConfigWatcher watcher = server.server().configWatcher().orElseThrow();
       assertThat(flood(server, 12)).as("refused of 12 at limit 8").isEqualTo(4);
       assertThat(server.work().holding()).isEqualTo(8);
 
-      write("limits.adaptive.enabled: true\nlimits.adaptive.initial-limit: 3\nlimits.adaptive.min-limit: 1\n"
-          + "limits.adaptive.max-limit: 3\n");
+      write("""
+          limits.adaptive.enabled: true
+          limits.adaptive.initial-limit: 3
+          limits.adaptive.min-limit: 1
+          limits.adaptive.max-limit: 3
+          """);
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
       assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
           .containsExactlyInAnyOrder("limits.adaptive.initial-limit 8 -> 3", "limits.adaptive.max-limit 8 -> 3");
@@ -79,8 +87,12 @@ class AdaptiveLimitReloadTest {
   @Test
   @Timeout(60)
   void limitSwitchesOnAndOffAtRunTime() throws Exception {
-    write("limits.adaptive.enabled: false\nlimits.adaptive.initial-limit: 2\nlimits.adaptive.max-limit: 2\n"
-        + "limits.adaptive.min-limit: 1\n");
+    write("""
+        limits.adaptive.enabled: false
+        limits.adaptive.initial-limit: 2
+        limits.adaptive.max-limit: 2
+        limits.adaptive.min-limit: 1
+        """);
     try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24")) {
       ConfigWatcher watcher = server.server().configWatcher().orElseThrow();
       assertThat(flood(server, 6)).as("off: nothing refused").isZero();
@@ -88,8 +100,12 @@ class AdaptiveLimitReloadTest {
       assertThat(server.scrape()).as("no limiter meters while off").doesNotContain("mesh_limits_adaptive_limit");
       finishAll(server);
 
-      write("limits.adaptive.enabled: true\nlimits.adaptive.initial-limit: 2\nlimits.adaptive.max-limit: 2\n"
-          + "limits.adaptive.min-limit: 1\n");
+      write("""
+          limits.adaptive.enabled: true
+          limits.adaptive.initial-limit: 2
+          limits.adaptive.max-limit: 2
+          limits.adaptive.min-limit: 1
+          """);
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
       server.work().holdAgain();
       assertThat(flood(server, 6)).as("on: refused of 6 at limit 2").isEqualTo(4);
@@ -97,8 +113,12 @@ class AdaptiveLimitReloadTest {
       assertThat(server.sample("mesh_limits_adaptive_inflight", "limiter=\"server\"")).isEqualTo(2.0);
 
       // Off again while 2 are held: the next calls pass; the held ones still release their slots.
-      write("limits.adaptive.enabled: false\nlimits.adaptive.initial-limit: 2\nlimits.adaptive.max-limit: 2\n"
-          + "limits.adaptive.min-limit: 1\n");
+      write("""
+          limits.adaptive.enabled: false
+          limits.adaptive.initial-limit: 2
+          limits.adaptive.max-limit: 2
+          limits.adaptive.min-limit: 1
+          """);
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 2);
       assertThat(flood(server, 4)).as("off again: nothing refused").isZero();
       assertThat(server.work().holding()).isEqualTo(6);
@@ -110,14 +130,23 @@ class AdaptiveLimitReloadTest {
   @Test
   @Timeout(60)
   void badValueChangesNothingAndPerMethodNeedsRestart() throws Exception {
-    String good = "limits.adaptive.enabled: true\nlimits.adaptive.initial-limit: 4\nlimits.adaptive.min-limit: 1\n"
-        + "limits.adaptive.max-limit: 4\n";
+    String good = """
+        limits.adaptive.enabled: true
+        limits.adaptive.initial-limit: 4
+        limits.adaptive.min-limit: 1
+        limits.adaptive.max-limit: 4
+        """;
     write(good);
     try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24")) {
       ConfigWatcher watcher = server.server().configWatcher().orElseThrow();
       // min above max, next to a valid change of the public share: neither is applied.
-      write("limits.adaptive.enabled: true\nlimits.adaptive.initial-limit: 4\nlimits.adaptive.min-limit: 9\n"
-          + "limits.adaptive.max-limit: 4\nlimits.adaptive.public-reserved: 50\n");
+      write("""
+          limits.adaptive.enabled: true
+          limits.adaptive.initial-limit: 4
+          limits.adaptive.min-limit: 9
+          limits.adaptive.max-limit: 4
+          limits.adaptive.public-reserved: 50
+          """);
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 1);
       assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
           error -> assertThat(error).contains("limits.adaptive.min-limit"));

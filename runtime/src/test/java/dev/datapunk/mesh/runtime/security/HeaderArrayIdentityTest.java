@@ -21,6 +21,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,7 +61,7 @@ class HeaderArrayIdentityTest {
           response.onCompleted();
         }))
         .build();
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), InsecureServerCredentials.create())
         .addService(ServerInterceptors.intercept(service, capture))
         .build()
         .start();
@@ -80,7 +81,7 @@ class HeaderArrayIdentityTest {
   }
 
   private static void callThreeTimes(int port) throws InterruptedException {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress(InetAddress.getLoopbackAddress().getHostAddress(), port, InsecureChannelCredentials.create())
         .build();
     try {
       Metadata headers = new Metadata();

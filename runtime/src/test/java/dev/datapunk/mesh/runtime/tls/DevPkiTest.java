@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -105,7 +106,7 @@ class DevPkiTest {
     DevPki.Material second = DevPki.ensure(root);
 
     assertTrue(second.created());
-    assertNotEquals(new String(ca), Files.readString(second.caCert()));
+    assertNotEquals(new String(ca, StandardCharsets.UTF_8), Files.readString(second.caCert()));
     assertTrue(DevPki.reuseProblem(root, Instant.now()).isEmpty());
     assertEquals("rw-------", permissions(second.clientKey()));
   }

@@ -28,8 +28,8 @@ public final class RecordingTrustManager extends X509ExtendedTrustManager {
       factory.init(store);
       X509ExtendedTrustManager found = null;
       for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509ExtendedTrustManager) {
-          found = (X509ExtendedTrustManager) manager;
+        if (manager instanceof X509ExtendedTrustManager extended) {
+          found = extended;
         }
       }
       if (found == null) {

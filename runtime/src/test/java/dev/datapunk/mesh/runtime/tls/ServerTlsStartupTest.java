@@ -90,7 +90,7 @@ class ServerTlsStartupTest {
   @Test
   void keyErrorsDoNotEchoTheKey() throws Exception {
     String pkcs8 = CertificateFixture.pkcs8Pem(leaf.keyPair().getPrivate());
-    String body = pkcs8.split("\n")[1];
+    String body = pkcs8.split("\n", -1)[1];
     Files.writeString(key, pkcs8.replace(body, body.substring(0, 20) + "!!" + body.substring(22)));
     TlsMaterialException e = startFails();
     assertMessage(e, key, "private key");

@@ -37,7 +37,7 @@ class TracingWithoutSdkTest {
   @Test
   void withoutTheSdkTracingOffStartsAndTracingOnIsAConfigErrorNamingTheKey() throws Exception {
     List<URL> urls = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
       String name = Path.of(entry).getFileName().toString();
       if (!name.startsWith("opentelemetry-sdk") && !name.startsWith("opentelemetry-exporter")) {
         urls.add(url(entry));

@@ -77,7 +77,7 @@ class HostileTokenOverTheWireTest {
 
   static Stream<Arguments> corpus() throws JOSEException {
     String valid = valid();
-    String[] parts = valid.split("\\.");
+    String[] parts = valid.split("\\.", -1);
     String payloadJson = good().build().toString();
     Instant now = Instant.now();
     return Stream.of(

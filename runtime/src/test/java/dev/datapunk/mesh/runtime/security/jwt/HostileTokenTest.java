@@ -75,7 +75,7 @@ class HostileTokenTest {
 
   static Stream<Arguments> corpus() throws JOSEException {
     String valid = valid();
-    String[] parts = valid.split("\\.");
+    String[] parts = valid.split("\\.", -1);
     String payloadJson = good().build().toString();
     byte[] rsaPublicBytes = rsa.toRSAPublicKey().getEncoded();
     byte[] ecPublicBytes = ec.toECPublicKey().getEncoded();

@@ -192,7 +192,7 @@ class JwksUrlSourceTest {
   void cacheControlMaxAgeIsClampedToTheBounds() {
     JwksUrlSource.Settings s = JwksUrlSource.Settings.defaults();
     assertEquals(Duration.ofMinutes(5), JwksUrlSource.maxAge(Optional.empty(), s));
-    assertEquals(Duration.ofSeconds(600), JwksUrlSource.maxAge(Optional.of("public, max-age=600"), s));
+    assertEquals(Duration.ofMinutes(10), JwksUrlSource.maxAge(Optional.of("public, max-age=600"), s));
     assertEquals(Duration.ofSeconds(30), JwksUrlSource.maxAge(Optional.of("max-age=1"), s));
     assertEquals(Duration.ofHours(24), JwksUrlSource.maxAge(Optional.of("max-age=31536000"), s));
     assertEquals(Duration.ofSeconds(30), JwksUrlSource.maxAge(Optional.of("no-store"), s));
