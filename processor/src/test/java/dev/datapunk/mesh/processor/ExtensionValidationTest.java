@@ -641,7 +641,7 @@ class ExtensionValidationTest {
   private static List<File> classPathWith(Path directory) {
     List<File> entries = new ArrayList<>();
     entries.add(directory.toFile());
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
       entries.add(new File(entry));
     }
     return entries;

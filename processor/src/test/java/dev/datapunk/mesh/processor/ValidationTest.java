@@ -406,9 +406,11 @@ class ValidationTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("app.Main").contentsAsUtf8String()
-        .contains("    return List.of(\n"
-            + "        new OrderSvc_MeshBinding(new OrderSvc()),\n"
-            + "        new PingService_MeshBinding(new PingService()));\n");
+        .contains("""
+                return List.of(
+                    new OrderSvc_MeshBinding(new OrderSvc()),
+                    new PingService_MeshBinding(new PingService()));
+            """);
   }
 
   @Test

@@ -42,7 +42,7 @@ public final class TokenBuilder {
     this.audience = settings.audience();
   }
 
-  /** The scopes the token grants (its {@code scope} claim). */
+  /** The scopes the token grants (its {@code "scope"} claim). */
   public TokenBuilder scopes(String... scopes) {
     this.scopes = List.of(scopes);
     return this;

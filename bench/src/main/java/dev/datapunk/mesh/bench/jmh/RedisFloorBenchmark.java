@@ -76,7 +76,7 @@ public class RedisFloorBenchmark {
           client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         if (resources != null) {
-          resources.shutdown(0, 2, TimeUnit.SECONDS);
+          var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // its threads stop in the background
         }
       } finally {
         redis.close();

@@ -81,7 +81,7 @@ public final class LoadComparison {
     boolean withTracing = Boolean.parseBoolean(options.get("tracing", "true"));
     StringBuilder report = new StringBuilder();
     try {
-      for (String name : options.get("transports", "plaintext,mtls").split(",")) {
+      for (String name : options.get("transports", "plaintext,mtls").split(",", -1)) {
         Transport transport = Transport.parse(name);
         List<ServerVariant> variants = new ArrayList<>(List.of(ServerVariant.BARE, ServerVariant.MESH));
         if (withRedis && transport == Transport.PLAINTEXT) {

@@ -99,8 +99,12 @@ public final class ClientFootprint {
   private static double bytesPerClient(String[] keys, Function<String[], Object> build) throws InterruptedException {
     long before = usedHeapAfterGc();
     Object state = build.apply(keys);
-    long after = usedHeapAfterGc();
-    Reference.reachabilityFence(state);
+    long after;
+    try {
+      after = usedHeapAfterGc();
+    } finally {
+      Reference.reachabilityFence(state);
+    }
     if (state instanceof AutoCloseable closeable) {
       try {
         closeable.close();

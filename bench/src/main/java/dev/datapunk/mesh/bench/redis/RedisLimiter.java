@@ -156,7 +156,7 @@ public interface RedisLimiter extends AutoCloseable {
     public void close() {
       connection.close();
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // its threads stop in the background
     }
   }
 }

@@ -53,7 +53,7 @@ public final class StartupComparison {
     int runs = options.getInt("runs", 5);
     MarkdownTable table = new MarkdownTable("server", "transport", "median ms", "min ms", "max ms", "runs (ms, in order)",
         "median vs bare");
-    for (String name : options.get("transports", "plaintext,mtls").split(",")) {
+    for (String name : options.get("transports", "plaintext,mtls").split(",", -1)) {
       Transport transport = Transport.parse(name);
       for (ServerVariant variant : VARIANTS) {
         timeToServing(variant, transport, workDir, devDir, flags); // unmeasured warm-up run

@@ -51,8 +51,10 @@ public final class BindingGenerator extends SourceFileGenerator<ServiceModel> {
   protected TypeSpec.Builder type(ServiceModel model) {
     ParameterizedTypeName policies = ParameterizedTypeName.get(LIST, METHOD_POLICY);
     TypeSpec.Builder type = TypeSpec.classBuilder(model.bindingClass())
-        .addJavadoc("Mesh binding of {@link $T}: the resolved policy of every RPC method of\n"
-            + "{@code $L}.\n", model.serviceClass(), model.serviceName())
+        .addJavadoc("""
+            Mesh binding of {@link $T}: the resolved policy of every RPC method of
+            {@code $L}.
+            """, model.serviceClass(), model.serviceName())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addSuperinterface(MESH_BINDING);
     if (model.usesDeprecated()) {

@@ -58,9 +58,11 @@ public final class BootstrapGenerator extends SourceFileGenerator<BootstrapModel
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
         .addMethod(MethodSpec.methodBuilder("main")
-            .addJavadoc("Starts every mesh service of this module in one server, with its stages, health checks\n"
-                + "and exception handlers; see {@link $T}. The module is created once the configuration\n"
-                + "is loaded, so constructors and factories may read its {@code app.*} settings.\n",
+            .addJavadoc("""
+                Starts every mesh service of this module in one server, with its stages, health checks
+                and exception handlers; see {@link $T}. The module is created once the configuration
+                is loaded, so constructors and factories may read its {@code app.*} settings.
+                """,
                 MESH_APPLICATION)
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .addParameter(String[].class, "args")
@@ -73,15 +75,19 @@ public final class BootstrapGenerator extends SourceFileGenerator<BootstrapModel
             .addStatement("return extensions().bindings(bindings()).build()")
             .build())
         .addMethod(MethodSpec.methodBuilder("bindings")
-            .addJavadoc("Every mesh service of this module, each created with {@code new} or its\n"
-                + "{@code @MeshFactory} method.\n")
+            .addJavadoc("""
+                Every mesh service of this module, each created with {@code new} or its
+                {@code @MeshFactory} method.
+                """)
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .returns(ParameterizedTypeName.get(LIST, BindingGenerator.MESH_BINDING))
             .addStatement("return $T.of(\n$L)", LIST, bindings(model))
             .build())
         .addMethod(MethodSpec.methodBuilder("extensions")
-            .addJavadoc("The user stages, health checks and global exception handlers of this module, without its\n"
-                + "services: for a main of your own that creates the services and adds them.\n")
+            .addJavadoc("""
+                The user stages, health checks and global exception handlers of this module, without its
+                services: for a main of your own that creates the services and adds them.
+                """)
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .returns(MESH_MODULE_BUILDER)
             .addStatement("return $L", extensions(model))
