@@ -155,7 +155,13 @@ class YamlConfigFileTest {
   void metricsTagsNestedAndFlat() throws IOException {
     assertEquals(
         Map.of("region", "eu-1", "team", "inventory", "empty", ""),
-        loadYaml("metrics:\n  tags:\n    region: eu-1\n    team: inventory\nmetrics.tags.empty: \"\"\n")
+        loadYaml("""
+            metrics:
+              tags:
+                region: eu-1
+                team: inventory
+            metrics.tags.empty: ""
+            """)
             .metrics().commonTags());
     assertEquals(
         "metrics.tags.Region: expected metrics.tags.<name> with a tag name of lower-case letters,"
