@@ -11,6 +11,7 @@ import dev.datapunk.mesh.runtime.config.ConfigWatcher;
 import dev.datapunk.mesh.runtime.config.ReloadReport;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.reliability.StderrCapture;
+import dev.datapunk.mesh.runtime.security.MeshTestServer;
 import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.tls.ClientTls;
 import io.grpc.ChannelCredentials;
@@ -23,9 +24,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
@@ -98,7 +96,7 @@ class HealthPortTest {
     start("--health.port=" + healthPort);
     ManagedChannel probe = plaintext(healthPort);
 
-    assertThat(reflectionError(probe).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(MeshTestServer.reflectionStatus(probe).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     StatusRuntimeException mesh = assertThrows(StatusRuntimeException.class,
         () -> SimpleServiceGrpc.newBlockingStub(probe).withDeadlineAfter(10, TimeUnit.SECONDS)
             .unaryRpc(SimpleRequest.getDefaultInstance()));
@@ -299,27 +297,5 @@ class HealthPortTest {
       public void onCompleted() {}
     });
     return statuses;
-  }
-
-  private static Status reflectionError(ManagedChannel channel) {
-    CompletableFuture<Status> done = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-        .serverReflectionInfo(new StreamObserver<ServerReflectionResponse>() {
-          @Override
-          public void onNext(ServerReflectionResponse value) {}
-
-          @Override
-          public void onError(Throwable t) {
-            done.complete(Status.fromThrowable(t));
-          }
-
-          @Override
-          public void onCompleted() {
-            done.complete(Status.OK);
-          }
-        });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    requests.onCompleted();
-    return done.orTimeout(10, TimeUnit.SECONDS).join();
   }
 }

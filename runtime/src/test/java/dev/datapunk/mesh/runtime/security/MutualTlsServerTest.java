@@ -13,17 +13,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,30 +76,8 @@ class MutualTlsServerTest {
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
       assertThat(e.getStatus().getDescription()).isEqualTo(PeerAllowList.DENIED_DESCRIPTION);
     }
-    assertThat(reflectionError(channel).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(MeshTestServer.reflectionStatus(channel).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(server.serviceCalls()).isEqualTo(before);
-  }
-
-  private static Status reflectionError(ManagedChannel channel) {
-    CompletableFuture<Status> done = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-        .serverReflectionInfo(new StreamObserver<ServerReflectionResponse>() {
-          @Override
-          public void onNext(ServerReflectionResponse value) {}
-
-          @Override
-          public void onError(Throwable t) {
-            done.complete(Status.fromThrowable(t));
-          }
-
-          @Override
-          public void onCompleted() {
-            done.complete(Status.OK);
-          }
-        });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    requests.onCompleted();
-    return done.orTimeout(10, TimeUnit.SECONDS).join();
   }
 
   @Test
@@ -114,7 +87,7 @@ class MutualTlsServerTest {
     assertThat(MeshTestServer.publicCall(channel)).isEqualTo(MeshTestServer.CLIENT_ID);
     assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
         .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-    assertThat(reflectionError(channel)).isEqualTo(Status.OK);
+    assertThat(MeshTestServer.reflectionStatus(channel)).isEqualTo(Status.OK);
   }
 
   @Test
