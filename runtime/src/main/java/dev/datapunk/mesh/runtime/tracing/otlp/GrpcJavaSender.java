@@ -126,12 +126,17 @@ final class GrpcJavaSender implements GrpcSender {
     ClientCall<Request, byte[]> call = channel.newCall(method, options);
     try {
       call.start(new ResponseListener(export, onResponse), metadata);
+    } catch (RuntimeException e) {
+      export.close();
+      onError.accept(e);
+      return;
+    }
+    try {
       call.request(1);
       call.sendMessage(export);
       call.halfClose();
     } catch (RuntimeException e) {
-      call.cancel("export failed", e);
-      onError.accept(e);
+      call.cancel("export failed", e); // the started call's listener reports the outcome, once
     }
   }
 
