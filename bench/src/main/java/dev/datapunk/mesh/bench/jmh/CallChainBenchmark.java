@@ -34,9 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One unary call through grpc-java's in-process transport (direct executors on both sides, so the
  * whole call runs on the benchmark thread): bare {@code bindService()} against each mesh stage
- * alone and the whole chain. Every variant's client sends the same bearer token, a real ES256 JWT
- * that the verifier has cached. Run with {@code -prof gc}: the differences to {@link
- * ChainVariant#BARE} in ns/op and B/op are what each stage costs per call.
+ * alone and the whole chain, untraced and traced (every call sampled, its span queued to a batch
+ * processor whose exporter drops it: {@link DiscardingTracing}). Every variant's client sends the
+ * same bearer token, a real ES256 JWT that the verifier has cached. Run with {@code -prof gc}: the
+ * differences to {@link ChainVariant#BARE} in ns/op and B/op are what each stage costs per call.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -47,11 +48,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CallChainBenchmark {
 
   /** What wraps the service. */
-  @Param({"BARE", "METRICS", "AUTHENTICATION", "SECURITY", "RATE_LIMIT", "MESH"})
+  @Param({"BARE", "METRICS", "AUTHENTICATION", "SECURITY", "RATE_LIMIT", "MESH", "TRACING", "MESH_TRACED"})
   public ChainVariant chain;
 
   private DevJwt jwt;
   private LocalRateLimiterBackend limiter;
+  private DiscardingTracing tracing;
   private Server server;
   private ManagedChannel channel;
   private Channel authorized;
@@ -62,8 +64,9 @@ public class CallChainBenchmark {
   public void start() throws IOException {
     jwt = DevJwt.create();
     limiter = Limits.meshBackend(new AcceleratedClock(), LocalRateLimiterBackend.DEFAULT_MAX_CLIENTS);
+    tracing = new DiscardingTracing();
     ChainVariant.Engines engines =
-        new ChainVariant.Engines(new SimpleMeterRegistry(), jwt.verifier(10_000), limiter);
+        new ChainVariant.Engines(new SimpleMeterRegistry(), jwt.verifier(10_000), limiter, tracing.stage());
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(chain.definition(new EchoMeshService(), engines))
@@ -76,7 +79,7 @@ public class CallChainBenchmark {
     call(); // verifies (and caches) the token, fails fast if the chain rejects
   }
 
-  /** Stops the server, the channel and the limiter, and deletes the key. */
+  /** Stops the server, the channel, the limiter and the tracing SDK, and deletes the key. */
   @TearDown
   public void stop() throws InterruptedException {
     channel.shutdownNow();
@@ -84,6 +87,7 @@ public class CallChainBenchmark {
     channel.awaitTermination(5, TimeUnit.SECONDS);
     server.awaitTermination(5, TimeUnit.SECONDS);
     limiter.close();
+    tracing.close();
     jwt.close();
   }
 

@@ -55,6 +55,8 @@ public final class LoadComparison {
   private RedisProcess redis;
   /** The OTLP receiver of the traced servers, started with the first such server; null until then. */
   private OtlpSink traceReceiver;
+  /** Calls each server of the current transport answered, in every phase (warm-ups included). */
+  private final Map<ServerVariant, Long> answered = new EnumMap<>(ServerVariant.class);
 
   private LoadComparison(Path workDir, List<String> serverFlags) throws IOException {
     this.workDir = workDir;
@@ -116,6 +118,8 @@ public final class LoadComparison {
     Map<ServerVariant, List<LoadResult>> runs = new EnumMap<>(ServerVariant.class);
     Map<ServerVariant, List<LoadResult>> openRuns = new EnumMap<>(ServerVariant.class);
     Map<ServerVariant, RunningServer> servers = new EnumMap<>(ServerVariant.class);
+    answered.clear();
+    long spansBefore = traceReceiver == null ? 0 : traceReceiver.spans();
     try {
       for (ServerVariant variant : variants) {
         RunningServer server = start(variant, transport);
@@ -155,6 +159,14 @@ public final class LoadComparison {
           .append(" calls/s offered over ").append(closed.channels())
           .append(" channels; latency from each call's intended start\n\n");
       out.append(table(openRuns));
+    }
+    if (variants.contains(ServerVariant.MESH_TRACED)) {
+      // The servers have shut down, exporting what they still held: every span sent has arrived.
+      long spans = traceReceiver.spans() - spansBefore;
+      long calls = answered.getOrDefault(ServerVariant.MESH_TRACED, 0L);
+      out.append("\nThe OTLP receiver got ").append(spans).append(" spans; the server tracing at ratio 1 answered ")
+          .append(calls).append(" calls (spans per call ").append(fixed((double) spans / Math.max(1, calls), 4))
+          .append("; the server at ratio 0 records none).\n");
     }
     return out.toString();
   }
@@ -229,6 +241,7 @@ public final class LoadComparison {
         shape.measured(), shape.openLoopRate());
     try (LoadGenerator generator = new LoadGenerator(server.port(), credentials, settings.channels(), token)) {
       LoadResult result = generator.run(settings, server.process()::cpuNanos);
+      answered.merge(server.variant(), generator.totals().succeeded(), Long::sum);
       String line = phase + server.variant().name().toLowerCase(Locale.ROOT) + "/" + server.transport().tlsMode()
           + (settings.openLoop() ? "/open" : "") + " " + fixed(result.callsPerSecond(), 0);
       System.err.println(line + " calls/s, p99 " + fixed(result.latencyMillis(99), 3) + " ms, server CPU "

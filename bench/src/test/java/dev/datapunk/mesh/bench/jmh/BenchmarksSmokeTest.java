@@ -66,7 +66,8 @@ class BenchmarksSmokeTest {
     Collection<RunResult> results = run(CallChainBenchmark.class, 1);
     assertThat(labels(results)).containsExactlyInAnyOrder(
         "call chain=BARE", "call chain=METRICS", "call chain=AUTHENTICATION",
-        "call chain=SECURITY", "call chain=RATE_LIMIT", "call chain=MESH");
+        "call chain=SECURITY", "call chain=RATE_LIMIT", "call chain=MESH", "call chain=TRACING",
+        "call chain=MESH_TRACED");
     assertReported(results);
   }
 

@@ -10,6 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -30,24 +31,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real OTLP/gRPC receiver on 127.0.0.1: the collector's {@code TraceService} on a Netty server,
- * keeping every export request and the headers it came with.
+ * keeping every export request and the headers it came with. It can refuse its first requests
+ * ({@code UNAVAILABLE}, which exporters retry) and answer each request only after a delay.
  */
 final class OtlpReceiver implements AutoCloseable {
 
   private final List<ExportTraceServiceRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<ExportTraceServiceRequest> refused = new CopyOnWriteArrayList<>();
   private final List<Metadata> headers = new CopyOnWriteArrayList<>();
+  private final AtomicInteger refusalsLeft;
+  private final Duration answerDelay;
   private final Server server;
 
-  private OtlpReceiver() {
+  private OtlpReceiver(int refusals, Duration answerDelay) {
+    this.refusalsLeft = new AtomicInteger(refusals);
+    this.answerDelay = answerDelay;
     TraceServiceGrpc.TraceServiceImplBase service = new TraceServiceGrpc.TraceServiceImplBase() {
       @Override
       public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
+        pause();
+        if (refusalsLeft.getAndDecrement() > 0) {
+          refused.add(request);
+          response.onError(Status.UNAVAILABLE.withDescription("refused by the test").asRuntimeException());
+          return;
+        }
         requests.add(request);
         response.onNext(ExportTraceServiceResponse.getDefaultInstance());
         response.onCompleted();
@@ -67,7 +81,15 @@ final class OtlpReceiver implements AutoCloseable {
 
   /** A receiver listening on a free loopback port. */
   static OtlpReceiver start() {
-    OtlpReceiver receiver = new OtlpReceiver();
+    return start(0, Duration.ZERO);
+  }
+
+  /**
+   * A receiver listening on a free loopback port that answers its first {@code refusals} requests
+   * with {@code UNAVAILABLE}, and every request only after {@code answerDelay}.
+   */
+  static OtlpReceiver start(int refusals, Duration answerDelay) {
+    OtlpReceiver receiver = new OtlpReceiver(refusals, answerDelay);
     try {
       receiver.server.start();
     } catch (IOException e) {
@@ -78,10 +100,20 @@ final class OtlpReceiver implements AutoCloseable {
 
   /** {@code --tracing.endpoint=...} for this receiver. */
   String endpointArgument() {
-    return "--tracing.endpoint=http://127.0.0.1:" + ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+    return "--tracing.endpoint=http://127.0.0.1:" + port();
   }
 
-  /** Every export request so far. */
+  /** The port this receiver listens on. */
+  int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** Every export request refused so far, in arrival order. */
+  List<ExportTraceServiceRequest> refused() {
+    return List.copyOf(refused);
+  }
+
+  /** Every export request accepted so far. */
   List<ExportTraceServiceRequest> requests() {
     return List.copyOf(requests);
   }
@@ -167,6 +199,14 @@ final class OtlpReceiver implements AutoCloseable {
     return requests.stream().flatMap(r -> r.getResourceSpansList().stream())
         .flatMap(r -> r.getResource().getAttributesList().stream())
         .filter(kv -> kv.getKey().equals(key)).map(kv -> text(kv.getValue())).findFirst();
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(answerDelay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static String hex(com.google.protobuf.ByteString id) {

@@ -3,8 +3,10 @@ package dev.datapunk.mesh.runtime.tracing.otlp;
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
+import io.grpc.Drainable;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -23,6 +25,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
@@ -46,12 +49,12 @@ final class GrpcJavaSender implements GrpcSender {
       "UNAVAILABLE", "DATA_LOSS");
 
   private final ManagedChannel channel;
-  private final MethodDescriptor<MessageWriter, byte[]> method;
+  private final MethodDescriptor<Request, byte[]> method;
   private final Duration timeout;
   private final Supplier<Map<String, List<String>>> headers;
   private final String compression;
 
-  private GrpcJavaSender(ManagedChannel channel, MethodDescriptor<MessageWriter, byte[]> method, Duration timeout,
+  private GrpcJavaSender(ManagedChannel channel, MethodDescriptor<Request, byte[]> method, Duration timeout,
       Supplier<Map<String, List<String>>> headers, String compression) {
     this.channel = channel;
     this.method = method;
@@ -70,7 +73,7 @@ final class GrpcJavaSender implements GrpcSender {
     boolean tls = "https".equals(endpoint.getScheme());
     int port = endpoint.getPort() >= 0 ? endpoint.getPort() : tls ? 443 : 80;
     ChannelCredentials credentials = tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
-    MethodDescriptor<MessageWriter, byte[]> method = MethodDescriptor.<MessageWriter, byte[]>newBuilder()
+    MethodDescriptor<Request, byte[]> method = MethodDescriptor.<Request, byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(config.getFullMethodName())
         .setRequestMarshaller(new RequestMarshaller())
@@ -119,15 +122,21 @@ final class GrpcJavaSender implements GrpcSender {
       extra.forEach((name, values) -> values.forEach(
           value -> metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value)));
     }
-    ClientCall<MessageWriter, byte[]> call = channel.newCall(method, options);
+    Request export = new Request(request);
+    ClientCall<Request, byte[]> call = channel.newCall(method, options);
     try {
-      call.start(new ResponseListener(onResponse), metadata);
+      call.start(new ResponseListener(export, onResponse), metadata);
+    } catch (RuntimeException e) {
+      export.close();
+      onError.accept(e);
+      return;
+    }
+    try {
       call.request(1);
-      call.sendMessage(request);
+      call.sendMessage(export);
       call.halfClose();
     } catch (RuntimeException e) {
-      call.cancel("export failed", e);
-      onError.accept(e);
+      call.cancel("export failed", e); // the started call's listener reports the outcome, once
     }
   }
 
@@ -145,12 +154,14 @@ final class GrpcJavaSender implements GrpcSender {
     return CompletableResultCode.ofSuccess();
   }
 
-  /** Hands the exporter the call's status and the response bytes. */
+  /** Closes the request, then hands the exporter the call's status and the response bytes. */
   private static final class ResponseListener extends ClientCall.Listener<byte[]> {
+    private final Request request;
     private final Consumer<GrpcResponse> onResponse;
     private volatile byte[] message = new byte[0];
 
-    ResponseListener(Consumer<GrpcResponse> onResponse) {
+    ResponseListener(Request request, Consumer<GrpcResponse> onResponse) {
+      this.request = request;
       this.onResponse = onResponse;
     }
 
@@ -161,6 +172,7 @@ final class GrpcJavaSender implements GrpcSender {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
+      request.close();
       onResponse.accept(new Response(GrpcStatusCode.fromValue(status.getCode().value()), status.getDescription(),
           message));
     }
@@ -184,22 +196,98 @@ final class GrpcJavaSender implements GrpcSender {
     }
   }
 
-  /** Writes the exporter's already-marshalled request. */
-  private static final class RequestMarshaller implements MethodDescriptor.Marshaller<MessageWriter> {
-    @Override
-    public InputStream stream(MessageWriter writer) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(32, writer.getContentLength()));
-      try {
-        writer.writeMessage(bytes);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  /**
+   * One export's request. The exporter reuses its marshalling buffers once the export has ended, so
+   * the request is marshalled only while its call is open: {@link ResponseListener} closes it before
+   * telling the exporter the outcome. A retried call marshals it once per attempt.
+   */
+  private static final class Request {
+    private final MessageWriter writer;
+    private boolean closed;
+
+    Request(MessageWriter writer) {
+      this.writer = writer;
+    }
+
+    int length() {
+      return writer.getContentLength();
+    }
+
+    synchronized int writeTo(OutputStream target) throws IOException {
+      if (closed) {
+        throw new IOException("the export has ended");
       }
-      return new ByteArrayInputStream(bytes.toByteArray());
+      writer.writeMessage(target);
+      return writer.getContentLength();
+    }
+
+    synchronized void close() {
+      closed = true;
+    }
+  }
+
+  /** Streams a request to grpc-java, which drains it straight into its frame buffers. */
+  private static final class RequestMarshaller implements MethodDescriptor.Marshaller<Request> {
+    @Override
+    public InputStream stream(Request request) {
+      return new RequestStream(request);
     }
 
     @Override
-    public MessageWriter parse(InputStream stream) {
+    public Request parse(InputStream stream) {
       throw new UnsupportedOperationException("the sender never receives requests");
+    }
+  }
+
+  /**
+   * One attempt's request as grpc-java reads it: {@link #drainTo} marshals it into the transport's
+   * buffers, with no intermediate byte array, and its length is known up front so the framer
+   * allocates once. {@link #read} (which grpc-java's framer does not use) marshals into a byte array
+   * first.
+   */
+  private static final class RequestStream extends InputStream implements Drainable, KnownLength {
+    private final Request request;
+    private boolean consumed;
+    private ByteArrayInputStream bytes;
+
+    RequestStream(Request request) {
+      this.request = request;
+    }
+
+    @Override
+    public int drainTo(OutputStream target) throws IOException {
+      if (bytes != null) {
+        return (int) bytes.transferTo(target);
+      }
+      if (consumed) {
+        return 0;
+      }
+      consumed = true;
+      return request.writeTo(target);
+    }
+
+    @Override
+    public int available() {
+      return bytes != null ? bytes.available() : consumed ? 0 : request.length();
+    }
+
+    @Override
+    public int read() throws IOException {
+      return buffered().read();
+    }
+
+    @Override
+    public int read(byte[] target, int offset, int length) throws IOException {
+      return buffered().read(target, offset, length);
+    }
+
+    private ByteArrayInputStream buffered() throws IOException {
+      if (bytes == null) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(available());
+        drainTo(out);
+        bytes = new ByteArrayInputStream(out.toByteArray());
+      }
+      return bytes;
     }
   }
 
