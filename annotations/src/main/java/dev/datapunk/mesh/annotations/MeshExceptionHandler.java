@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Maps an exception type to the gRPC status a call ends with, instead of {@code UNKNOWN}.
  *
- * <p>The method's first parameter is the exception type handled (a subtype of {@link Exception}); an
- * optional second parameter of type {@code io.grpc.Metadata} receives the call's trailers to add
+ * <p>The method's first parameter is the exception type handled (a subtype of {@link Exception});
+ * an optional second parameter of type {@code io.grpc.Metadata} receives the call's trailers to add
  * to. It returns one of:
  *
  * <ul>
@@ -29,11 +29,11 @@ import java.lang.annotation.Target;
  * it applies to every service of the compilation. Anywhere else it is a compile error.
  *
  * <p><b>Which handler.</b> An exception raised while serving a call (thrown by service code or by a
- * stage, or passed to {@code StreamObserver.onError}) is handled by the handler of its most specific
- * type among the service's and the global handlers; when both scopes handle the same type, the
- * service's own wins. The order is decided at compile time: the generated code tests the handled
- * types from the most to the least specific, with {@code instanceof} checks. One scope may handle
- * each type once.
+ * stage, or passed to {@code StreamObserver.onError}) is handled by the handler of its most
+ * specific type among the service's and the global handlers; when both scopes handle the same type,
+ * the service's own wins. The order is decided at compile time: the generated code tests the
+ * handled types from the most to the least specific, with {@code instanceof} checks. One scope may
+ * handle each type once.
  *
  * <p><b>What the client sees.</b> The status the handler returns, description as written (a
  * description is the handler's choice; the exception's stack trace is never sent). The metrics

@@ -9,10 +9,10 @@ import java.lang.annotation.Target;
 /**
  * Adds a call stage of the application to the per-call chain of the compilation's services.
  *
- * <p>The class implements {@code dev.datapunk.mesh.runtime.chain.CallStage}: when the server starts,
- * it is asked once per RPC method for the {@code io.grpc.ServerInterceptor} that method needs, or
- * {@code null} for none. It must be a concrete, public, non-generic, top-level or static nested
- * class with a public no-argument constructor; the generated bootstrap creates one instance.
+ * <p>The class implements {@code dev.datapunk.mesh.runtime.chain.CallStage}: when the server
+ * starts, it is asked once per RPC method for the {@code io.grpc.ServerInterceptor} that method
+ * needs, or {@code null} for none. It must be a concrete, public, non-generic, top-level or static
+ * nested class with a public no-argument constructor; the generated bootstrap creates one instance.
  *
  * <p><b>Where in the chain.</b> Below every mesh stage and just above the service: metrics,
  * identity allow list, authentication, authorization, rate limit, adaptive limit, request parsing,

@@ -34,10 +34,10 @@ import javax.lang.model.util.Types;
 
 /**
  * Collects, round after round, what the bootstrap wires besides the services: {@code @MeshStage}
- * and {@code @MeshHealthCheck} classes, the handlers of {@code @MeshAdvice} classes and {@code
- * @MeshFactory} methods. Each is validated when found, global handlers against those found before;
- * the services a stage or factory names when the bootstrap is planned, once every service is
- * known. Problems found in a later round than their element are reported on the element as that
+ * and {@code @MeshHealthCheck} classes, the handlers of {@code @MeshAdvice} classes and
+ * {@code @MeshFactory} methods. Each is validated when found, global handlers against those found
+ * before; the services a stage or factory names when the bootstrap is planned, once every service
+ * is known. Problems found in a later round than their element are reported on the element as that
  * round sees it (javac loses the source position of elements kept from earlier rounds).
  */
 final class ExtensionCollector {
@@ -54,14 +54,21 @@ final class ExtensionCollector {
   private final List<TypeElement> stages = new ArrayList<>();
   private final List<TypeElement> healthChecks = new ArrayList<>();
   private final List<ExecutableElement> globalHandlers = new ArrayList<>();
+
   /** By the qualified name of the service it creates, the first factory found, valid or not. */
   private final Map<String, ExecutableElement> factoryByService = new LinkedHashMap<>();
+
   private final List<ExecutableElement> validFactories = new ArrayList<>();
+
   /** Every annotated class or factory, with its annotation, for {@link #reportUnwired}. */
   private final Map<Element, MeshAnnotations> found = new LinkedHashMap<>();
 
-  ExtensionCollector(Elements elements, Types types, ExtensionClassValidator classValidator,
-      FactoryValidator factoryValidator, ExceptionHandlerValidator handlerValidator) {
+  ExtensionCollector(
+      Elements elements,
+      Types types,
+      ExtensionClassValidator classValidator,
+      FactoryValidator factoryValidator,
+      ExceptionHandlerValidator handlerValidator) {
     this.elements = elements;
     this.types = types;
     this.classValidator = classValidator;
@@ -105,7 +112,8 @@ final class ExtensionCollector {
     return report;
   }
 
-  private static <E extends Element> void keepIfClean(ValidationReport report, E element, List<E> kept) {
+  private static <E extends Element> void keepIfClean(
+      ValidationReport report, E element, List<E> kept) {
     if (report.isClean()) {
       kept.add(element);
     }
@@ -133,7 +141,8 @@ final class ExtensionCollector {
     if (scope.get() == ExceptionHandlerValidator.Scope.SERVICE) {
       return new ValidationReport();
     }
-    ValidationReport report = handlerValidator.validateSignature(handler, ExceptionHandlerValidator.Scope.GLOBAL);
+    ValidationReport report =
+        handlerValidator.validateSignature(handler, ExceptionHandlerValidator.Scope.GLOBAL);
     if (report.isClean()) {
       report.addAll(handlerValidator.validateDuplicate(handler, globalHandlers, GLOBAL_SCOPE));
     }
@@ -151,7 +160,8 @@ final class ExtensionCollector {
    * name services of this compilation.
    */
   ValidationReport validateAgainst(List<ServiceModel> services) {
-    Set<ClassName> served = services.stream().map(ServiceModel::serviceClass).collect(Collectors.toSet());
+    Set<ClassName> served =
+        services.stream().map(ServiceModel::serviceClass).collect(Collectors.toSet());
     ValidationReport report = new ValidationReport();
     for (TypeElement kept : stages) {
       TypeElement stage = elements.getTypeElement(kept.getQualifiedName());
@@ -159,7 +169,11 @@ final class ExtensionCollector {
       for (AnnotationValue entry : serviceEntries(mirror)) {
         TypeElement service = (TypeElement) ((DeclaredType) entry.getValue()).asElement();
         if (!served.contains(ClassName.get(service))) {
-          report.onValue(Message.STAGE_SERVICE, stage, mirror, entry,
+          report.onValue(
+              Message.STAGE_SERVICE,
+              stage,
+              mirror,
+              entry,
               service.getQualifiedName() + " is not one");
         }
       }
@@ -175,7 +189,8 @@ final class ExtensionCollector {
 
   /** {@code method}, kept from an earlier round, as the current round sees it. */
   private ExecutableElement current(ExecutableElement method) {
-    TypeElement owner = elements.getTypeElement(((TypeElement) method.getEnclosingElement()).getQualifiedName());
+    TypeElement owner =
+        elements.getTypeElement(((TypeElement) method.getEnclosingElement()).getQualifiedName());
     return ElementFilter.methodsIn(owner.getEnclosedElements()).stream()
         .filter(candidate -> candidate.toString().equals(method.toString()))
         .findFirst()
@@ -187,20 +202,34 @@ final class ExtensionCollector {
     List<StageModel> stageModels = new ArrayList<>();
     for (TypeElement stage : stages) {
       AnnotationMirror mirror = MeshAnnotations.STAGE.on(stage).orElseThrow();
-      int order = MeshAnnotations.value(mirror, "order").map(v -> ((Number) v.getValue()).intValue()).orElse(0);
-      List<ClassName> services = serviceEntries(mirror).stream()
-          .map(entry -> ClassName.get((TypeElement) ((DeclaredType) entry.getValue()).asElement()))
-          .toList();
+      int order =
+          MeshAnnotations.value(mirror, "order")
+              .map(v -> ((Number) v.getValue()).intValue())
+              .orElse(0);
+      List<ClassName> services =
+          serviceEntries(mirror).stream()
+              .map(
+                  entry ->
+                      ClassName.get((TypeElement) ((DeclaredType) entry.getValue()).asElement()))
+              .toList();
       stageModels.add(new StageModel(stage, ClassName.get(stage), order, services));
     }
     Map<ClassName, FactoryModel> factories = new HashMap<>();
     for (ExecutableElement factory : validFactories) {
       ClassName service = ClassName.get(FactoryValidator.serviceOf(factory).orElseThrow());
-      factories.put(service, new FactoryModel(factory, ClassName.get((TypeElement) factory.getEnclosingElement()),
-          factory.getSimpleName().toString(), service));
+      factories.put(
+          service,
+          new FactoryModel(
+              factory,
+              ClassName.get((TypeElement) factory.getEnclosingElement()),
+              factory.getSimpleName().toString(),
+              service));
     }
-    return new ExtensionsModel(stageModels,
-        healthChecks.stream().map(check -> new HealthCheckModel(check, ClassName.get(check))).toList(),
+    return new ExtensionsModel(
+        stageModels,
+        healthChecks.stream()
+            .map(check -> new HealthCheckModel(check, ClassName.get(check)))
+            .toList(),
         globalHandlers.stream().map(handler -> ExceptionHandlerModel.of(handler, types)).toList(),
         factories);
   }
@@ -211,18 +240,30 @@ final class ExtensionCollector {
    */
   ValidationReport reportUnwired() {
     ValidationReport report = new ValidationReport();
-    found.forEach((kept, annotation) -> {
-      Element element = kept instanceof ExecutableElement method
-          ? current(method)
-          : elements.getTypeElement(((TypeElement) kept).getQualifiedName());
-      annotation.on(element).ifPresent(mirror -> report.onAnnotation(
-          Message.EXTENSION_WITHOUT_SERVICE, element, mirror, annotation.simpleName(), describe(element)));
-    });
+    found.forEach(
+        (kept, annotation) -> {
+          Element element =
+              kept instanceof ExecutableElement method
+                  ? current(method)
+                  : elements.getTypeElement(((TypeElement) kept).getQualifiedName());
+          annotation
+              .on(element)
+              .ifPresent(
+                  mirror ->
+                      report.onAnnotation(
+                          Message.EXTENSION_WITHOUT_SERVICE,
+                          element,
+                          mirror,
+                          annotation.simpleName(),
+                          describe(element)));
+        });
     return report;
   }
 
   private static List<? extends AnnotationValue> serviceEntries(AnnotationMirror stage) {
-    return MeshAnnotations.value(stage, "services").map(MeshAnnotations::arrayEntries).orElse(List.of());
+    return MeshAnnotations.value(stage, "services")
+        .map(MeshAnnotations::arrayEntries)
+        .orElse(List.of());
   }
 
   private static String describe(Element element) {

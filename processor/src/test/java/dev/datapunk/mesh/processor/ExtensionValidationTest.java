@@ -28,20 +28,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExtensionValidationTest {
 
-  private static final String IMPORTS = "import dev.datapunk.mesh.annotations.*; import io.grpc.*;"
-      + " import test.orders.v1.*; import dev.datapunk.mesh.runtime.chain.CallStage;"
-      + " import dev.datapunk.mesh.runtime.health.HealthCheck; import dev.datapunk.mesh.runtime.policy.MethodPolicy;";
+  private static final String IMPORTS =
+      "import dev.datapunk.mesh.annotations.*; import io.grpc.*; import test.orders.v1.*; import"
+          + " dev.datapunk.mesh.runtime.chain.CallStage; import"
+          + " dev.datapunk.mesh.runtime.health.HealthCheck; import"
+          + " dev.datapunk.mesh.runtime.policy.MethodPolicy;";
 
-  private static final String HANDLER_RULE = "; a handler takes the exception it handles (a subtype of"
-      + " java.lang.Exception), optionally followed by io.grpc.Metadata, returns io.grpc.Status,"
-      + " io.grpc.StatusRuntimeException, io.grpc.StatusException or com.google.rpc.Status, declares no type"
-      + " parameters and throws no checked exception";
+  private static final String HANDLER_RULE =
+      "; a handler takes the exception it handles (a subtype of java.lang.Exception), optionally"
+          + " followed by io.grpc.Metadata, returns io.grpc.Status, io.grpc.StatusRuntimeException,"
+          + " io.grpc.StatusException or com.google.rpc.Status, declares no type parameters and"
+          + " throws no checked exception";
 
-  private static final String FACTORY_RULE = "; a factory is public static in a public class (enclosed only by"
-      + " public classes), takes no parameters, declares no type parameters, throws no checked exception and"
-      + " returns a @MeshService class of this compilation";
+  private static final String FACTORY_RULE =
+      "; a factory is public static in a public class (enclosed only by public classes), takes no"
+          + " parameters, declares no type parameters, throws no checked exception and returns a"
+          + " @MeshService class of this compilation";
 
-  /** A source in package test.bad with the imports above on line 2; {@code body} starts at line 3. */
+  /**
+   * A source in package test.bad with the imports above on line 2; {@code body} starts at line 3.
+   */
   private static JavaFileObject bad(String simpleName, String... body) {
     String[] lines = new String[body.length + 2];
     lines[0] = "package test.bad;";
@@ -52,39 +58,48 @@ class ExtensionValidationTest {
 
   /** A valid service of package test.bad, for stages and factories to name. */
   private static final String[] ORDER_SERVICE = {
-      "@MeshService",
-      "public class Orders extends OrderServiceGrpc.OrderServiceImplBase {}"};
+    "@MeshService", "public class Orders extends OrderServiceGrpc.OrderServiceImplBase {}"
+  };
 
   /**
    * Like {@link ValidationTest#assertRejected}, for a bad extension next to a valid service of the
    * same source ({@code binding}), which still gets its binding: the error is the extension's.
    */
-  private static void assertRejectedBesideBinding(JavaFileObject bad, int line, String message, String binding) {
+  private static void assertRejectedBesideBinding(
+      JavaFileObject bad, int line, String message, String binding) {
     Compilation compilation = javac().compile(bad, PING_SERVICE);
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorContaining(message).inFile(bad).onLine(line);
     assertEquals(List.of(message), errors(compilation), "every error of the compilation");
-    assertEquals(List.of(binding, "test/ok/PingService_MeshBinding.java"),
-        GeneratedSources.of(List.of(bad, PING_SERVICE)), "bindings, and no bootstrap");
+    assertEquals(
+        List.of(binding, "test/ok/PingService_MeshBinding.java"),
+        GeneratedSources.of(List.of(bad, PING_SERVICE)),
+        "bindings, and no bootstrap");
   }
 
   // ---- @MeshExceptionHandler signatures
 
   @Test
   void handlerMustReturnAStatus() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
             "  void notFound(IllegalStateException e) {}",
             "}"),
-        6, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.notFound(java.lang.IllegalStateException)"
-            + " returns void" + HANDLER_RULE);
+        6,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
+            + " Svc.notFound(java.lang.IllegalStateException) returns void"
+            + HANDLER_RULE);
   }
 
   @Test
   void handlerMustTakeAnException() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
@@ -93,13 +108,18 @@ class ExtensionValidationTest {
             "    return Status.NOT_FOUND;",
             "  }",
             "}"),
-        7, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.notFound(java.lang.String) takes"
-            + " java.lang.String first, which is not a subtype of java.lang.Exception" + HANDLER_RULE);
+        7,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
+            + " Svc.notFound(java.lang.String) takes java.lang.String first, which is not a subtype"
+            + " of java.lang.Exception"
+            + HANDLER_RULE);
   }
 
   @Test
   void handlerMustNotHandleErrors() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
@@ -107,13 +127,18 @@ class ExtensionValidationTest {
             "    return Status.RESOURCE_EXHAUSTED;",
             "  }",
             "}"),
-        6, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.oom(java.lang.OutOfMemoryError) takes"
-            + " java.lang.OutOfMemoryError first, which is not a subtype of java.lang.Exception" + HANDLER_RULE);
+        6,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
+            + " Svc.oom(java.lang.OutOfMemoryError) takes java.lang.OutOfMemoryError first, which"
+            + " is not a subtype of java.lang.Exception"
+            + HANDLER_RULE);
   }
 
   @Test
   void serviceHandlerExceptionMustBeNameableByTheBinding() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  private static final class Oops extends RuntimeException {",
@@ -125,13 +150,17 @@ class ExtensionValidationTest {
             "    return Status.INTERNAL;",
             "  }",
             "}"),
-        10, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.oops(test.bad.Svc.Oops) takes"
-            + " test.bad.Svc.Oops, which the generated binding cannot name: Oops is private" + HANDLER_RULE);
+        10,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.oops(test.bad.Svc.Oops)"
+            + " takes test.bad.Svc.Oops, which the generated binding cannot name: Oops is private"
+            + HANDLER_RULE);
   }
 
   @Test
   void globalHandlerExceptionMustBePublic() {
-    assertRejected(bad("Errors",
+    assertRejected(
+        bad(
+            "Errors",
             "@MeshAdvice",
             "public class Errors {",
             "  static final class Oops extends RuntimeException {",
@@ -142,13 +171,18 @@ class ExtensionValidationTest {
             "    return Status.INTERNAL;",
             "  }",
             "}"),
-        9, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Errors.oops(test.bad.Errors.Oops) takes"
-            + " test.bad.Errors.Oops, which the generated bootstrap cannot name: Oops is not public" + HANDLER_RULE);
+        9,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
+            + " Errors.oops(test.bad.Errors.Oops) takes test.bad.Errors.Oops, which the generated"
+            + " bootstrap cannot name: Oops is not public"
+            + HANDLER_RULE);
   }
 
   @Test
   void handlerSecondParameterMustBeTheTrailers() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
@@ -157,14 +191,18 @@ class ExtensionValidationTest {
             "    return Status.NOT_FOUND;",
             "  }",
             "}"),
-        7, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
-            + " Svc.notFound(java.lang.IllegalStateException,java.lang.String) takes java.lang.String second, not"
-            + " io.grpc.Metadata" + HANDLER_RULE);
+        7,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
+            + " Svc.notFound(java.lang.IllegalStateException,java.lang.String) takes"
+            + " java.lang.String second, not io.grpc.Metadata"
+            + HANDLER_RULE);
   }
 
   @Test
   void handlerTakesOneOrTwoParameters() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
@@ -172,12 +210,16 @@ class ExtensionValidationTest {
             "    return Status.INTERNAL;",
             "  }",
             "}"),
-        6, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.any() takes 0 parameters" + HANDLER_RULE);
+        6,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.any() takes 0 parameters"
+            + HANDLER_RULE);
   }
 
   @Test
   void handlerMustNotThrowCheckedExceptions() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
@@ -185,13 +227,18 @@ class ExtensionValidationTest {
             "    return Status.NOT_FOUND;",
             "  }",
             "}"),
-        6, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.notFound(java.lang.IllegalStateException)"
-            + " throws checked exception java.io.IOException" + HANDLER_RULE);
+        6,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
+            + " Svc.notFound(java.lang.IllegalStateException) throws checked exception"
+            + " java.io.IOException"
+            + HANDLER_RULE);
   }
 
   @Test
   void handlerMustNotBeGeneric() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
@@ -199,13 +246,17 @@ class ExtensionValidationTest {
             "    return Status.INTERNAL;",
             "  }",
             "}"),
-        6, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.<E>any(E) declares type parameters"
+        6,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.<E>any(E) declares type"
+            + " parameters"
             + HANDLER_RULE);
   }
 
   @Test
   void serviceHandlerMustNotBePrivate() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
@@ -213,13 +264,18 @@ class ExtensionValidationTest {
             "    return Status.NOT_FOUND;",
             "  }",
             "}"),
-        6, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method Svc.notFound(java.lang.IllegalStateException)"
-            + " is private, but the generated binding calls it" + HANDLER_RULE);
+        6,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
+            + " Svc.notFound(java.lang.IllegalStateException) is private, but the generated binding"
+            + " calls it"
+            + HANDLER_RULE);
   }
 
   @Test
   void globalHandlerMustBePublicStatic() {
-    assertRejected(bad("Errors",
+    assertRejected(
+        bad(
+            "Errors",
             "@MeshAdvice",
             "public class Errors {",
             "  @MeshExceptionHandler",
@@ -227,16 +283,21 @@ class ExtensionValidationTest {
             "    return Status.NOT_FOUND;",
             "  }",
             "}"),
-        6, "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
-            + " Errors.notFound(java.lang.IllegalStateException) is not public static, but a @MeshAdvice class is"
-            + " never instantiated and the generated bootstrap calls its handlers" + HANDLER_RULE);
+        6,
+        "[MeshExceptionHandlerSignature] @MeshExceptionHandler method"
+            + " Errors.notFound(java.lang.IllegalStateException) is not public static, but a"
+            + " @MeshAdvice class is never instantiated and the generated bootstrap calls its"
+            + " handlers"
+            + HANDLER_RULE);
   }
 
   // ---- @MeshExceptionHandler duplicates and placement
 
   @Test
   void aServiceMapsEachExceptionTypeOnce() {
-    assertRejected(bad("Svc",
+    assertRejected(
+        bad(
+            "Svc",
             "@MeshService",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
             "  @MeshExceptionHandler",
@@ -248,99 +309,123 @@ class ExtensionValidationTest {
             "    return Status.INTERNAL;",
             "  }",
             "}"),
-        10, "[MeshExceptionHandlerDuplicate] @MeshExceptionHandler methods"
+        10,
+        "[MeshExceptionHandlerDuplicate] @MeshExceptionHandler methods"
             + " Svc.second(java.lang.IllegalStateException,io.grpc.Metadata) and"
-            + " Svc.first(java.lang.IllegalStateException) both handle java.lang.IllegalStateException in service Svc;"
-            + " a scope maps each exception type once");
+            + " Svc.first(java.lang.IllegalStateException) both handle"
+            + " java.lang.IllegalStateException in service Svc; a scope maps each exception type"
+            + " once");
   }
 
   @Test
   void allAdviceClassesTogetherMapEachExceptionTypeOnce() {
-    JavaFileObject first = bad("Errors",
-        "@MeshAdvice",
-        "public class Errors {",
-        "  @MeshExceptionHandler",
-        "  public static Status invalid(IllegalArgumentException e) {",
-        "    return Status.INVALID_ARGUMENT;",
-        "  }",
-        "}");
-    JavaFileObject second = bad("MoreErrors",
-        "@MeshAdvice",
-        "public class MoreErrors {",
-        "  @MeshExceptionHandler",
-        "  public static Status alsoInvalid(IllegalArgumentException e) {",
-        "    return Status.FAILED_PRECONDITION;",
-        "  }",
-        "}");
+    JavaFileObject first =
+        bad(
+            "Errors",
+            "@MeshAdvice",
+            "public class Errors {",
+            "  @MeshExceptionHandler",
+            "  public static Status invalid(IllegalArgumentException e) {",
+            "    return Status.INVALID_ARGUMENT;",
+            "  }",
+            "}");
+    JavaFileObject second =
+        bad(
+            "MoreErrors",
+            "@MeshAdvice",
+            "public class MoreErrors {",
+            "  @MeshExceptionHandler",
+            "  public static Status alsoInvalid(IllegalArgumentException e) {",
+            "    return Status.FAILED_PRECONDITION;",
+            "  }",
+            "}");
     Compilation compilation = javac().compile(first, second, PING_SERVICE);
 
-    String message = "[MeshExceptionHandlerDuplicate] @MeshExceptionHandler methods"
-        + " MoreErrors.alsoInvalid(java.lang.IllegalArgumentException) and"
-        + " Errors.invalid(java.lang.IllegalArgumentException) both handle java.lang.IllegalArgumentException in"
-        + " the @MeshAdvice classes; a scope maps each exception type once";
+    String message =
+        "[MeshExceptionHandlerDuplicate] @MeshExceptionHandler methods"
+            + " MoreErrors.alsoInvalid(java.lang.IllegalArgumentException) and"
+            + " Errors.invalid(java.lang.IllegalArgumentException) both handle"
+            + " java.lang.IllegalArgumentException in the @MeshAdvice classes; a scope maps each"
+            + " exception type once";
     assertThat(compilation).hadErrorContaining(message).inFile(second).onLine(6);
     assertEquals(List.of(message), errors(compilation));
-    assertEquals(List.of("test/ok/PingService_MeshBinding.java"), GeneratedSources.of(List.of(first, second, PING_SERVICE)));
+    assertEquals(
+        List.of("test/ok/PingService_MeshBinding.java"),
+        GeneratedSources.of(List.of(first, second, PING_SERVICE)));
   }
 
   @Test
   void aServiceHandlerAndAGlobalOneMayHandleTheSameType() {
-    Compilation compilation = javac().compile(bad("Errors",
-        "@MeshAdvice",
-        "public class Errors {",
-        "  @MeshExceptionHandler",
-        "  public static Status invalid(IllegalArgumentException e) {",
-        "    return Status.INVALID_ARGUMENT;",
-        "  }",
-        "}"), bad("Svc",
-        "@MeshService",
-        "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
-        "  @MeshExceptionHandler",
-        "  Status invalid(IllegalArgumentException e) {",
-        "    return Status.FAILED_PRECONDITION;",
-        "  }",
-        "}"));
+    Compilation compilation =
+        javac()
+            .compile(
+                bad(
+                    "Errors",
+                    "@MeshAdvice",
+                    "public class Errors {",
+                    "  @MeshExceptionHandler",
+                    "  public static Status invalid(IllegalArgumentException e) {",
+                    "    return Status.INVALID_ARGUMENT;",
+                    "  }",
+                    "}"),
+                bad(
+                    "Svc",
+                    "@MeshService",
+                    "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {",
+                    "  @MeshExceptionHandler",
+                    "  Status invalid(IllegalArgumentException e) {",
+                    "    return Status.FAILED_PRECONDITION;",
+                    "  }",
+                    "}"));
 
     assertThat(compilation).succeededWithoutWarnings();
-    assertThat(compilation).generatedSourceFile("test.bad.Svc_MeshBinding").contentsAsUtf8String()
+    assertThat(compilation)
+        .generatedSourceFile("test.bad.Svc_MeshBinding")
+        .contentsAsUtf8String()
         .contains("service.invalid(exception)");
-    assertThat(compilation).generatedSourceFile("test.bad.MeshMain").contentsAsUtf8String()
+    assertThat(compilation)
+        .generatedSourceFile("test.bad.MeshMain")
+        .contentsAsUtf8String()
         .contains("Errors.invalid(exception)");
   }
 
   @Test
   void handlerOutsideServiceAndAdviceIsUnreachable() {
-    assertRejected(bad("Helper",
+    assertRejected(
+        bad(
+            "Helper",
             "public class Helper {",
             "  @MeshExceptionHandler",
             "  public static Status notFound(IllegalStateException e) {",
             "    return Status.NOT_FOUND;",
             "  }",
             "}"),
-        4, "[MeshExceptionHandlerUnreachable] @MeshExceptionHandler method"
-            + " Helper.notFound(java.lang.IllegalStateException) never runs: Helper is neither a @MeshService class"
-            + " (whose handlers apply to its calls) nor a @MeshAdvice class (whose handlers apply to every service),"
-            + " and handlers are not inherited");
+        4,
+        "[MeshExceptionHandlerUnreachable] @MeshExceptionHandler method"
+            + " Helper.notFound(java.lang.IllegalStateException) never runs: Helper is neither a"
+            + " @MeshService class (whose handlers apply to its calls) nor a @MeshAdvice class"
+            + " (whose handlers apply to every service), and handlers are not inherited");
   }
 
   @Test
   void handlersAreNotInheritedFromASuperclassOfTheService() {
-    JavaFileObject base = bad("Base",
-        "public abstract class Base extends OrderServiceGrpc.OrderServiceImplBase {",
-        "  @MeshExceptionHandler",
-        "  Status notFound(IllegalStateException e) {",
-        "    return Status.NOT_FOUND;",
-        "  }",
-        "}");
-    JavaFileObject service = bad("Svc",
-        "@MeshService",
-        "public class Svc extends Base {}");
+    JavaFileObject base =
+        bad(
+            "Base",
+            "public abstract class Base extends OrderServiceGrpc.OrderServiceImplBase {",
+            "  @MeshExceptionHandler",
+            "  Status notFound(IllegalStateException e) {",
+            "    return Status.NOT_FOUND;",
+            "  }",
+            "}");
+    JavaFileObject service = bad("Svc", "@MeshService", "public class Svc extends Base {}");
     Compilation compilation = javac().compile(base, service);
 
-    String message = "[MeshExceptionHandlerUnreachable] @MeshExceptionHandler method"
-        + " Base.notFound(java.lang.IllegalStateException) never runs: Base is neither a @MeshService class"
-        + " (whose handlers apply to its calls) nor a @MeshAdvice class (whose handlers apply to every service),"
-        + " and handlers are not inherited";
+    String message =
+        "[MeshExceptionHandlerUnreachable] @MeshExceptionHandler method"
+            + " Base.notFound(java.lang.IllegalStateException) never runs: Base is neither a"
+            + " @MeshService class (whose handlers apply to its calls) nor a @MeshAdvice class"
+            + " (whose handlers apply to every service), and handlers are not inherited";
     assertThat(compilation).hadErrorContaining(message).inFile(base).onLine(4);
     assertEquals(List.of(message), errors(compilation));
   }
@@ -349,32 +434,36 @@ class ExtensionValidationTest {
 
   @Test
   void adviceMustBeAClass() {
-    assertRejected(bad("Errors",
-            "@MeshAdvice",
-            "public interface Errors {}"),
-        3, "[MeshAdviceClass] @MeshAdvice must be on a class that is public, as is every class enclosing it, since"
-            + " the generated bootstrap calls its handlers; Errors is an interface");
+    assertRejected(
+        bad("Errors", "@MeshAdvice", "public interface Errors {}"),
+        3,
+        "[MeshAdviceClass] @MeshAdvice must be on a class that is public, as is every class"
+            + " enclosing it, since the generated bootstrap calls its handlers; Errors is an"
+            + " interface");
   }
 
   @Test
   void adviceMustBeReachable() {
-    assertRejected(bad("Outer",
-            "class Outer {",
-            "  @MeshAdvice",
-            "  public static class Errors {}",
-            "}"),
-        4, "[MeshAdviceClass] @MeshAdvice must be on a class that is public, as is every class enclosing it, since"
-            + " the generated bootstrap calls its handlers; Outer is not public");
+    assertRejected(
+        bad("Outer", "class Outer {", "  @MeshAdvice", "  public static class Errors {}", "}"),
+        4,
+        "[MeshAdviceClass] @MeshAdvice must be on a class that is public, as is every class"
+            + " enclosing it, since the generated bootstrap calls its handlers; Outer is not"
+            + " public");
   }
 
   @Test
   void adviceMustNotBeOnAService() {
-    assertRejectedBesideBinding(bad("Svc",
+    assertRejectedBesideBinding(
+        bad(
+            "Svc",
             "@MeshService",
             "@MeshAdvice",
             "public class Svc extends OrderServiceGrpc.OrderServiceImplBase {}"),
-        4, "[MeshAdviceOnService] @MeshAdvice must not be on @MeshService class Svc: the handlers of a service class"
-            + " apply to that service only; put global handlers in a class of their own",
+        4,
+        "[MeshAdviceOnService] @MeshAdvice must not be on @MeshService class Svc: the handlers of a"
+            + " service class apply to that service only; put global handlers in a class of their"
+            + " own",
         "test/bad/Svc_MeshBinding.java");
   }
 
@@ -382,17 +471,19 @@ class ExtensionValidationTest {
 
   @Test
   void stageMustBeCreatable() {
-    assertRejected(bad("Stage",
-            "@MeshStage",
-            "public abstract class Stage implements CallStage {}"),
-        4, "[MeshStageClass] @MeshStage must be on a concrete, non-generic, top-level or static nested class that is"
-            + " public, as is every class enclosing it, since the generated bootstrap creates it with new; Stage is"
-            + " abstract");
+    assertRejected(
+        bad("Stage", "@MeshStage", "public abstract class Stage implements CallStage {}"),
+        4,
+        "[MeshStageClass] @MeshStage must be on a concrete, non-generic, top-level or static nested"
+            + " class that is public, as is every class enclosing it, since the generated bootstrap"
+            + " creates it with new; Stage is abstract");
   }
 
   @Test
   void stageMustNotBeAnInnerClass() {
-    assertRejected(bad("Outer",
+    assertRejected(
+        bad(
+            "Outer",
             "public class Outer {",
             "  @MeshStage",
             "  public class Stage implements CallStage {",
@@ -401,14 +492,17 @@ class ExtensionValidationTest {
             "    }",
             "  }",
             "}"),
-        5, "[MeshStageClass] @MeshStage must be on a concrete, non-generic, top-level or static nested class that is"
-            + " public, as is every class enclosing it, since the generated bootstrap creates it with new; Stage is"
-            + " an inner class (declare it static)");
+        5,
+        "[MeshStageClass] @MeshStage must be on a concrete, non-generic, top-level or static nested"
+            + " class that is public, as is every class enclosing it, since the generated bootstrap"
+            + " creates it with new; Stage is an inner class (declare it static)");
   }
 
   @Test
   void stageMustImplementCallStage() {
-    assertRejected(bad("Stage",
+    assertRejected(
+        bad(
+            "Stage",
             "@MeshStage",
             "public class Stage implements ServerInterceptor {",
             "  public <Q, R> ServerCall.Listener<Q> interceptCall(",
@@ -416,13 +510,16 @@ class ExtensionValidationTest {
             "    return next.startCall(call, headers);",
             "  }",
             "}"),
-        4, "[MeshStageType] @MeshStage class Stage must implement dev.datapunk.mesh.runtime.chain.CallStage, which"
-            + " gives each method's interceptor");
+        4,
+        "[MeshStageType] @MeshStage class Stage must implement"
+            + " dev.datapunk.mesh.runtime.chain.CallStage, which gives each method's interceptor");
   }
 
   @Test
   void stageNeedsANoArgConstructor() {
-    assertRejected(bad("Stage",
+    assertRejected(
+        bad(
+            "Stage",
             "@MeshStage",
             "public class Stage implements CallStage {",
             "  public Stage(String name) {}",
@@ -430,13 +527,17 @@ class ExtensionValidationTest {
             "    return null;",
             "  }",
             "}"),
-        4, "[MeshStageConstructor] @MeshStage class Stage needs a public constructor without parameters that throws"
-            + " no checked exception: the generated bootstrap creates it with new Stage()");
+        4,
+        "[MeshStageConstructor] @MeshStage class Stage needs a public constructor without"
+            + " parameters that throws no checked exception: the generated bootstrap creates it"
+            + " with new Stage()");
   }
 
   @Test
   void stageServicesMustBeMeshServices() {
-    assertRejected(bad("Stage",
+    assertRejected(
+        bad(
+            "Stage",
             "@MeshStage(services = {test.ok.PingService.class,",
             "    String.class})",
             "public class Stage implements CallStage {",
@@ -444,13 +545,16 @@ class ExtensionValidationTest {
             "    return null;",
             "  }",
             "}"),
-        4, "[MeshStageService] @MeshStage services must name @MeshService classes of this compilation, each once;"
-            + " java.lang.String is not one");
+        4,
+        "[MeshStageService] @MeshStage services must name @MeshService classes of this compilation,"
+            + " each once; java.lang.String is not one");
   }
 
   @Test
   void stageServicesAreListedOnce() {
-    assertRejected(bad("Stage",
+    assertRejected(
+        bad(
+            "Stage",
             "@MeshStage(services = {test.ok.PingService.class,",
             "    test.ok.PingService.class})",
             "public class Stage implements CallStage {",
@@ -458,25 +562,31 @@ class ExtensionValidationTest {
             "    return null;",
             "  }",
             "}"),
-        4, "[MeshStageService] @MeshStage services must name @MeshService classes of this compilation, each once;"
-            + " test.ok.PingService is listed twice");
+        4,
+        "[MeshStageService] @MeshStage services must name @MeshService classes of this compilation,"
+            + " each once; test.ok.PingService is listed twice");
   }
 
   @Test
   void stageServicesMustBeOfThisCompilation(@TempDir Path library) {
-    JavaFileObject stage = bad("Stage",
-        "@MeshStage(services = {test.ok.PingService.class,",
-        "    lib.LibService.class})",
-        "public class Stage implements CallStage {",
-        "  public ServerInterceptor interceptorFor(MethodPolicy policy) {",
-        "    return null;",
-        "  }",
-        "}");
-    Compilation compilation = javac().withClasspath(classPathWith(compiledLibraryService(library)))
-        .compile(stage, PING_SERVICE);
+    JavaFileObject stage =
+        bad(
+            "Stage",
+            "@MeshStage(services = {test.ok.PingService.class,",
+            "    lib.LibService.class})",
+            "public class Stage implements CallStage {",
+            "  public ServerInterceptor interceptorFor(MethodPolicy policy) {",
+            "    return null;",
+            "  }",
+            "}");
+    Compilation compilation =
+        javac()
+            .withClasspath(classPathWith(compiledLibraryService(library)))
+            .compile(stage, PING_SERVICE);
 
-    String message = "[MeshStageService] @MeshStage services must name @MeshService classes of this compilation,"
-        + " each once; lib.LibService is not one";
+    String message =
+        "[MeshStageService] @MeshStage services must name @MeshService classes of this compilation,"
+            + " each once; lib.LibService is not one";
     assertThat(compilation).hadErrorContaining(message).inFile(stage).onLine(4);
     assertEquals(List.of(message), errors(compilation));
   }
@@ -485,7 +595,9 @@ class ExtensionValidationTest {
 
   @Test
   void healthCheckMustBeCreatable() {
-    assertRejected(bad("Outer",
+    assertRejected(
+        bad(
+            "Outer",
             "public class Outer {",
             "  @MeshHealthCheck",
             "  static class Check implements HealthCheck {",
@@ -497,27 +609,33 @@ class ExtensionValidationTest {
             "    }",
             "  }",
             "}"),
-        5, "[MeshHealthCheckClass] @MeshHealthCheck must be on a concrete, non-generic, top-level or static nested"
-            + " class that is public, as is every class enclosing it, since the generated bootstrap creates it with"
-            + " new; Check is not public");
+        5,
+        "[MeshHealthCheckClass] @MeshHealthCheck must be on a concrete, non-generic, top-level or"
+            + " static nested class that is public, as is every class enclosing it, since the"
+            + " generated bootstrap creates it with new; Check is not public");
   }
 
   @Test
   void healthCheckMustImplementHealthCheck() {
-    assertRejected(bad("Check",
+    assertRejected(
+        bad(
+            "Check",
             "@MeshHealthCheck",
             "public class Check implements java.util.function.BooleanSupplier {",
             "  public boolean getAsBoolean() {",
             "    return true;",
             "  }",
             "}"),
-        4, "[MeshHealthCheckType] @MeshHealthCheck class Check must implement"
+        4,
+        "[MeshHealthCheckType] @MeshHealthCheck class Check must implement"
             + " dev.datapunk.mesh.runtime.health.HealthCheck");
   }
 
   @Test
   void healthCheckConstructorMustNotThrowCheckedExceptions() {
-    assertRejected(bad("Check",
+    assertRejected(
+        bad(
+            "Check",
             "@MeshHealthCheck",
             "public class Check implements HealthCheck {",
             "  public Check() throws java.io.IOException {}",
@@ -528,101 +646,139 @@ class ExtensionValidationTest {
             "    return true;",
             "  }",
             "}"),
-        5, "[MeshHealthCheckConstructor] @MeshHealthCheck class Check needs a public constructor without parameters"
-            + " that throws no checked exception: the generated bootstrap creates it with new Check()");
+        5,
+        "[MeshHealthCheckConstructor] @MeshHealthCheck class Check needs a public constructor"
+            + " without parameters that throws no checked exception: the generated bootstrap"
+            + " creates it with new Check()");
   }
 
   // ---- @MeshFactory
 
   @Test
   void factoryMustBePublicStatic() {
-    assertRejectedBesideBinding(bad("Orders", ORDER_SERVICE[0], ORDER_SERVICE[1].replace("{}", "{"),
+    assertRejectedBesideBinding(
+        bad(
+            "Orders",
+            ORDER_SERVICE[0],
+            ORDER_SERVICE[1].replace("{}", "{"),
             "  @MeshFactory",
             "  public Orders create() {",
             "    return new Orders();",
             "  }",
             "}"),
-        6, "[MeshFactorySignature] @MeshFactory method Orders.create() is not public static" + FACTORY_RULE,
+        6,
+        "[MeshFactorySignature] @MeshFactory method Orders.create() is not public static"
+            + FACTORY_RULE,
         "test/bad/Orders_MeshBinding.java");
   }
 
   @Test
   void factoryMustReturnAMeshService() {
-    assertRejected(bad("Factories",
+    assertRejected(
+        bad(
+            "Factories",
             "public class Factories {",
             "  @MeshFactory",
             "  public static OrderServiceGrpc.OrderServiceImplBase create() {",
             "    return null;",
             "  }",
             "}"),
-        5, "[MeshFactorySignature] @MeshFactory method Factories.create() returns"
-            + " test.orders.v1.OrderServiceGrpc.OrderServiceImplBase, which is not a @MeshService class"
+        5,
+        "[MeshFactorySignature] @MeshFactory method Factories.create() returns"
+            + " test.orders.v1.OrderServiceGrpc.OrderServiceImplBase, which is not a @MeshService"
+            + " class"
             + FACTORY_RULE);
   }
 
   @Test
   void factoryTakesNoParameters() {
-    assertRejected(bad("Factories",
+    assertRejected(
+        bad(
+            "Factories",
             "public class Factories {",
             "  @MeshFactory",
             "  public static test.ok.PingService create(String name) {",
             "    return new test.ok.PingService();",
             "  }",
             "}"),
-        5, "[MeshFactorySignature] @MeshFactory method Factories.create(java.lang.String) takes 1 parameters"
+        5,
+        "[MeshFactorySignature] @MeshFactory method Factories.create(java.lang.String) takes 1"
+            + " parameters"
             + FACTORY_RULE);
   }
 
   @Test
   void factoryMustBeReachable() {
-    assertRejected(bad("Factories",
+    assertRejected(
+        bad(
+            "Factories",
             "class Factories {",
             "  @MeshFactory",
             "  public static test.ok.PingService create() {",
             "    return new test.ok.PingService();",
             "  }",
             "}"),
-        5, "[MeshFactorySignature] @MeshFactory method Factories.create() is in a class the bootstrap cannot call:"
-            + " Factories is not public" + FACTORY_RULE);
+        5,
+        "[MeshFactorySignature] @MeshFactory method Factories.create() is in a class the bootstrap"
+            + " cannot call: Factories is not public"
+            + FACTORY_RULE);
   }
 
   @Test
   void factoryMustNotThrowCheckedExceptions() {
-    assertRejected(bad("Factories",
+    assertRejected(
+        bad(
+            "Factories",
             "public class Factories {",
             "  @MeshFactory",
             "  public static test.ok.PingService create() throws java.io.IOException {",
             "    return new test.ok.PingService();",
             "  }",
             "}"),
-        5, "[MeshFactorySignature] @MeshFactory method Factories.create() throws checked exception"
-            + " java.io.IOException" + FACTORY_RULE);
+        5,
+        "[MeshFactorySignature] @MeshFactory method Factories.create() throws checked exception"
+            + " java.io.IOException"
+            + FACTORY_RULE);
   }
 
   @Test
   void factoryMustCreateAServiceOfThisCompilation(@TempDir Path library) {
-    JavaFileObject factory = bad("Factories",
-        "public class Factories {",
-        "  @MeshFactory",
-        "  public static lib.LibService create() {",
-        "    return new lib.LibService();",
-        "  }",
-        "}");
-    Compilation compilation = javac().withClasspath(classPathWith(compiledLibraryService(library)))
-        .compile(factory, PING_SERVICE);
+    JavaFileObject factory =
+        bad(
+            "Factories",
+            "public class Factories {",
+            "  @MeshFactory",
+            "  public static lib.LibService create() {",
+            "    return new lib.LibService();",
+            "  }",
+            "}");
+    Compilation compilation =
+        javac()
+            .withClasspath(classPathWith(compiledLibraryService(library)))
+            .compile(factory, PING_SERVICE);
 
-    String message = "[MeshFactorySignature] @MeshFactory method Factories.create() returns lib.LibService, which is"
-        + " not a @MeshService class of this compilation" + FACTORY_RULE;
+    String message =
+        "[MeshFactorySignature] @MeshFactory method Factories.create() returns lib.LibService,"
+            + " which is not a @MeshService class of this compilation"
+            + FACTORY_RULE;
     assertThat(compilation).hadErrorContaining(message).inFile(factory).onLine(5);
     assertEquals(List.of(message), errors(compilation));
   }
 
-  /** Compiles a @MeshService {@code lib.LibService} into {@code directory}, as a library jar would hold it. */
+  /**
+   * Compiles a @MeshService {@code lib.LibService} into {@code directory}, as a library jar would
+   * hold it.
+   */
   private static Path compiledLibraryService(Path directory) {
-    Compilation library = javac().compile(source("lib.LibService",
-        "package lib;",
-        "@dev.datapunk.mesh.annotations.MeshService",
-        "public class LibService extends test.ping.v1.PingServiceGrpc.PingServiceImplBase {}"));
+    Compilation library =
+        javac()
+            .compile(
+                source(
+                    "lib.LibService",
+                    "package lib;",
+                    "@dev.datapunk.mesh.annotations.MeshService",
+                    "public class LibService extends"
+                        + " test.ping.v1.PingServiceGrpc.PingServiceImplBase {}"));
     assertThat(library).succeeded();
     for (JavaFileObject file : library.generatedFiles()) {
       if (file.getKind() == JavaFileObject.Kind.CLASS) {
@@ -649,7 +805,9 @@ class ExtensionValidationTest {
 
   @Test
   void aServiceHasAtMostOneFactory() {
-    assertRejected(bad("Factories",
+    assertRejected(
+        bad(
+            "Factories",
             "public class Factories {",
             "  @MeshFactory",
             "  public static test.ok.PingService create() {",
@@ -660,27 +818,34 @@ class ExtensionValidationTest {
             "    return new test.ok.PingService();",
             "  }",
             "}"),
-        9, "[MeshFactoryDuplicate] @MeshFactory methods Factories.createAgain() and Factories.create() both create"
-            + " test.ok.PingService; a service has at most one factory");
+        9,
+        "[MeshFactoryDuplicate] @MeshFactory methods Factories.createAgain() and Factories.create()"
+            + " both create test.ok.PingService; a service has at most one factory");
   }
 
   @Test
   void aFactoryLiftsTheNoArgConstructorRule() {
-    Compilation compilation = javac().compile(bad("Orders",
-        "@MeshService",
-        "public class Orders extends OrderServiceGrpc.OrderServiceImplBase {",
-        "  private final String name;",
-        "  public Orders(String name) {",
-        "    this.name = name;",
-        "  }",
-        "  @MeshFactory",
-        "  public static Orders create() {",
-        "    return new Orders(\"orders\");",
-        "  }",
-        "}"));
+    Compilation compilation =
+        javac()
+            .compile(
+                bad(
+                    "Orders",
+                    "@MeshService",
+                    "public class Orders extends OrderServiceGrpc.OrderServiceImplBase {",
+                    "  private final String name;",
+                    "  public Orders(String name) {",
+                    "    this.name = name;",
+                    "  }",
+                    "  @MeshFactory",
+                    "  public static Orders create() {",
+                    "    return new Orders(\"orders\");",
+                    "  }",
+                    "}"));
 
     assertThat(compilation).succeededWithoutWarnings();
-    assertThat(compilation).generatedSourceFile("test.bad.MeshMain").contentsAsUtf8String()
+    assertThat(compilation)
+        .generatedSourceFile("test.bad.MeshMain")
+        .contentsAsUtf8String()
         .contains("new Orders_MeshBinding(Orders.create())");
   }
 
@@ -688,17 +853,20 @@ class ExtensionValidationTest {
 
   @Test
   void extensionsWithoutAnyServiceAreReported() {
-    JavaFileObject stage = bad("Stage",
-        "@MeshStage",
-        "public class Stage implements CallStage {",
-        "  public ServerInterceptor interceptorFor(MethodPolicy policy) {",
-        "    return null;",
-        "  }",
-        "}");
+    JavaFileObject stage =
+        bad(
+            "Stage",
+            "@MeshStage",
+            "public class Stage implements CallStage {",
+            "  public ServerInterceptor interceptorFor(MethodPolicy policy) {",
+            "    return null;",
+            "  }",
+            "}");
     Compilation compilation = javac().compile(stage);
 
-    String message = "[MeshExtensionWithoutService] @MeshStage on Stage has no effect: this compilation has no"
-        + " @MeshService, so no bootstrap is generated to wire it";
+    String message =
+        "[MeshExtensionWithoutService] @MeshStage on Stage has no effect: this compilation has no"
+            + " @MeshService, so no bootstrap is generated to wire it";
     assertThat(compilation).hadErrorContaining(message).inFile(stage).onLine(3);
     assertEquals(List.of(message), errors(compilation));
   }

@@ -30,23 +30,31 @@ final class GeneratedSources {
         Path generated = Files.createDirectory(root.resolve("generated"));
         Path classes = Files.createDirectory(root.resolve("classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        List<String> arguments = new ArrayList<>(List.of(
-            "-s", generated.toString(), "-d", classes.toString(),
-            "-classpath", System.getProperty("java.class.path")));
+        List<String> arguments =
+            new ArrayList<>(
+                List.of(
+                    "-s",
+                    generated.toString(),
+                    "-d",
+                    classes.toString(),
+                    "-classpath",
+                    System.getProperty("java.class.path")));
         arguments.addAll(List.of(options));
         JavaCompiler.CompilationTask task =
-            javac.getTask(null, null, diagnostic -> { }, arguments, null, sources);
+            javac.getTask(null, null, diagnostic -> {}, arguments, null, sources);
         task.setProcessors(List.of(new MeshProcessor()));
         task.call();
         try (Stream<Path> files = Files.walk(generated)) {
-          return files.filter(Files::isRegularFile)
+          return files
+              .filter(Files::isRegularFile)
               .map(file -> generated.relativize(file).toString())
               .sorted()
               .collect(Collectors.toList());
         }
       } finally {
         try (Stream<Path> files = Files.walk(root)) {
-          for (Path file : files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+          for (Path file :
+              files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
             Files.delete(file);
           }
         }

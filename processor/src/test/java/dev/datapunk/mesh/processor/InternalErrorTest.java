@@ -32,39 +32,61 @@ class InternalErrorTest {
     List<Printed> printed = new ArrayList<>();
     MeshProcessor processor = new MeshProcessor();
     processor.init(environment(printed));
-    RoundEnvironment failingRound = fake(RoundEnvironment.class, (method, args) -> {
-      throw new IllegalStateException("round unavailable");
-    });
+    RoundEnvironment failingRound =
+        fake(
+            RoundEnvironment.class,
+            (method, args) -> {
+              throw new IllegalStateException("round unavailable");
+            });
 
     boolean claimed = processor.process(Set.of(), failingRound);
 
     assertFalse(claimed);
     assertEquals(1, printed.size(), "one diagnostic: " + printed);
     assertEquals(Diagnostic.Kind.ERROR, printed.get(0).kind());
-    assertTrue(printed.get(0).text().startsWith("[MeshInternalError] the mesh processor failed on an"
-        + " annotation-processing round (java.lang.IllegalStateException: round unavailable at "), printed.get(0).text());
-    assertTrue(printed.get(0).text().endsWith("this is a bug in the processor, please report it with this message"));
+    assertTrue(
+        printed
+            .get(0)
+            .text()
+            .startsWith(
+                "[MeshInternalError] the mesh processor failed on an annotation-processing round"
+                    + " (java.lang.IllegalStateException: round unavailable at "),
+        printed.get(0).text());
+    assertTrue(
+        printed
+            .get(0)
+            .text()
+            .endsWith("this is a bug in the processor, please report it with this message"));
   }
 
-  /** A processing environment with no elements and no options whose messager records what is printed. */
+  /**
+   * A processing environment with no elements and no options whose messager records what is
+   * printed.
+   */
   private static ProcessingEnvironment environment(List<Printed> printed) {
-    Messager messager = fake(Messager.class, (method, args) -> {
-      if (method.equals("printMessage")) {
-        printed.add(new Printed((Diagnostic.Kind) args[0], args[1].toString()));
-      }
-      return null;
-    });
+    Messager messager =
+        fake(
+            Messager.class,
+            (method, args) -> {
+              if (method.equals("printMessage")) {
+                printed.add(new Printed((Diagnostic.Kind) args[0], args[1].toString()));
+              }
+              return null;
+            });
     Elements elements = fake(Elements.class, (method, args) -> null);
     Types types = fake(Types.class, (method, args) -> null);
     Filer filer = fake(Filer.class, (method, args) -> null);
-    return fake(ProcessingEnvironment.class, (method, args) -> switch (method) {
-      case "getMessager" -> messager;
-      case "getElementUtils" -> elements;
-      case "getTypeUtils" -> types;
-      case "getFiler" -> filer;
-      case "getOptions" -> Map.of();
-      default -> null;
-    });
+    return fake(
+        ProcessingEnvironment.class,
+        (method, args) ->
+            switch (method) {
+              case "getMessager" -> messager;
+              case "getElementUtils" -> elements;
+              case "getTypeUtils" -> types;
+              case "getFiler" -> filer;
+              case "getOptions" -> Map.of();
+              default -> null;
+            });
   }
 
   private interface Answer {
@@ -72,12 +94,16 @@ class InternalErrorTest {
   }
 
   private static <T> T fake(Class<T> type, Answer answer) {
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) ->
-        switch (method.getName()) {
-          case "toString" -> "fake " + type.getSimpleName();
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          default -> answer.answer(method.getName(), args);
-        }));
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "toString" -> "fake " + type.getSimpleName();
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> answer.answer(method.getName(), args);
+                }));
   }
 }

@@ -49,9 +49,10 @@ class StubSourcesTest {
     Path jar = dir.resolve("orders-stubs.jar");
     writeJar(jar, TEST_CLASSES, name -> name.startsWith("test/orders/v1/"));
 
-    Compilation compilation = javac()
-        .withClasspath(classpathWithout(TEST_CLASSES, jar))
-        .compile(GoldenOutputTest.ORDER_SERVICE);
+    Compilation compilation =
+        javac()
+            .withClasspath(classpathWithout(TEST_CLASSES, jar))
+            .compile(GoldenOutputTest.ORDER_SERVICE);
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation)
@@ -65,9 +66,8 @@ class StubSourcesTest {
     List<JavaFileObject> sources = new ArrayList<>(protocSources(path -> true));
     sources.add(GoldenOutputTest.ORDER_SERVICE);
 
-    Compilation compilation = javac()
-        .withClasspath(classpathWithout(TEST_CLASSES))
-        .compile(sources);
+    Compilation compilation =
+        javac().withClasspath(classpathWithout(TEST_CLASSES)).compile(sources);
 
     assertThat(compilation).succeeded();
     assertThat(compilation)
@@ -84,13 +84,15 @@ class StubSourcesTest {
   void stubGeneratedInALaterRoundDefersTheService(@TempDir Path dir) throws IOException {
     Path jar = dir.resolve("order-messages.jar");
     writeJar(jar, TEST_CLASSES, StubSourcesTest::isMessageClass);
-    String grpcSource = Files.readString(GENERATED.resolve("grpc-java/test/orders/v1/OrderServiceGrpc.java"));
+    String grpcSource =
+        Files.readString(GENERATED.resolve("grpc-java/test/orders/v1/OrderServiceGrpc.java"));
 
-    Compilation compilation = com.google.testing.compile.Compiler.javac()
-        .withProcessors(new MeshProcessor(), new StubWritingProcessor(grpcSource))
-        .withOptions("-Xlint:all", "-Xlint:-processing")
-        .withClasspath(classpathWithout(TEST_CLASSES, jar))
-        .compile(GoldenOutputTest.ORDER_SERVICE);
+    Compilation compilation =
+        com.google.testing.compile.Compiler.javac()
+            .withProcessors(new MeshProcessor(), new StubWritingProcessor(grpcSource))
+            .withOptions("-Xlint:all", "-Xlint:-processing")
+            .withClasspath(classpathWithout(TEST_CLASSES, jar))
+            .compile(GoldenOutputTest.ORDER_SERVICE);
 
     assertThat(compilation).succeeded();
     assertThat(compilation)
@@ -105,21 +107,25 @@ class StubSourcesTest {
     Path jar = dir.resolve("order-messages.jar");
     writeJar(jar, TEST_CLASSES, StubSourcesTest::isMessageClass);
 
-    Compilation compilation = javac()
-        .withClasspath(classpathWithout(TEST_CLASSES, jar))
-        .compile(GoldenOutputTest.ORDER_SERVICE);
+    Compilation compilation =
+        javac()
+            .withClasspath(classpathWithout(TEST_CLASSES, jar))
+            .compile(GoldenOutputTest.ORDER_SERVICE);
 
     assertThat(compilation).failed();
     assertThat(compilation)
-        .hadErrorContaining("[MeshImplBaseUnresolved] the superclass OrderServiceGrpc.OrderServiceImplBase of"
-            + " @MeshService class OrderService could not be found: the gRPC stub class was not generated."
-            + " protoc-gen-grpc-java must run before compilation (e.g. the protobuf-maven-plugin"
-            + " compile-custom goal)")
+        .hadErrorContaining(
+            "[MeshImplBaseUnresolved] the superclass OrderServiceGrpc.OrderServiceImplBase of"
+                + " @MeshService class OrderService could not be found: the gRPC stub class was not"
+                + " generated. protoc-gen-grpc-java must run before compilation (e.g. the"
+                + " protobuf-maven-plugin compile-custom goal)")
         .inFile(GoldenOutputTest.ORDER_SERVICE)
         .onLine(15);
   }
 
-  /** Writes {@code OrderServiceGrpc.java} in the first round, as a stub-generating processor would. */
+  /**
+   * Writes {@code OrderServiceGrpc.java} in the first round, as a stub-generating processor would.
+   */
   private static final class StubWritingProcessor extends AbstractProcessor {
     private final String source;
     private boolean written;
@@ -142,7 +148,11 @@ class StubSourcesTest {
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
       if (!written) {
         written = true;
-        try (var writer = processingEnv.getFiler().createSourceFile("test.orders.v1.OrderServiceGrpc").openWriter()) {
+        try (var writer =
+            processingEnv
+                .getFiler()
+                .createSourceFile("test.orders.v1.OrderServiceGrpc")
+                .openWriter()) {
           writer.write(source);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -154,17 +164,23 @@ class StubSourcesTest {
 
   private static Path testClasses() {
     try {
-      return Paths.get(OrderServiceGrpc.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Paths.get(
+          OrderServiceGrpc.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** Every generated .java file of protoc's output whose path matches. */
-  private static List<JavaFileObject> protocSources(java.util.function.Predicate<Path> include) throws IOException {
+  private static List<JavaFileObject> protocSources(java.util.function.Predicate<Path> include)
+      throws IOException {
     try (Stream<Path> files = Files.walk(GENERATED)) {
-      List<Path> paths = files.filter(p -> p.toString().endsWith(".java")).filter(include).sorted()
-          .collect(Collectors.toList());
+      List<Path> paths =
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .filter(include)
+              .sorted()
+              .collect(Collectors.toList());
       assertFalse(paths.isEmpty(), "protoc output under " + GENERATED.toAbsolutePath());
       List<JavaFileObject> sources = new ArrayList<>();
       for (Path path : paths) {
@@ -176,13 +192,20 @@ class StubSourcesTest {
 
   /** The test's class path minus {@code excluded}, plus {@code extra}. */
   private static List<File> classpathWithout(Path excluded, Path... extra) {
-    List<File> files = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(entry -> !entry.isEmpty())
-        .map(Paths::get)
-        .filter(path -> !path.toAbsolutePath().normalize().equals(excluded.toAbsolutePath().normalize()))
-        .map(Path::toFile)
-        .collect(Collectors.toCollection(ArrayList::new));
-    assertEquals(1, System.getProperty("java.class.path").split(File.pathSeparator).length - files.size(),
+    List<File> files =
+        Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(entry -> !entry.isEmpty())
+            .map(Paths::get)
+            .filter(
+                path ->
+                    !path.toAbsolutePath()
+                        .normalize()
+                        .equals(excluded.toAbsolutePath().normalize()))
+            .map(Path::toFile)
+            .collect(Collectors.toCollection(ArrayList::new));
+    assertEquals(
+        1,
+        System.getProperty("java.class.path").split(File.pathSeparator).length - files.size(),
         "exactly the test classes are left out");
     for (Path path : extra) {
       files.add(path.toFile());

@@ -16,11 +16,11 @@ import org.slf4j.Logger;
  *
  * <ul>
  *   <li>Other shutdown hooks run concurrently with this one; any still running when the drain ends
- *       is cut off. The mesh registers no other hook; an application that adds its own must finish it
- *       within the drain (the drain takes at least as long as the calls in flight).
- *   <li>Buffered output: this hook flushes {@link System#out} and {@link System#err} first, which is
- *       where the bundled SLF4J simple logger writes. A logging backend with its own asynchronous
- *       buffer must be flushed by a hook that finishes within the drain.
+ *       is cut off. The mesh registers no other hook; an application that adds its own must finish
+ *       it within the drain (the drain takes at least as long as the calls in flight).
+ *   <li>Buffered output: this hook flushes {@link System#out} and {@link System#err} first, which
+ *       is where the bundled SLF4J simple logger writes. A logging backend with its own
+ *       asynchronous buffer must be flushed by a hook that finishes within the drain.
  *   <li>The status of {@code System.exit(n)} called by service code: that also runs this hook, and
  *       the process then ends with 0, not n.
  * </ul>
@@ -50,7 +50,8 @@ final class DrainingShutdownHook implements Runnable {
   /** Registers a hook for {@code server} that halts the JVM after the drain. */
   static void register(MeshServer server) {
     Runtime runtime = Runtime.getRuntime();
-    runtime.addShutdownHook(new Thread(new DrainingShutdownHook(server, runtime::halt), "mesh-shutdown"));
+    runtime.addShutdownHook(
+        new Thread(new DrainingShutdownHook(server, runtime::halt), "mesh-shutdown"));
   }
 
   @Override

@@ -30,9 +30,9 @@ import org.slf4j.Logger;
  * key and where it came from); 1 when the server cannot start; 0 after SIGTERM or SIGINT, once the
  * server has drained in the JVM's shutdown hook (calls still in flight when {@code
  * server.shutdown-grace} ends are cancelled, and the status is 0 all the same). The hook ends the
- * JVM with {@link Runtime#halt(int)} so the signal's status (143 for SIGTERM) is not reported: other
- * shutdown hooks still running at that moment are cut off, and {@code System.exit(n)} called by
- * service code also ends with 0 (see {@code DrainingShutdownHook}).
+ * JVM with {@link Runtime#halt(int)} so the signal's status (143 for SIGTERM) is not reported:
+ * other shutdown hooks still running at that moment are cut off, and {@code System.exit(n)} called
+ * by service code also ends with 0 (see {@code DrainingShutdownHook}).
  */
 public final class MeshApplication {
 
@@ -46,9 +46,9 @@ public final class MeshApplication {
   /**
    * Runs the mesh server for {@code module} (its services, user stages, health checks and global
    * exception handlers) with configuration from defaults, {@code mesh.yaml} (or {@code --config}),
-   * {@code MESH_*} environment variables and {@code --key=value} arguments, until SIGTERM or SIGINT;
-   * exits the JVM with a non-zero status when it cannot run. The generated bootstrap's {@code main}
-   * calls it with {@code module()}.
+   * {@code MESH_*} environment variables and {@code --key=value} arguments, until SIGTERM or
+   * SIGINT; exits the JVM with a non-zero status when it cannot run. The generated bootstrap's
+   * {@code main} calls it with {@code module()}.
    */
   public static void run(String[] args, MeshModule module) {
     run(args, () -> module);
@@ -56,10 +56,11 @@ public final class MeshApplication {
 
   /**
    * {@link #run(String[], MeshModule)} with the module created only once the configuration is
-   * loaded, just before the server is assembled: the services' constructors and {@code @MeshFactory}
-   * methods may then read {@code AppSettings.current()} and {@code MeshChannels.current()}. The
-   * generated bootstrap's {@code main} calls it with {@code MeshMain::module}. Nothing is created
-   * for {@code --help}, {@code dev-token} or a configuration that does not load.
+   * loaded, just before the server is assembled: the services' constructors and
+   * {@code @MeshFactory} methods may then read {@code AppSettings.current()} and {@code
+   * MeshChannels.current()}. The generated bootstrap's {@code main} calls it with {@code
+   * MeshMain::module}. Nothing is created for {@code --help}, {@code dev-token} or a configuration
+   * that does not load.
    */
   public static void run(String[] args, Supplier<MeshModule> module) {
     int status = run(args, module, System.getenv(), Path.of(""), System.out, System.err);
@@ -73,13 +74,23 @@ public final class MeshApplication {
     run(args, MeshModule.of(bindings));
   }
 
-  static int run(String[] args, MeshModule module, Map<String, String> env, Path workingDir,
-      PrintStream out, PrintStream err) {
+  static int run(
+      String[] args,
+      MeshModule module,
+      Map<String, String> env,
+      Path workingDir,
+      PrintStream out,
+      PrintStream err) {
     return run(args, () -> module, env, workingDir, out, err);
   }
 
-  static int run(String[] args, Supplier<MeshModule> module, Map<String, String> env, Path workingDir,
-      PrintStream out, PrintStream err) {
+  static int run(
+      String[] args,
+      Supplier<MeshModule> module,
+      Map<String, String> env,
+      Path workingDir,
+      PrintStream out,
+      PrintStream err) {
     if (args.length > 0 && args[0].equals(DEV_TOKEN_COMMAND)) {
       return devToken(Arrays.copyOfRange(args, 1, args.length), env, workingDir, out, err);
     }
@@ -91,8 +102,12 @@ public final class MeshApplication {
         return 0;
       }
       if (!loaded.arguments().isEmpty()) {
-        err.println("mesh: unexpected argument \"" + loaded.arguments().get(0)
-            + "\"; options are --key=value, commands: " + DEV_TOKEN_COMMAND + " (see --help)");
+        err.println(
+            "mesh: unexpected argument \""
+                + loaded.arguments().get(0)
+                + "\"; options are --key=value, commands: "
+                + DEV_TOKEN_COMMAND
+                + " (see --help)");
         return 2;
       }
       server = ServerAssembly.assemble(loaded, module).start();
@@ -121,7 +136,8 @@ public final class MeshApplication {
    * @throws ConfigException for a bad command line or configuration
    * @throws IllegalStateException when the server cannot start
    */
-  public static MeshServer start(String[] args, MeshModule module, Map<String, String> env, Path workingDir) {
+  public static MeshServer start(
+      String[] args, MeshModule module, Map<String, String> env, Path workingDir) {
     return start(args, () -> module, env, workingDir);
   }
 
@@ -129,8 +145,8 @@ public final class MeshApplication {
    * {@link #start(String[], MeshModule, Map, Path)} with the module created once the configuration
    * is loaded, as {@link #run(String[], Supplier)} does.
    */
-  public static MeshServer start(String[] args, Supplier<MeshModule> module, Map<String, String> env,
-      Path workingDir) {
+  public static MeshServer start(
+      String[] args, Supplier<MeshModule> module, Map<String, String> env, Path workingDir) {
     LoadedConfig loaded = ConfigLoader.load(args, env, workingDir);
     try {
       return ServerAssembly.assemble(loaded, module).start();
@@ -140,7 +156,8 @@ public final class MeshApplication {
   }
 
   /** {@link #start(String[], MeshModule, Map, Path)} for a module of {@code bindings} alone. */
-  public static MeshServer start(String[] args, List<MeshBinding> bindings, Map<String, String> env, Path workingDir) {
+  public static MeshServer start(
+      String[] args, List<MeshBinding> bindings, Map<String, String> env, Path workingDir) {
     return start(args, MeshModule.of(bindings), env, workingDir);
   }
 
@@ -148,7 +165,8 @@ public final class MeshApplication {
    * Runs {@code dev-token}. The options that say where the signing key lives ({@code --dev.dir} and
    * {@code --config}) are read like the server reads them; every other argument is the command's.
    */
-  private static int devToken(String[] args, Map<String, String> env, Path workingDir, PrintStream out, PrintStream err) {
+  private static int devToken(
+      String[] args, Map<String, String> env, Path workingDir, PrintStream out, PrintStream err) {
     List<String> configArgs = new ArrayList<>();
     List<String> commandArgs = new ArrayList<>();
     for (String arg : args) {
@@ -157,11 +175,13 @@ public final class MeshApplication {
     }
     Path devDir;
     try {
-      devDir = ConfigLoader.load(configArgs.toArray(String[]::new), env, workingDir).config().devDir();
+      devDir =
+          ConfigLoader.load(configArgs.toArray(String[]::new), env, workingDir).config().devDir();
     } catch (ConfigException e) {
       err.println("mesh: " + e.getMessage());
       return 2;
     }
-    return DevTokenCommand.run(commandArgs.toArray(String[]::new), workingDir.resolve(devDir), out, err);
+    return DevTokenCommand.run(
+        commandArgs.toArray(String[]::new), workingDir.resolve(devDir), out, err);
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One mesh service ready to be served: its plain grpc-java definition and the policy of each of
- * its RPC methods.
+ * One mesh service ready to be served: its plain grpc-java definition and the policy of each of its
+ * RPC methods.
  *
  * <p>Implemented by the generated {@code <Service>_MeshBinding} classes; the server wraps each
  * method of {@link #bindService()} with exactly the interceptors its policy needs. {@link #of}
@@ -50,8 +50,8 @@ public interface MeshBinding {
   }
 
   /**
-   * The service's own exception handlers (its {@code @MeshExceptionHandler} methods), most
-   * specific type first; they win over global handlers of the same type. None by default.
+   * The service's own exception handlers (its {@code @MeshExceptionHandler} methods), most specific
+   * type first; they win over global handlers of the same type. None by default.
    */
   default ExceptionHandlers exceptionHandlers() {
     return ExceptionHandlers.none();

@@ -48,7 +48,9 @@ public final class MeshModule {
     this.exceptionHandlers = builder.exceptionHandlers;
   }
 
-  /** A module of {@code bindings} alone: no user stages, health checks or global exception handlers. */
+  /**
+   * A module of {@code bindings} alone: no user stages, health checks or global exception handlers.
+   */
   public static MeshModule of(List<? extends MeshBinding> bindings) {
     return builder().bindings(bindings).build();
   }
@@ -128,8 +130,8 @@ public final class MeshModule {
     }
 
     /**
-     * Adds a user stage after those added before (so further from the service), for the methods
-     * of the gRPC services named (full names such as {@code datapunk.inventory.v1.InventoryService},
+     * Adds a user stage after those added before (so further from the service), for the methods of
+     * the gRPC services named (full names such as {@code datapunk.inventory.v1.InventoryService},
      * e.g. {@code InventoryServiceGrpc.SERVICE_NAME}), or of every service when none is named.
      */
     public Builder stage(CallStage stage, String... services) {
@@ -165,8 +167,14 @@ public final class MeshModule {
       for (ScopedStage stage : stages) {
         for (String service : stage.services()) {
           if (!served.contains(service)) {
-            throw new IllegalArgumentException("stage " + stage.stage().getClass().getName() + " is for gRPC service " + service
-                + ", which no binding of the module serves (it serves " + served + ")");
+            throw new IllegalArgumentException(
+                "stage "
+                    + stage.stage().getClass().getName()
+                    + " is for gRPC service "
+                    + service
+                    + ", which no binding of the module serves (it serves "
+                    + served
+                    + ")");
           }
         }
       }

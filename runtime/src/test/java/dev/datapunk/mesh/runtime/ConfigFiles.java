@@ -15,6 +15,7 @@ public final class ConfigFiles {
   public static void write(Path file, String content) throws IOException {
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(temporary, content, StandardCharsets.UTF_8);
-    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -25,8 +25,13 @@ class DevTokenCommandLineTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(Map<String, String> env, String... args) {
-    return MeshApplication.run(args, MeshModule.of(List.of()), env, dir,
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return MeshApplication.run(
+        args,
+        MeshModule.of(List.of()),
+        env,
+        dir,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -40,13 +45,16 @@ class DevTokenCommandLineTest {
   @Test
   void configFileFlagIsReadForTheDevDirectory() throws Exception {
     Files.writeString(dir.resolve("other.yaml"), "dev.dir: from-file\n");
-    assertEquals(0, run(Map.of(), "dev-token", "--subject=alice", "--config=other.yaml"), err::toString);
+    assertEquals(
+        0, run(Map.of(), "dev-token", "--subject=alice", "--config=other.yaml"), err::toString);
     assertThat(dir.resolve("from-file/jwt-signing-key.json")).exists();
   }
 
   @Test
   void flagWinsOverTheEnvironment() {
-    assertEquals(0, run(Map.of("MESH_DEV_DIR", "from-env"), "dev-token", "--subject=a", "--dev.dir=from-flag"));
+    assertEquals(
+        0,
+        run(Map.of("MESH_DEV_DIR", "from-env"), "dev-token", "--subject=a", "--dev.dir=from-flag"));
     assertThat(dir.resolve("from-flag/jwt-signing-key.json")).exists();
     assertThat(dir.resolve("from-env")).doesNotExist();
   }
@@ -72,7 +80,8 @@ class DevTokenCommandLineTest {
         .contains("      " + DevTokenCommand.USAGE + "\n")
         .contains("dev-token --help describes each option.")
         .contains("--server.port  (MESH_SERVER_PORT)");
-    assertThat(help.indexOf("Commands:")).isLessThan(help.indexOf("Configuration, later sources winning"));
+    assertThat(help.indexOf("Commands:"))
+        .isLessThan(help.indexOf("Configuration, later sources winning"));
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
@@ -82,8 +91,14 @@ class DevTokenCommandLineTest {
       out.reset();
       assertEquals(0, run(Map.of(), "dev-token", flag), err::toString);
       String help = out.toString(StandardCharsets.UTF_8);
-      assertThat(help).startsWith(DevTokenCommand.USAGE + "\n")
-          .contains("  --subject=NAME ", "  --scopes=A,B,... ", "  --ttl=1h ", "  --dev.dir=PATH ", "  --config=FILE ",
+      assertThat(help)
+          .startsWith(DevTokenCommand.USAGE + "\n")
+          .contains(
+              "  --subject=NAME ",
+              "  --scopes=A,B,... ",
+              "  --ttl=1h ",
+              "  --dev.dir=PATH ",
+              "  --config=FILE ",
               "  --help, -h ");
       assertThat(help).doesNotMatch("(?s).*[\\w-]+\\.[\\w-]+\\.[\\w-]{20,}.*");
     }
@@ -93,7 +108,8 @@ class DevTokenCommandLineTest {
 
   @Test
   void helpWinsOverTheOtherArgumentsOfTheCommand() {
-    assertEquals(0, run(Map.of(), "dev-token", "--subject=alice", "--ttl=bogus", "--help"), err::toString);
+    assertEquals(
+        0, run(Map.of(), "dev-token", "--subject=alice", "--ttl=bogus", "--help"), err::toString);
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(DevTokenCommand.USAGE);
     assertThat(dir.resolve(".mesh")).doesNotExist();
   }

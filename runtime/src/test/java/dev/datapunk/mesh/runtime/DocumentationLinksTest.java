@@ -33,7 +33,8 @@ class DocumentationLinksTest {
   @Test
   void everyRelativeLinkResolves() throws IOException {
     List<Path> documents = markdownFiles();
-    assertThat(documents).contains(ROOT.resolve("README.md"), ROOT.resolve("docs/configuration.md"));
+    assertThat(documents)
+        .contains(ROOT.resolve("README.md"), ROOT.resolve("docs/configuration.md"));
     List<String> broken = new ArrayList<>();
     int checked = 0;
     for (Path document : documents) {
@@ -57,8 +58,10 @@ class DocumentationLinksTest {
 
   @Test
   void anchorsFollowGitHubsRules() {
-    assertThat(anchors("## The per-call chain\n### `tls.mode` and TLS (1.3)\n## The per-call chain\n"))
-        .containsExactlyInAnyOrder("the-per-call-chain", "tlsmode-and-tls-13", "the-per-call-chain-1");
+    assertThat(
+            anchors("## The per-call chain\n### `tls.mode` and TLS (1.3)\n## The per-call chain\n"))
+        .containsExactlyInAnyOrder(
+            "the-per-call-chain", "tlsmode-and-tls-13", "the-per-call-chain-1");
   }
 
   private static String problemOf(Path document, String target) throws IOException {
@@ -83,8 +86,12 @@ class DocumentationLinksTest {
     Map<String, Integer> seen = new HashMap<>();
     for (String line : prose(markdown).split("\n", -1)) {
       if (line.matches("#{1,6} .*")) {
-        String slug = line.replaceFirst("#+ ", "").strip().toLowerCase(Locale.ROOT)
-            .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+        String slug =
+            line.replaceFirst("#+ ", "")
+                .strip()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                .replace(' ', '-');
         int repeat = seen.merge(slug, 1, Integer::sum) - 1;
         anchors.add(repeat == 0 ? slug : slug + "-" + repeat);
       }
@@ -99,7 +106,8 @@ class DocumentationLinksTest {
 
   private static List<Path> markdownFiles() throws IOException {
     try (Stream<Path> files = Files.walk(ROOT)) {
-      return files.filter(path -> path.toString().endsWith(".md"))
+      return files
+          .filter(path -> path.toString().endsWith(".md"))
           .filter(path -> !ROOT.relativize(path).toString().matches("(\\.git|.*/?target)(/.*)?"))
           .sorted()
           .toList();

@@ -12,17 +12,21 @@ class DrainingShutdownHookTest {
   @Test
   void haltsWithZeroAfterTheServerHasClosed() {
     List<String> events = new ArrayList<>();
-    new DrainingShutdownHook(() -> events.add("closed"), status -> events.add("halt " + status)).run();
+    new DrainingShutdownHook(() -> events.add("closed"), status -> events.add("halt " + status))
+        .run();
     assertThat(events).containsExactly("closed", "halt 0");
   }
 
   @Test
   void haltsWithOneWhenClosingThrows() {
     List<String> events = new ArrayList<>();
-    new DrainingShutdownHook(() -> {
-      events.add("closing");
-      throw new IllegalStateException("boom");
-    }, status -> events.add("halt " + status)).run();
+    new DrainingShutdownHook(
+            () -> {
+              events.add("closing");
+              throw new IllegalStateException("boom");
+            },
+            status -> events.add("halt " + status))
+        .run();
     assertThat(events).containsExactly("closing", "halt 1");
   }
 }

@@ -21,8 +21,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
@@ -73,7 +73,8 @@ class HealthPortTest {
   }
 
   @Test
-  void aProbeWithoutCertificateGetsServingOnTheHealthPortAndIsRefusedOnTheMainPort() throws Exception {
+  void aProbeWithoutCertificateGetsServingOnTheHealthPortAndIsRefusedOnTheMainPort()
+      throws Exception {
     int healthPort = LoopbackPorts.free();
     start("--health.port=" + healthPort);
     assertThat(server.healthPort()).hasValue(healthPort);
@@ -84,9 +85,12 @@ class HealthPortTest {
 
     // The main port: mTLS as ever. Without a client certificate the handshake fails.
     assertThat(checkError(plaintext(server.port()))).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(checkError(channel(server.port(), ClientTls.trusting(devFile("ca.pem"))))).isEqualTo(Status.Code.UNAVAILABLE);
-    ManagedChannel mutual = channel(server.port(),
-        ClientTls.mutual(devFile("ca.pem"), devFile("client.pem"), devFile("client.key")));
+    assertThat(checkError(channel(server.port(), ClientTls.trusting(devFile("ca.pem")))))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    ManagedChannel mutual =
+        channel(
+            server.port(),
+            ClientTls.mutual(devFile("ca.pem"), devFile("client.pem"), devFile("client.key")));
     assertThat(check(mutual, "")).isEqualTo(ServingStatus.SERVING);
   }
 
@@ -96,10 +100,15 @@ class HealthPortTest {
     start("--health.port=" + healthPort);
     ManagedChannel probe = plaintext(healthPort);
 
-    assertThat(MeshTestServer.reflectionStatus(probe).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-    StatusRuntimeException mesh = assertThrows(StatusRuntimeException.class,
-        () -> SimpleServiceGrpc.newBlockingStub(probe).withDeadlineAfter(10, TimeUnit.SECONDS)
-            .unaryRpc(SimpleRequest.getDefaultInstance()));
+    assertThat(MeshTestServer.reflectionStatus(probe).getCode())
+        .isEqualTo(Status.Code.UNIMPLEMENTED);
+    StatusRuntimeException mesh =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                SimpleServiceGrpc.newBlockingStub(probe)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .unaryRpc(SimpleRequest.getDefaultInstance()));
     assertThat(mesh.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     assertThat(entered.getCount()).as("service code never ran").isEqualTo(1);
   }
@@ -112,11 +121,16 @@ class HealthPortTest {
     BlockingQueue<ServingStatus> watched = watch(probe);
     assertThat(watched.poll(10, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVING);
 
-    ManagedChannel mutual = channel(server.port(),
-        ClientTls.mutual(devFile("ca.pem"), devFile("client.pem"), devFile("client.key")));
-    CompletableFuture<SimpleResponse> inFlight = CompletableFuture.supplyAsync(() ->
-        SimpleServiceGrpc.newBlockingStub(mutual).withDeadlineAfter(30, TimeUnit.SECONDS)
-            .unaryRpc(SimpleRequest.getDefaultInstance()));
+    ManagedChannel mutual =
+        channel(
+            server.port(),
+            ClientTls.mutual(devFile("ca.pem"), devFile("client.pem"), devFile("client.key")));
+    CompletableFuture<SimpleResponse> inFlight =
+        CompletableFuture.supplyAsync(
+            () ->
+                SimpleServiceGrpc.newBlockingStub(mutual)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .unaryRpc(SimpleRequest.getDefaultInstance()));
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
     Thread closing = new Thread(server::close, "close");
@@ -150,8 +164,12 @@ class HealthPortTest {
     int healthPort = LoopbackPorts.free();
     try (StderrCapture stderr = StderrCapture.start()) {
       start("--health.port=" + healthPort);
-      assertThat(stderr.linesContaining(" INFO ", "health.port: plaintext grpc.health.v1 (and nothing else) on 127.0.0.1:"
-          + healthPort)).hasSize(1);
+      assertThat(
+              stderr.linesContaining(
+                  " INFO ",
+                  "health.port: plaintext grpc.health.v1 (and nothing else) on 127.0.0.1:"
+                      + healthPort))
+          .hasSize(1);
     }
   }
 
@@ -164,11 +182,17 @@ class HealthPortTest {
           .hasMessageStartingWith("health.port: cannot listen on 127.0.0.1:" + port);
 
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int status = MeshApplication.run(args("--health.port=" + port), MeshModule.of(List.of(binding())), Map.of(), dir,
-          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8));
+      int status =
+          MeshApplication.run(
+              args("--health.port=" + port),
+              MeshModule.of(List.of(binding())),
+              Map.of(),
+              dir,
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
       assertThat(status).isEqualTo(1);
-      assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("mesh: cannot start: health.port: cannot listen on");
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .startsWith("mesh: cannot start: health.port: cannot listen on");
     }
   }
 
@@ -176,18 +200,27 @@ class HealthPortTest {
   void badValuesNameTheKey() {
     assertThatThrownBy(() -> startAndClose("--health.port=probe"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("health.port: expected a port number 0-65535, got \"probe\" (from command line --health.port=probe)");
-    assertThatThrownBy(() -> MeshApplication.start(args(), List.of(binding()), Map.of("MESH_HEALTH_PORT", "70000"), dir)
-        .close())
+        .hasMessage(
+            "health.port: expected a port number 0-65535, got \"probe\" (from command line"
+                + " --health.port=probe)");
+    assertThatThrownBy(
+            () ->
+                MeshApplication.start(
+                        args(), List.of(binding()), Map.of("MESH_HEALTH_PORT", "70000"), dir)
+                    .close())
         .isInstanceOf(ConfigException.class)
-        .hasMessage("health.port: expected a port number 0-65535, got \"70000\" (from environment MESH_HEALTH_PORT)");
+        .hasMessage(
+            "health.port: expected a port number 0-65535, got \"70000\" (from environment"
+                + " MESH_HEALTH_PORT)");
     assertThatThrownBy(() -> startAndClose("--health.port=50111", "--server.port=50111"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("health.port and server.port are both 50111 (from command line --health.port and command line"
-            + " --server.port)");
+        .hasMessage(
+            "health.port and server.port are both 50111 (from command line --health.port and"
+                + " command line --server.port)");
     assertThatThrownBy(() -> startAndClose("--health.port=50111", "--health.enabled=false"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("health.port is 50111 (from command line --health.port) but health.enabled is false");
+        .hasMessageStartingWith(
+            "health.port is 50111 (from command line --health.port) but health.enabled is false");
   }
 
   @Test
@@ -198,10 +231,13 @@ class HealthPortTest {
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
     int other = LoopbackPorts.free();
     ConfigFiles.write(dir.resolve("mesh.yaml"), "health.port: " + other + "\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
 
     ReloadReport report = watcher.lastReport().orElseThrow();
-    assertThat(report.needsRestart()).extracting(ConfigChange::describeInParentheses)
+    assertThat(report.needsRestart())
+        .extracting(ConfigChange::describeInParentheses)
         .containsExactly("health.port (" + healthPort + " -> " + other + ")");
     assertThat(report.applied()).isEmpty();
     assertThat(server.healthPort()).hasValue(healthPort);
@@ -210,30 +246,40 @@ class HealthPortTest {
 
   /** UnaryRpc (open) answers "done" once the test releases it. */
   private MeshBinding binding() {
-    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
-      @Override
-      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-        entered.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        responses.onNext(SimpleResponse.newBuilder().setResponseMessage("done").build());
-        responses.onCompleted();
-      }
-    };
-    return MeshBinding.of(service.bindService(), List.of(
-        MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
+    SimpleServiceGrpc.SimpleServiceImplBase service =
+        new SimpleServiceGrpc.SimpleServiceImplBase() {
+          @Override
+          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+            entered.countDown();
+            try {
+              release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            responses.onNext(SimpleResponse.newBuilder().setResponseMessage("done").build());
+            responses.onCompleted();
+          }
+        };
+    return MeshBinding.of(
+        service.bindService(),
+        List.of(
+            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 
-  /** Loopback, a free main port, no metrics endpoint, a short grace; {@code extra} wins over each. */
+  /**
+   * Loopback, a free main port, no metrics endpoint, a short grace; {@code extra} wins over each.
+   */
   private String[] args(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
-        "--server.shutdown-grace=2s"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.host=127.0.0.1",
+                "--server.port=0",
+                "--metrics.port=0",
+                "--server.shutdown-grace=2s"));
     for (String option : extra) {
       String key = option.substring(0, option.indexOf('=') + 1);
       args.removeIf(given -> given.startsWith(key));
@@ -247,7 +293,10 @@ class HealthPortTest {
     server = MeshApplication.start(args(extra), List.of(binding()), Map.of(), dir);
   }
 
-  /** Starts as {@link #start} does and closes at once: for starts that must fail, so none outlives its test. */
+  /**
+   * Starts as {@link #start} does and closes at once: for starts that must fail, so none outlives
+   * its test.
+   */
   private void startAndClose(String... extra) {
     MeshApplication.start(args(extra), List.of(binding()), Map.of(), dir).close();
   }
@@ -261,14 +310,17 @@ class HealthPortTest {
   }
 
   private ManagedChannel channel(int port, ChannelCredentials credentials) {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
     channels.add(channel);
     return channel;
   }
 
   private static ServingStatus check(ManagedChannel channel, String service) {
-    HealthCheckResponse response = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build());
+    HealthCheckResponse response =
+        HealthGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.newBuilder().setService(service).build());
     return response.getStatus();
   }
 
@@ -284,18 +336,21 @@ class HealthPortTest {
   /** Every status a health Watch of {@code ""} reports. */
   private static BlockingQueue<ServingStatus> watch(ManagedChannel channel) {
     BlockingQueue<ServingStatus> statuses = new LinkedBlockingQueue<>();
-    HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
-      @Override
-      public void onNext(HealthCheckResponse response) {
-        statuses.add(response.getStatus());
-      }
+    HealthGrpc.newStub(channel)
+        .watch(
+            HealthCheckRequest.getDefaultInstance(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(HealthCheckResponse response) {
+                statuses.add(response.getStatus());
+              }
 
-      @Override
-      public void onError(Throwable t) {}
+              @Override
+              public void onError(Throwable t) {}
 
-      @Override
-      public void onCompleted() {}
-    });
+              @Override
+              public void onCompleted() {}
+            });
     return statuses;
   }
 }

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Ports on the loopback interface for tests (port 0 turns the metrics and health endpoints off). */
+/**
+ * Ports on the loopback interface for tests (port 0 turns the metrics and health endpoints off).
+ */
 public final class LoopbackPorts {
 
   private LoopbackPorts() {}

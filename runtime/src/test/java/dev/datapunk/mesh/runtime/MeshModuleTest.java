@@ -29,18 +29,33 @@ class MeshModuleTest {
   @Test
   void aFailingHealthCheckOfTheModuleTurnsHealthNotServing(@TempDir Path dir) {
     AtomicBoolean storeLoaded = new AtomicBoolean(true);
-    MeshModule module = MeshModule.builder()
-        .binding(UnprotectedSimpleService.binding())
-        .healthCheck(HealthCheck.of("store", storeLoaded::get))
-        .build();
-    try (MeshServer server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0",
-        "--tls.mode=plaintext", "--metrics.port=0", "--health.check-interval=50ms"}, module, Map.of(), dir)) {
+    MeshModule module =
+        MeshModule.builder()
+            .binding(UnprotectedSimpleService.binding())
+            .healthCheck(HealthCheck.of("store", storeLoaded::get))
+            .build();
+    try (MeshServer server =
+        MeshApplication.start(
+            new String[] {
+              "--server.host=127.0.0.1",
+              "--server.port=0",
+              "--tls.mode=plaintext",
+              "--metrics.port=0",
+              "--health.check-interval=50ms"
+            },
+            module,
+            Map.of(),
+            dir)) {
       ManagedChannel channel =
-          Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+              .build();
       try {
         assertThat(health(channel)).isEqualTo(ServingStatus.SERVING);
         storeLoaded.set(false);
-        await().atMost(Duration.ofSeconds(5)).until(() -> health(channel) == ServingStatus.NOT_SERVING);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> health(channel) == ServingStatus.NOT_SERVING);
         storeLoaded.set(true);
         await().atMost(Duration.ofSeconds(5)).until(() -> health(channel) == ServingStatus.SERVING);
       } finally {
@@ -51,26 +66,33 @@ class MeshModuleTest {
 
   @Test
   void aStageForAServiceTheModuleDoesNotServeIsRefused() {
-    MeshModule.Builder builder = MeshModule.builder()
-        .binding(UnprotectedSimpleService.binding())
-        .stage(policy -> null, "mesh.test.Nowhere");
+    MeshModule.Builder builder =
+        MeshModule.builder()
+            .binding(UnprotectedSimpleService.binding())
+            .stage(policy -> null, "mesh.test.Nowhere");
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, builder::build);
-    assertThat(refused).hasMessageContaining("is for gRPC service mesh.test.Nowhere, which no binding of the module"
-        + " serves (it serves [grpc.testing.SimpleService])");
+    assertThat(refused)
+        .hasMessageContaining(
+            "is for gRPC service mesh.test.Nowhere, which no binding of the module"
+                + " serves (it serves [grpc.testing.SimpleService])");
   }
 
   @Test
   void toBuilderKeepsEveryPart() {
-    ExceptionHandlers handlers = ExceptionHandlers.builder()
-        .on(IllegalStateException.class, (e, trailers) -> HandlerResults.of(Status.INTERNAL, trailers))
-        .build();
+    ExceptionHandlers handlers =
+        ExceptionHandlers.builder()
+            .on(
+                IllegalStateException.class,
+                (e, trailers) -> HandlerResults.of(Status.INTERNAL, trailers))
+            .build();
     HealthCheck check = HealthCheck.of("store", () -> true);
-    MeshModule module = MeshModule.builder()
-        .stage(policy -> null, "grpc.testing.SimpleService")
-        .healthCheck(check)
-        .exceptionHandlers(handlers)
-        .binding(UnprotectedSimpleService.binding())
-        .build();
+    MeshModule module =
+        MeshModule.builder()
+            .stage(policy -> null, "grpc.testing.SimpleService")
+            .healthCheck(check)
+            .exceptionHandlers(handlers)
+            .binding(UnprotectedSimpleService.binding())
+            .build();
 
     MeshModule copy = module.toBuilder().build();
     assertThat(copy.bindings()).isEqualTo(module.bindings());
@@ -80,7 +102,9 @@ class MeshModuleTest {
   }
 
   private static ServingStatus health(ManagedChannel channel) {
-    return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    return HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance())
+        .getStatus();
   }
 }

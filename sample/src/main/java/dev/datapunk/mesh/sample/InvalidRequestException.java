@@ -12,7 +12,8 @@ public final class InvalidRequestException extends RuntimeException {
 
   /**
    * @param field the path of the field in the request, e.g. {@code item.quantity}
-   * @param description what is wrong with it, sent to the client, e.g. {@code quantity must be >= 0}
+   * @param description what is wrong with it, sent to the client, e.g. {@code quantity must be >=
+   *     0}
    */
   public InvalidRequestException(String field, String description) {
     super(description);

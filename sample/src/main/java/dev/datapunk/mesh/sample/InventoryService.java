@@ -36,7 +36,10 @@ public class InventoryService extends InventoryServiceGrpc.InventoryServiceImplB
 
   private final InventoryStore store;
 
-  /** A service over {@code store}; the generated bootstrap creates it with {@link Inventory#inventoryService()}. */
+  /**
+   * A service over {@code store}; the generated bootstrap creates it with {@link
+   * Inventory#inventoryService()}.
+   */
   public InventoryService(InventoryStore store) {
     this.store = store;
   }
@@ -44,10 +47,10 @@ public class InventoryService extends InventoryServiceGrpc.InventoryServiceImplB
   @Override
   @Public
   public void ping(PingRequest request, StreamObserver<PingReply> responseObserver) {
-    String caller = MeshPrincipal.current()
-        .map(principal -> principal.verifiedName())
-        .orElse("anonymous");
-    responseObserver.onNext(PingReply.newBuilder().setMessage(request.getMessage()).setCaller(caller).build());
+    String caller =
+        MeshPrincipal.current().map(principal -> principal.verifiedName()).orElse("anonymous");
+    responseObserver.onNext(
+        PingReply.newBuilder().setMessage(request.getMessage()).setCaller(caller).build());
     responseObserver.onCompleted();
   }
 
@@ -94,7 +97,8 @@ public class InventoryService extends InventoryServiceGrpc.InventoryServiceImplB
 
   private static void checkSku(String field, String sku) {
     if (sku.isEmpty() || sku.length() > MAX_SKU_LENGTH) {
-      throw new InvalidRequestException(field, "sku must be 1 to " + MAX_SKU_LENGTH + " characters");
+      throw new InvalidRequestException(
+          field, "sku must be 1 to " + MAX_SKU_LENGTH + " characters");
     }
   }
 }

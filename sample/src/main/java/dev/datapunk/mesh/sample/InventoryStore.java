@@ -14,10 +14,19 @@ public final class InventoryStore {
 
   /** A store holding a few demo items, so a fresh server has something to show. */
   public static InventoryStore withDemoItems() {
-    return of(List.of(
-        Item.newBuilder().setSku("SKU-0001").setName("Espresso beans, 1 kg").setQuantity(40).build(),
-        Item.newBuilder().setSku("SKU-0002").setName("Burr grinder").setQuantity(7).build(),
-        Item.newBuilder().setSku("SKU-0003").setName("Milk jug, 600 ml").setQuantity(23).build()));
+    return of(
+        List.of(
+            Item.newBuilder()
+                .setSku("SKU-0001")
+                .setName("Espresso beans, 1 kg")
+                .setQuantity(40)
+                .build(),
+            Item.newBuilder().setSku("SKU-0002").setName("Burr grinder").setQuantity(7).build(),
+            Item.newBuilder()
+                .setSku("SKU-0003")
+                .setName("Milk jug, 600 ml")
+                .setQuantity(23)
+                .build()));
   }
 
   /** A store loaded with {@code catalogue}. */
@@ -54,7 +63,8 @@ public final class InventoryStore {
 
   /** Items whose SKU starts with {@code prefix}, in SKU order, at most {@code limit} (0: all). */
   public List<Item> list(String prefix, int limit) {
-    Map<String, Item> range = prefix.isEmpty() ? items : items.subMap(prefix, true, prefix + Character.MAX_VALUE, true);
+    Map<String, Item> range =
+        prefix.isEmpty() ? items : items.subMap(prefix, true, prefix + Character.MAX_VALUE, true);
     return range.values().stream().limit(limit > 0 ? limit : Long.MAX_VALUE).toList();
   }
 }

@@ -26,8 +26,8 @@ import java.util.UUID;
  * The sample order service: a mesh service that calls another one. Each order reads its item from
  * {@code InventoryService} through the mesh client {@value #INVENTORY}, which the configuration
  * points at an inventory server ({@code client.inventory.target}); with {@code
- * client.inventory.token: forward} the caller's own token goes on, so the inventory decides with the
- * caller's rights, and the inventory's deadline is what is left of the caller's.
+ * client.inventory.token: forward} the caller's own token goes on, so the inventory decides with
+ * the caller's rights, and the inventory's deadline is what is left of the caller's.
  */
 @MeshService
 @Secured(scopes = "orders:write")
@@ -52,7 +52,8 @@ public class OrderService extends OrderServiceGrpc.OrderServiceImplBase {
   @Override
   public void placeOrder(PlaceOrderRequest request, StreamObserver<Order> responseObserver) {
     if (request.getQuantity() <= 0) {
-      responseObserver.onError(Status.INVALID_ARGUMENT.withDescription("quantity must be > 0").asRuntimeException());
+      responseObserver.onError(
+          Status.INVALID_ARGUMENT.withDescription("quantity must be > 0").asRuntimeException());
       return;
     }
     Channel inventory = inventory(responseObserver);
@@ -61,44 +62,51 @@ public class OrderService extends OrderServiceGrpc.OrderServiceImplBase {
     }
     Item item;
     try {
-      item = InventoryServiceGrpc.newBlockingStub(inventory)
-          .getItem(GetItemRequest.newBuilder().setSku(request.getSku()).build());
+      item =
+          InventoryServiceGrpc.newBlockingStub(inventory)
+              .getItem(GetItemRequest.newBuilder().setSku(request.getSku()).build());
     } catch (StatusRuntimeException e) {
       responseObserver.onError(fromInventory(e));
       return;
     }
     if (item.getQuantity() < request.getQuantity()) {
-      responseObserver.onError(Status.FAILED_PRECONDITION
-          .withDescription("only " + item.getQuantity() + " of " + item.getSku() + " in stock").asRuntimeException());
+      responseObserver.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription("only " + item.getQuantity() + " of " + item.getSku() + " in stock")
+              .asRuntimeException());
       return;
     }
-    responseObserver.onNext(Order.newBuilder()
-        .setOrderId(UUID.randomUUID().toString())
-        .setItem(item)
-        .setQuantity(request.getQuantity())
-        .build());
+    responseObserver.onNext(
+        Order.newBuilder()
+            .setOrderId(UUID.randomUUID().toString())
+            .setItem(item)
+            .setQuantity(request.getQuantity())
+            .build());
     responseObserver.onCompleted();
   }
 
   @Override
   @Public
-  public void pingInventory(PingInventoryRequest request, StreamObserver<PingInventoryReply> responseObserver) {
+  public void pingInventory(
+      PingInventoryRequest request, StreamObserver<PingInventoryReply> responseObserver) {
     Channel inventory = inventory(responseObserver);
     if (inventory == null) {
       return;
     }
     PingReply reply;
     try {
-      reply = InventoryServiceGrpc.newBlockingStub(inventory)
-          .ping(PingRequest.newBuilder().setMessage(request.getMessage()).build());
+      reply =
+          InventoryServiceGrpc.newBlockingStub(inventory)
+              .ping(PingRequest.newBuilder().setMessage(request.getMessage()).build());
     } catch (StatusRuntimeException e) {
       responseObserver.onError(fromInventory(e));
       return;
     }
-    responseObserver.onNext(PingInventoryReply.newBuilder()
-        .setMessage(reply.getMessage())
-        .setInventoryCaller(reply.getCaller())
-        .build());
+    responseObserver.onNext(
+        PingInventoryReply.newBuilder()
+            .setMessage(reply.getMessage())
+            .setInventoryCaller(reply.getCaller())
+            .build());
     responseObserver.onCompleted();
   }
 
@@ -110,9 +118,11 @@ public class OrderService extends OrderServiceGrpc.OrderServiceImplBase {
     try {
       return (channels != null ? channels : MeshChannels.current()).channel(INVENTORY);
     } catch (IllegalStateException | IllegalArgumentException e) {
-      responseObserver.onError(Status.FAILED_PRECONDITION
-          .withDescription("no mesh client \"" + INVENTORY + "\": set client." + INVENTORY + ".target")
-          .asRuntimeException());
+      responseObserver.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription(
+                  "no mesh client \"" + INVENTORY + "\": set client." + INVENTORY + ".target")
+              .asRuntimeException());
       return null;
     }
   }
@@ -120,7 +130,8 @@ public class OrderService extends OrderServiceGrpc.OrderServiceImplBase {
   /** The inventory's failure as this call's: same code, the inventory's words. */
   private static StatusRuntimeException fromInventory(StatusRuntimeException e) {
     Status status = e.getStatus();
-    String description = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+    String description =
+        status.getDescription() == null ? status.getCode().name() : status.getDescription();
     return status.withDescription("inventory: " + description).asRuntimeException();
   }
 }

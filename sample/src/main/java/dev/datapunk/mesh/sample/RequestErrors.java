@@ -12,12 +12,19 @@ public final class RequestErrors {
 
   private RequestErrors() {}
 
-  /** {@code INVALID_ARGUMENT}, its message the description, with a {@code BadRequest} naming the field. */
+  /**
+   * {@code INVALID_ARGUMENT}, its message the description, with a {@code BadRequest} naming the
+   * field.
+   */
   @MeshExceptionHandler
   public static com.google.rpc.Status invalidRequest(InvalidRequestException e) {
-    BadRequest badRequest = BadRequest.newBuilder()
-        .addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(e.field()).setDescription(e.getMessage()))
-        .build();
+    BadRequest badRequest =
+        BadRequest.newBuilder()
+            .addFieldViolations(
+                BadRequest.FieldViolation.newBuilder()
+                    .setField(e.field())
+                    .setDescription(e.getMessage()))
+            .build();
     return com.google.rpc.Status.newBuilder()
         .setCode(Code.INVALID_ARGUMENT_VALUE)
         .setMessage(e.getMessage())

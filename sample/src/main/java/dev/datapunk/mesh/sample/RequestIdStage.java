@@ -24,20 +24,26 @@ import java.util.regex.Pattern;
 public final class RequestIdStage implements CallStage {
 
   /** The header carrying the id, both ways. */
-  public static final Metadata.Key<String> HEADER = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+  public static final Metadata.Key<String> HEADER =
+      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final Context.Key<String> CURRENT = Context.key("x-request-id");
   private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  private final ServerInterceptor interceptor = new ServerInterceptor() {
-    @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
-        ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-      String sent = headers.get(HEADER);
-      String id = sent != null && ACCEPTED.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
-      return Contexts.interceptCall(Context.current().withValue(CURRENT, id), new Tagged<>(call, id), headers, next);
-    }
-  };
+  private final ServerInterceptor interceptor =
+      new ServerInterceptor() {
+        @Override
+        public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+          String sent = headers.get(HEADER);
+          String id =
+              sent != null && ACCEPTED.matcher(sent).matches()
+                  ? sent
+                  : UUID.randomUUID().toString();
+          return Contexts.interceptCall(
+              Context.current().withValue(CURRENT, id), new Tagged<>(call, id), headers, next);
+        }
+      };
 
   /** The request id of the call being served on this thread; {@code null} outside a call. */
   public static String current() {

@@ -95,7 +95,11 @@ public final class Caller {
 
   @Override
   public String toString() {
-    return "Caller[peer=" + peer.orElse("none") + ", token=" + (token == null ? "none" : "set") + "]";
+    return "Caller[peer="
+        + peer.orElse("none")
+        + ", token="
+        + (token == null ? "none" : "set")
+        + "]";
   }
 
   /** Gives a call without a deadline of its own one {@code deadline} from its start. */
@@ -109,9 +113,10 @@ public final class Caller {
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
         MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
-      CallOptions options = callOptions.getDeadline() == null
-          ? callOptions.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS)
-          : callOptions;
+      CallOptions options =
+          callOptions.getDeadline() == null
+              ? callOptions.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS)
+              : callOptions;
       return next.newCall(method, options);
     }
   }

@@ -30,9 +30,9 @@ import java.util.function.Consumer;
  *
  * <p>A client's identity is what its connection's transport attributes say, as with TLS: the
  * listener of a peer stamps every connection it accepts with a {@link PeerSession} holding a
- * certificate that names the peer, and a client picks its identity by the listener it connects
- * to. Nothing a client sends (no header) chooses it. The listener without a peer accepts
- * connections without any session: a client without a certificate.
+ * certificate that names the peer, and a client picks its identity by the listener it connects to.
+ * Nothing a client sends (no header) chooses it. The listener without a peer accepts connections
+ * without any session: a client without a certificate.
  */
 final class InProcessListeners extends Server implements ServerTransport {
 
@@ -49,10 +49,11 @@ final class InProcessListeners extends Server implements ServerTransport {
   }
 
   @Override
-  public synchronized Server build(ServerSettings settings, ServerCredentials credentials,
-      Consumer<ServerBuilder<?>> mesh) {
+  public synchronized Server build(
+      ServerSettings settings, ServerCredentials credentials, Consumer<ServerBuilder<?>> mesh) {
     if (this.mesh != null) {
-      throw new IllegalStateException("in-process listeners " + baseName + " already carry a server");
+      throw new IllegalStateException(
+          "in-process listeners " + baseName + " already carry a server");
     }
     this.mesh = mesh;
     return this;
@@ -83,10 +84,12 @@ final class InProcessListeners extends Server implements ServerTransport {
 
   private Server newListener(Optional<String> peer, String name) {
     if (mesh == null) {
-      throw new IllegalStateException("no mesh server was built on in-process listeners " + baseName);
+      throw new IllegalStateException(
+          "no mesh server was built on in-process listeners " + baseName);
     }
     InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
-    peer.ifPresent(identity -> builder.addTransportFilter(new PeerFilter(PeerCertificates.naming(identity))));
+    peer.ifPresent(
+        identity -> builder.addTransportFilter(new PeerFilter(PeerCertificates.naming(identity))));
     mesh.accept(builder);
     return builder.build();
   }
@@ -161,7 +164,8 @@ final class InProcessListeners extends Server implements ServerTransport {
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     for (Server listener : snapshot()) {
-      if (!listener.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      if (!listener.awaitTermination(
+          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         return false;
       }
     }
@@ -184,7 +188,9 @@ final class InProcessListeners extends Server implements ServerTransport {
     return "InProcessListeners[" + baseName + "]";
   }
 
-  /** Gives each connection of a listener a session of its own, carrying the listener's certificate. */
+  /**
+   * Gives each connection of a listener a session of its own, carrying the listener's certificate.
+   */
   private static final class PeerFilter extends ServerTransportFilter {
     private final X509Certificate certificate;
 
@@ -194,7 +200,9 @@ final class InProcessListeners extends Server implements ServerTransport {
 
     @Override
     public Attributes transportReady(Attributes transportAttrs) {
-      return transportAttrs.toBuilder().set(Grpc.TRANSPORT_ATTR_SSL_SESSION, new PeerSession(certificate)).build();
+      return transportAttrs.toBuilder()
+          .set(Grpc.TRANSPORT_ATTR_SSL_SESSION, new PeerSession(certificate))
+          .build();
     }
   }
 }

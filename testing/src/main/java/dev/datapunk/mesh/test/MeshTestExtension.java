@@ -37,12 +37,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Registered on an instance field, it starts a server before each test and closes it after,
  * whether the test passed or failed (a fresh server, clock and key, and fresh services when the
- * module comes from a supplier such as {@code MeshMain::module} or is created by the field). Registered on a {@code static} field, it starts one server before the first
- * test of the class and closes it after the last; the tests then share its state (service data,
- * token buckets, clock).
+ * module comes from a supplier such as {@code MeshMain::module} or is created by the field).
+ * Registered on a {@code static} field, it starts one server before the first test of the class and
+ * closes it after the last; the tests then share its state (service data, token buckets, clock).
  */
-public final class MeshTestExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-    AfterAllCallback {
+public final class MeshTestExtension
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
   private final MeshTestServer.Builder builder;
   private MeshTestServer current;
@@ -52,7 +52,10 @@ public final class MeshTestExtension implements BeforeAllCallback, BeforeEachCal
     this.builder = builder;
   }
 
-  /** An extension serving {@code module}, e.g. the generated {@code MeshMain.module()}, with the defaults. */
+  /**
+   * An extension serving {@code module}, e.g. the generated {@code MeshMain.module()}, with the
+   * defaults.
+   */
   public static MeshTestExtension of(MeshModule module) {
     return new MeshTestExtension(MeshTestServer.builder(module));
   }
@@ -75,13 +78,17 @@ public final class MeshTestExtension implements BeforeAllCallback, BeforeEachCal
    * An extension serving {@code module} as {@code configure} sets it up, e.g. {@code b ->
    * b.args("--app.greeting=Hi")}.
    */
-  public static MeshTestExtension of(MeshModule module, UnaryOperator<MeshTestServer.Builder> configure) {
-    return new MeshTestExtension(Objects.requireNonNull(configure.apply(MeshTestServer.builder(module)), "builder"));
+  public static MeshTestExtension of(
+      MeshModule module, UnaryOperator<MeshTestServer.Builder> configure) {
+    return new MeshTestExtension(
+        Objects.requireNonNull(configure.apply(MeshTestServer.builder(module)), "builder"));
   }
 
   /** An extension serving the module {@code modules} creates, as {@code configure} sets it up. */
-  public static MeshTestExtension of(Supplier<MeshModule> modules, UnaryOperator<MeshTestServer.Builder> configure) {
-    return new MeshTestExtension(Objects.requireNonNull(configure.apply(MeshTestServer.builder(modules)), "builder"));
+  public static MeshTestExtension of(
+      Supplier<MeshModule> modules, UnaryOperator<MeshTestServer.Builder> configure) {
+    return new MeshTestExtension(
+        Objects.requireNonNull(configure.apply(MeshTestServer.builder(modules)), "builder"));
   }
 
   @Override
@@ -124,8 +131,9 @@ public final class MeshTestExtension implements BeforeAllCallback, BeforeEachCal
   public MeshTestServer running() {
     MeshTestServer server = current;
     if (server == null || server.isClosed()) {
-      throw new IllegalStateException("the mesh test server runs only while a test runs;"
-          + " is the extension registered with @RegisterExtension?");
+      throw new IllegalStateException(
+          "the mesh test server runs only while a test runs;"
+              + " is the extension registered with @RegisterExtension?");
     }
     return server;
   }

@@ -28,10 +28,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.stub.AbstractStub;
-import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +52,8 @@ import java.util.function.Supplier;
  * Mesh services served in-process behind the same call chain as in production, for tests: the
  * server {@link MeshServer#builder} wires from a {@link MeshModule} (metrics with the exception
  * handlers, identity allow list, authentication, authorization, rate limit, adaptive limit, request
- * parsing, the module's own stages, in that order), reached through grpc-java's in-process transport
- * instead of Netty. No port, no TLS material, no file.
+ * parsing, the module's own stages, in that order), reached through grpc-java's in-process
+ * transport instead of Netty. No port, no TLS material, no file.
  *
  * <p>What stands in for the production engines:
  *
@@ -63,14 +63,16 @@ import java.util.function.Supplier;
  *       audience, skew and algorithms of {@code auth.jwt.*} apply);
  *   <li>peer identities: with {@code tls.mode=mtls} (the default) every connection carries a
  *       verified client certificate, as over mTLS: {@link #DEFAULT_PEER} unless a {@link
- *       Caller#withPeer caller names another}. It is set on the connection, never read from a header;
+ *       Caller#withPeer caller names another}. It is set on the connection, never read from a
+ *       header;
  *   <li>time: a {@link TestClock} that stands still until advanced; the rate limiter's buckets
  *       refill by it and tokens expire by it;
  *   <li>rate limits: the in-process backend ({@code ratelimit.backend=local} only);
  *   <li>meters: a Prometheus registry configured by {@code metrics.*}, read with {@link #meters()},
  *       {@link #scrape()} and {@link #calls}; not served on a port;
- *   <li>traces: only with an {@code OpenTelemetry} of the test's own ({@link Builder#openTelemetry});
- *       {@code tracing.enabled} and mesh clients ({@code client.<name>.*}) are refused.
+ *   <li>traces: only with an {@code OpenTelemetry} of the test's own ({@link
+ *       Builder#openTelemetry}); {@code tracing.enabled} and mesh clients ({@code client.<name>.*})
+ *       are refused.
  * </ul>
  *
  * <p>Configuration is loaded as the generated main loads it, from the {@linkplain Builder#args
@@ -110,40 +112,48 @@ public final class MeshTestServer implements AutoCloseable {
     MeshLoggers.apply(config.log());
     // As the generated main does: app.* is readable before the services are created.
     AppSettings.current().reloadTarget().prepare(config).run();
-    MeshModule module = Objects.requireNonNull(builder.module.get(), "the module supplier returned null");
+    MeshModule module =
+        Objects.requireNonNull(builder.module.get(), "the module supplier returned null");
     this.clock = new TestClock(builder.clockStart);
     this.deadline = builder.deadline;
     this.signingKey = DevSigningKey.newSigningKey();
     JWKSet trusted = new JWKSet(signingKey.toPublicJWK());
     JwtTokenVerifier verifier = new JwtTokenVerifier(() -> trusted, config.jwt(), clock);
-    LocalRateLimiterBackend limiter = LocalRateLimiterBackend.builder()
-        .clock(clock)
-        .maxClients(config.rateLimit().maxClients())
-        .build();
+    LocalRateLimiterBackend limiter =
+        LocalRateLimiterBackend.builder()
+            .clock(clock)
+            .maxClients(config.rateLimit().maxClients())
+            .build();
     boolean mtls = config.tls().mode() == TlsMode.MTLS;
     this.defaultPeer = mtls ? Optional.of(DEFAULT_PEER) : Optional.empty();
     this.listeners = new InProcessListeners("mesh-test-" + UUID.randomUUID());
-    MeshServerBuilder meshBuilder = MeshServer.builder(config)
-        .module(module)
-        .transport(listeners)
-        .credentials(InsecureServerCredentials.create(), mtls)
-        .meterRegistry(registry)
-        .tokenVerifier(verifier)
-        .rateLimiterBackend(limiter)
-        .peerAllowList(allowList)
-        .authDecisionListener(AuditLog.toSlf4j(config.auditAllowed()))
-        .closeOnShutdown(limiter);
+    MeshServerBuilder meshBuilder =
+        MeshServer.builder(config)
+            .module(module)
+            .transport(listeners)
+            .credentials(InsecureServerCredentials.create(), mtls)
+            .meterRegistry(registry)
+            .tokenVerifier(verifier)
+            .rateLimiterBackend(limiter)
+            .peerAllowList(allowList)
+            .authDecisionListener(AuditLog.toSlf4j(config.auditAllowed()))
+            .closeOnShutdown(limiter);
     if (builder.openTelemetry != null) {
       meshBuilder.openTelemetry(builder.openTelemetry);
     }
     this.server = meshBuilder.build();
     server.meshMeters().cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
-    server.meshMeters().rateLimitClients(limiter.name(), limiter, LocalRateLimiterBackend::trackedClients);
+    server
+        .meshMeters()
+        .rateLimitClients(limiter.name(), limiter, LocalRateLimiterBackend::trackedClients);
     listeners.nameFor(defaultPeer);
     server.start();
   }
 
-  /** Starts configuring a server for {@code module}: the generated {@code MeshMain.module()}, or one of test doubles. */
+  /**
+   * Starts configuring a server for {@code module}: the generated {@code MeshMain.module()}, or one
+   * of test doubles.
+   */
   public static Builder builder(MeshModule module) {
     Objects.requireNonNull(module, "module");
     return new Builder(() -> module);
@@ -158,31 +168,47 @@ public final class MeshTestServer implements AutoCloseable {
     return new Builder(Objects.requireNonNull(modules, "modules"));
   }
 
-  /** Starts configuring a server for {@code bindings} alone (no user stages, health checks or global handlers). */
+  /**
+   * Starts configuring a server for {@code bindings} alone (no user stages, health checks or global
+   * handlers).
+   */
   public static Builder builder(List<? extends MeshBinding> bindings) {
     return builder(MeshModule.of(bindings));
   }
 
   private static MeshConfig load(Builder builder) {
-    LoadedConfig loaded = ConfigLoader.loadNamedFileOnly(builder.args.toArray(String[]::new), builder.env, Path.of(""));
+    LoadedConfig loaded =
+        ConfigLoader.loadNamedFileOnly(
+            builder.args.toArray(String[]::new), builder.env, Path.of(""));
     if (loaded.helpRequested() || !loaded.arguments().isEmpty()) {
-      throw new ConfigException("mesh test server: arguments are --key=value options only (got "
-          + builder.args + ")");
+      throw new ConfigException(
+          "mesh test server: arguments are --key=value options only (got " + builder.args + ")");
     }
     MeshConfig config = loaded.config();
     if (config.rateLimit().backend() != RateLimitBackend.LOCAL) {
-      throw new ConfigException(ConfigKeys.RATELIMIT_BACKEND + ": the mesh test server keeps rate limits in process,"
-          + " on its test clock; " + config.rateLimit().backend().name().toLowerCase(Locale.ROOT)
-          + " (from " + config.sourceOf(ConfigKeys.RATELIMIT_BACKEND) + ") is not supported");
+      throw new ConfigException(
+          ConfigKeys.RATELIMIT_BACKEND
+              + ": the mesh test server keeps rate limits in process,"
+              + " on its test clock; "
+              + config.rateLimit().backend().name().toLowerCase(Locale.ROOT)
+              + " (from "
+              + config.sourceOf(ConfigKeys.RATELIMIT_BACKEND)
+              + ") is not supported");
     }
     if (config.tracing().enabled()) {
-      throw new ConfigException(ConfigKeys.TRACING_ENABLED + ": the mesh test server exports no spans (from "
-          + config.sourceOf(ConfigKeys.TRACING_ENABLED) + "); give it an OpenTelemetry of your own with"
-          + " Builder.openTelemetry to see its spans");
+      throw new ConfigException(
+          ConfigKeys.TRACING_ENABLED
+              + ": the mesh test server exports no spans (from "
+              + config.sourceOf(ConfigKeys.TRACING_ENABLED)
+              + "); give it an OpenTelemetry of your own with"
+              + " Builder.openTelemetry to see its spans");
     }
     if (!config.clients().isEmpty()) {
-      throw new ConfigException("client." + config.clients().keySet().iterator().next() + ".*: the mesh test server"
-          + " starts no mesh clients; hand a service that calls others its own MeshChannels (MeshChannels.builder())");
+      throw new ConfigException(
+          "client."
+              + config.clients().keySet().iterator().next()
+              + ".*: the mesh test server starts no mesh clients; hand a service that calls others"
+              + " its own MeshChannels (MeshChannels.builder())");
     }
     return config;
   }
@@ -219,14 +245,18 @@ public final class MeshTestServer implements AutoCloseable {
   }
 
   /**
-   * A token for {@code subject} granting {@code scopes}, issued now by the {@linkplain #clock() test
-   * clock} and valid for {@link #DEFAULT_TOKEN_LIFETIME}, signed with the key this server trusts.
+   * A token for {@code subject} granting {@code scopes}, issued now by the {@linkplain #clock()
+   * test clock} and valid for {@link #DEFAULT_TOKEN_LIFETIME}, signed with the key this server
+   * trusts.
    */
   public String token(String subject, String... scopes) {
     return tokenFor(subject).scopes(scopes).mint();
   }
 
-  /** A token to describe further (scopes, lifetime, issue time, issuer, audience) before {@link TokenBuilder#mint()}. */
+  /**
+   * A token to describe further (scopes, lifetime, issue time, issuer, audience) before {@link
+   * TokenBuilder#mint()}.
+   */
   public TokenBuilder tokenFor(String subject) {
     return new TokenBuilder(signingKey, clock, config.jwt(), subject);
   }
@@ -270,20 +300,24 @@ public final class MeshTestServer implements AutoCloseable {
   }
 
   /**
-   * How many calls of {@code fullMethodName} (e.g. {@code datapunk.inventory.v1.InventoryService/GetItem})
-   * ended with {@code code}, as the server's {@code grpc.server.processing.duration} timer counted them;
-   * rejected calls count with the status their client saw.
+   * How many calls of {@code fullMethodName} (e.g. {@code
+   * datapunk.inventory.v1.InventoryService/GetItem}) ended with {@code code}, as the server's
+   * {@code grpc.server.processing.duration} timer counted them; rejected calls count with the
+   * status their client saw.
    */
   public long calls(String fullMethodName, Status.Code code) {
     int slash = fullMethodName.lastIndexOf('/');
     if (slash <= 0) {
-      throw new IllegalArgumentException("not a full method name (service/Method): " + fullMethodName);
+      throw new IllegalArgumentException(
+          "not a full method name (service/Method): " + fullMethodName);
     }
-    Timer timer = registry.find("grpc.server.processing.duration")
-        .tag("service", fullMethodName.substring(0, slash))
-        .tag("method", fullMethodName.substring(slash + 1))
-        .tag("statusCode", code.name())
-        .timer();
+    Timer timer =
+        registry
+            .find("grpc.server.processing.duration")
+            .tag("service", fullMethodName.substring(0, slash))
+            .tag("method", fullMethodName.substring(slash + 1))
+            .tag("statusCode", code.name())
+            .timer();
     return timer == null ? 0 : timer.count();
   }
 
@@ -293,11 +327,15 @@ public final class MeshTestServer implements AutoCloseable {
       throw new IllegalStateException("the mesh test server is closed");
     }
     if (peer.isPresent() && defaultPeer.isEmpty()) {
-      throw new IllegalStateException("a peer identity needs tls.mode=mtls (is "
-          + config.tls().mode().name().toLowerCase(Locale.ROOT) + ", from "
-          + config.sourceOf(ConfigKeys.TLS_MODE) + "): without client certificates a caller has none");
+      throw new IllegalStateException(
+          "a peer identity needs tls.mode=mtls (is "
+              + config.tls().mode().name().toLowerCase(Locale.ROOT)
+              + ", from "
+              + config.sourceOf(ConfigKeys.TLS_MODE)
+              + "): without client certificates a caller has none");
     }
-    return channels.computeIfAbsent(peer, p -> InProcessChannelBuilder.forName(listeners.nameFor(p)).build());
+    return channels.computeIfAbsent(
+        peer, p -> InProcessChannelBuilder.forName(listeners.nameFor(p)).build());
   }
 
   /** Whether {@link #close()} has run. */
@@ -353,7 +391,8 @@ public final class MeshTestServer implements AutoCloseable {
 
     /**
      * Command-line options, as the generated main takes them: {@code --key=value}, e.g. {@code
-     * --ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.rps=1} or {@code --app.greeting=Hi}.
+     * --ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.rps=1} or {@code
+     * --app.greeting=Hi}.
      */
     public Builder args(String... args) {
       this.args.addAll(List.of(args));

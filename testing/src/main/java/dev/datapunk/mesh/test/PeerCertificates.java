@@ -41,20 +41,32 @@ final class PeerCertificates {
     try {
       KeyPair keys = keyPair();
       boolean spiffe = identity.startsWith("spiffe://");
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-          .addRDN(BCStyle.CN, spiffe ? "mesh-test peer" : identity).build();
+      X500Name subject =
+          new X500NameBuilder(BCStyle.INSTANCE)
+              .addRDN(BCStyle.CN, spiffe ? "mesh-test peer" : identity)
+              .build();
       Instant now = Instant.now();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-          new BigInteger(127, RANDOM).add(BigInteger.ONE), Date.from(now.minus(VALIDITY)), Date.from(now.plus(VALIDITY)),
-          subject, keys.getPublic());
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              subject,
+              new BigInteger(127, RANDOM).add(BigInteger.ONE),
+              Date.from(now.minus(VALIDITY)),
+              Date.from(now.plus(VALIDITY)),
+              subject,
+              keys.getPublic());
       if (spiffe) {
-        builder.addExtension(Extension.subjectAlternativeName, false,
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
             new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity)));
       }
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
-      throw new IllegalStateException("cannot issue a test certificate for " + identity + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot issue a test certificate for " + identity + ": " + e.getMessage(), e);
     }
   }
 

@@ -40,7 +40,8 @@ public final class TestClock extends Clock implements NanoClock {
   public void advance(Duration amount) {
     Objects.requireNonNull(amount, "amount");
     if (amount.isNegative()) {
-      throw new IllegalArgumentException("a test clock never goes back (advance by " + amount + ")");
+      throw new IllegalArgumentException(
+          "a test clock never goes back (advance by " + amount + ")");
     }
     elapsedNanos.addAndGet(amount.toNanos());
   }

@@ -13,10 +13,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A bearer token for a {@link MeshTestServer}, signed with the key that server trusts. By default it
- * grants no scope, is issued at the test clock's now, lives {@link MeshTestServer#DEFAULT_TOKEN_LIFETIME}
- * and carries the {@code iss} and {@code aud} the server requires ({@code auth.jwt.issuer},
- * {@code auth.jwt.audience}), if any.
+ * A bearer token for a {@link MeshTestServer}, signed with the key that server trusts. By default
+ * it grants no scope, is issued at the test clock's now, lives {@link
+ * MeshTestServer#DEFAULT_TOKEN_LIFETIME} and carries the {@code iss} and {@code aud} the server
+ * requires ({@code auth.jwt.issuer}, {@code auth.jwt.audience}), if any.
  *
  * <pre>{@code
  * String shortLived = mesh.tokenFor("alice").scopes("inventory:read").validFor(Duration.ofMinutes(1)).mint();
@@ -54,7 +54,9 @@ public final class TokenBuilder {
     return this;
   }
 
-  /** The issue time ({@code iat}), from which the lifetime runs; the test clock's now unless set. */
+  /**
+   * The issue time ({@code iat}), from which the lifetime runs; the test clock's now unless set.
+   */
   public TokenBuilder issuedAt(Instant issuedAt) {
     this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
     return this;
@@ -75,12 +77,14 @@ public final class TokenBuilder {
   /**
    * The signed compact JWT.
    *
-   * @throws IllegalArgumentException for a blank subject, a scope with whitespace or a lifetime that
-   *     is not positive
+   * @throws IllegalArgumentException for a blank subject, a scope with whitespace or a lifetime
+   *     that is not positive
    */
   public String mint() {
     Instant issued = issuedAt != null ? issuedAt : clock.instant();
-    return DevTokens.mint(signingKey, new DevTokenRequest(subject, scopes, lifetime, issuer, audience),
+    return DevTokens.mint(
+        signingKey,
+        new DevTokenRequest(subject, scopes, lifetime, issuer, audience),
         Clock.fixed(issued, ZoneOffset.UTC));
   }
 }

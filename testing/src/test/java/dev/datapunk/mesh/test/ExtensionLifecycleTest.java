@@ -60,8 +60,10 @@ class ExtensionLifecycleTest {
 
   private static TestExecutionSummary run(Class<?> testClass) {
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
-    LauncherFactory.create().execute(
-        LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(), listener);
+    LauncherFactory.create()
+        .execute(
+            LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(),
+            listener);
     return listener.getSummary();
   }
 
@@ -73,8 +75,7 @@ class ExtensionLifecycleTest {
   /** Records its server, calls it, then the second test fails. */
   @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
   static class PerTestScenario {
-    @RegisterExtension
-    final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
+    @RegisterExtension final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
 
     @Test
     @Order(1)

@@ -25,8 +25,7 @@ class PeerIdentityTest {
 
   private static final HelloRequest HELLO = HelloRequest.getDefaultInstance();
 
-  @RegisterExtension
-  final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
+  @RegisterExtension final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
 
   private ProbeServiceBlockingStub as(String identity) {
     return mesh.withPeer(identity).stub(ProbeServiceGrpc::newBlockingStub);
@@ -36,15 +35,21 @@ class PeerIdentityTest {
   void serviceCodeSeesTheIdentityAsFromACertificate() {
     assertThat(mesh.stub(ProbeServiceGrpc::newBlockingStub).hello(HELLO).getCaller())
         .isEqualTo(MeshTestServer.DEFAULT_PEER);
-    assertThat(as("spiffe://example.org/bob").hello(HELLO).getCaller()).isEqualTo("spiffe://example.org/bob");
-    assertThat(as("billing-batch").hello(HELLO).getCaller()).as("a subject CN").isEqualTo("billing-batch");
+    assertThat(as("spiffe://example.org/bob").hello(HELLO).getCaller())
+        .isEqualTo("spiffe://example.org/bob");
+    assertThat(as("billing-batch").hello(HELLO).getCaller())
+        .as("a subject CN")
+        .isEqualTo("billing-batch");
   }
 
   @Test
   void underMtlsTheIdentityWinsOverTheTokenSubject() {
-    ProbeServiceBlockingStub bob = mesh.withPeer("spiffe://example.org/bob")
-        .withToken(mesh.token("alice", "probe:read")).stub(ProbeServiceGrpc::newBlockingStub);
-    assertThat(bob.read(ReadRequest.newBuilder().setKey("greeting").build()).getValue()).isEqualTo("hello");
+    ProbeServiceBlockingStub bob =
+        mesh.withPeer("spiffe://example.org/bob")
+            .withToken(mesh.token("alice", "probe:read"))
+            .stub(ProbeServiceGrpc::newBlockingStub);
+    assertThat(bob.read(ReadRequest.newBuilder().setKey("greeting").build()).getValue())
+        .isEqualTo("hello");
     assertThat(bob.hello(HELLO).getCaller()).isEqualTo("spiffe://example.org/bob");
   }
 
@@ -55,8 +60,12 @@ class PeerIdentityTest {
       bob.hello(HELLO);
     }
     assertThat(exhausted(bob)).isTrue();
-    assertThat(exhausted(withClientIdHeader(bob, "someone-else"))).as("a header is no identity").isTrue();
-    assertThat(exhausted(as("spiffe://example.org/bob"))).as("another caller with the same identity").isTrue();
+    assertThat(exhausted(withClientIdHeader(bob, "someone-else")))
+        .as("a header is no identity")
+        .isTrue();
+    assertThat(exhausted(as("spiffe://example.org/bob")))
+        .as("another caller with the same identity")
+        .isTrue();
 
     ProbeServiceBlockingStub carol = as("spiffe://example.org/carol");
     assertThat(carol.hello(HELLO).getCaller()).isEqualTo("spiffe://example.org/carol");
@@ -67,24 +76,44 @@ class PeerIdentityTest {
 
   @Test
   void allowedIdentitiesAdmitOnlyTheListedPeers() {
-    try (MeshTestServer guarded = MeshTestServer.builder(MeshMain.module())
-        .args("--tls.allowed-identities=spiffe://example.org/alice").start()) {
-      assertThat(guarded.withPeer("spiffe://example.org/alice").stub(ProbeServiceGrpc::newBlockingStub)
-          .hello(HELLO).getCaller()).isEqualTo("spiffe://example.org/alice");
-      StatusRuntimeException denied = catchThrowableOfType(StatusRuntimeException.class,
-          () -> guarded.withPeer("spiffe://example.org/mallory").stub(ProbeServiceGrpc::newBlockingStub).hello(HELLO));
+    try (MeshTestServer guarded =
+        MeshTestServer.builder(MeshMain.module())
+            .args("--tls.allowed-identities=spiffe://example.org/alice")
+            .start()) {
+      assertThat(
+              guarded
+                  .withPeer("spiffe://example.org/alice")
+                  .stub(ProbeServiceGrpc::newBlockingStub)
+                  .hello(HELLO)
+                  .getCaller())
+          .isEqualTo("spiffe://example.org/alice");
+      StatusRuntimeException denied =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  guarded
+                      .withPeer("spiffe://example.org/mallory")
+                      .stub(ProbeServiceGrpc::newBlockingStub)
+                      .hello(HELLO));
       assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
       assertThat(denied.getStatus().getDescription()).isEqualTo("client identity not allowed");
-      assertThat(catchThrowableOfType(StatusRuntimeException.class,
-          () -> guarded.stub(ProbeServiceGrpc::newBlockingStub).hello(HELLO)).getStatus().getCode())
-          .as("the default peer is not listed either").isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(
+              catchThrowableOfType(
+                      StatusRuntimeException.class,
+                      () -> guarded.stub(ProbeServiceGrpc::newBlockingStub).hello(HELLO))
+                  .getStatus()
+                  .getCode())
+          .as("the default peer is not listed either")
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
     }
   }
 
   @Test
   void withoutMtlsThereIsNoIdentityToSet() {
-    try (MeshTestServer plaintext = MeshTestServer.builder(MeshMain.module()).args("--tls.mode=plaintext").start()) {
-      assertThat(plaintext.stub(ProbeServiceGrpc::newBlockingStub).hello(HELLO).getCaller()).isEqualTo("anonymous");
+    try (MeshTestServer plaintext =
+        MeshTestServer.builder(MeshMain.module()).args("--tls.mode=plaintext").start()) {
+      assertThat(plaintext.stub(ProbeServiceGrpc::newBlockingStub).hello(HELLO).getCaller())
+          .isEqualTo("anonymous");
       assertThatThrownBy(() -> plaintext.withPeer("spiffe://example.org/bob").channel())
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("tls.mode=mtls")
@@ -102,10 +131,12 @@ class PeerIdentityTest {
     }
   }
 
-  private static ProbeServiceBlockingStub withClientIdHeader(ProbeServiceBlockingStub stub, String id) {
+  private static ProbeServiceBlockingStub withClientIdHeader(
+      ProbeServiceBlockingStub stub, String id) {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("x-client-id", Metadata.ASCII_STRING_MARSHALLER), id);
-    headers.put(Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER), "203.0.113.7");
+    headers.put(
+        Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER), "203.0.113.7");
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 }

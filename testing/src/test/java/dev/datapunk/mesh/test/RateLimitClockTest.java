@@ -18,19 +18,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Write's {@code @RateLimit(rps = 5, burst = 5)} on the kit's clock: refills are exact, nothing depends on real time. */
+/**
+ * Write's {@code @RateLimit(rps = 5, burst = 5)} on the kit's clock: refills are exact, nothing
+ * depends on real time.
+ */
 class RateLimitClockTest {
 
-  private static final WriteRequest WRITE = WriteRequest.newBuilder().setKey("k").setValue("v").build();
+  private static final WriteRequest WRITE =
+      WriteRequest.newBuilder().setKey("k").setValue("v").build();
 
-  @RegisterExtension
-  final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
+  @RegisterExtension final MeshTestExtension mesh = MeshTestExtension.of(MeshMain.module());
 
   private ProbeServiceBlockingStub writer;
 
   @BeforeEach
   void writer() {
-    writer = mesh.withToken(mesh.token("writer", "probe:write")).stub(ProbeServiceGrpc::newBlockingStub);
+    writer =
+        mesh.withToken(mesh.token("writer", "probe:write")).stub(ProbeServiceGrpc::newBlockingStub);
   }
 
   @Test
@@ -65,15 +69,19 @@ class RateLimitClockTest {
 
   @Test
   void anOverrideFromTheCommandLineReplacesTheAnnotatedLimit() throws Exception {
-    try (MeshTestServer slow = MeshTestServer.builder(MeshMain.module())
-        .args("--ratelimit.override.meshtest.probe.v1.ProbeService/Write.rps=1",
-            "--ratelimit.override.meshtest.probe.v1.ProbeService/Write.burst=2")
-        .start()) {
-      ProbeServiceBlockingStub stub = slow.withToken(slow.token("writer", "probe:write"))
-          .stub(ProbeServiceGrpc::newBlockingStub);
+    try (MeshTestServer slow =
+        MeshTestServer.builder(MeshMain.module())
+            .args(
+                "--ratelimit.override.meshtest.probe.v1.ProbeService/Write.rps=1",
+                "--ratelimit.override.meshtest.probe.v1.ProbeService/Write.burst=2")
+            .start()) {
+      ProbeServiceBlockingStub stub =
+          slow.withToken(slow.token("writer", "probe:write"))
+              .stub(ProbeServiceGrpc::newBlockingStub);
       stub.write(WRITE);
       stub.write(WRITE);
-      StatusRuntimeException rejected = catchThrowableOfType(StatusRuntimeException.class, () -> stub.write(WRITE));
+      StatusRuntimeException rejected =
+          catchThrowableOfType(StatusRuntimeException.class, () -> stub.write(WRITE));
       assertThat(rejected.getStatus().getDescription()).endsWith(": 1 rps, burst 2");
       assertThat(retryDelay(rejected)).isEqualTo(Duration.ofSeconds(1));
       slow.clock().advance(Duration.ofSeconds(1));
@@ -81,7 +89,10 @@ class RateLimitClockTest {
     }
   }
 
-  /** Calls Write up to {@code attempts} times in a row; how many were admitted before the first rejection. */
+  /**
+   * Calls Write up to {@code attempts} times in a row; how many were admitted before the first
+   * rejection.
+   */
   private int admitted(int attempts) {
     for (int i = 0; i < attempts; i++) {
       try {
@@ -98,9 +109,10 @@ class RateLimitClockTest {
     return catchThrowableOfType(StatusRuntimeException.class, () -> writer.write(WRITE));
   }
 
-  private static Duration retryDelay(StatusRuntimeException rejected) throws InvalidProtocolBufferException {
-    com.google.protobuf.Duration delay = StatusProto.fromThrowable(rejected).getDetails(0).unpack(RetryInfo.class)
-        .getRetryDelay();
+  private static Duration retryDelay(StatusRuntimeException rejected)
+      throws InvalidProtocolBufferException {
+    com.google.protobuf.Duration delay =
+        StatusProto.fromThrowable(rejected).getDetails(0).unpack(RetryInfo.class).getRetryDelay();
     return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
   }
 }

@@ -23,13 +23,15 @@ class TestClockTest {
     assertThat(clock.nanoTime() - nanos).isEqualTo(1_500_000_000L);
     assertThat(clock.instant()).isEqualTo(START.plusMillis(1500));
     assertThat(clock.elapsed()).isEqualTo(Duration.ofMillis(1500));
-    assertThat(clock.withZone(ZoneId.of("Europe/Berlin")).instant()).isEqualTo(START.plusMillis(1500));
+    assertThat(clock.withZone(ZoneId.of("Europe/Berlin")).instant())
+        .isEqualTo(START.plusMillis(1500));
   }
 
   @Test
   void itNeverGoesBack() {
     TestClock clock = new TestClock(START);
-    assertThatThrownBy(() -> clock.advance(Duration.ofNanos(-1))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> clock.advance(Duration.ofNanos(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("never goes back");
     assertThat(clock.instant()).isEqualTo(START);
   }

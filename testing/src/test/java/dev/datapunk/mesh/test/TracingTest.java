@@ -31,19 +31,29 @@ class TracingTest {
   @Test
   void everyCallOfAMeshServiceIsAServerSpanWithItsStatus() {
     List<SpanData> spans = new CopyOnWriteArrayList<>();
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .addSpanProcessor(SimpleSpanProcessor.create(new Collecting(spans))).build();
-    try (provider; MeshTestServer mesh = MeshTestServer.builder(MeshMain.module())
-        .openTelemetry(tracingWith(provider)).start()) {
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(new Collecting(spans)))
+            .build();
+    try (provider;
+        MeshTestServer mesh =
+            MeshTestServer.builder(MeshMain.module())
+                .openTelemetry(tracingWith(provider))
+                .start()) {
       ReadRequest greeting = ReadRequest.newBuilder().setKey("greeting").build();
-      mesh.withToken(mesh.token("alice", "probe:read")).stub(ProbeServiceGrpc::newBlockingStub).read(greeting);
+      mesh.withToken(mesh.token("alice", "probe:read"))
+          .stub(ProbeServiceGrpc::newBlockingStub)
+          .read(greeting);
       assertThatThrownBy(() -> mesh.stub(ProbeServiceGrpc::newBlockingStub).read(greeting))
           .isInstanceOf(StatusRuntimeException.class);
     }
-    assertThat(spans).hasSize(2).allSatisfy(span -> {
-      assertThat(span.getName()).isEqualTo(method("Read"));
-      assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
-    });
+    assertThat(spans)
+        .hasSize(2)
+        .allSatisfy(
+            span -> {
+              assertThat(span.getName()).isEqualTo(method("Read"));
+              assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
+            });
     assertThat(spans.get(0).getAttributes().get(SpanAttributes.RPC_GRPC_STATUS_CODE))
         .isEqualTo((long) Status.Code.OK.value());
     assertThat(spans.get(1).getAttributes().get(SpanAttributes.RPC_GRPC_STATUS_CODE))
@@ -52,7 +62,12 @@ class TracingTest {
 
   @Test
   void tracingEnabledIsRefusedNamingTheKey() {
-    assertThatThrownBy(() -> MeshTestServer.builder(MeshMain.module()).args("--tracing.enabled=true").start().close())
+    assertThatThrownBy(
+            () ->
+                MeshTestServer.builder(MeshMain.module())
+                    .args("--tracing.enabled=true")
+                    .start()
+                    .close())
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("tracing.enabled: the mesh test server exports no spans");
   }

@@ -54,8 +54,9 @@ import org.junit.jupiter.api.Test;
  */
 class TransportParityTest {
 
-  private static final String[] PLAINTEXT = {"--tls.mode=plaintext", "--server.host=127.0.0.1", "--server.port=0",
-      "--metrics.port=0"};
+  private static final String[] PLAINTEXT = {
+    "--tls.mode=plaintext", "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0"
+  };
 
   /** One of the two servers, as the calls reach it. */
   private interface Side {
@@ -68,67 +69,92 @@ class TransportParityTest {
   void inProcessAndNettyAnswerEveryCallAlike() throws Exception {
     List<String> inProcess;
     try (MeshTestServer mesh = MeshTestServer.builder(MeshMain.module()).args(PLAINTEXT).start()) {
-      inProcess = script(new Side() {
-        @Override
-        public Channel channel(String token) {
-          return token == null ? mesh.channel() : mesh.withToken(token).channel();
-        }
+      inProcess =
+          script(
+              new Side() {
+                @Override
+                public Channel channel(String token) {
+                  return token == null ? mesh.channel() : mesh.withToken(token).channel();
+                }
 
-        @Override
-        public String token(String subject, String... scopes) {
-          return mesh.token(subject, scopes);
-        }
-      });
+                @Override
+                public String token(String subject, String... scopes) {
+                  return mesh.token(subject, scopes);
+                }
+              });
     }
 
     List<String> netty;
-    MeshConfig config = ConfigLoader.loadNamedFileOnly(PLAINTEXT, java.util.Map.of(), Path.of("")).config();
+    MeshConfig config =
+        ConfigLoader.loadNamedFileOnly(PLAINTEXT, java.util.Map.of(), Path.of("")).config();
     ECKey key = DevSigningKey.newSigningKey();
     JWKSet trusted = new JWKSet(key.toPublicJWK());
     LocalRateLimiterBackend limiter = LocalRateLimiterBackend.builder().clock(() -> 0L).build();
-    MeshServer server = MeshServer.builder(config)
-        .module(MeshMain.module())
-        .credentials(InsecureServerCredentials.create(), false)
-        .meterRegistry(new SimpleMeterRegistry())
-        .tokenVerifier(new JwtTokenVerifier(() -> trusted, config.jwt()))
-        .rateLimiterBackend(limiter)
-        .closeOnShutdown(limiter)
-        .build()
-        .start();
+    MeshServer server =
+        MeshServer.builder(config)
+            .module(MeshMain.module())
+            .credentials(InsecureServerCredentials.create(), false)
+            .meterRegistry(new SimpleMeterRegistry())
+            .tokenVerifier(new JwtTokenVerifier(() -> trusted, config.jwt()))
+            .rateLimiterBackend(limiter)
+            .closeOnShutdown(limiter)
+            .build()
+            .start();
     ManagedChannel channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
     try {
-      netty = script(new Side() {
-        @Override
-        public Channel channel(String token) {
-          return token == null ? channel : ClientInterceptors.intercept(channel, bearer(token));
-        }
+      netty =
+          script(
+              new Side() {
+                @Override
+                public Channel channel(String token) {
+                  return token == null
+                      ? channel
+                      : ClientInterceptors.intercept(channel, bearer(token));
+                }
 
-        @Override
-        public String token(String subject, String... scopes) {
-          return DevTokens.mint(key, new DevTokenRequest(subject, List.of(scopes), Duration.ofHours(1),
-              Optional.empty(), Optional.empty()), Clock.systemUTC());
-        }
-      });
+                @Override
+                public String token(String subject, String... scopes) {
+                  return DevTokens.mint(
+                      key,
+                      new DevTokenRequest(
+                          subject,
+                          List.of(scopes),
+                          Duration.ofHours(1),
+                          Optional.empty(),
+                          Optional.empty()),
+                      Clock.systemUTC());
+                }
+              });
     } finally {
       channel.shutdownNow();
       server.close();
     }
 
     int last = inProcess.size() - 1;
-    assertThat(inProcess.subList(0, last)).containsExactlyElementsOf(netty.subList(0, last)).containsExactly(
-        "OK anonymous",
-        "OK anonymous",
-        "UNAUTHENTICATED missing bearer token",
-        "UNAUTHENTICATED malformed bearer token",
-        "PERMISSION_DENIED token lacks scope probe:read",
-        "OK hello",
-        "NOT_FOUND no key nothing",
-        "OK 1", "OK 2", "OK 3", "OK 4", "OK 5",
-        "RESOURCE_EXHAUSTED rate limit exceeded for meshtest.probe.v1.ProbeService/Write: 5 rps, burst 5",
-        "OK [0, 1, 2]",
-        "INVALID_ARGUMENT request is not a valid message for meshtest.probe.v1.ProbeService/Read",
-        "UNIMPLEMENTED Method not found: meshtest.probe.v1.ProbeService/Missing");
+    assertThat(inProcess.subList(0, last))
+        .containsExactlyElementsOf(netty.subList(0, last))
+        .containsExactly(
+            "OK anonymous",
+            "OK anonymous",
+            "UNAUTHENTICATED missing bearer token",
+            "UNAUTHENTICATED malformed bearer token",
+            "PERMISSION_DENIED token lacks scope probe:read",
+            "OK hello",
+            "NOT_FOUND no key nothing",
+            "OK 1",
+            "OK 2",
+            "OK 3",
+            "OK 4",
+            "OK 5",
+            "RESOURCE_EXHAUSTED rate limit exceeded for meshtest.probe.v1.ProbeService/Write: 5"
+                + " rps, burst 5",
+            "OK [0, 1, 2]",
+            "INVALID_ARGUMENT request is not a valid message for"
+                + " meshtest.probe.v1.ProbeService/Read",
+            "UNIMPLEMENTED Method not found: meshtest.probe.v1.ProbeService/Missing");
     // The one difference: in-process calls pass message objects, not framed bytes, so only Netty
     // enforces server.max-inbound-message-size (the kit's documentation says so).
     assertThat(netty.get(last)).startsWith("RESOURCE_EXHAUSTED");
@@ -142,32 +168,66 @@ class TransportParityTest {
     String writer = side.token("bob", "probe:write");
     ReadRequest greeting = ReadRequest.newBuilder().setKey("greeting").build();
 
-    answers.add(answer(() -> stub(side, null).hello(HelloRequest.getDefaultInstance()).getCaller()));
-    answers.add(answer(() -> stub(side, reader).hello(HelloRequest.getDefaultInstance()).getCaller()));
+    answers.add(
+        answer(() -> stub(side, null).hello(HelloRequest.getDefaultInstance()).getCaller()));
+    answers.add(
+        answer(() -> stub(side, reader).hello(HelloRequest.getDefaultInstance()).getCaller()));
     answers.add(answer(() -> stub(side, null).read(greeting).getValue()));
     answers.add(answer(() -> stub(side, "not-a-token").read(greeting).getValue()));
     answers.add(answer(() -> stub(side, writer).read(greeting).getValue()));
     answers.add(answer(() -> stub(side, reader).read(greeting).getValue()));
-    answers.add(answer(() -> stub(side, reader).read(ReadRequest.newBuilder().setKey("nothing").build()).getValue()));
+    answers.add(
+        answer(
+            () ->
+                stub(side, reader)
+                    .read(ReadRequest.newBuilder().setKey("nothing").build())
+                    .getValue()));
     for (int i = 0; i < 6; i++) {
-      answers.add(answer(() -> Long.toString(stub(side, writer)
-          .write(WriteRequest.newBuilder().setKey("k").setValue("v").build()).getVersion())));
+      answers.add(
+          answer(
+              () ->
+                  Long.toString(
+                      stub(side, writer)
+                          .write(WriteRequest.newBuilder().setKey("k").setValue("v").build())
+                          .getVersion())));
     }
-    answers.add(answer(() -> {
-      List<String> values = new ArrayList<>();
-      stub(side, reader).watch(WatchRequest.newBuilder().setCount(3).build()).forEachRemaining(r -> values.add(r.getValue()));
-      return values.toString();
-    }));
-    answers.add(answer(() -> raw(side.channel(reader), ProbeServiceGrpc.getReadMethod().getFullMethodName(),
-        new byte[] {(byte) 0xff, 0x01})));
-    answers.add(answer(() -> raw(side.channel(reader), "meshtest.probe.v1.ProbeService/Missing", new byte[0])));
-    answers.add(answer(() -> Long.toString(stub(side, side.token("carol", "probe:write")).write(WriteRequest.newBuilder()
-        .setKey("big").setPayload(ByteString.copyFrom(new byte[5 * 1024 * 1024])).build()).getVersion())));
+    answers.add(
+        answer(
+            () -> {
+              List<String> values = new ArrayList<>();
+              stub(side, reader)
+                  .watch(WatchRequest.newBuilder().setCount(3).build())
+                  .forEachRemaining(r -> values.add(r.getValue()));
+              return values.toString();
+            }));
+    answers.add(
+        answer(
+            () ->
+                raw(
+                    side.channel(reader),
+                    ProbeServiceGrpc.getReadMethod().getFullMethodName(),
+                    new byte[] {(byte) 0xff, 0x01})));
+    answers.add(
+        answer(
+            () ->
+                raw(side.channel(reader), "meshtest.probe.v1.ProbeService/Missing", new byte[0])));
+    answers.add(
+        answer(
+            () ->
+                Long.toString(
+                    stub(side, side.token("carol", "probe:write"))
+                        .write(
+                            WriteRequest.newBuilder()
+                                .setKey("big")
+                                .setPayload(ByteString.copyFrom(new byte[5 * 1024 * 1024]))
+                                .build())
+                        .getVersion())));
     return answers;
   }
 
   private static ProbeServiceGrpc.ProbeServiceBlockingStub stub(Side side, String token) {
-    return ProbeServiceGrpc.newBlockingStub(side.channel(token)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return ProbeServiceGrpc.newBlockingStub(side.channel(token))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   private interface Call {
@@ -184,36 +244,40 @@ class TransportParityTest {
 
   /** A unary call of {@code fullMethodName} with {@code body} as its request message's bytes. */
   private static String raw(Channel channel, String fullMethodName, byte[] body) {
-    MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(fullMethodName)
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
-        .build();
-    byte[] reply = ClientCalls.blockingUnaryCall(channel, method,
-        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
+    MethodDescriptor<byte[], byte[]> method =
+        MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(fullMethodName)
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
+    byte[] reply =
+        ClientCalls.blockingUnaryCall(
+            channel, method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
     return ByteString.copyFrom(reply).toString();
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
 
   private static io.grpc.ClientInterceptor bearer(String token) {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return MetadataUtils.newAttachHeadersInterceptor(headers);
   }
 }

@@ -35,7 +35,11 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 class DeployManifestsTest {
 
   private static final Path DEPLOY = Path.of(System.getProperty("mesh.it.reactorRoot"), "deploy");
-  /** After shutdown-grace, the server waits up to 5 s for cancelled calls (docs/observability.md, "Graceful shutdown"). */
+
+  /**
+   * After shutdown-grace, the server waits up to 5 s for cancelled calls (docs/observability.md,
+   * "Graceful shutdown").
+   */
   private static final Duration CANCELLED_CALLS_WAIT = Duration.ofSeconds(5);
 
   private static List<Map<String, Object>> manifests;
@@ -50,7 +54,9 @@ class DeployManifestsTest {
     try (Stream<Path> files = Files.list(DEPLOY.resolve("kubernetes"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {
-          new Load(LoadSettings.builder().build()).loadAllFromInputStream(in).forEach(doc -> manifests.add(map(doc)));
+          new Load(LoadSettings.builder().build())
+              .loadAllFromInputStream(in)
+              .forEach(doc -> manifests.add(map(doc)));
         }
       }
     }
@@ -70,9 +76,16 @@ class DeployManifestsTest {
   @Test
   void theDeploymentSetsOnlyConfigurationVariablesThatTheRuntimeAccepts() {
     // ConfigLoader.load above failed on any unknown MESH_* variable or invalid value.
-    assertThat(environment.keySet()).allMatch(name -> name.startsWith("MESH_"), "MESH_* configuration variables")
-        .contains(ConfigKeys.HEALTH_PORT.environmentVariable(), "MESH_SERVER_SHUTDOWN_GRACE", "MESH_SERVER_SHUTDOWN_DELAY",
-            "MESH_TLS_CERT", "MESH_TLS_KEY", "MESH_TLS_CA", "MESH_AUTH_JWT_JWKS");
+    assertThat(environment.keySet())
+        .allMatch(name -> name.startsWith("MESH_"), "MESH_* configuration variables")
+        .contains(
+            ConfigKeys.HEALTH_PORT.environmentVariable(),
+            "MESH_SERVER_SHUTDOWN_GRACE",
+            "MESH_SERVER_SHUTDOWN_DELAY",
+            "MESH_TLS_CERT",
+            "MESH_TLS_KEY",
+            "MESH_TLS_CA",
+            "MESH_AUTH_JWT_JWKS");
     assertThat(config.get(ConfigKeys.TLS_CERT)).isPresent();
     assertThat(config.get(ConfigKeys.AUTH_JWT_JWKS)).isPresent();
   }
@@ -82,44 +95,55 @@ class DeployManifestsTest {
     int healthPort = healthPort();
     assertThat(healthPort).isPositive();
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-      assertThat(at(container, probe, "grpc", "port")).as("%s gRPC port", probe).isEqualTo(healthPort);
+      assertThat(at(container, probe, "grpc", "port"))
+          .as("%s gRPC port", probe)
+          .isEqualTo(healthPort);
     }
   }
 
   @Test
   void terminationGraceOutlastsTheWholeDrain() {
-    Duration drain = config.get(ConfigKeys.SERVER_SHUTDOWN_DELAY)
-        .plus(config.get(ConfigKeys.SERVER_SHUTDOWN_GRACE))
-        .plus(CANCELLED_CALLS_WAIT);
-    assertThat(Duration.ofSeconds((Integer) podSpec.get("terminationGracePeriodSeconds"))).isGreaterThan(drain);
+    Duration drain =
+        config
+            .get(ConfigKeys.SERVER_SHUTDOWN_DELAY)
+            .plus(config.get(ConfigKeys.SERVER_SHUTDOWN_GRACE))
+            .plus(CANCELLED_CALLS_WAIT);
+    assertThat(Duration.ofSeconds((Integer) podSpec.get("terminationGracePeriodSeconds")))
+        .isGreaterThan(drain);
   }
 
   @Test
   void shutdownDelayCoversAFailedReadinessProbe() {
     Map<String, Object> readiness = map(container.get("readinessProbe"));
-    Duration untilUnready = Duration.ofSeconds(
-        (long) (Integer) readiness.get("periodSeconds") * (Integer) readiness.get("failureThreshold"));
+    Duration untilUnready =
+        Duration.ofSeconds(
+            (long) (Integer) readiness.get("periodSeconds")
+                * (Integer) readiness.get("failureThreshold"));
     assertThat(config.get(ConfigKeys.SERVER_SHUTDOWN_DELAY)).isGreaterThanOrEqualTo(untilUnready);
   }
 
   @Test
   void containerPortsAreTheConfiguredPortsAndTheImageExposesThem() throws IOException {
     Map<String, Integer> ports = containerPorts();
-    assertThat(ports).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "grpc", config.get(ConfigKeys.SERVER_PORT),
-        "metrics", config.get(ConfigKeys.METRICS_PORT),
-        "health", healthPort()));
-    assertThat(dockerfileInstructions("EXPOSE").stream()
-            .flatMap(line -> Stream.of(line.split("\\s+")))
-            .map(Integer::valueOf)
-            .collect(Collectors.toSet()))
+    assertThat(ports)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "grpc", config.get(ConfigKeys.SERVER_PORT),
+                "metrics", config.get(ConfigKeys.METRICS_PORT),
+                "health", healthPort()));
+    assertThat(
+            dockerfileInstructions("EXPOSE").stream()
+                .flatMap(line -> Stream.of(line.split("\\s+")))
+                .map(Integer::valueOf)
+                .collect(Collectors.toSet()))
         .isEqualTo(Set.copyOf(ports.values()));
   }
 
   @Test
   void theServiceSelectsThePodsAndTargetsTheirGrpcAndMetricsPorts() {
     Map<String, Object> service = only("Service");
-    Map<String, Object> podLabels = map(at(only("Deployment"), "spec", "template", "metadata", "labels"));
+    Map<String, Object> podLabels =
+        map(at(only("Deployment"), "spec", "template", "metadata", "labels"));
     assertThat(podLabels).containsAllEntriesOf(map(at(service, "spec", "selector")));
     Map<String, Object> targets = new HashMap<>();
     for (Object port : list(at(service, "spec", "ports"))) {
@@ -131,8 +155,10 @@ class DeployManifestsTest {
 
   @Test
   void prometheusScrapesTheMetricsEndpoint() {
-    Map<String, Object> annotations = map(at(only("Deployment"), "spec", "template", "metadata", "annotations"));
-    assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
+    Map<String, Object> annotations =
+        map(at(only("Deployment"), "spec", "template", "metadata", "annotations"));
+    assertThat(annotations)
+        .containsEntry("prometheus.io/scrape", "true")
         .containsEntry("prometheus.io/port", String.valueOf(config.get(ConfigKeys.METRICS_PORT)))
         .containsEntry("prometheus.io/path", MetricsEndpoint.PATH);
   }
@@ -142,8 +168,11 @@ class DeployManifestsTest {
     Map<String, String> secretMounts = new HashMap<>();
     Map<String, String> secretOfVolume = new HashMap<>();
     for (Object volume : list(podSpec.get("volumes"))) {
-      Optional.ofNullable(map(volume).get("secret")).ifPresent(secret ->
-          secretOfVolume.put((String) map(volume).get("name"), (String) map(secret).get("secretName")));
+      Optional.ofNullable(map(volume).get("secret"))
+          .ifPresent(
+              secret ->
+                  secretOfVolume.put(
+                      (String) map(volume).get("name"), (String) map(secret).get("secretName")));
     }
     for (Object mount : list(container.get("volumeMounts"))) {
       String volume = (String) map(mount).get("name");
@@ -152,13 +181,15 @@ class DeployManifestsTest {
         secretMounts.put((String) map(mount).get("mountPath"), secretOfVolume.get(volume));
       }
     }
-    List<Path> files = List.of(
-        config.get(ConfigKeys.TLS_CERT).orElseThrow(),
-        config.get(ConfigKeys.TLS_KEY).orElseThrow(),
-        config.get(ConfigKeys.TLS_CA).orElseThrow(),
-        Path.of(environment.get(ConfigKeys.AUTH_JWT_JWKS.environmentVariable())));
+    List<Path> files =
+        List.of(
+            config.get(ConfigKeys.TLS_CERT).orElseThrow(),
+            config.get(ConfigKeys.TLS_KEY).orElseThrow(),
+            config.get(ConfigKeys.TLS_CA).orElseThrow(),
+            Path.of(environment.get(ConfigKeys.AUTH_JWT_JWKS.environmentVariable())));
     for (Path file : files) {
-      assertThat(secretMounts.keySet()).as("a Secret mounted at the directory of %s", file)
+      assertThat(secretMounts.keySet())
+          .as("a Secret mounted at the directory of %s", file)
           .contains(file.getParent().toString());
     }
   }
@@ -167,7 +198,8 @@ class DeployManifestsTest {
   void theImageRunsAsTheNonRootUserThePodRequires() throws IOException {
     Map<String, Object> security = map(podSpec.get("securityContext"));
     assertThat(security).containsEntry("runAsNonRoot", true);
-    assertThat(dockerfileInstructions("USER")).containsExactly(security.get("runAsUser") + ":" + security.get("runAsGroup"));
+    assertThat(dockerfileInstructions("USER"))
+        .containsExactly(security.get("runAsUser") + ":" + security.get("runAsGroup"));
     assertThat(map(container.get("securityContext"))).containsEntry("readOnlyRootFilesystem", true);
   }
 
@@ -199,7 +231,8 @@ class DeployManifestsTest {
   }
 
   private static Map<String, Object> only(String kind) {
-    List<Map<String, Object>> ofKind = manifests.stream().filter(m -> kind.equals(m.get("kind"))).toList();
+    List<Map<String, Object>> ofKind =
+        manifests.stream().filter(m -> kind.equals(m.get("kind"))).toList();
     assertThat(ofKind).as("%s manifests under %s", kind, DEPLOY).hasSize(1);
     return ofKind.get(0);
   }

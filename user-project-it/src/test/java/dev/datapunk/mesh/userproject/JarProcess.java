@@ -48,8 +48,11 @@ final class JarProcess implements AutoCloseable {
    */
   static JarProcess startServer(Path jar, Path workDir) throws IOException, InterruptedException {
     int metricsPort = freeLoopbackPort();
-    List<String> serverArgs = List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort);
-    JarProcess server = new JarProcess(builder(jar, workDir, serverArgs).redirectErrorStream(true).start(), metricsPort);
+    List<String> serverArgs =
+        List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort);
+    JarProcess server =
+        new JarProcess(
+            builder(jar, workDir, serverArgs).redirectErrorStream(true).start(), metricsPort);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
     while (server.port < 0 && server.process.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -74,11 +77,15 @@ final class JarProcess implements AutoCloseable {
    *
    * @throws IllegalStateException with its stderr if it fails or takes more than a minute
    */
-  static String runCommand(Path jar, Path workDir, String... args) throws IOException, InterruptedException {
+  static String runCommand(Path jar, Path workDir, String... args)
+      throws IOException, InterruptedException {
     Path stdoutFile = Files.createTempFile(workDir, "command", ".out");
     Path stderr = Files.createTempFile(workDir, "command", ".err");
-    Process process = builder(jar, workDir, List.of(args))
-        .redirectOutput(stdoutFile.toFile()).redirectError(stderr.toFile()).start();
+    Process process =
+        builder(jar, workDir, List.of(args))
+            .redirectOutput(stdoutFile.toFile())
+            .redirectError(stderr.toFile())
+            .start();
     try {
       process.getOutputStream().close();
       if (!process.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
@@ -91,15 +98,26 @@ final class JarProcess implements AutoCloseable {
     }
     String stdout = Files.readString(stdoutFile, StandardCharsets.UTF_8);
     if (process.exitValue() != 0) {
-      throw new IllegalStateException("java -jar " + jar + " " + List.of(args) + " exited with "
-          + process.exitValue() + ": " + Files.readString(stderr, StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "java -jar "
+              + jar
+              + " "
+              + List.of(args)
+              + " exited with "
+              + process.exitValue()
+              + ": "
+              + Files.readString(stderr, StandardCharsets.UTF_8));
     }
     return stdout;
   }
 
   private static ProcessBuilder builder(Path jar, Path workDir, List<String> args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("MESH_"));
@@ -107,7 +125,9 @@ final class JarProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         output.add(line);
         Matcher listening = LISTENING.matcher(line);
@@ -142,8 +162,8 @@ final class JarProcess implements AutoCloseable {
   int stop() throws InterruptedException {
     ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
     if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("pid " + process.pid() + " still runs " + STOP_SECONDS
-          + " s after SIGTERM: " + output());
+      throw new IllegalStateException(
+          "pid " + process.pid() + " still runs " + STOP_SECONDS + " s after SIGTERM: " + output());
     }
     reader.join(TimeUnit.SECONDS.toMillis(STOP_SECONDS));
     return process.exitValue();

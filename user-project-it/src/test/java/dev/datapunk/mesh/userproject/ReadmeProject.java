@@ -25,7 +25,9 @@ final class ReadmeProject {
     this.files = Map.copyOf(files);
   }
 
-  /** Reads the marked blocks of {@code readme}; a marker without a block right after it is an error. */
+  /**
+   * Reads the marked blocks of {@code readme}; a marker without a block right after it is an error.
+   */
   static ReadmeProject read(Path readme) throws IOException {
     List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
     Map<String, String> files = new LinkedHashMap<>();
@@ -37,8 +39,13 @@ final class ReadmeProject {
       String path = marker.group(1);
       int fenceLine = i + 1;
       if (fenceLine >= lines.size() || !lines.get(fenceLine).startsWith(FENCE)) {
-        throw new IllegalStateException(readme + " line " + (i + 1) + ": the marker for " + path
-            + " must be followed directly by a fenced code block");
+        throw new IllegalStateException(
+            readme
+                + " line "
+                + (i + 1)
+                + ": the marker for "
+                + path
+                + " must be followed directly by a fenced code block");
       }
       StringBuilder content = new StringBuilder();
       int line = fenceLine + 1;
@@ -47,11 +54,12 @@ final class ReadmeProject {
         line++;
       }
       if (line == lines.size()) {
-        throw new IllegalStateException(readme + " line " + (fenceLine + 1) + ": the block for " + path
-            + " is never closed");
+        throw new IllegalStateException(
+            readme + " line " + (fenceLine + 1) + ": the block for " + path + " is never closed");
       }
       if (files.put(path, content.toString()) != null) {
-        throw new IllegalStateException(readme + " line " + (i + 1) + ": a second block for " + path);
+        throw new IllegalStateException(
+            readme + " line " + (i + 1) + ": a second block for " + path);
       }
       i = line;
     }
@@ -68,7 +76,8 @@ final class ReadmeProject {
     for (Map.Entry<String, String> file : files.entrySet()) {
       Path target = projectDir.resolve(file.getKey()).normalize();
       if (!target.startsWith(projectDir)) {
-        throw new IllegalStateException("README.md marks a file outside the project: " + file.getKey());
+        throw new IllegalStateException(
+            "README.md marks a file outside the project: " + file.getKey());
       }
       Files.createDirectories(target.getParent());
       Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);

@@ -2,9 +2,9 @@ package dev.datapunk.mesh.userproject;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
-import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -45,32 +45,40 @@ final class ReflectedService {
 
   /** Asks the server on {@code channel} for the descriptor of {@code fullServiceName}. */
   static ReflectedService describe(Channel channel, String fullServiceName)
-      throws InterruptedException, ExecutionException, TimeoutException, InvalidProtocolBufferException,
+      throws InterruptedException,
+          ExecutionException,
+          TimeoutException,
+          InvalidProtocolBufferException,
           DescriptorValidationException {
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse response) {
-            answer.complete(response);
-          }
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(channel)
+            .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse response) {
+                    answer.complete(response);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {
-            answer.completeExceptionally(new IllegalStateException("reflection answered nothing"));
-          }
-        });
-    requests.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol(fullServiceName).build());
+                  @Override
+                  public void onCompleted() {
+                    answer.completeExceptionally(
+                        new IllegalStateException("reflection answered nothing"));
+                  }
+                });
+    requests.onNext(
+        ServerReflectionRequest.newBuilder().setFileContainingSymbol(fullServiceName).build());
     requests.onCompleted();
     ServerReflectionResponse response = answer.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
     if (response.hasErrorResponse()) {
-      throw new IllegalStateException("reflection: " + response.getErrorResponse().getErrorMessage());
+      throw new IllegalStateException(
+          "reflection: " + response.getErrorResponse().getErrorMessage());
     }
     Map<String, FileDescriptorProto> files = new HashMap<>();
     for (ByteString bytes : response.getFileDescriptorResponse().getFileDescriptorProtoList()) {
@@ -88,8 +96,11 @@ final class ReflectedService {
     throw new IllegalStateException("reflection did not describe " + fullServiceName);
   }
 
-  private static FileDescriptor build(FileDescriptorProto file, Map<String, FileDescriptorProto> files,
-      Map<String, FileDescriptor> built) throws DescriptorValidationException {
+  private static FileDescriptor build(
+      FileDescriptorProto file,
+      Map<String, FileDescriptorProto> files,
+      Map<String, FileDescriptor> built)
+      throws DescriptorValidationException {
     FileDescriptor done = built.get(file.getName());
     if (done != null) {
       return done;
@@ -119,17 +130,25 @@ final class ReflectedService {
       throw new IllegalArgumentException(service.getFullName() + " has no method " + method);
     }
     DynamicMessage.Builder request = DynamicMessage.newBuilder(rpc.getInputType());
-    fields.forEach((name, value) -> request.setField(rpc.getInputType().findFieldByName(name), value));
+    fields.forEach(
+        (name, value) -> request.setField(rpc.getInputType().findFieldByName(name), value));
     MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
         MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(MethodDescriptor.generateFullMethodName(service.getFullName(), method))
-            .setRequestMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(rpc.getInputType())))
-            .setResponseMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(rpc.getOutputType())))
+            .setFullMethodName(
+                MethodDescriptor.generateFullMethodName(service.getFullName(), method))
+            .setRequestMarshaller(
+                ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(rpc.getInputType())))
+            .setResponseMarshaller(
+                ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(rpc.getOutputType())))
             .build();
-    Channel withHeaders = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-    return ClientCalls.blockingUnaryCall(withHeaders, grpcMethod,
-        CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS), request.build());
+    Channel withHeaders =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    return ClientCalls.blockingUnaryCall(
+        withHeaders,
+        grpcMethod,
+        CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS),
+        request.build());
   }
 
   /** The string field {@code name} of {@code message}. */

@@ -19,8 +19,13 @@ class UserBuildVersionsTest {
   void theBomManagesTheReactorsProtobufGrpcSlf4jAndOpenTelemetryVersions() throws Exception {
     Element reactor = pom(ROOT.resolve("pom.xml"));
     Element bom = pom(ROOT.resolve("bom/pom.xml"));
-    for (String property : new String[] {"protobuf.version", "grpc.version", "slf4j.version", "opentelemetry.version"}) {
-      assertThat(property(bom, property)).as("mesh-bom %s", property).isEqualTo(property(reactor, property));
+    for (String property :
+        new String[] {
+          "protobuf.version", "grpc.version", "slf4j.version", "opentelemetry.version"
+        }) {
+      assertThat(property(bom, property))
+          .as("mesh-bom %s", property)
+          .isEqualTo(property(reactor, property));
     }
     assertThat(child(bom, "version")).isEqualTo(child(reactor, "version"));
   }
@@ -31,12 +36,17 @@ class UserBuildVersionsTest {
     Element parent = pom(ROOT.resolve("service-parent/pom.xml"));
     assertThat(child(parent, "version")).isEqualTo(child(reactor, "version"));
     assertThat(property(parent, "mesh.version")).isEqualTo(child(reactor, "version"));
-    assertThat(property(parent, "mesh.protoc.version")).isEqualTo(property(reactor, "protobuf.version"));
-    assertThat(property(parent, "mesh.protoc-gen-grpc-java.version")).isEqualTo(property(reactor, "grpc.protoc.version"));
+    assertThat(property(parent, "mesh.protoc.version"))
+        .isEqualTo(property(reactor, "protobuf.version"));
+    assertThat(property(parent, "mesh.protoc-gen-grpc-java.version"))
+        .isEqualTo(property(reactor, "grpc.protoc.version"));
   }
 
   private static Element pom(Path file) throws Exception {
-    return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile()).getDocumentElement();
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
+        .parse(file.toFile())
+        .getDocumentElement();
   }
 
   private static String property(Element project, String name) {
@@ -51,6 +61,7 @@ class UserBuildVersionsTest {
         return element.getTextContent().strip();
       }
     }
-    throw new AssertionError(project.getOwnerDocument().getDocumentURI() + " has no <" + name + ">");
+    throw new AssertionError(
+        project.getOwnerDocument().getDocumentURI() + " has no <" + name + ">");
   }
 }

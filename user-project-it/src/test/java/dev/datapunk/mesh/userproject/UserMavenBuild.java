@@ -39,29 +39,39 @@ final class UserMavenBuild {
   }
 
   /**
-   * Runs {@code mvn -B -ntp ARGS} in {@code projectDir}; its settings file and its output
-   * ({@code user-build.log}) are kept in {@code logDir}.
+   * Runs {@code mvn -B -ntp ARGS} in {@code projectDir}; its settings file and its output ({@code
+   * user-build.log}) are kept in {@code logDir}.
    *
    * @throws IllegalStateException if the build does not end within five minutes
    */
-  Result run(Path projectDir, Path logDir, String... args) throws IOException, InterruptedException {
+  Result run(Path projectDir, Path logDir, String... args)
+      throws IOException, InterruptedException {
     Files.createDirectories(logDir);
     Path settings = writeSettings(logDir.resolve("user-build-settings.xml"));
     Path log = logDir.resolve("user-build.log");
-    List<String> command = new ArrayList<>(List.of(
-        mavenHome.resolve("bin").resolve("mvn").toString(), "-B", "-ntp",
-        "-s", settings.toString(),
-        "-Dmaven.repo.local=" + localRepository));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                mavenHome.resolve("bin").resolve("mvn").toString(),
+                "-B",
+                "-ntp",
+                "-s",
+                settings.toString(),
+                "-Dmaven.repo.local=" + localRepository));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command)
-        .directory(projectDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(projectDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("the user build took longer than " + TIMEOUT_MINUTES
-            + " minutes; its output is in " + log);
+        throw new IllegalStateException(
+            "the user build took longer than "
+                + TIMEOUT_MINUTES
+                + " minutes; its output is in "
+                + log);
       }
     } finally {
       if (process.isAlive()) {
@@ -77,10 +87,14 @@ final class UserMavenBuild {
    * Checksums are ignored because a local repository keeps none.
    */
   private Path writeSettings(Path file) throws IOException {
-    String repository = "<id>shared-local-repository</id><url>" + sharedRepository.toUri() + "</url>"
-        + "<releases><checksumPolicy>ignore</checksumPolicy></releases>"
-        + "<snapshots><enabled>false</enabled></snapshots>";
-    String settings = """
+    String repository =
+        "<id>shared-local-repository</id><url>"
+            + sharedRepository.toUri()
+            + "</url>"
+            + "<releases><checksumPolicy>ignore</checksumPolicy></releases>"
+            + "<snapshots><enabled>false</enabled></snapshots>";
+    String settings =
+        """
         <settings xmlns="http://maven.apache.org/SETTINGS/1.2.0">
           <profiles>
             <profile>
@@ -91,7 +105,8 @@ final class UserMavenBuild {
           </profiles>
           <activeProfiles><activeProfile>shared-local-repository</activeProfile></activeProfiles>
         </settings>
-        """.formatted(repository);
+        """
+            .formatted(repository);
     Files.writeString(file, settings, StandardCharsets.UTF_8);
     return file;
   }

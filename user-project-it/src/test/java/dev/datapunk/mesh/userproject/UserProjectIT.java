@@ -45,13 +45,15 @@ class UserProjectIT {
 
   private final Path reactorRoot = Path.of(System.getProperty("mesh.it.reactorRoot"));
   private final Path logDir = Path.of(System.getProperty("mesh.it.logDir"));
-  private final UserMavenBuild maven = new UserMavenBuild(
-      Path.of(System.getProperty("mesh.it.mavenHome")),
-      Path.of(System.getProperty("mesh.it.userRepository")),
-      Path.of(System.getProperty("mesh.it.sharedRepository")));
+  private final UserMavenBuild maven =
+      new UserMavenBuild(
+          Path.of(System.getProperty("mesh.it.mavenHome")),
+          Path.of(System.getProperty("mesh.it.userRepository")),
+          Path.of(System.getProperty("mesh.it.sharedRepository")));
 
   @Test
-  void theReadmeProjectBuildsWithMavenAndItsJarServesTheReadmeService(@TempDir Path temp) throws Exception {
+  void theReadmeProjectBuildsWithMavenAndItsJarServesTheReadmeService(@TempDir Path temp)
+      throws Exception {
     Path projectDir = Files.createDirectory(temp.resolve("greeter"));
     Path runDir = Files.createDirectory(temp.resolve("run"));
     ReadmeProject project = ReadmeProject.read(reactorRoot.resolve("README.md"));
@@ -63,33 +65,52 @@ class UserProjectIT {
 
     long buildStart = System.nanoTime();
     UserMavenBuild.Result build = maven.run(projectDir, logDir, "package");
-    assertThat(build.exitStatus()).as("mvn -B package of the README's project:%n%s", build.tail(80)).isZero();
+    assertThat(build.exitStatus())
+        .as("mvn -B package of the README's project:%n%s", build.tail(80))
+        .isZero();
     assertThat(build.output().lines().filter(line -> line.startsWith("[WARNING]")).toList())
-        .as("warnings of the README's project build").isEmpty();
-    System.out.printf("user build: %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - buildStart));
+        .as("warnings of the README's project build")
+        .isEmpty();
+    System.out.printf(
+        "user build: %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - buildStart));
 
     Path jar = executableJar(projectDir.resolve("target"));
     try (JarProcess server = JarProcess.startServer(jar, runDir)) {
       Path dev = runDir.resolve(".mesh/dev");
-      ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
-          ClientTls.mutual(dev.resolve("ca.pem"), dev.resolve("client.pem"), dev.resolve("client.key"))).build();
+      ManagedChannel channel =
+          Grpc.newChannelBuilderForAddress(
+                  "127.0.0.1",
+                  server.port(),
+                  ClientTls.mutual(
+                      dev.resolve("ca.pem"), dev.resolve("client.pem"), dev.resolve("client.key")))
+              .build();
       try {
-        assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-            .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+        assertThat(
+                HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance())
+                    .getStatus())
+            .isEqualTo(ServingStatus.SERVING);
         ReflectedService greeter = ReflectedService.describe(channel, GREETER);
 
         DynamicMessage hello = greeter.call("SayHello", Map.of("name", "Ada"), NO_HEADERS);
         assertThat(ReflectedService.field(hello, "message")).isEqualTo("Hello, Ada");
 
         assertThatThrownBy(() -> greeter.call("SetGreeting", Map.of("greeting", "Hi"), NO_HEADERS))
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
 
-        String token = JarProcess.runCommand(jar, runDir, "dev-token", "--subject=ci", "--scopes=greeter:write").strip();
+        String token =
+            JarProcess.runCommand(
+                    jar, runDir, "dev-token", "--subject=ci", "--scopes=greeter:write")
+                .strip();
         Metadata bearer = new Metadata();
         bearer.put(AUTHORIZATION, "Bearer " + token);
         greeter.call("SetGreeting", Map.of("greeting", "Hi"), bearer);
-        assertThat(ReflectedService.field(greeter.call("SayHello", Map.of("name", "Ada"), NO_HEADERS), "message"))
+        assertThat(
+                ReflectedService.field(
+                    greeter.call("SayHello", Map.of("name", "Ada"), NO_HEADERS), "message"))
             .isEqualTo("Hi, Ada");
 
         assertThat(scrape(server.metricsPort()))
@@ -98,7 +119,9 @@ class UserProjectIT {
       } finally {
         channel.shutdownNow();
       }
-      assertThat(server.stop()).as("exit status after SIGTERM; output %s", server.output()).isZero();
+      assertThat(server.stop())
+          .as("exit status after SIGTERM; output %s", server.output())
+          .isZero();
     }
   }
 
@@ -111,21 +134,26 @@ class UserProjectIT {
 
   private static List<String> scrape(int metricsPort) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpResponse<Stream<String>> response = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-            .timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body().toList();
   }
 
-  /** The shaded jar: the one in {@code target} that maven-shade-plugin did not rename to original-*. */
+  /**
+   * The shaded jar: the one in {@code target} that maven-shade-plugin did not rename to original-*.
+   */
   private static Path executableJar(Path target) throws IOException {
     try (Stream<Path> files = Files.list(target)) {
-      List<Path> jars = files
-          .filter(file -> file.getFileName().toString().endsWith(".jar"))
-          .filter(file -> !file.getFileName().toString().startsWith("original-"))
-          .toList();
+      List<Path> jars =
+          files
+              .filter(file -> file.getFileName().toString().endsWith(".jar"))
+              .filter(file -> !file.getFileName().toString().startsWith("original-"))
+              .toList();
       assertThat(jars).as("executable jar in %s", target).hasSize(1);
       return jars.get(0);
     }

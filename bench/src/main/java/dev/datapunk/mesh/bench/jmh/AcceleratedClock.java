@@ -10,8 +10,8 @@ import io.github.bucket4j.TimeMeter;
  * <p>{@code @RateLimit} accepts at most 1,000,000 rps, one token per microsecond, while one core
  * makes a decision every few tens of nanoseconds; on the real clock any limit would soon be
  * exhausted and the benchmark would measure rejections. On this clock the same limit refills a
- * token every real nanosecond, so every decision admits and both limiters run their admit path
- * (one CAS) under identical limits. Reading it costs one {@code nanoTime} and a multiply for both.
+ * token every real nanosecond, so every decision admits and both limiters run their admit path (one
+ * CAS) under identical limits. Reading it costs one {@code nanoTime} and a multiply for both.
  */
 public final class AcceleratedClock implements NanoClock, TimeMeter {
 

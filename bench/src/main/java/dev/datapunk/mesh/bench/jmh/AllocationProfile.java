@@ -35,15 +35,19 @@ public final class AllocationProfile {
       }
       long weight = event.getLong("weight");
       total += weight;
-      bytesBySite.merge(site(event.getStackTrace()) + " (" + event.getClass("objectClass").getName() + ")",
-          weight, Long::sum);
+      bytesBySite.merge(
+          site(event.getStackTrace()) + " (" + event.getClass("objectClass").getName() + ")",
+          weight,
+          Long::sum);
     }
-    MarkdownTable table = new MarkdownTable("share of sampled bytes", "charged to (allocated type)");
+    MarkdownTable table =
+        new MarkdownTable("share of sampled bytes", "charged to (allocated type)");
     long all = Math.max(total, 1);
-    List<Map.Entry<String, Long>> heaviest = bytesBySite.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .limit(top)
-        .toList();
+    List<Map.Entry<String, Long>> heaviest =
+        bytesBySite.entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(top)
+            .toList();
     for (Map.Entry<String, Long> entry : heaviest) {
       table.row(fixed(100.0 * entry.getValue() / all, 1) + " %", "`" + entry.getKey() + "`");
     }
@@ -58,7 +62,10 @@ public final class AllocationProfile {
     for (RecordedFrame frame : stack.getFrames()) {
       String type = frame.getMethod().getType().getName();
       String name = type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
-      if (allocator == null && !type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")) {
+      if (allocator == null
+          && !type.startsWith("java.")
+          && !type.startsWith("jdk.")
+          && !type.startsWith("sun.")) {
         allocator = name;
       }
       if (type.startsWith(RUNTIME)) {

@@ -48,7 +48,16 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CallChainBenchmark {
 
   /** What wraps the service. */
-  @Param({"BARE", "METRICS", "AUTHENTICATION", "SECURITY", "RATE_LIMIT", "MESH", "TRACING", "MESH_TRACED"})
+  @Param({
+    "BARE",
+    "METRICS",
+    "AUTHENTICATION",
+    "SECURITY",
+    "RATE_LIMIT",
+    "MESH",
+    "TRACING",
+    "MESH_TRACED"
+  })
   public ChainVariant chain;
 
   private DevJwt jwt;
@@ -63,18 +72,26 @@ public class CallChainBenchmark {
   @Setup
   public void start() throws IOException {
     jwt = DevJwt.create();
-    limiter = Limits.meshBackend(new AcceleratedClock(), LocalRateLimiterBackend.DEFAULT_MAX_CLIENTS);
+    limiter =
+        Limits.meshBackend(new AcceleratedClock(), LocalRateLimiterBackend.DEFAULT_MAX_CLIENTS);
     tracing = new DiscardingTracing();
     ChainVariant.Engines engines =
-        new ChainVariant.Engines(new SimpleMeterRegistry(), jwt.verifier(10_000), limiter, tracing.stage());
+        new ChainVariant.Engines(
+            new SimpleMeterRegistry(), jwt.verifier(10_000), limiter, tracing.stage());
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(chain.definition(new EchoMeshService(), engines))
-        .build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(chain.definition(new EchoMeshService(), engines))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + jwt.token());
-    authorized = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + jwt.token());
+    authorized =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     request = EchoRequest.getDefaultInstance();
     call(); // verifies (and caches) the token, fails fast if the chain rejects
   }
@@ -94,6 +111,7 @@ public class CallChainBenchmark {
   /** One complete unary call. */
   @Benchmark
   public EchoReply call() {
-    return ClientCalls.blockingUnaryCall(authorized, EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT, request);
+    return ClientCalls.blockingUnaryCall(
+        authorized, EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT, request);
   }
 }

@@ -35,7 +35,9 @@ public enum ChainVariant {
   SECURITY,
   /** The rate-limit stage alone, on an open limited method (keyed on the remote address). */
   RATE_LIMIT,
-  /** Every stage, in the server's order, around the generated {@code EchoMeshService_MeshBinding}. */
+  /**
+   * Every stage, in the server's order, around the generated {@code EchoMeshService_MeshBinding}.
+   */
   MESH,
   /**
    * The tracing stage alone, on an open method, every call sampled: the span's side on the call's
@@ -45,28 +47,44 @@ public enum ChainVariant {
   /** {@link #MESH} with the tracing stage outermost and the stages' decisions on the span. */
   MESH_TRACED;
 
-  private static final MethodPolicy OPEN = MethodPolicy.builder(EchoServiceGrpc.getEchoMethod()).build();
+  private static final MethodPolicy OPEN =
+      MethodPolicy.builder(EchoServiceGrpc.getEchoMethod()).build();
   private static final MethodPolicy SECURED =
-      MethodPolicy.builder(EchoServiceGrpc.getEchoMethod()).requireScopes(EchoMeshService.SCOPE).build();
+      MethodPolicy.builder(EchoServiceGrpc.getEchoMethod())
+          .requireScopes(EchoMeshService.SCOPE)
+          .build();
   private static final MethodPolicy LIMITED =
-      MethodPolicy.builder(EchoServiceGrpc.getEchoMethod()).rateLimit(Limits.RATE, Limits.RATE).build();
+      MethodPolicy.builder(EchoServiceGrpc.getEchoMethod())
+          .rateLimit(Limits.RATE, Limits.RATE)
+          .build();
 
   /** The engines the stages use. */
-  public record Engines(MeterRegistry registry, TokenVerifier verifier, RateLimiterBackend limiter,
+  public record Engines(
+      MeterRegistry registry,
+      TokenVerifier verifier,
+      RateLimiterBackend limiter,
       TracingStage tracing) {}
 
   /** The definition to serve for this variant around {@code service}. */
   public ServerServiceDefinition definition(EchoMeshService service, Engines engines) {
     return switch (this) {
       case BARE -> service.bindService();
-      case METRICS -> CallChain.of(new MetricsStage(engines.registry())).wrap(service.bindService(), List.of(OPEN));
-      case AUTHENTICATION -> CallChain.of(SecurityStages.authentication(engines.verifier(), false))
-          .wrap(service.bindService(), List.of(SECURED));
-      case SECURITY -> CallChain.of(
-              SecurityStages.authentication(engines.verifier(), false), SecurityStages.authorization())
-          .wrap(service.bindService(), List.of(SECURED));
-      case RATE_LIMIT -> CallChain.of(new RateLimitStage(engines.limiter(), Map.of(), new MeshMeters(engines.registry())))
-          .wrap(service.bindService(), List.of(LIMITED));
+      case METRICS ->
+          CallChain.of(new MetricsStage(engines.registry()))
+              .wrap(service.bindService(), List.of(OPEN));
+      case AUTHENTICATION ->
+          CallChain.of(SecurityStages.authentication(engines.verifier(), false))
+              .wrap(service.bindService(), List.of(SECURED));
+      case SECURITY ->
+          CallChain.of(
+                  SecurityStages.authentication(engines.verifier(), false),
+                  SecurityStages.authorization())
+              .wrap(service.bindService(), List.of(SECURED));
+      case RATE_LIMIT ->
+          CallChain.of(
+                  new RateLimitStage(
+                      engines.limiter(), Map.of(), new MeshMeters(engines.registry())))
+              .wrap(service.bindService(), List.of(LIMITED));
       case MESH -> {
         MeshBinding binding = new EchoMeshService_MeshBinding(service);
         yield CallChain.of(
@@ -80,13 +98,17 @@ public enum ChainVariant {
       case MESH_TRACED -> {
         MeshBinding binding = new EchoMeshService_MeshBinding(service);
         TracingStage tracing = engines.tracing();
-        AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(tracing.authDecisions());
+        AuthDecisionListener.Factory decisions =
+            SecurityStages.oncePerMethod(tracing.authDecisions());
         yield CallChain.of(
                 tracing,
                 new MetricsStage(engines.registry()),
                 SecurityStages.authentication(engines.verifier(), false, decisions),
                 SecurityStages.authorization(decisions),
-                new RateLimitStage(engines.limiter(), Map.of(), new MeshMeters(engines.registry()),
+                new RateLimitStage(
+                    engines.limiter(),
+                    Map.of(),
+                    new MeshMeters(engines.registry()),
                     tracing.rateLimitDecisions()))
             .wrap(binding.bindService(), binding.policies());
       }

@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A real development signing key (ES256) in a temporary directory, a token it signed with the
- * echo service's scope, and verifiers reading the key's JWKS file, as the server builds them.
+ * A real development signing key (ES256) in a temporary directory, a token it signed with the echo
+ * service's scope, and verifiers reading the key's JWKS file, as the server builds them.
  */
 public final class DevJwt implements AutoCloseable {
 
@@ -38,11 +38,19 @@ public final class DevJwt implements AutoCloseable {
     try {
       Path dir = Files.createTempDirectory("mesh-bench-jwt");
       DevSigningKey key = DevSigningKey.ensure(dir);
-      String token = DevTokens.mint(key, new DevTokenRequest(
-          "bench", List.of(EchoMeshService.SCOPE), Duration.ofHours(1), Optional.empty(), Optional.empty()));
+      String token =
+          DevTokens.mint(
+              key,
+              new DevTokenRequest(
+                  "bench",
+                  List.of(EchoMeshService.SCOPE),
+                  Duration.ofHours(1),
+                  Optional.empty(),
+                  Optional.empty()));
       return new DevJwt(dir, key, token);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a development signing key: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create a development signing key: " + e.getMessage(), e);
     }
   }
 
@@ -57,7 +65,8 @@ public final class DevJwt implements AutoCloseable {
    */
   public JwtTokenVerifier verifier(int cacheSize) {
     try {
-      return new JwtTokenVerifier(JwksFileSource.open(key.jwksFile(), Duration.ofSeconds(1)),
+      return new JwtTokenVerifier(
+          JwksFileSource.open(key.jwksFile(), Duration.ofSeconds(1)),
           JwtSettings.defaults().withCacheSize(cacheSize));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + key.jwksFile() + ": " + e.getMessage(), e);

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The OpenTelemetry SDK as the server traces with it, every call sampled, ended spans queued to a
- * batch span processor, but an exporter that drops each batch: what tracing costs on the call's
- * own thread (span, attributes, context, queueing), without the export, which the load comparison
+ * batch span processor, but an exporter that drops each batch: what tracing costs on the call's own
+ * thread (span, attributes, context, queueing), without the export, which the load comparison
  * measures.
  */
 final class DiscardingTracing implements AutoCloseable {
@@ -26,22 +26,27 @@ final class DiscardingTracing implements AutoCloseable {
   private final TracingStage stage;
 
   DiscardingTracing() {
-    provider = SdkTracerProvider.builder()
-        .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
-        .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build())
-        .build();
-    ContextPropagators propagators = ContextPropagators.create(W3CTraceContextPropagator.getInstance());
-    stage = TracingStage.on(new OpenTelemetry() {
-      @Override
-      public TracerProvider getTracerProvider() {
-        return provider;
-      }
+    provider =
+        SdkTracerProvider.builder()
+            .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
+            .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build())
+            .build();
+    ContextPropagators propagators =
+        ContextPropagators.create(W3CTraceContextPropagator.getInstance());
+    stage =
+        TracingStage.on(
+            new OpenTelemetry() {
+              @Override
+              public TracerProvider getTracerProvider() {
+                return provider;
+              }
 
-      @Override
-      public ContextPropagators getPropagators() {
-        return propagators;
-      }
-    }, false);
+              @Override
+              public ContextPropagators getPropagators() {
+                return propagators;
+              }
+            },
+            false);
   }
 
   /** The tracing stage on this SDK. */

@@ -24,8 +24,8 @@ import org.openjdk.jmh.infra.ThreadParams;
  * One rate-limit decision: our local GCRA limiter ({@link MethodRateLimiter#tryAcquire}) beside a
  * Bucket4j local lock-free bucket per client in a {@link ConcurrentHashMap}, identical limits, on
  * one key or over many keys, taken in turn or at random, and the floor of any such limiter ({@link
- * Floor}). Run with {@code -t 1} and {@code -t 2}
- * and {@code -prof gc}. Every decision admits (see {@link AcceleratedClock}).
+ * Floor}). Run with {@code -t 1} and {@code -t 2} and {@code -prof gc}. Every decision admits (see
+ * {@link AcceleratedClock}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -63,7 +63,10 @@ public class RateLimitBenchmark {
     }
   }
 
-  /** Each thread's next key: its place in the ring (threads start spread apart) or its own random draw. */
+  /**
+   * Each thread's next key: its place in the ring (threads start spread apart) or its own random
+   * draw.
+   */
   @State(Scope.Thread)
   public static class Cursor {
 
@@ -74,7 +77,8 @@ public class RateLimitBenchmark {
     /** Starts this thread at its share of the ring, or seeds its own random sequence. */
     @Setup
     public void start(ThreadParams thread, Clients clients) {
-      next = (int) ((long) thread.getThreadIndex() * clients.names.length / thread.getThreadCount());
+      next =
+          (int) ((long) thread.getThreadIndex() * clients.names.length / thread.getThreadCount());
       random = clients.order.equals("random");
       seed = 0x9E3779B97F4A7C15L * (thread.getThreadIndex() + 1);
     }
@@ -105,7 +109,8 @@ public class RateLimitBenchmark {
     /** Starts a backend with the defaults but the accelerated clock. */
     @Setup
     public void start() {
-      backend = Limits.meshBackend(new AcceleratedClock(), LocalRateLimiterBackend.DEFAULT_MAX_CLIENTS);
+      backend =
+          Limits.meshBackend(new AcceleratedClock(), LocalRateLimiterBackend.DEFAULT_MAX_CLIENTS);
       limiter = backend.forMethod(Limits.METHOD, Limits.SPEC);
     }
 

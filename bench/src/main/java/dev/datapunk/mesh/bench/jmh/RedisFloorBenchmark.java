@@ -29,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * our backend waits for its EVALSHA ({@code async()} then a timed {@code get}), on ONE connection
  * with the same client threads (2 I/O, 2 computation) and the same options (no Lettuce per-command
  * timeout) to a real {@code redis-server} that each trial starts on a free loopback port and stops
- * by pid. No script, no key, no limiter: what is left is the round trip and the two thread hand-offs
- * every Lettuce call pays. Ours divided by this says how far a decision is above the floor.
+ * by pid. No script, no key, no limiter: what is left is the round trip and the two thread
+ * hand-offs every Lettuce call pays. Ours divided by this says how far a decision is above the
+ * floor.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -53,11 +54,13 @@ public class RedisFloorBenchmark {
     public void start() {
       redis = RedisProcess.start();
       try {
-        resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        resources =
+            ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         client = RedisClient.create(resources, RedisURI.create(redis.uri()));
-        client.setOptions(ClientOptions.builder()
-            .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
-            .build());
+        client.setOptions(
+            ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+                .build());
         connection = client.connect(StringCodec.UTF8);
       } catch (RuntimeException e) {
         stop();
@@ -76,7 +79,8 @@ public class RedisFloorBenchmark {
           client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         if (resources != null) {
-          var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // its threads stop in the background
+          var unused =
+              resources.shutdown(0, 2, TimeUnit.SECONDS); // its threads stop in the background
         }
       } finally {
         redis.close();

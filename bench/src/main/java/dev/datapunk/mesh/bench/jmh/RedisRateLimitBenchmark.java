@@ -20,10 +20,10 @@ import org.openjdk.jmh.infra.ThreadParams;
 /**
  * One synchronous rate-limit decision on Redis, decisions per second: our {@code
  * RedisRateLimiterBackend} (one EVALSHA per decision) beside Bucket4j's Lettuce proxy (a GET and a
- * compare-and-swap EVAL per decision), each on ONE Lettuce connection to a real {@code redis-server}
- * that each trial starts on a free loopback port and stops by pid. Identical limits that always
- * admit ({@link Limits}); one key or round-robin over many. Run with {@code -t 1} and {@code -t 4}:
- * the threads share the one connection.
+ * compare-and-swap EVAL per decision), each on ONE Lettuce connection to a real {@code
+ * redis-server} that each trial starts on a free loopback port and stops by pid. Identical limits
+ * that always admit ({@link Limits}); one key or round-robin over many. Run with {@code -t 1} and
+ * {@code -t 4}: the threads share the one connection.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -64,7 +64,9 @@ public class RedisRateLimitBenchmark {
       }
     }
 
-    /** Disconnects (failing the run if our backend ever fell back) and stops redis-server by pid. */
+    /**
+     * Disconnects (failing the run if our backend ever fell back) and stops redis-server by pid.
+     */
     @TearDown
     public void stop() {
       try {
@@ -84,7 +86,8 @@ public class RedisRateLimitBenchmark {
     /** Starts this thread at its share of the ring. */
     @Setup
     public void start(ThreadParams thread, Subject subject) {
-      next = (int) ((long) thread.getThreadIndex() * subject.names.length / thread.getThreadCount());
+      next =
+          (int) ((long) thread.getThreadIndex() * subject.names.length / thread.getThreadCount());
     }
 
     String next(Subject subject) {

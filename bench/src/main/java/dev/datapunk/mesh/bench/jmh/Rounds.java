@@ -33,7 +33,12 @@ final class Rounds {
     if (scores.length == 1) {
       return mean;
     }
-    return mean + " (" + fixed(scores[0], decimals) + " to " + fixed(scores[scores.length - 1], decimals) + ")";
+    return mean
+        + " ("
+        + fixed(scores[0], decimals)
+        + " to "
+        + fixed(scores[scores.length - 1], decimals)
+        + ")";
   }
 
   /** Mean bytes allocated per operation over the rounds. */
@@ -47,7 +52,8 @@ final class Rounds {
    */
   String ratioTo(Rounds other) {
     if (other.results.size() != results.size()) {
-      throw new IllegalStateException("rounds differ: " + results.size() + " and " + other.results.size());
+      throw new IllegalStateException(
+          "rounds differ: " + results.size() + " and " + other.results.size());
     }
     double[] ratios = new double[results.size()];
     for (int i = 0; i < ratios.length; i++) {
@@ -55,7 +61,9 @@ final class Rounds {
     }
     Arrays.sort(ratios);
     String median = ratio(median(ratios));
-    return ratios.length == 1 ? median : median + " (" + ratio(ratios[0]) + " to " + ratio(ratios[ratios.length - 1]) + ")";
+    return ratios.length == 1
+        ? median
+        : median + " (" + ratio(ratios[0]) + " to " + ratio(ratios[ratios.length - 1]) + ")";
   }
 
   private double[] scores() {
@@ -68,7 +76,10 @@ final class Rounds {
     return result.getPrimaryResult().getScore();
   }
 
-  /** Bytes allocated per operation ({@code -prof gc}'s normalised rate), or NaN without the profiler. */
+  /**
+   * Bytes allocated per operation ({@code -prof gc}'s normalised rate), or NaN without the
+   * profiler.
+   */
   static double bytes(RunResult result) {
     Result<?> allocated = result.getSecondaryResults().get(ALLOCATION);
     return allocated == null ? Double.NaN : allocated.getScore();

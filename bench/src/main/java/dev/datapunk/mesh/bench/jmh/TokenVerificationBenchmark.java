@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The authentication stage's token check through {@link JwtTokenVerifier}, on a real ES256 token
- * signed by the development key and a {@code JwksFileSource} over its JWKS: first verification
- * (a verifier with no cache, so every call parses, selects the key and checks the signature and
+ * signed by the development key and a {@code JwksFileSource} over its JWKS: first verification (a
+ * verifier with no cache, so every call parses, selects the key and checks the signature and
  * claims) against a cached verification (the keyed hash of the token and a lookup), given as text
  * and, as the authentication stage gives it, as the {@code authorization} header's bytes with the
  * token in place. Run with {@code -prof gc}.

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reference server: bare grpc-java serving {@link EchoMeshService}'s plain {@code
- * bindService()}, no interceptor, with the mesh server's executor (a fixed pool of 10 threads on
- * an unbounded queue) and its Netty settings (4 MiB inbound messages, keepalive 2 h / 20 s,
- * permitted client keepalive 5 min), plus grpc.health.v1 turned SERVING once the port is bound.
+ * bindService()}, no interceptor, with the mesh server's executor (a fixed pool of 10 threads on an
+ * unbounded queue) and its Netty settings (4 MiB inbound messages, keepalive 2 h / 20 s, permitted
+ * client keepalive 5 min), plus grpc.health.v1 turned SERVING once the port is bound.
  *
  * <p>Usage: {@code BareEchoServer PORT [plaintext|mtls] [DEV_DIR]}; listens on 127.0.0.1 only,
  * stops on SIGTERM. With mtls it uses the development PKI in {@code DEV_DIR} (default {@code
@@ -42,27 +42,45 @@ public final class BareEchoServer {
     int port = Integer.parseInt(args[0]);
     Transport transport = args.length > 1 ? Transport.parse(args[1]) : Transport.PLAINTEXT;
     Path devDir = Path.of(args.length > 2 ? args[2] : ".mesh/dev");
-    ExecutorService workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), daemonThreads());
+    ExecutorService workers =
+        new ThreadPoolExecutor(
+            WORKER_THREADS,
+            WORKER_THREADS,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            daemonThreads());
     HealthStatusManager health = new HealthStatusManager();
-    Server server = NettyServerBuilder
-        .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), transport.serverCredentials(devDir))
-        .executor(workers)
-        .maxInboundMessageSize(4 * 1024 * 1024)
-        .keepAliveTime(Duration.ofHours(2).toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveTimeout(Duration.ofSeconds(20).toNanos(), TimeUnit.NANOSECONDS)
-        .permitKeepAliveTime(Duration.ofMinutes(5).toNanos(), TimeUnit.NANOSECONDS)
-        .addService(new EchoMeshService().bindService())
-        .addService(health.getHealthService())
-        .build()
-        .start();
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, HealthCheckResponse.ServingStatus.SERVING);
-    System.out.println("Bare server listening on 127.0.0.1:" + server.getPort() + " (" + transport.tlsMode() + ")");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      health.enterTerminalState();
-      server.shutdownNow();
-      workers.shutdownNow();
-    }, "bare-shutdown"));
+    Server server =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                transport.serverCredentials(devDir))
+            .executor(workers)
+            .maxInboundMessageSize(4 * 1024 * 1024)
+            .keepAliveTime(Duration.ofHours(2).toNanos(), TimeUnit.NANOSECONDS)
+            .keepAliveTimeout(Duration.ofSeconds(20).toNanos(), TimeUnit.NANOSECONDS)
+            .permitKeepAliveTime(Duration.ofMinutes(5).toNanos(), TimeUnit.NANOSECONDS)
+            .addService(new EchoMeshService().bindService())
+            .addService(health.getHealthService())
+            .build()
+            .start();
+    health.setStatus(
+        HealthStatusManager.SERVICE_NAME_ALL_SERVICES, HealthCheckResponse.ServingStatus.SERVING);
+    System.out.println(
+        "Bare server listening on 127.0.0.1:"
+            + server.getPort()
+            + " ("
+            + transport.tlsMode()
+            + ")");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  health.enterTerminalState();
+                  server.shutdownNow();
+                  workers.shutdownNow();
+                },
+                "bare-shutdown"));
     server.awaitTermination();
   }
 

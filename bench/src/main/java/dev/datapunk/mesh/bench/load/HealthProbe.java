@@ -25,11 +25,13 @@ public final class HealthProbe {
 
   /**
    * Polls 127.0.0.1:{@code port} every millisecond (a TCP connect until the port is bound, then
-   * health checks, each on a new connection) and returns {@link System#nanoTime()} at the first SERVING answer.
+   * health checks, each on a new connection) and returns {@link System#nanoTime()} at the first
+   * SERVING answer.
    *
    * @throws IllegalStateException when the process dies or {@code timeout} passes first
    */
-  public static long awaitServing(int port, ChannelCredentials credentials, JavaProcess process, Duration timeout) {
+  public static long awaitServing(
+      int port, ChannelCredentials credentials, JavaProcess process, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!portOpen(port)) {
       check(process, deadline, port);
@@ -38,10 +40,13 @@ public final class HealthProbe {
     while (true) {
       // A fresh channel per attempt: a failed connection would otherwise wait out grpc's reconnect
       // backoff (1 s at first) and add it to the measured start-up time.
-      ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
+      ManagedChannel channel =
+          Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
       try {
-        HealthCheckResponse response = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-            .check(HealthCheckRequest.newBuilder().setService("").build());
+        HealthCheckResponse response =
+            HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService("").build());
         if (response.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
           return System.nanoTime();
         }
@@ -73,10 +78,12 @@ public final class HealthProbe {
 
   private static void check(JavaProcess process, long deadline, int port) {
     if (!process.isAlive()) {
-      throw new IllegalStateException("server process " + process.pid() + " exited before serving on port " + port);
+      throw new IllegalStateException(
+          "server process " + process.pid() + " exited before serving on port " + port);
     }
     if (System.nanoTime() - deadline > 0) {
-      throw new IllegalStateException("server process " + process.pid() + " not SERVING on port " + port + " in time");
+      throw new IllegalStateException(
+          "server process " + process.pid() + " not SERVING on port " + port + " in time");
     }
   }
 }

@@ -29,7 +29,8 @@ public final class JavaProcess implements AutoCloseable {
    * @param jvmFlags flags placed before {@code -cp}, e.g. heap size
    * @param log file the process's stdout and stderr are appended to
    */
-  public static JavaProcess start(List<String> jvmFlags, String mainClass, List<String> args, Path workingDir, Path log)
+  public static JavaProcess start(
+      List<String> jvmFlags, String mainClass, List<String> args, Path workingDir, Path log)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -38,10 +39,11 @@ public final class JavaProcess implements AutoCloseable {
     command.add(absoluteClassPath());
     command.add(mainClass);
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(workingDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workingDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().keySet().removeIf(name -> name.startsWith("MESH_"));
     return new JavaProcess(builder.start());
   }
@@ -64,7 +66,12 @@ public final class JavaProcess implements AutoCloseable {
    * reports it (on Linux in clock ticks, 10 ms), or {@link LoadResult#UNKNOWN} if it cannot say.
    */
   public long cpuNanos() {
-    return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(LoadResult.UNKNOWN);
+    return process
+        .toHandle()
+        .info()
+        .totalCpuDuration()
+        .map(Duration::toNanos)
+        .orElse(LoadResult.UNKNOWN);
   }
 
   public boolean isAlive() {

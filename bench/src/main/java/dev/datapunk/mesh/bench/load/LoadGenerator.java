@@ -1,8 +1,8 @@
 package dev.datapunk.mesh.bench.load;
 
+import dev.datapunk.mesh.bench.report.Options;
 import dev.datapunk.mesh.bench.v1.EchoReply;
 import dev.datapunk.mesh.bench.v1.EchoRequest;
-import dev.datapunk.mesh.bench.report.Options;
 import dev.datapunk.mesh.bench.v1.EchoServiceGrpc;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -32,15 +32,15 @@ import org.HdrHistogram.Recorder;
  * bearer token, latencies in an HdrHistogram.
  *
  * <ul>
- *   <li>Closed loop: a fixed number of calls in flight; each completion starts the next call.
- *       Shows the most a server does, with latency under that load.
+ *   <li>Closed loop: a fixed number of calls in flight; each completion starts the next call. Shows
+ *       the most a server does, with latency under that load.
  *   <li>Open loop: calls offered at fixed intervals whatever the server does, each latency counted
- *       from the call's intended start, so a stalled server shows up in the tail instead of
- *       slowing the offered load (no coordinated omission).
+ *       from the call's intended start, so a stalled server shows up in the tail instead of slowing
+ *       the offered load (no coordinated omission).
  * </ul>
  *
- * <p>A warm-up phase runs first and is discarded. Callbacks run on the transport's threads
- * (direct executor); nothing blocks there.
+ * <p>A warm-up phase runs first and is discarded. Callbacks run on the transport's threads (direct
+ * executor); nothing blocks there.
  */
 public final class LoadGenerator implements AutoCloseable {
 
@@ -63,13 +63,15 @@ public final class LoadGenerator implements AutoCloseable {
    */
   public LoadGenerator(int port, ChannelCredentials credentials, int channelCount, String token) {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     for (int i = 0; i < channelCount; i++) {
-      ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port, credentials)
-          .directExecutor()
-          .build();
+      ManagedChannel channel =
+          Grpc.newChannelBuilderForAddress("localhost", port, credentials).directExecutor().build();
       channels.add(channel);
-      authorized.add(ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+      authorized.add(
+          ClientInterceptors.intercept(
+              channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
     }
   }
 
@@ -79,10 +81,11 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /**
-   * Runs warm-up then the measured window, reading {@code serverCpuNanos} (the server process's
-   * CPU time so far, or {@link LoadResult#UNKNOWN}) when the window opens and closes.
+   * Runs warm-up then the measured window, reading {@code serverCpuNanos} (the server process's CPU
+   * time so far, or {@link LoadResult#UNKNOWN}) when the window opens and closes.
    */
-  public LoadResult run(LoadSettings settings, LongSupplier serverCpuNanos) throws InterruptedException {
+  public LoadResult run(LoadSettings settings, LongSupplier serverCpuNanos)
+      throws InterruptedException {
     Window window = new Window(serverCpuNanos);
     AtomicInteger inFlight = new AtomicInteger();
     long measureFrom = System.nanoTime() + settings.warmup().toNanos();
@@ -100,7 +103,8 @@ public final class LoadGenerator implements AutoCloseable {
     return result;
   }
 
-  private void keepInFlight(int outstanding, Window window, AtomicInteger inFlight, long measureFrom, long end)
+  private void keepInFlight(
+      int outstanding, Window window, AtomicInteger inFlight, long measureFrom, long end)
       throws InterruptedException {
     for (int i = 0; i < outstanding; i++) {
       inFlight.incrementAndGet();
@@ -112,7 +116,8 @@ public final class LoadGenerator implements AutoCloseable {
     window.stopping = true;
   }
 
-  private void offerAtFixedRate(int rate, Window window, AtomicInteger inFlight, long measureFrom, long end) {
+  private void offerAtFixedRate(
+      int rate, Window window, AtomicInteger inFlight, long measureFrom, long end) {
     double interval = 1e9 / rate;
     long start = System.nanoTime();
     long issued = 0;
@@ -149,7 +154,8 @@ public final class LoadGenerator implements AutoCloseable {
 
   private void call(Channel channel, StreamObserver<EchoReply> observer) {
     started.increment();
-    ClientCalls.asyncUnaryCall(channel.newCall(EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT), request, observer);
+    ClientCalls.asyncUnaryCall(
+        channel.newCall(EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT), request, observer);
   }
 
   /**
@@ -197,8 +203,10 @@ public final class LoadGenerator implements AutoCloseable {
       Histogram histogram = latencies.getIntervalHistogram();
       double seconds = (System.nanoTime() - openedAt) / 1e9;
       long cpuAtClose = serverCpuNanos.getAsLong();
-      long cpu = cpuAtOpen == LoadResult.UNKNOWN || cpuAtClose == LoadResult.UNKNOWN
-          ? LoadResult.UNKNOWN : cpuAtClose - cpuAtOpen;
+      long cpu =
+          cpuAtOpen == LoadResult.UNKNOWN || cpuAtClose == LoadResult.UNKNOWN
+              ? LoadResult.UNKNOWN
+              : cpuAtClose - cpuAtOpen;
       return new LoadResult(histogram.getTotalCount(), failures.get(), seconds, histogram, cpu);
     }
   }
@@ -294,19 +302,26 @@ public final class LoadGenerator implements AutoCloseable {
     Options options = new Options(args);
     Transport transport = Transport.parse(options.get("tls", "plaintext"));
     Path devDir = Path.of(options.get("dev-dir", ".mesh/dev"));
-    LoadSettings settings = new LoadSettings(
-        options.getInt("port", 50051),
-        options.getInt("outstanding", 64),
-        options.getInt("channels", 4),
-        Duration.ofSeconds(options.getInt("warmup", 5)),
-        Duration.ofSeconds(options.getInt("seconds", 10)),
-        options.getInt("rate", 0));
+    LoadSettings settings =
+        new LoadSettings(
+            options.getInt("port", 50051),
+            options.getInt("outstanding", 64),
+            options.getInt("channels", 4),
+            Duration.ofSeconds(options.getInt("warmup", 5)),
+            Duration.ofSeconds(options.getInt("seconds", 10)),
+            options.getInt("rate", 0));
     String token = options.get("token", "none");
     try (LoadGenerator generator =
-        new LoadGenerator(settings.port(), transport.clientCredentials(devDir), settings.channels(), token)) {
+        new LoadGenerator(
+            settings.port(), transport.clientCredentials(devDir), settings.channels(), token)) {
       LoadResult r = generator.run(settings);
-      System.out.printf("%.0f calls/s, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, %d failed%n",
-          r.callsPerSecond(), r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(99.9),
+      System.out.printf(
+          "%.0f calls/s, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, %d failed%n",
+          r.callsPerSecond(),
+          r.latencyMillis(50),
+          r.latencyMillis(90),
+          r.latencyMillis(99),
+          r.latencyMillis(99.9),
           r.failed());
     }
   }

@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
  * @param serverCpuNanos CPU time (user and system, all threads) the server process used in the
  *     window, or {@value #UNKNOWN} when not measured
  */
-public record LoadResult(long completed, long failed, double seconds, Histogram latencyNanos, long serverCpuNanos) {
+public record LoadResult(
+    long completed, long failed, double seconds, Histogram latencyNanos, long serverCpuNanos) {
 
   /** {@link #serverCpuNanos} when the server's CPU time was not measured. */
   public static final long UNKNOWN = -1;
@@ -32,7 +33,9 @@ public record LoadResult(long completed, long failed, double seconds, Histogram 
    * this hardly depends on what else the machine runs: it is the work the server does for a call.
    */
   public double serverCpuMicrosPerCall() {
-    return serverCpuNanos == UNKNOWN || completed == 0 ? Double.NaN : serverCpuNanos / 1e3 / completed;
+    return serverCpuNanos == UNKNOWN || completed == 0
+        ? Double.NaN
+        : serverCpuNanos / 1e3 / completed;
   }
 
   /** Several windows as one: calls and time add up, histograms merge. */
@@ -47,7 +50,10 @@ public record LoadResult(long completed, long failed, double seconds, Histogram 
       failed += result.failed;
       seconds += result.seconds;
       all.add(result.latencyNanos);
-      cpu = cpu == UNKNOWN || result.serverCpuNanos == UNKNOWN ? UNKNOWN : cpu + result.serverCpuNanos;
+      cpu =
+          cpu == UNKNOWN || result.serverCpuNanos == UNKNOWN
+              ? UNKNOWN
+              : cpu + result.serverCpuNanos;
     }
     return new LoadResult(completed, failed, seconds, all, cpu);
   }

@@ -18,7 +18,8 @@ public record LoadSettings(
   /** Checks the values. */
   public LoadSettings {
     if (outstanding < 1 || channels < 1 || openLoopRate < 0) {
-      throw new IllegalArgumentException("outstanding and channels must be >= 1, openLoopRate >= 0");
+      throw new IllegalArgumentException(
+          "outstanding and channels must be >= 1, openLoopRate >= 0");
     }
   }
 

@@ -27,21 +27,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OtlpSink implements AutoCloseable {
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
 
   /** Field numbers from a request down to its spans: resource_spans, scope_spans, spans. */
   private static final int[] SPANS_PATH = {1, 2, 2};
@@ -52,27 +53,34 @@ final class OtlpSink implements AutoCloseable {
   private final Server server;
 
   private OtlpSink() throws IOException {
-    MethodDescriptor<byte[], byte[]> export = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
-        .build();
-    ServerServiceDefinition service = ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
-        .addMethod(export, ServerCalls.asyncUnaryCall((request, response) -> {
-          requests.incrementAndGet();
-          bytes.addAndGet(request.length);
-          spans.addAndGet(countSpans(request));
-          response.onNext(new byte[0]);
-          response.onCompleted();
-        }))
-        .build();
-    server = NettyServerBuilder
-        .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), InsecureServerCredentials.create())
-        .addService(service)
-        .directExecutor()
-        .build()
-        .start();
+    MethodDescriptor<byte[], byte[]> export =
+        MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
+            .addMethod(
+                export,
+                ServerCalls.asyncUnaryCall(
+                    (request, response) -> {
+                      requests.incrementAndGet();
+                      bytes.addAndGet(request.length);
+                      spans.addAndGet(countSpans(request));
+                      response.onNext(new byte[0]);
+                      response.onCompleted();
+                    }))
+            .build();
+    server =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                InsecureServerCredentials.create())
+            .addService(service)
+            .directExecutor()
+            .build()
+            .start();
   }
 
   /** A receiver listening on a free loopback port. */

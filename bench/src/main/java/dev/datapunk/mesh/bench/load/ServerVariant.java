@@ -11,8 +11,8 @@ public enum ServerVariant {
   BARE("bare grpc-java", "dev.datapunk.mesh.bench.load.BareEchoServer"),
   /**
    * The bench module's generated bootstrap {@code MeshMain}: the mesh server with every stage on
-   * the echo method (metrics, JWT authentication with a cached token, scope check, rate limit
-   * that never rejects), health and reflection, exactly as users run a mesh service.
+   * the echo method (metrics, JWT authentication with a cached token, scope check, rate limit that
+   * never rejects), health and reflection, exactly as users run a mesh service.
    */
   MESH("mesh, every stage on", "dev.datapunk.mesh.bench.service.MeshMain"),
   /**
@@ -24,8 +24,8 @@ public enum ServerVariant {
   MESH_REDIS("mesh, Redis rate limiter", "dev.datapunk.mesh.bench.service.MeshMain"),
   /**
    * {@link #MESH} with tracing on ({@code --tracing.enabled=true}), every call sampled ({@code
-   * tracing.sampling-ratio=1}): one SERVER span per call, batched and exported over OTLP/gRPC to the
-   * receiver {@link #tracingArgument} names.
+   * tracing.sampling-ratio=1}): one SERVER span per call, batched and exported over OTLP/gRPC to
+   * the receiver {@link #tracingArgument} names.
    */
   MESH_TRACED("mesh, tracing on (ratio 1, exported)", "dev.datapunk.mesh.bench.service.MeshMain"),
   /**
@@ -60,17 +60,39 @@ public enum ServerVariant {
   public List<String> arguments(int port, Transport transport, Path devDir) {
     return switch (this) {
       case BARE -> List.of(Integer.toString(port), transport.tlsMode(), devDir.toString());
-      case MESH -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
-          "--tls.mode=" + transport.tlsMode());
-      case MESH_REDIS -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
-          "--tls.mode=" + transport.tlsMode(), "--ratelimit.backend=redis", "--ratelimit.redis.failure-mode=deny",
-          "--ratelimit.redis.timeout=1s");
-      case MESH_TRACED -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
-          "--tls.mode=" + transport.tlsMode(), "--tracing.enabled=true", "--tracing.sampling-ratio=1",
-          "--tracing.service-name=bench");
-      case MESH_TRACED_UNSAMPLED -> List.of("--server.host=127.0.0.1", "--server.port=" + port, "--metrics.port=0",
-          "--tls.mode=" + transport.tlsMode(), "--tracing.enabled=true", "--tracing.sampling-ratio=0",
-          "--tracing.service-name=bench");
+      case MESH ->
+          List.of(
+              "--server.host=127.0.0.1",
+              "--server.port=" + port,
+              "--metrics.port=0",
+              "--tls.mode=" + transport.tlsMode());
+      case MESH_REDIS ->
+          List.of(
+              "--server.host=127.0.0.1",
+              "--server.port=" + port,
+              "--metrics.port=0",
+              "--tls.mode=" + transport.tlsMode(),
+              "--ratelimit.backend=redis",
+              "--ratelimit.redis.failure-mode=deny",
+              "--ratelimit.redis.timeout=1s");
+      case MESH_TRACED ->
+          List.of(
+              "--server.host=127.0.0.1",
+              "--server.port=" + port,
+              "--metrics.port=0",
+              "--tls.mode=" + transport.tlsMode(),
+              "--tracing.enabled=true",
+              "--tracing.sampling-ratio=1",
+              "--tracing.service-name=bench");
+      case MESH_TRACED_UNSAMPLED ->
+          List.of(
+              "--server.host=127.0.0.1",
+              "--server.port=" + port,
+              "--metrics.port=0",
+              "--tls.mode=" + transport.tlsMode(),
+              "--tracing.enabled=true",
+              "--tracing.sampling-ratio=0",
+              "--tracing.service-name=bench");
     };
   }
 

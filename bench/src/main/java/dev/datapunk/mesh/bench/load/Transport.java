@@ -34,7 +34,9 @@ public enum Transport {
 
   /** Client credentials: none, or the development client certificate from {@code devDir}. */
   public ChannelCredentials clientCredentials(Path devDir) throws IOException {
-    return this == PLAINTEXT ? InsecureChannelCredentials.create() : ClientTls.devClient(DevPki.ensure(devDir));
+    return this == PLAINTEXT
+        ? InsecureChannelCredentials.create()
+        : ClientTls.devClient(DevPki.ensure(devDir));
   }
 
   /**

@@ -23,8 +23,8 @@ import java.util.function.Function;
  * Heap retained per tracked client: our limiter against Bucket4j buckets kept in a {@link
  * ConcurrentHashMap}, each after one decision for each of N distinct clients, and the same map
  * holding one shared value per key (what the map's own entries cost). Key strings are created
- * before the baseline, so they are not counted. Run it alone in its JVM; the heap is measured
- * after repeated full GCs.
+ * before the baseline, so they are not counted. Run it alone in its JVM; the heap is measured after
+ * repeated full GCs.
  *
  * <p>Options: {@code --clients=1000000}, {@code --out=FILE}.
  */
@@ -43,12 +43,23 @@ public final class ClientFootprint {
     double mapOnly = bytesPerClient(keys, ClientFootprint::sharedValueMap);
     double mesh = bytesPerClient(keys, ClientFootprint::meshLimiter);
     double bucket4j = bytesPerClient(keys, ClientFootprint::bucket4jMap);
-    MarkdownTable table = new MarkdownTable("state for " + clients + " clients", "bytes per client",
-        "minus the map's own entry", "vs ours");
+    MarkdownTable table =
+        new MarkdownTable(
+            "state for " + clients + " clients",
+            "bytes per client",
+            "minus the map's own entry",
+            "vs ours");
     table.row("ConcurrentHashMap, one shared value (the map's entry)", fixed(mapOnly, 1), "-", "-");
-    table.row("ours: LocalRateLimiterBackend (GCRA cell)", fixed(mesh, 1), fixed(mesh - mapOnly, 1), ratio(1));
-    table.row("Bucket4j LockFreeBucket per key in a ConcurrentHashMap", fixed(bucket4j, 1),
-        fixed(bucket4j - mapOnly, 1), ratio(bucket4j / mesh));
+    table.row(
+        "ours: LocalRateLimiterBackend (GCRA cell)",
+        fixed(mesh, 1),
+        fixed(mesh - mapOnly, 1),
+        ratio(1));
+    table.row(
+        "Bucket4j LockFreeBucket per key in a ConcurrentHashMap",
+        fixed(bucket4j, 1),
+        fixed(bucket4j - mapOnly, 1),
+        ratio(bucket4j / mesh));
     String report = table.toString();
     System.out.print(report);
     String out = options.get("out", "");
@@ -68,11 +79,12 @@ public final class ClientFootprint {
 
   private static Object meshLimiter(String[] keys) {
     // A clock that stands still: no bucket refills, so none is idle and none is evicted.
-    LocalRateLimiterBackend backend = LocalRateLimiterBackend.builder()
-        .clock(() -> 0L)
-        .maxClients(keys.length)
-        .sweepInterval(Duration.ofHours(1))
-        .build();
+    LocalRateLimiterBackend backend =
+        LocalRateLimiterBackend.builder()
+            .clock(() -> 0L)
+            .maxClients(keys.length)
+            .sweepInterval(Duration.ofHours(1))
+            .build();
     MethodRateLimiter limiter = backend.forMethod(Limits.METHOD, Limits.SPEC);
     for (String key : keys) {
       if (limiter.tryAcquire(key) != 0) {
@@ -80,7 +92,8 @@ public final class ClientFootprint {
       }
     }
     if (backend.trackedClients() != keys.length) {
-      throw new IllegalStateException("tracks " + backend.trackedClients() + " clients, expected " + keys.length);
+      throw new IllegalStateException(
+          "tracks " + backend.trackedClients() + " clients, expected " + keys.length);
     }
     return backend;
   }
@@ -96,7 +109,8 @@ public final class ClientFootprint {
     return map;
   }
 
-  private static double bytesPerClient(String[] keys, Function<String[], Object> build) throws InterruptedException {
+  private static double bytesPerClient(String[] keys, Function<String[], Object> build)
+      throws InterruptedException {
     long before = usedHeapAfterGc();
     Object state = build.apply(keys);
     long after;

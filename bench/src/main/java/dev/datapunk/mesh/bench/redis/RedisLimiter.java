@@ -1,8 +1,8 @@
 package dev.datapunk.mesh.bench.redis;
 
 import dev.datapunk.mesh.bench.jmh.Limits;
-import dev.datapunk.mesh.runtime.ratelimit.redis.RedisFailureMode;
 import dev.datapunk.mesh.runtime.ratelimit.MethodRateLimiter;
+import dev.datapunk.mesh.runtime.ratelimit.redis.RedisFailureMode;
 import dev.datapunk.mesh.runtime.ratelimit.redis.RedisRateLimiterBackend;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -32,8 +32,8 @@ public interface RedisLimiter extends AutoCloseable {
   boolean admit(String client);
 
   /**
-   * Closes the connection. Throws if any decision was not taken by Redis (our backend's failure mode
-   * stepped in), because then the measured figure would not be a Redis figure.
+   * Closes the connection. Throws if any decision was not taken by Redis (our backend's failure
+   * mode stepped in), because then the measured figure would not be a Redis figure.
    */
   @Override
   void close();
@@ -42,7 +42,10 @@ public interface RedisLimiter extends AutoCloseable {
   enum Kind {
     /** Ours: {@link RedisRateLimiterBackend}, one EVALSHA of a GCRA script per decision. */
     MESH,
-    /** Bucket4j 8's {@link LettuceBasedProxyManager}: compare-and-swap, a GET and an EVAL per decision. */
+    /**
+     * Bucket4j 8's {@link LettuceBasedProxyManager}: compare-and-swap, a GET and an EVAL per
+     * decision.
+     */
     BUCKET4J;
 
     /** Connects this limiter to the Redis at {@code uri}. */
@@ -51,7 +54,10 @@ public interface RedisLimiter extends AutoCloseable {
     }
   }
 
-  /** Ours, with a timeout long enough that a busy machine never sends a decision to the failure mode. */
+  /**
+   * Ours, with a timeout long enough that a busy machine never sends a decision to the failure
+   * mode.
+   */
   final class MeshLimiter implements RedisLimiter {
 
     private final RedisRateLimiterBackend backend;
@@ -59,10 +65,11 @@ public interface RedisLimiter extends AutoCloseable {
     private final long fallbacksBefore;
 
     MeshLimiter(URI uri) {
-      backend = RedisRateLimiterBackend.builder(uri)
-          .timeout(Duration.ofSeconds(2))
-          .failureMode(RedisFailureMode.DENY)
-          .build();
+      backend =
+          RedisRateLimiterBackend.builder(uri)
+              .timeout(Duration.ofSeconds(2))
+              .failureMode(RedisFailureMode.DENY)
+              .build();
       limiter = backend.forMethod(Limits.METHOD, Limits.SPEC);
       awaitRedisDeciding(uri);
       fallbacksBefore = backend.fallbacks();
@@ -70,8 +77,8 @@ public interface RedisLimiter extends AutoCloseable {
 
     /**
      * On a busy machine the backend's first connection attempt can time out; it then reconnects by
-     * itself. Waits (at most 30 s) until Redis answers and takes a decision, so no measured decision
-     * is the failure mode's.
+     * itself. Waits (at most 30 s) until Redis answers and takes a decision, so no measured
+     * decision is the failure mode's.
      */
     private void awaitRedisDeciding(URI uri) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -107,22 +114,27 @@ public interface RedisLimiter extends AutoCloseable {
       long fallbacks = backend.fallbacks() - fallbacksBefore;
       backend.close();
       if (fallbacks > 0) {
-        throw new IllegalStateException(fallbacks + " decisions were not taken by Redis (timeout or error):"
-            + " the Redis figure of this run is not valid");
+        throw new IllegalStateException(
+            fallbacks
+                + " decisions were not taken by Redis (timeout or error):"
+                + " the Redis figure of this run is not valid");
       }
     }
   }
 
   /**
    * Bucket4j with the same limit as a greedy refill (continuous, like GCRA), keys expiring once the
-   * bucket is full again (as ours do), one {@link BucketProxy} per client cached in a map, so only the
-   * decision is measured.
+   * bucket is full again (as ours do), one {@link BucketProxy} per client cached in a map, so only
+   * the decision is measured.
    */
   final class Bucket4jLettuceLimiter implements RedisLimiter {
 
-    private static final BucketConfiguration LIMIT = BucketConfiguration.builder()
-        .addLimit(limit -> limit.capacity(Limits.RATE).refillGreedy(Limits.RATE, Duration.ofSeconds(1)))
-        .build();
+    private static final BucketConfiguration LIMIT =
+        BucketConfiguration.builder()
+            .addLimit(
+                limit ->
+                    limit.capacity(Limits.RATE).refillGreedy(Limits.RATE, Duration.ofSeconds(1)))
+            .build();
 
     private final ClientResources resources;
     private final RedisClient client;
@@ -133,21 +145,25 @@ public interface RedisLimiter extends AutoCloseable {
 
     Bucket4jLettuceLimiter(URI uri) {
       // The same client threads as our backend's link: 2 I/O, 2 computation.
-      resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+      resources =
+          ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
       client = RedisClient.create(resources, RedisURI.create(uri));
       connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-      proxies = Bucket4jLettuce.casBasedBuilder(connection)
-          .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-              Duration.ofSeconds(1)))
-          .build();
+      proxies =
+          Bucket4jLettuce.casBasedBuilder(connection)
+              .expirationAfterWrite(
+                  ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                      Duration.ofSeconds(1)))
+              .build();
     }
 
     @Override
     public boolean admit(String clientKey) {
       BucketProxy bucket = buckets.get(clientKey);
       if (bucket == null) {
-        bucket = buckets.computeIfAbsent(clientKey,
-            key -> proxies.builder().build(keyStart + key + "}", () -> LIMIT));
+        bucket =
+            buckets.computeIfAbsent(
+                clientKey, key -> proxies.builder().build(keyStart + key + "}", () -> LIMIT));
       }
       return bucket.tryConsume(1);
     }

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code redis-server} started for one benchmark: daemonized on a free port of 127.0.0.1 with
- * {@code --bind 127.0.0.1 --save ''} (no persistence), in its own temporary directory, and stopped by
- * the pid in its pid file. If {@code redis-server} is not installed, {@link #start()} says how to get it.
+ * {@code --bind 127.0.0.1 --save ''} (no persistence), in its own temporary directory, and stopped
+ * by the pid in its pid file. If {@code redis-server} is not installed, {@link #start()} says how
+ * to get it.
  */
 public final class RedisProcess implements AutoCloseable {
 
@@ -34,7 +35,9 @@ public final class RedisProcess implements AutoCloseable {
     this.pidFile = dir.resolve("redis.pid");
   }
 
-  /** Starts a {@code redis-server} on a free loopback port and waits until it accepts connections. */
+  /**
+   * Starts a {@code redis-server} on a free loopback port and waits until it accepts connections.
+   */
   public static RedisProcess start() {
     Path dir;
     try {
@@ -57,7 +60,10 @@ public final class RedisProcess implements AutoCloseable {
     return URI.create("redis://127.0.0.1:" + port);
   }
 
-  /** Stops the server by its pid (SIGTERM, then SIGKILL after 10 s) and removes its directory. Idempotent. */
+  /**
+   * Stops the server by its pid (SIGTERM, then SIGKILL after 10 s) and removes its directory.
+   * Idempotent.
+   */
   @Override
   public void close() {
     if (stopped) {
@@ -65,13 +71,20 @@ public final class RedisProcess implements AutoCloseable {
     }
     stopped = true;
     if (Files.exists(pidFile)) {
-      ProcessHandle.of(pid()).ifPresent(process -> {
-        process.destroy();
-        process.onExit().orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> {
-          process.destroyForcibly();
-          return process;
-        }).join();
-      });
+      ProcessHandle.of(pid())
+          .ifPresent(
+              process -> {
+                process.destroy();
+                process
+                    .onExit()
+                    .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                    .exceptionally(
+                        e -> {
+                          process.destroyForcibly();
+                          return process;
+                        })
+                    .join();
+              });
     }
     try (var files = Files.list(dir)) {
       for (Path file : files.toList()) {
@@ -85,19 +98,40 @@ public final class RedisProcess implements AutoCloseable {
 
   private void launch() {
     try {
-      Process launcher = new ProcessBuilder(List.of("redis-server",
-          "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-          "--daemonize", "yes", "--pidfile", pidFile.toString(), "--dir", dir.toString(),
-          "--logfile", dir.resolve("redis.log").toString()))
-          .redirectErrorStream(true)
-          .start();
+      Process launcher =
+          new ProcessBuilder(
+                  List.of(
+                      "redis-server",
+                      "--port",
+                      Integer.toString(port),
+                      "--bind",
+                      "127.0.0.1",
+                      "--save",
+                      "",
+                      "--appendonly",
+                      "no",
+                      "--daemonize",
+                      "yes",
+                      "--pidfile",
+                      pidFile.toString(),
+                      "--dir",
+                      dir.toString(),
+                      "--logfile",
+                      dir.resolve("redis.log").toString()))
+              .redirectErrorStream(true)
+              .start();
       String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!launcher.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS) || launcher.exitValue() != 0) {
-        throw new IllegalStateException("redis-server failed to start on 127.0.0.1:" + port + ": " + output);
+        throw new IllegalStateException(
+            "redis-server failed to start on 127.0.0.1:" + port + ": " + output);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run redis-server (" + e.getMessage() + "); the Redis benchmarks"
-          + " need it: apt-get install -y redis-server", e);
+      throw new IllegalStateException(
+          "cannot run redis-server ("
+              + e.getMessage()
+              + "); the Redis benchmarks"
+              + " need it: apt-get install -y redis-server",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting redis-server", e);
@@ -105,8 +139,14 @@ public final class RedisProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (!Files.exists(pidFile) || !accepts()) {
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("redis-server on 127.0.0.1:" + port + " did not come up within "
-            + TIMEOUT.toSeconds() + " s (log in " + dir + ")");
+        throw new IllegalStateException(
+            "redis-server on 127.0.0.1:"
+                + port
+                + " did not come up within "
+                + TIMEOUT.toSeconds()
+                + " s (log in "
+                + dir
+                + ")");
       }
       pause();
     }

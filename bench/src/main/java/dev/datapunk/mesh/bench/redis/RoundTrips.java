@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Counts the commands one limiter sends to Redis per decision, as Redis's {@code MONITOR} sees them:
- * on a fresh {@code redis-server}, after one warm-up decision (connection set-up, script loading),
- * {@code decisions} synchronous decisions from one thread. Commands a Lua script runs inside Redis
- * ({@code [0 lua]} in the monitor) are not round trips and are left out. The decisions are
- * synchronous, so each command counted is one network round trip.
+ * Counts the commands one limiter sends to Redis per decision, as Redis's {@code MONITOR} sees
+ * them: on a fresh {@code redis-server}, after one warm-up decision (connection set-up, script
+ * loading), {@code decisions} synchronous decisions from one thread. Commands a Lua script runs
+ * inside Redis ({@code [0 lua]} in the monitor) are not round trips and are left out. The decisions
+ * are synchronous, so each command counted is one network round trip.
  *
  * @param commandsPerDecision the client's commands divided by the decisions
  * @param perCommand each command's calls per decision, by command name (lower case)
@@ -27,7 +27,10 @@ public record RoundTrips(double commandsPerDecision, Map<String, Double> perComm
 
   private static final String END = "mesh-bench-round-trips-end";
 
-  /** Measures {@code kind} over {@code decisions} decisions spread round-robin over {@code keys} clients. */
+  /**
+   * Measures {@code kind} over {@code decisions} decisions spread round-robin over {@code keys}
+   * clients.
+   */
   public static RoundTrips measure(RedisLimiter.Kind kind, int keys, int decisions) {
     try (RedisProcess redis = RedisProcess.start();
         RedisLimiter limiter = kind.open(redis.uri());
@@ -60,7 +63,8 @@ public record RoundTrips(double commandsPerDecision, Map<String, Double> perComm
         if (start < 0) {
           continue;
         }
-        String command = line.substring(start + 3, line.indexOf('"', start + 3)).toLowerCase(Locale.ROOT);
+        String command =
+            line.substring(start + 3, line.indexOf('"', start + 3)).toLowerCase(Locale.ROOT);
         calls.merge(command, 1L, Long::sum);
         total++;
       }
@@ -75,12 +79,13 @@ public record RoundTrips(double commandsPerDecision, Map<String, Double> perComm
   /** The commands per decision as text, e.g. {@code evalsha 1.00}. */
   public String commands() {
     StringBuilder text = new StringBuilder();
-    perCommand.forEach((command, perDecision) -> {
-      if (text.length() > 0) {
-        text.append(", ");
-      }
-      text.append(command).append(' ').append(String.format(Locale.ROOT, "%.2f", perDecision));
-    });
+    perCommand.forEach(
+        (command, perDecision) -> {
+          if (text.length() > 0) {
+            text.append(", ");
+          }
+          text.append(command).append(' ').append(String.format(Locale.ROOT, "%.2f", perDecision));
+        });
     return text.toString();
   }
 
@@ -95,7 +100,8 @@ public record RoundTrips(double commandsPerDecision, Map<String, Double> perComm
     OutputStream out = socket.getOutputStream();
     out.write((inlineCommand + "\r\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    return new BufferedReader(
+        new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
   }
 
   private static void expect(String reply, String expected) {

@@ -18,7 +18,8 @@ public final class MarkdownTable {
   /** Adds a row; it must have one cell per column. */
   public MarkdownTable row(Object... cells) {
     if (cells.length != header.size()) {
-      throw new IllegalArgumentException("row has " + cells.length + " cells, table has " + header.size() + " columns");
+      throw new IllegalArgumentException(
+          "row has " + cells.length + " cells, table has " + header.size() + " columns");
     }
     List<String> row = new ArrayList<>();
     for (Object cell : cells) {

@@ -17,7 +17,8 @@ public final class Options {
     for (String arg : args) {
       int eq = arg.indexOf('=');
       if (!arg.startsWith("--") || eq < 0) {
-        throw new IllegalArgumentException("unexpected argument \"" + arg + "\"; options are --key=value");
+        throw new IllegalArgumentException(
+            "unexpected argument \"" + arg + "\"; options are --key=value");
       }
       values.put(arg.substring(2, eq), arg.substring(eq + 1));
     }
@@ -34,7 +35,8 @@ public final class Options {
     try {
       return value == null ? fallback : Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " must be an integer (was \"" + value + "\")", e);
+      throw new IllegalArgumentException(
+          "--" + key + " must be an integer (was \"" + value + "\")", e);
     }
   }
 }

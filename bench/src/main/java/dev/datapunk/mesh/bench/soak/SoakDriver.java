@@ -42,10 +42,10 @@ import java.util.function.LongFunction;
  *   <li>good: {@code Ping} (its rate limit raised by the script) at {@code --good-rate} per second;
  *   <li>rejected: {@code PutItem} with a read-only token (PERMISSION_DENIED), and {@code GetItem}
  *       without a token (UNAUTHENTICATED), at {@code --rejected-rate} per second together;
- *   <li>new identities: {@code GetItem} with a token for a subject never seen before (an ES256 token
- *       minted here, verified in full by the server) at {@code --identity-rate} per second;
- *   <li>unknown methods: {@code soak.svcN/MethodN}, a new name every call, at {@code --unknown-rate}
- *       per second (UNIMPLEMENTED).
+ *   <li>new identities: {@code GetItem} with a token for a subject never seen before (an ES256
+ *       token minted here, verified in full by the server) at {@code --identity-rate} per second;
+ *   <li>unknown methods: {@code soak.svcN/MethodN}, a new name every call, at {@code
+ *       --unknown-rate} per second (UNIMPLEMENTED).
  * </ul>
  *
  * <p>At most {@code --max-outstanding} calls are in flight; a stream that would exceed it waits, so
@@ -55,21 +55,22 @@ import java.util.function.LongFunction;
 public final class SoakDriver {
 
   private static final String SERVICE = "datapunk.inventory.v1.InventoryService";
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -94,13 +95,21 @@ public final class SoakDriver {
     int port = options.getInt("port", 0);
     Path devDir = Path.of(options.get("dev-dir", ".mesh/dev"));
     long seconds = options.getInt("seconds", 600);
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port,
-        ClientTls.trusting(devDir.resolve("ca.pem"))).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(
+                "localhost", port, ClientTls.trusting(devDir.resolve("ca.pem")))
+            .build();
     try {
-      SoakDriver driver = new SoakDriver(channel, DevSigningKey.ensure(devDir), options.getInt("max-outstanding", 2000));
-      String summary = driver.run(Duration.ofSeconds(seconds), options.getInt("good-rate", 1000),
-          options.getInt("rejected-rate", 100), options.getInt("identity-rate", 100),
-          options.getInt("unknown-rate", 200));
+      SoakDriver driver =
+          new SoakDriver(
+              channel, DevSigningKey.ensure(devDir), options.getInt("max-outstanding", 2000));
+      String summary =
+          driver.run(
+              Duration.ofSeconds(seconds),
+              options.getInt("good-rate", 1000),
+              options.getInt("rejected-rate", 100),
+              options.getInt("identity-rate", 100),
+              options.getInt("unknown-rate", 200));
       System.out.println(summary);
       String out = options.get("out", "");
       if (!out.isEmpty()) {
@@ -111,7 +120,8 @@ public final class SoakDriver {
     }
   }
 
-  private String run(Duration duration, int goodRate, int rejectedRate, int identityRate, int unknownRate)
+  private String run(
+      Duration duration, int goodRate, int rejectedRate, int identityRate, int unknownRate)
       throws InterruptedException {
     long end = System.nanoTime() + duration.toNanos();
     byte[] ping = string(1, "soak");
@@ -122,55 +132,79 @@ public final class SoakDriver {
     byte[] put = bytes(1, string(1, "SKU-SOAK"));
     List<Thread> streams = new ArrayList<>();
     streams.add(paced("good", goodRate, end, n -> call("good", pingMethod, ping, null)));
-    streams.add(paced("rejected", rejectedRate, end, n -> n % 2 == 0
-        ? call("rejected", putItem, put, readToken)
-        : call("rejected", getItem, sku, null)));
-    streams.add(paced("identity", identityRate, end,
-        n -> call("identity", getItem, sku, token("soak-client-" + n, "inventory:read"))));
-    streams.add(paced("unknown", unknownRate, end,
-        n -> call("unknown", method("soak.svc" + n + "/Method" + n), ping, null)));
+    streams.add(
+        paced(
+            "rejected",
+            rejectedRate,
+            end,
+            n ->
+                n % 2 == 0
+                    ? call("rejected", putItem, put, readToken)
+                    : call("rejected", getItem, sku, null)));
+    streams.add(
+        paced(
+            "identity",
+            identityRate,
+            end,
+            n -> call("identity", getItem, sku, token("soak-client-" + n, "inventory:read"))));
+    streams.add(
+        paced(
+            "unknown",
+            unknownRate,
+            end,
+            n -> call("unknown", method("soak.svc" + n + "/Method" + n), ping, null)));
     for (Thread stream : streams) {
       stream.join();
     }
     // Let the last calls finish (or fail) before counting.
     if (!outstanding.tryAcquire(maxOutstanding, 60, TimeUnit.SECONDS)) {
-      counts.computeIfAbsent("(still in flight after 60 s)", k -> new LongAdder()).add(maxOutstanding - outstanding.availablePermits());
+      counts
+          .computeIfAbsent("(still in flight after 60 s)", k -> new LongAdder())
+          .add(maxOutstanding - outstanding.availablePermits());
     }
-    StringBuilder summary = new StringBuilder("calls by stream and status after " + duration.toSeconds() + " s:\n");
-    new TreeMap<>(counts).forEach((name, count) -> summary.append("  ").append(name).append(' ').append(count.sum()).append('\n'));
+    StringBuilder summary =
+        new StringBuilder("calls by stream and status after " + duration.toSeconds() + " s:\n");
+    new TreeMap<>(counts)
+        .forEach(
+            (name, count) ->
+                summary.append("  ").append(name).append(' ').append(count.sum()).append('\n'));
     return summary.toString();
   }
 
   /** Runs {@code send} {@code rate} times a second on a new thread until {@code end}. */
   private Thread paced(String name, int rate, long end, LongFunction<Boolean> send) {
-    Thread thread = new Thread(() -> {
-      if (rate <= 0) {
-        return;
-      }
-      long period = TimeUnit.SECONDS.toNanos(1) / rate;
-      long next = System.nanoTime();
-      long n = 0;
-      while (next < end) {
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          try {
-            TimeUnit.NANOSECONDS.sleep(wait);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-        if (!send.apply(n++)) {
-          return;
-        }
-        next += period;
-      }
-    }, "soak-" + name);
+    Thread thread =
+        new Thread(
+            () -> {
+              if (rate <= 0) {
+                return;
+              }
+              long period = TimeUnit.SECONDS.toNanos(1) / rate;
+              long next = System.nanoTime();
+              long n = 0;
+              while (next < end) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                  try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+                if (!send.apply(n++)) {
+                  return;
+                }
+                next += period;
+              }
+            },
+            "soak-" + name);
     thread.start();
     return thread;
   }
 
   /** Sends one unary call; false when interrupted while waiting for room. */
-  private boolean call(String stream, MethodDescriptor<byte[], byte[]> method, byte[] request, String token) {
+  private boolean call(
+      String stream, MethodDescriptor<byte[], byte[]> method, byte[] request, String token) {
     try {
       outstanding.acquire();
     } catch (InterruptedException e) {
@@ -183,20 +217,23 @@ public final class SoakDriver {
       headers.put(AUTHORIZATION, "Bearer " + token);
     }
     var call = channel.newCall(method, options);
-    ClientCalls.asyncUnaryCall(new HeaderCall<>(call, headers), request, new StreamObserver<>() {
-      @Override
-      public void onNext(byte[] value) {}
+    ClientCalls.asyncUnaryCall(
+        new HeaderCall<>(call, headers),
+        request,
+        new StreamObserver<>() {
+          @Override
+          public void onNext(byte[] value) {}
 
-      @Override
-      public void onError(Throwable t) {
-        done(stream, Status.fromThrowable(t).getCode());
-      }
+          @Override
+          public void onError(Throwable t) {
+            done(stream, Status.fromThrowable(t).getCode());
+          }
 
-      @Override
-      public void onCompleted() {
-        done(stream, Status.Code.OK);
-      }
-    });
+          @Override
+          public void onCompleted() {
+            done(stream, Status.Code.OK);
+          }
+        });
     return true;
   }
 
@@ -206,13 +243,17 @@ public final class SoakDriver {
   }
 
   private String token(String subject, String scope) {
-    return DevTokens.mint(key, new DevTokenRequest(subject, List.of(scope), Duration.ofHours(1),
-        Optional.empty(), Optional.empty()));
+    return DevTokens.mint(
+        key,
+        new DevTokenRequest(
+            subject, List.of(scope), Duration.ofHours(1), Optional.empty(), Optional.empty()));
   }
 
   private static MethodDescriptor<byte[], byte[]> method(String fullName) {
-    return MethodDescriptor.newBuilder(BYTES, BYTES).setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(fullName).build();
+    return MethodDescriptor.newBuilder(BYTES, BYTES)
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(fullName)
+        .build();
   }
 
   /** A protobuf message with one string field. */
@@ -230,7 +271,8 @@ public final class SoakDriver {
   }
 
   /** A client call that sends {@code extra} headers with its own. */
-  private static final class HeaderCall<ReqT, RespT> extends io.grpc.ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT> {
+  private static final class HeaderCall<ReqT, RespT>
+      extends io.grpc.ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT> {
     private final Metadata extra;
 
     HeaderCall(io.grpc.ClientCall<ReqT, RespT> delegate, Metadata extra) {
@@ -244,5 +286,4 @@ public final class SoakDriver {
       super.start(listener, headers);
     }
   }
-
 }

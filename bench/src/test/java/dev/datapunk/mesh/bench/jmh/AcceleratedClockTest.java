@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rate-limit benchmark measures admissions only: on the accelerated clock, both limiters admit
- * far more back-to-back decisions on one key than the burst holds. On the real clock the same
- * limit rejects once the burst is spent, which is why the benchmark needs this clock.
+ * far more back-to-back decisions on one key than the burst holds. On the real clock the same limit
+ * rejects once the burst is spent, which is why the benchmark needs this clock.
  */
 class AcceleratedClockTest {
 

@@ -38,11 +38,13 @@ class BenchmarksSmokeTest {
   }
 
   @Test
-  void redisDecisionsRunForBothLimitersOnOneAndManyKeysWithFourThreadsOnRealRedis() throws RunnerException {
+  void redisDecisionsRunForBothLimitersOnOneAndManyKeysWithFourThreadsOnRealRedis()
+      throws RunnerException {
     Collection<RunResult> results = run(RedisRateLimitBenchmark.class, 4);
-    assertThat(labels(results)).containsExactlyInAnyOrder(
-        "decide keys=1 limiter=MESH", "decide keys=10000 limiter=MESH",
-        "decide keys=1 limiter=BUCKET4J", "decide keys=10000 limiter=BUCKET4J");
+    assertThat(labels(results))
+        .containsExactlyInAnyOrder(
+            "decide keys=1 limiter=MESH", "decide keys=10000 limiter=MESH",
+            "decide keys=1 limiter=BUCKET4J", "decide keys=10000 limiter=BUCKET4J");
     assertReported(results);
   }
 
@@ -56,45 +58,56 @@ class BenchmarksSmokeTest {
   @Test
   void tokenVerificationRunsFirstAndCached() throws RunnerException {
     Collection<RunResult> results = run(TokenVerificationBenchmark.class, 1);
-    assertThat(labels(results)).containsExactlyInAnyOrder(
-        "cachedVerification", "cachedVerificationFromHeaderBytes", "firstVerification");
+    assertThat(labels(results))
+        .containsExactlyInAnyOrder(
+            "cachedVerification", "cachedVerificationFromHeaderBytes", "firstVerification");
     assertReported(results);
   }
 
   @Test
   void everyChainVariantCompletesCalls() throws RunnerException {
     Collection<RunResult> results = run(CallChainBenchmark.class, 1);
-    assertThat(labels(results)).containsExactlyInAnyOrder(
-        "call chain=BARE", "call chain=METRICS", "call chain=AUTHENTICATION",
-        "call chain=SECURITY", "call chain=RATE_LIMIT", "call chain=MESH", "call chain=TRACING",
-        "call chain=MESH_TRACED");
+    assertThat(labels(results))
+        .containsExactlyInAnyOrder(
+            "call chain=BARE",
+            "call chain=METRICS",
+            "call chain=AUTHENTICATION",
+            "call chain=SECURITY",
+            "call chain=RATE_LIMIT",
+            "call chain=MESH",
+            "call chain=TRACING",
+            "call chain=MESH_TRACED");
     assertReported(results);
   }
 
   private static Collection<RunResult> run(Class<?> benchmark, int threads) throws RunnerException {
-    ChainedOptionsBuilder options = new OptionsBuilder()
-        .include(benchmark.getName().replace("$", "\\$") + "\\.")
-        .forks(0)
-        .threads(threads)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(100))
-        .addProfiler(GCProfiler.class)
-        .shouldFailOnError(true)
-        .verbosity(VerboseMode.SILENT);
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include(benchmark.getName().replace("$", "\\$") + "\\.")
+            .forks(0)
+            .threads(threads)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(100))
+            .addProfiler(GCProfiler.class)
+            .shouldFailOnError(true)
+            .verbosity(VerboseMode.SILENT);
     return new Runner(options.build()).run();
   }
 
   private static List<String> labels(Collection<RunResult> results) {
-    return results.stream().map(result -> {
-      String method = result.getParams().getBenchmark();
-      String name = method.substring(method.lastIndexOf('.') + 1);
-      StringBuilder label = new StringBuilder(name);
-      for (String key : result.getParams().getParamsKeys()) {
-        label.append(' ').append(key).append('=').append(result.getParams().getParam(key));
-      }
-      return label.toString();
-    }).toList();
+    return results.stream()
+        .map(
+            result -> {
+              String method = result.getParams().getBenchmark();
+              String name = method.substring(method.lastIndexOf('.') + 1);
+              StringBuilder label = new StringBuilder(name);
+              for (String key : result.getParams().getParamsKeys()) {
+                label.append(' ').append(key).append('=').append(result.getParams().getParam(key));
+              }
+              return label.toString();
+            })
+        .toList();
   }
 
   /** Each run measured at least one operation and the GC profiler reported allocation per op. */

@@ -13,9 +13,14 @@ class StartupComparisonSmokeTest {
   @Test
   void timesBothServersToServing(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("startup.md");
-    StartupComparison.main(new String[] {
-        "--runs=1", "--transports=plaintext", "--server-jvm=-Xmx256m",
-        "--work-dir=" + dir.resolve("work"), "--out=" + report});
+    StartupComparison.main(
+        new String[] {
+          "--runs=1",
+          "--transports=plaintext",
+          "--server-jvm=-Xmx256m",
+          "--work-dir=" + dir.resolve("work"),
+          "--out=" + report
+        });
     assertThat(Files.readString(report))
         .containsPattern("\\| bare grpc-java \\| plaintext \\| \\d+ \\|")
         .containsPattern("\\| mesh, every stage on \\| plaintext \\| \\d+ \\|");

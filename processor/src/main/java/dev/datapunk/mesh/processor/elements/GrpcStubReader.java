@@ -22,9 +22,9 @@ import javax.lang.model.util.Types;
  *
  * <p>An {@code ImplBase} is recognised by shape, not by name alone: a superclass (direct or
  * indirect) whose simple name ends in {@code ImplBase}, nested in a class whose simple name ends in
- * {@code Grpc}, that implements {@code io.grpc.BindableService}. RPC methods are the static
- * methods of the {@code Grpc} class annotated with {@code io.grpc.stub.annotations.RpcMethod}
- * (class retention, so they are readable from sources and from class files alike).
+ * {@code Grpc}, that implements {@code io.grpc.BindableService}. RPC methods are the static methods
+ * of the {@code Grpc} class annotated with {@code io.grpc.stub.annotations.RpcMethod} (class
+ * retention, so they are readable from sources and from class files alike).
  */
 public final class GrpcStubReader {
 
@@ -70,8 +70,10 @@ public final class GrpcStubReader {
     if (rpc.isEmpty()) {
       return Optional.empty();
     }
-    for (ExecutableElement candidate : ElementFilter.methodsIn(elements.getAllMembers(stub.implBase()))) {
-      if (candidate.getSimpleName().contentEquals(name) && elements.overrides(method, candidate, service)) {
+    for (ExecutableElement candidate :
+        ElementFilter.methodsIn(elements.getAllMembers(stub.implBase()))) {
+      if (candidate.getSimpleName().contentEquals(name)
+          && elements.overrides(method, candidate, service)) {
         return rpc;
       }
     }
@@ -131,8 +133,13 @@ public final class GrpcStubReader {
       Optional<String> methodType =
           MeshAnnotations.value(mirror, "methodType").map(GrpcStubReader::enumConstantName);
       if (fullName.isPresent() && methodType.isPresent()) {
-        return Optional.of(new RpcMethodStub(
-            getterName, javaName.get(), fullName.get(), methodType.get(), elements.isDeprecated(getter)));
+        return Optional.of(
+            new RpcMethodStub(
+                getterName,
+                javaName.get(),
+                fullName.get(),
+                methodType.get(),
+                elements.isDeprecated(getter)));
       }
     }
     return Optional.empty();
@@ -140,6 +147,8 @@ public final class GrpcStubReader {
 
   private static String enumConstantName(AnnotationValue value) {
     Object raw = value.getValue();
-    return raw instanceof VariableElement constant ? constant.getSimpleName().toString() : String.valueOf(raw);
+    return raw instanceof VariableElement constant
+        ? constant.getSimpleName().toString()
+        : String.valueOf(raw);
   }
 }

@@ -12,8 +12,8 @@ import javax.lang.model.element.TypeElement;
 /**
  * The mesh annotations, and lookups of their mirrors and values on an element.
  *
- * <p>Annotations are found by qualified name, so nothing here needs the annotation classes at
- * run time of the processor.
+ * <p>Annotations are found by qualified name, so nothing here needs the annotation classes at run
+ * time of the processor.
  */
 public enum MeshAnnotations {
   MESH_SERVICE("MeshService"),
@@ -62,8 +62,8 @@ public enum MeshAnnotations {
   }
 
   /**
-   * The explicitly written value of member {@code name} of {@code mirror}; empty when the member
-   * is missing (javac reports that itself).
+   * The explicitly written value of member {@code name} of {@code mirror}; empty when the member is
+   * missing (javac reports that itself).
    */
   public static Optional<AnnotationValue> value(AnnotationMirror mirror, String name) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
@@ -76,8 +76,8 @@ public enum MeshAnnotations {
   }
 
   /**
-   * The entries of an array-valued annotation member. A single value written without braces
-   * ({@code scopes = "a"}) is one entry.
+   * The entries of an array-valued annotation member. A single value written without braces ({@code
+   * scopes = "a"}) is one entry.
    */
   public static List<? extends AnnotationValue> arrayEntries(AnnotationValue value) {
     Object raw = value.getValue();

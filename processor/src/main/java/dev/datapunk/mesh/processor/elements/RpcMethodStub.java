@@ -7,11 +7,17 @@ package dev.datapunk.mesh.processor.elements;
  * @param getterName the descriptor getter, e.g. {@code getGetItemMethod}
  * @param javaName the service method the {@code ImplBase} declares, e.g. {@code getItem}
  * @param fullMethodName e.g. {@code datapunk.inventory.v1.InventoryService/GetItem}
- * @param methodType the {@code io.grpc.MethodDescriptor.MethodType} constant name, e.g. {@code UNARY}
- * @param deprecated whether the getter is deprecated ({@code option deprecated = true} in the proto)
+ * @param methodType the {@code io.grpc.MethodDescriptor.MethodType} constant name, e.g. {@code
+ *     UNARY}
+ * @param deprecated whether the getter is deprecated ({@code option deprecated = true} in the
+ *     proto)
  */
 public record RpcMethodStub(
-    String getterName, String javaName, String fullMethodName, String methodType, boolean deprecated) {
+    String getterName,
+    String javaName,
+    String fullMethodName,
+    String methodType,
+    boolean deprecated) {
 
   private static final String PREFIX = "get";
   private static final String SUFFIX = "Method";

@@ -16,14 +16,20 @@ public final class RuntimeTypes {
 
   /** The interface of user call stages. */
   public static final String CALL_STAGE = "dev.datapunk.mesh.runtime.chain.CallStage";
+
   /** The interface of dependency health checks. */
   public static final String HEALTH_CHECK = "dev.datapunk.mesh.runtime.health.HealthCheck";
+
   /** grpc-java's trailers. */
   public static final String METADATA = "io.grpc.Metadata";
 
   /** What an exception handler may return, in the words of the rule. */
   private static final String[] HANDLER_RESULTS = {
-      "io.grpc.Status", "io.grpc.StatusRuntimeException", "io.grpc.StatusException", "com.google.rpc.Status"};
+    "io.grpc.Status",
+    "io.grpc.StatusRuntimeException",
+    "io.grpc.StatusException",
+    "com.google.rpc.Status"
+  };
 
   private final Elements elements;
   private final Types types;
@@ -41,7 +47,9 @@ public final class RuntimeTypes {
 
   /** Whether {@code type} is a subtype of (or is) the type named {@code qualifiedName}. */
   public boolean isSubtype(TypeMirror type, String qualifiedName) {
-    return named(qualifiedName).map(named -> types.isAssignable(types.erasure(type), named)).orElse(false);
+    return named(qualifiedName)
+        .map(named -> types.isAssignable(types.erasure(type), named))
+        .orElse(false);
   }
 
   /** Whether {@code type} is exactly the type named {@code qualifiedName}. */
@@ -59,13 +67,19 @@ public final class RuntimeTypes {
     return false;
   }
 
-  /** Whether {@code type} is a checked exception: an {@link Exception} but not a {@link RuntimeException}. */
+  /**
+   * Whether {@code type} is a checked exception: an {@link Exception} but not a {@link
+   * RuntimeException}.
+   */
   public boolean isChecked(TypeMirror type) {
     return isSubtype(type, "java.lang.Exception") && !isSubtype(type, "java.lang.RuntimeException");
   }
 
   /** The first checked exception {@code method} declares, if any. */
   public Optional<TypeMirror> firstCheckedThrown(ExecutableElement method) {
-    return method.getThrownTypes().stream().filter(this::isChecked).map(t -> (TypeMirror) t).findFirst();
+    return method.getThrownTypes().stream()
+        .filter(this::isChecked)
+        .map(t -> (TypeMirror) t)
+        .findFirst();
   }
 }

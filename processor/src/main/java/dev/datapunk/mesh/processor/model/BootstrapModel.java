@@ -10,7 +10,8 @@ import java.util.List;
  * @param services every valid mesh service of the compilation, in the order they were found
  * @param extensions the user stages, health checks, global exception handlers and factories
  */
-public record BootstrapModel(ClassName className, List<ServiceModel> services, ExtensionsModel extensions) {
+public record BootstrapModel(
+    ClassName className, List<ServiceModel> services, ExtensionsModel extensions) {
 
   public BootstrapModel {
     services = List.copyOf(services);

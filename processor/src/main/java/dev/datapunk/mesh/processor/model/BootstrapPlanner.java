@@ -31,29 +31,34 @@ public final class BootstrapPlanner {
    * Plans the bootstrap of {@code services} (at least one) and {@code extensions}; {@code
    * qualifiedName} is the validated value of the option, if set.
    */
-  public Plan plan(Optional<String> qualifiedName, List<ServiceModel> services, ExtensionsModel extensions) {
+  public Plan plan(
+      Optional<String> qualifiedName, List<ServiceModel> services, ExtensionsModel extensions) {
     if (qualifiedName.isPresent()) {
       String qualified = qualifiedName.get();
       int dot = qualified.lastIndexOf('.');
-      ClassName name = ClassName.get(dot < 0 ? "" : qualified.substring(0, dot), qualified.substring(dot + 1));
-      List<String> unreachable = services.stream()
-          .map(ServiceModel::serviceClass)
-          .filter(service -> service.packageName().isEmpty() && !name.packageName().isEmpty())
-          .map(ClassName::canonicalName)
-          .collect(Collectors.toList());
+      ClassName name =
+          ClassName.get(dot < 0 ? "" : qualified.substring(0, dot), qualified.substring(dot + 1));
+      List<String> unreachable =
+          services.stream()
+              .map(ServiceModel::serviceClass)
+              .filter(service -> service.packageName().isEmpty() && !name.packageName().isEmpty())
+              .map(ClassName::canonicalName)
+              .collect(Collectors.toList());
       return unreachable.isEmpty()
           ? new Plan.Planned(new BootstrapModel(name, services, extensions))
           : new Plan.UnnamedPackageUnreachable(qualifiedName.get(), unreachable);
     }
-    List<String> packages = services.stream()
-        .map(service -> service.serviceClass().packageName())
-        .distinct()
-        .collect(Collectors.toList());
+    List<String> packages =
+        services.stream()
+            .map(service -> service.serviceClass().packageName())
+            .distinct()
+            .collect(Collectors.toList());
     String common = commonPackage(packages);
     if (common.isEmpty() && !packages.equals(List.of(""))) {
       return new Plan.NoCommonPackage(packages);
     }
-    return new Plan.Planned(new BootstrapModel(ClassName.get(common, DEFAULT_SIMPLE_NAME), services, extensions));
+    return new Plan.Planned(
+        new BootstrapModel(ClassName.get(common, DEFAULT_SIMPLE_NAME), services, extensions));
   }
 
   /** The longest package that is, or encloses, every one of {@code packages}. */

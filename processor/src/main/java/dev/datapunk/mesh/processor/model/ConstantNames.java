@@ -15,8 +15,10 @@ final class ConstantNames {
       char c = camelCase.charAt(i);
       if (i > 0 && Character.isUpperCase(c)) {
         char previous = camelCase.charAt(i - 1);
-        boolean nextIsLower = i + 1 < camelCase.length() && Character.isLowerCase(camelCase.charAt(i + 1));
-        if (Character.isLowerCase(previous) || Character.isDigit(previous)
+        boolean nextIsLower =
+            i + 1 < camelCase.length() && Character.isLowerCase(camelCase.charAt(i + 1));
+        if (Character.isLowerCase(previous)
+            || Character.isDigit(previous)
             || (Character.isUpperCase(previous) && nextIsLower)) {
           name.append('_');
         }
@@ -26,7 +28,9 @@ final class ConstantNames {
     return name.toString().toUpperCase(Locale.ROOT);
   }
 
-  /** {@code candidate}, or {@code candidate_2}, {@code _3}, ... whichever is not in {@code taken}. */
+  /**
+   * {@code candidate}, or {@code candidate_2}, {@code _3}, ... whichever is not in {@code taken}.
+   */
   static String unique(String candidate, Set<String> taken) {
     String name = candidate;
     for (int n = 2; taken.contains(name); n++) {

@@ -33,7 +33,8 @@ public record ExceptionHandlerModel(
 
   /** The order generated tables list handlers in: most specific type first, then by type name. */
   public static final Comparator<ExceptionHandlerModel> MOST_SPECIFIC_FIRST =
-      Comparator.comparingInt(ExceptionHandlerModel::depth).reversed()
+      Comparator.comparingInt(ExceptionHandlerModel::depth)
+          .reversed()
           .thenComparing(handler -> handler.exceptionType().canonicalName());
 
   /** The model of {@code method}, a validated handler. */
@@ -41,13 +42,19 @@ public record ExceptionHandlerModel(
     TypeMirror exception = method.getParameters().get(0).asType();
     TypeElement exceptionElement = (TypeElement) types.asElement(exception);
     int depth = 0;
-    for (TypeMirror superclass = exceptionElement.getSuperclass(); superclass.getKind() == TypeKind.DECLARED;
+    for (TypeMirror superclass = exceptionElement.getSuperclass();
+        superclass.getKind() == TypeKind.DECLARED;
         superclass = ((TypeElement) types.asElement(superclass)).getSuperclass()) {
       depth++;
     }
-    return new ExceptionHandlerModel(method, ClassName.get((TypeElement) method.getEnclosingElement()),
-        method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC),
-        ClassName.get(exceptionElement), depth, method.getParameters().size() == 2);
+    return new ExceptionHandlerModel(
+        method,
+        ClassName.get((TypeElement) method.getEnclosingElement()),
+        method.getSimpleName().toString(),
+        method.getModifiers().contains(Modifier.STATIC),
+        ClassName.get(exceptionElement),
+        depth,
+        method.getParameters().size() == 2);
   }
 
   /** {@code handlers} in the order generated tables list them. */

@@ -25,13 +25,15 @@ public record ExtensionsModel(
     Map<ClassName, FactoryModel> factories) {
 
   /** Nothing besides the services. */
-  public static final ExtensionsModel NONE = new ExtensionsModel(List.of(), List.of(), List.of(), Map.of());
+  public static final ExtensionsModel NONE =
+      new ExtensionsModel(List.of(), List.of(), List.of(), Map.of());
 
   public ExtensionsModel {
     stages = stages.stream().sorted(StageModel.CHAIN_ORDER).toList();
-    healthChecks = healthChecks.stream()
-        .sorted(Comparator.comparing(check -> check.type().canonicalName()))
-        .toList();
+    healthChecks =
+        healthChecks.stream()
+            .sorted(Comparator.comparing(check -> check.type().canonicalName()))
+            .toList();
     globalHandlers = ExceptionHandlerModel.ordered(globalHandlers);
     factories = Map.copyOf(factories);
   }

@@ -11,4 +11,5 @@ import javax.lang.model.element.ExecutableElement;
  * @param methodName its name
  * @param service the {@code @MeshService} class it creates
  */
-public record FactoryModel(ExecutableElement element, ClassName owner, String methodName, ClassName service) {}
+public record FactoryModel(
+    ExecutableElement element, ClassName owner, String methodName, ClassName service) {}

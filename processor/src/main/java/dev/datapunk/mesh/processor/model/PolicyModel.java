@@ -21,11 +21,12 @@ public record PolicyModel(Access access, List<String> scopes, Optional<RateLimit
 
   /** E.g. {@code scopes inventory:read; 50 rps, burst 100} or {@code open; no rate limit}. */
   public String describe() {
-    String who = switch (access) {
-      case OPEN -> "open";
-      case PUBLIC -> "public";
-      case SECURED -> "scopes " + String.join(", ", scopes);
-    };
+    String who =
+        switch (access) {
+          case OPEN -> "open";
+          case PUBLIC -> "public";
+          case SECURED -> "scopes " + String.join(", ", scopes);
+        };
     return who + "; " + rateLimit.map(RateLimitModel::describe).orElse("no rate limit");
   }
 }

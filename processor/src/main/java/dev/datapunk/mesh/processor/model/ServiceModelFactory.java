@@ -42,7 +42,8 @@ public final class ServiceModelFactory {
     Map<String, DeclaredPolicy> declaredByRpc = new HashMap<>();
     List<ExceptionHandlerModel> handlers = new ArrayList<>();
     for (ExecutableElement method : ElementFilter.methodsIn(service.getEnclosedElements())) {
-      stubReader.rpcMethodOverriddenBy(method, service, stub)
+      stubReader
+          .rpcMethodOverriddenBy(method, service, stub)
           .ifPresent(rpc -> declaredByRpc.put(rpc.javaName(), DeclaredPolicy.of(method)));
       if (MeshAnnotations.EXCEPTION_HANDLER.isOn(method)) {
         handlers.add(ExceptionHandlerModel.of(method, types));
@@ -54,12 +55,26 @@ public final class ServiceModelFactory {
     for (RpcMethodStub rpc : stub.methods()) {
       String constant = ConstantNames.unique(ConstantNames.of(rpc.javaName()), constants);
       constants.add(constant);
-      PolicyModel policy = PolicyResolver.resolve(
-          classLevel, declaredByRpc.getOrDefault(rpc.javaName(), DeclaredPolicy.NONE));
-      methods.add(new RpcMethodModel(rpc.javaName(), rpc.fullMethodName(), rpc.getterName(),
-          rpc.methodType(), constant, rpc.deprecated(), policy));
+      PolicyModel policy =
+          PolicyResolver.resolve(
+              classLevel, declaredByRpc.getOrDefault(rpc.javaName(), DeclaredPolicy.NONE));
+      methods.add(
+          new RpcMethodModel(
+              rpc.javaName(),
+              rpc.fullMethodName(),
+              rpc.getterName(),
+              rpc.methodType(),
+              constant,
+              rpc.deprecated(),
+              policy));
     }
-    return new ServiceModel(service, ClassName.get(service), ClassName.get(stub.implBase()),
-        ClassName.get(stub.grpcClass()), stub.serviceName(), methods, handlers);
+    return new ServiceModel(
+        service,
+        ClassName.get(service),
+        ClassName.get(stub.implBase()),
+        ClassName.get(stub.grpcClass()),
+        stub.serviceName(),
+        methods,
+        handlers);
   }
 }

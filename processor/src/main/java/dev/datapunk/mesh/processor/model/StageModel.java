@@ -17,7 +17,8 @@ public record StageModel(TypeElement element, ClassName type, int order, List<Cl
 
   /** The order of user stages, outermost first: by {@code order}, then by qualified name. */
   public static final Comparator<StageModel> CHAIN_ORDER =
-      Comparator.comparingInt(StageModel::order).thenComparing(stage -> stage.type().canonicalName());
+      Comparator.comparingInt(StageModel::order)
+          .thenComparing(stage -> stage.type().canonicalName());
 
   public StageModel {
     services = List.copyOf(services);

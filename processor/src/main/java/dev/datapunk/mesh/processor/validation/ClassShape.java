@@ -13,8 +13,8 @@ import javax.lang.model.util.Elements;
 
 /**
  * What generated code needs of a class it refers to, creates or calls: public all the way out,
- * top-level or static nested, concrete and not generic, with a usable no-argument constructor.
- * Each check answers what is wrong, in words for a message, or nothing.
+ * top-level or static nested, concrete and not generic, with a usable no-argument constructor. Each
+ * check answers what is wrong, in words for a message, or nothing.
  */
 final class ClassShape {
 
@@ -26,7 +26,9 @@ final class ClassShape {
     this.runtimeTypes = runtimeTypes;
   }
 
-  /** Why code in another package cannot name {@code type}: it or an enclosing class is not public. */
+  /**
+   * Why code in another package cannot name {@code type}: it or an enclosing class is not public.
+   */
   Optional<String> notReachable(TypeElement type) {
     for (Element e = type; e instanceof TypeElement enclosing; e = e.getEnclosingElement()) {
       if (!enclosing.getModifiers().contains(Modifier.PUBLIC)) {
@@ -55,14 +57,16 @@ final class ClassShape {
     if (type.getModifiers().contains(Modifier.ABSTRACT)) {
       return Optional.of(name + " is abstract");
     }
-    Optional<String> nesting = switch (type.getNestingKind()) {
-      case MEMBER -> type.getModifiers().contains(Modifier.STATIC)
-          ? Optional.empty()
-          : Optional.of(name + " is an inner class (declare it static)");
-      case LOCAL -> Optional.of(name + " is a local class");
-      case ANONYMOUS -> Optional.of(name + " is an anonymous class");
-      case TOP_LEVEL -> Optional.empty();
-    };
+    Optional<String> nesting =
+        switch (type.getNestingKind()) {
+          case MEMBER ->
+              type.getModifiers().contains(Modifier.STATIC)
+                  ? Optional.empty()
+                  : Optional.of(name + " is an inner class (declare it static)");
+          case LOCAL -> Optional.of(name + " is a local class");
+          case ANONYMOUS -> Optional.of(name + " is an anonymous class");
+          case TOP_LEVEL -> Optional.empty();
+        };
     if (nesting.isPresent()) {
       return nesting;
     }
@@ -70,7 +74,9 @@ final class ClassShape {
     if (unreachable.isPresent()) {
       return unreachable;
     }
-    return type.getTypeParameters().isEmpty() ? Optional.empty() : Optional.of(name + " declares type parameters");
+    return type.getTypeParameters().isEmpty()
+        ? Optional.empty()
+        : Optional.of(name + " declares type parameters");
   }
 
   /**
@@ -80,10 +86,14 @@ final class ClassShape {
   Optional<Element> unusableConstructor(TypeElement type) {
     for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
       if (elements.getOrigin(constructor) == Elements.Origin.MANDATED) {
-        return Optional.empty(); // the implicit constructor: as public as the class, which is checked apart
+        return Optional
+            .empty(); // the implicit constructor: as public as the class, which is checked apart
       }
-      if (constructor.getModifiers().contains(Modifier.PUBLIC) && constructor.getParameters().isEmpty()) {
-        return runtimeTypes.firstCheckedThrown(constructor).isPresent() ? Optional.of(constructor) : Optional.empty();
+      if (constructor.getModifiers().contains(Modifier.PUBLIC)
+          && constructor.getParameters().isEmpty()) {
+        return runtimeTypes.firstCheckedThrown(constructor).isPresent()
+            ? Optional.of(constructor)
+            : Optional.empty();
       }
     }
     return Optional.of(type);

@@ -15,8 +15,8 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * Checks {@code @MeshExceptionHandler} methods: where they are (a {@code @MeshService} or a {@code
- * @MeshAdvice} class), their signature, and that a scope handles each exception type once.
+ * Checks {@code @MeshExceptionHandler} methods: where they are (a {@code @MeshService} or a
+ * {@code @MeshAdvice} class), their signature, and that a scope handles each exception type once.
  */
 public final class ExceptionHandlerValidator {
 
@@ -38,7 +38,10 @@ public final class ExceptionHandlerValidator {
     this.shape = new ClassShape(elements, runtimeTypes);
   }
 
-  /** The scope of {@code handler}, a method annotated {@code @MeshExceptionHandler}; empty when none applies it. */
+  /**
+   * The scope of {@code handler}, a method annotated {@code @MeshExceptionHandler}; empty when none
+   * applies it.
+   */
   public static Optional<Scope> scopeOf(ExecutableElement handler) {
     Element owner = handler.getEnclosingElement();
     if (MeshAnnotations.MESH_SERVICE.isOn(owner)) {
@@ -51,51 +54,90 @@ public final class ExceptionHandlerValidator {
   public ValidationReport validatePlacement(ExecutableElement handler) {
     ValidationReport report = new ValidationReport();
     if (scopeOf(handler).isEmpty()) {
-      MeshAnnotations.EXCEPTION_HANDLER.on(handler).ifPresent(mirror -> report.onAnnotation(
-          Message.EXCEPTION_HANDLER_UNREACHABLE, handler, mirror, describe(handler),
-          handler.getEnclosingElement().getSimpleName()));
+      MeshAnnotations.EXCEPTION_HANDLER
+          .on(handler)
+          .ifPresent(
+              mirror ->
+                  report.onAnnotation(
+                      Message.EXCEPTION_HANDLER_UNREACHABLE,
+                      handler,
+                      mirror,
+                      describe(handler),
+                      handler.getEnclosingElement().getSimpleName()));
     }
     return report;
   }
 
-  /** Checks the signature of {@code handler}, a handler of {@code scope}; reports the first problem. */
+  /**
+   * Checks the signature of {@code handler}, a handler of {@code scope}; reports the first problem.
+   */
   public ValidationReport validateSignature(ExecutableElement handler, Scope scope) {
     ValidationReport report = new ValidationReport();
     Optional<String> methodProblem = methodProblem(handler, scope);
     if (methodProblem.isPresent()) {
-      return report.onElement(Message.EXCEPTION_HANDLER_SIGNATURE, handler, describe(handler), methodProblem.get());
+      return report.onElement(
+          Message.EXCEPTION_HANDLER_SIGNATURE, handler, describe(handler), methodProblem.get());
     }
     List<? extends VariableElement> parameters = handler.getParameters();
     VariableElement exception = parameters.get(0);
     if (!isException(exception.asType())) {
-      return report.onElement(Message.EXCEPTION_HANDLER_SIGNATURE, exception, describe(handler),
+      return report.onElement(
+          Message.EXCEPTION_HANDLER_SIGNATURE,
+          exception,
+          describe(handler),
           "takes " + exception.asType() + " first, which is not a subtype of java.lang.Exception");
     }
     TypeElement exceptionType = (TypeElement) types.asElement(exception.asType());
-    Optional<String> hidden = scope == Scope.GLOBAL ? shape.notReachable(exceptionType) : shape.privateInside(exceptionType);
+    Optional<String> hidden =
+        scope == Scope.GLOBAL
+            ? shape.notReachable(exceptionType)
+            : shape.privateInside(exceptionType);
     if (hidden.isPresent()) {
-      return report.onElement(Message.EXCEPTION_HANDLER_SIGNATURE, exception, describe(handler),
-          "takes " + exception.asType() + ", which the generated " + (scope == Scope.GLOBAL ? "bootstrap" : "binding")
-              + " cannot name: " + hidden.get());
+      return report.onElement(
+          Message.EXCEPTION_HANDLER_SIGNATURE,
+          exception,
+          describe(handler),
+          "takes "
+              + exception.asType()
+              + ", which the generated "
+              + (scope == Scope.GLOBAL ? "bootstrap" : "binding")
+              + " cannot name: "
+              + hidden.get());
     }
-    if (parameters.size() == 2 && !runtimeTypes.isSame(parameters.get(1).asType(), RuntimeTypes.METADATA)) {
-      return report.onElement(Message.EXCEPTION_HANDLER_SIGNATURE, parameters.get(1), describe(handler),
+    if (parameters.size() == 2
+        && !runtimeTypes.isSame(parameters.get(1).asType(), RuntimeTypes.METADATA)) {
+      return report.onElement(
+          Message.EXCEPTION_HANDLER_SIGNATURE,
+          parameters.get(1),
+          describe(handler),
           "takes " + parameters.get(1).asType() + " second, not io.grpc.Metadata");
     }
     if (!runtimeTypes.isHandlerResult(handler.getReturnType())) {
-      return report.onElement(Message.EXCEPTION_HANDLER_SIGNATURE, handler, describe(handler),
+      return report.onElement(
+          Message.EXCEPTION_HANDLER_SIGNATURE,
+          handler,
+          describe(handler),
           "returns " + handler.getReturnType());
     }
-    runtimeTypes.firstCheckedThrown(handler).ifPresent(thrown -> report.onElement(
-        Message.EXCEPTION_HANDLER_SIGNATURE, handler, describe(handler), "throws checked exception " + thrown));
+    runtimeTypes
+        .firstCheckedThrown(handler)
+        .ifPresent(
+            thrown ->
+                report.onElement(
+                    Message.EXCEPTION_HANDLER_SIGNATURE,
+                    handler,
+                    describe(handler),
+                    "throws checked exception " + thrown));
     return report;
   }
 
   private static Optional<String> methodProblem(ExecutableElement handler, Scope scope) {
-    if (scope == Scope.GLOBAL && !(handler.getModifiers().contains(Modifier.PUBLIC)
-        && handler.getModifiers().contains(Modifier.STATIC))) {
-      return Optional.of("is not public static, but a @MeshAdvice class is never instantiated and the"
-          + " generated bootstrap calls its handlers");
+    if (scope == Scope.GLOBAL
+        && !(handler.getModifiers().contains(Modifier.PUBLIC)
+            && handler.getModifiers().contains(Modifier.STATIC))) {
+      return Optional.of(
+          "is not public static, but a @MeshAdvice class is never instantiated and the"
+              + " generated bootstrap calls its handlers");
     }
     if (scope == Scope.SERVICE && handler.getModifiers().contains(Modifier.PRIVATE)) {
       return Optional.of("is private, but the generated binding calls it");
@@ -111,7 +153,8 @@ public final class ExceptionHandlerValidator {
   }
 
   private boolean isException(TypeMirror type) {
-    return type.getKind() == TypeKind.DECLARED && runtimeTypes.isSubtype(type, "java.lang.Exception");
+    return type.getKind() == TypeKind.DECLARED
+        && runtimeTypes.isSubtype(type, "java.lang.Exception");
   }
 
   /**
@@ -128,12 +171,26 @@ public final class ExceptionHandlerValidator {
     return report;
   }
 
-  /** Reports {@code handler} when one of {@code earlier} (valid handlers of its scope) handles the same type. */
-  public ValidationReport validateDuplicate(ExecutableElement handler, List<ExecutableElement> earlier, String scope) {
+  /**
+   * Reports {@code handler} when one of {@code earlier} (valid handlers of its scope) handles the
+   * same type.
+   */
+  public ValidationReport validateDuplicate(
+      ExecutableElement handler, List<ExecutableElement> earlier, String scope) {
     ValidationReport report = new ValidationReport();
     String type = exceptionType(handler);
-    earlier.stream().filter(other -> exceptionType(other).equals(type)).findFirst().ifPresent(other ->
-        report.onElement(Message.EXCEPTION_HANDLER_DUPLICATE, handler, describe(handler), describe(other), type, scope));
+    earlier.stream()
+        .filter(other -> exceptionType(other).equals(type))
+        .findFirst()
+        .ifPresent(
+            other ->
+                report.onElement(
+                    Message.EXCEPTION_HANDLER_DUPLICATE,
+                    handler,
+                    describe(handler),
+                    describe(other),
+                    type,
+                    scope));
     return report;
   }
 

@@ -14,9 +14,9 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
 
 /**
- * Checks the classes that extend what the generated bootstrap wires: {@code @MeshStage} and {@code
- * @MeshHealthCheck} classes (which it creates with {@code new}, so they must be creatable and
- * implement the runtime's interface) and {@code @MeshAdvice} classes (whose static handlers it
+ * Checks the classes that extend what the generated bootstrap wires: {@code @MeshStage} and
+ * {@code @MeshHealthCheck} classes (which it creates with {@code new}, so they must be creatable
+ * and implement the runtime's interface) and {@code @MeshAdvice} classes (whose static handlers it
  * calls, so they must be reachable).
  */
 public final class ExtensionClassValidator {
@@ -31,30 +31,42 @@ public final class ExtensionClassValidator {
 
   /** Validates a {@code @MeshStage} class and the shape of its {@code services}. */
   public ValidationReport validateStage(TypeElement stage) {
-    ValidationReport report = creatable(stage, Message.STAGE_CLASS, RuntimeTypes.CALL_STAGE, Message.STAGE_TYPE,
-        Message.STAGE_CONSTRUCTOR);
+    ValidationReport report =
+        creatable(
+            stage,
+            Message.STAGE_CLASS,
+            RuntimeTypes.CALL_STAGE,
+            Message.STAGE_TYPE,
+            Message.STAGE_CONSTRUCTOR);
     AnnotationMirror mirror = MeshAnnotations.STAGE.on(stage).orElseThrow();
-    MeshAnnotations.value(mirror, "services").ifPresent(services -> {
-      Set<String> seen = new HashSet<>();
-      for (AnnotationValue entry : MeshAnnotations.arrayEntries(services)) {
-        if (!(entry.getValue() instanceof DeclaredType type)) {
-          continue; // javac reports a class literal that does not resolve
-        }
-        TypeElement service = (TypeElement) type.asElement();
-        String name = service.getQualifiedName().toString();
-        if (!MeshAnnotations.MESH_SERVICE.isOn(service)) {
-          report.onValue(Message.STAGE_SERVICE, stage, mirror, entry, name + " is not one");
-        } else if (!seen.add(name)) {
-          report.onValue(Message.STAGE_SERVICE, stage, mirror, entry, name + " is listed twice");
-        }
-      }
-    });
+    MeshAnnotations.value(mirror, "services")
+        .ifPresent(
+            services -> {
+              Set<String> seen = new HashSet<>();
+              for (AnnotationValue entry : MeshAnnotations.arrayEntries(services)) {
+                if (!(entry.getValue() instanceof DeclaredType type)) {
+                  continue; // javac reports a class literal that does not resolve
+                }
+                TypeElement service = (TypeElement) type.asElement();
+                String name = service.getQualifiedName().toString();
+                if (!MeshAnnotations.MESH_SERVICE.isOn(service)) {
+                  report.onValue(Message.STAGE_SERVICE, stage, mirror, entry, name + " is not one");
+                } else if (!seen.add(name)) {
+                  report.onValue(
+                      Message.STAGE_SERVICE, stage, mirror, entry, name + " is listed twice");
+                }
+              }
+            });
     return report;
   }
 
   /** Validates a {@code @MeshHealthCheck} class. */
   public ValidationReport validateHealthCheck(TypeElement check) {
-    return creatable(check, Message.HEALTH_CHECK_CLASS, RuntimeTypes.HEALTH_CHECK, Message.HEALTH_CHECK_TYPE,
+    return creatable(
+        check,
+        Message.HEALTH_CHECK_CLASS,
+        RuntimeTypes.HEALTH_CHECK,
+        Message.HEALTH_CHECK_TYPE,
         Message.HEALTH_CHECK_CONSTRUCTOR);
   }
 
@@ -64,17 +76,27 @@ public final class ExtensionClassValidator {
     AnnotationMirror mirror = MeshAnnotations.ADVICE.on(advice).orElseThrow();
     String name = advice.getSimpleName().toString();
     if (advice.getKind() != ElementKind.CLASS) {
-      return report.onAnnotation(Message.ADVICE_CLASS, advice, mirror, name + " is " + ClassShape.describe(advice.getKind()));
+      return report.onAnnotation(
+          Message.ADVICE_CLASS,
+          advice,
+          mirror,
+          name + " is " + ClassShape.describe(advice.getKind()));
     }
     if (MeshAnnotations.MESH_SERVICE.isOn(advice)) {
       return report.onAnnotation(Message.ADVICE_ON_SERVICE, advice, mirror, name);
     }
-    shape.notReachable(advice).ifPresent(problem -> report.onAnnotation(Message.ADVICE_CLASS, advice, mirror, problem));
+    shape
+        .notReachable(advice)
+        .ifPresent(problem -> report.onAnnotation(Message.ADVICE_CLASS, advice, mirror, problem));
     return report;
   }
 
-  private ValidationReport creatable(TypeElement type, Message shapeMessage, String requiredInterface,
-      Message typeMessage, Message constructorMessage) {
+  private ValidationReport creatable(
+      TypeElement type,
+      Message shapeMessage,
+      String requiredInterface,
+      Message typeMessage,
+      Message constructorMessage) {
     ValidationReport report = new ValidationReport();
     String name = type.getSimpleName().toString();
     Optional<String> problem = shape.notCreatable(type);
@@ -85,7 +107,9 @@ public final class ExtensionClassValidator {
     if (!runtimeTypes.isSubtype(mirror, requiredInterface)) {
       report.onElement(typeMessage, type, name);
     }
-    shape.unusableConstructor(type).ifPresent(element -> report.onElement(constructorMessage, element, name, name));
+    shape
+        .unusableConstructor(type)
+        .ifPresent(element -> report.onElement(constructorMessage, element, name, name));
     return report;
   }
 }

@@ -36,13 +36,16 @@ public final class FactoryValidator {
   /** Validates {@code factory}; reports the first problem. */
   public ValidationReport validate(ExecutableElement factory) {
     ValidationReport report = new ValidationReport();
-    problem(factory).ifPresent(problem -> report.onElement(
-        Message.FACTORY_SIGNATURE, factory, describe(factory), problem));
+    problem(factory)
+        .ifPresent(
+            problem ->
+                report.onElement(Message.FACTORY_SIGNATURE, factory, describe(factory), problem));
     return report;
   }
 
   private Optional<String> problem(ExecutableElement factory) {
-    if (!factory.getModifiers().contains(Modifier.PUBLIC) || !factory.getModifiers().contains(Modifier.STATIC)) {
+    if (!factory.getModifiers().contains(Modifier.PUBLIC)
+        || !factory.getModifiers().contains(Modifier.STATIC)) {
       return Optional.of("is not public static");
     }
     Optional<String> unreachable = shape.notReachable((TypeElement) factory.getEnclosingElement());
@@ -56,22 +59,35 @@ public final class FactoryValidator {
       return Optional.of("declares type parameters");
     }
     if (serviceOf(factory).isEmpty()) {
-      return Optional.of("returns " + factory.getReturnType() + ", which is not a @MeshService class");
+      return Optional.of(
+          "returns " + factory.getReturnType() + ", which is not a @MeshService class");
     }
-    return runtimeTypes.firstCheckedThrown(factory).map(thrown -> "throws checked exception " + thrown);
+    return runtimeTypes
+        .firstCheckedThrown(factory)
+        .map(thrown -> "throws checked exception " + thrown);
   }
 
   /** Reports {@code factory}, found after {@code earlier}, which creates the same service. */
   public ValidationReport duplicate(ExecutableElement factory, ExecutableElement earlier) {
-    return new ValidationReport().onElement(Message.FACTORY_DUPLICATE, factory, describe(factory),
-        describe(earlier), serviceOf(factory).orElseThrow().getQualifiedName());
+    return new ValidationReport()
+        .onElement(
+            Message.FACTORY_DUPLICATE,
+            factory,
+            describe(factory),
+            describe(earlier),
+            serviceOf(factory).orElseThrow().getQualifiedName());
   }
 
   /** Reports {@code factory}, whose service is not one of the compilation's valid services. */
   public ValidationReport notOfThisCompilation(ExecutableElement factory) {
-    return new ValidationReport().onElement(Message.FACTORY_SIGNATURE, factory, describe(factory),
-        "returns " + serviceOf(factory).orElseThrow().getQualifiedName()
-            + ", which is not a @MeshService class of this compilation");
+    return new ValidationReport()
+        .onElement(
+            Message.FACTORY_SIGNATURE,
+            factory,
+            describe(factory),
+            "returns "
+                + serviceOf(factory).orElseThrow().getQualifiedName()
+                + ", which is not a @MeshService class of this compilation");
   }
 
   /** {@code Owner.method()}. */

@@ -12,13 +12,22 @@ import javax.lang.model.element.TypeElement;
 public final class OutsideServiceValidator {
 
   /** Validates {@code elements}, each annotated with {@code annotation}. */
-  public ValidationReport validate(MeshAnnotations annotation, Collection<? extends Element> elements) {
+  public ValidationReport validate(
+      MeshAnnotations annotation, Collection<? extends Element> elements) {
     ValidationReport report = new ValidationReport();
     for (Element element : elements) {
       Element owner = element instanceof TypeElement ? element : element.getEnclosingElement();
       if (owner instanceof TypeElement type && !MeshAnnotations.MESH_SERVICE.isOn(type)) {
-        annotation.on(element).ifPresent(mirror -> report.onAnnotation(
-            Message.ANNOTATION_OUTSIDE_SERVICE, element, mirror, annotation.simpleName(), type.getSimpleName()));
+        annotation
+            .on(element)
+            .ifPresent(
+                mirror ->
+                    report.onAnnotation(
+                        Message.ANNOTATION_OUTSIDE_SERVICE,
+                        element,
+                        mirror,
+                        annotation.simpleName(),
+                        type.getSimpleName()));
       }
     }
     return report;

@@ -11,9 +11,9 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 
 /**
- * Checks the values of {@code @RateLimit} and {@code @Secured}: rps in (0, 1,000,000], burst in
- * [1, 1,000,000], and a non-empty list of distinct RFC 6749 scope tokens. Each problem is reported
- * on the offending value.
+ * Checks the values of {@code @RateLimit} and {@code @Secured}: rps in (0, 1,000,000], burst in [1,
+ * 1,000,000], and a non-empty list of distinct RFC 6749 scope tokens. Each problem is reported on
+ * the offending value.
  */
 public final class PolicyAnnotationValidator {
 
@@ -23,51 +23,65 @@ public final class PolicyAnnotationValidator {
   /** Validates the {@code @RateLimit} {@code mirror} on {@code element}. */
   public ValidationReport validateRateLimit(Element element, AnnotationMirror mirror) {
     ValidationReport report = new ValidationReport();
-    MeshAnnotations.value(mirror, "rps").ifPresent(value -> {
-      if (value.getValue() instanceof Number number) {
-        double rps = number.doubleValue();
-        if (!(rps > 0) || rps > MAX_RATE) {
-          report.onValue(Message.RATE_LIMIT_RPS, element, mirror, value, NumberText.of(rps));
-        }
-      }
-    });
-    MeshAnnotations.value(mirror, "burst").ifPresent(value -> {
-      if (value.getValue() instanceof Number number) {
-        int burst = number.intValue();
-        if (burst < 1 || burst > MAX_RATE) {
-          report.onValue(Message.RATE_LIMIT_BURST, element, mirror, value, burst);
-        }
-      }
-    });
+    MeshAnnotations.value(mirror, "rps")
+        .ifPresent(
+            value -> {
+              if (value.getValue() instanceof Number number) {
+                double rps = number.doubleValue();
+                if (!(rps > 0) || rps > MAX_RATE) {
+                  report.onValue(
+                      Message.RATE_LIMIT_RPS, element, mirror, value, NumberText.of(rps));
+                }
+              }
+            });
+    MeshAnnotations.value(mirror, "burst")
+        .ifPresent(
+            value -> {
+              if (value.getValue() instanceof Number number) {
+                int burst = number.intValue();
+                if (burst < 1 || burst > MAX_RATE) {
+                  report.onValue(Message.RATE_LIMIT_BURST, element, mirror, value, burst);
+                }
+              }
+            });
     return report;
   }
 
   /** Validates the {@code @Secured} {@code mirror} on {@code element}. */
   public ValidationReport validateSecured(Element element, AnnotationMirror mirror) {
     ValidationReport report = new ValidationReport();
-    MeshAnnotations.value(mirror, "scopes").ifPresent(scopes -> {
-      List<? extends AnnotationValue> entries = MeshAnnotations.arrayEntries(scopes);
-      if (entries.isEmpty()) {
-        report.onValue(Message.SECURED_NO_SCOPES, element, mirror, scopes);
-      }
-      Set<String> seen = new HashSet<>();
-      for (AnnotationValue entry : entries) {
-        if (!(entry.getValue() instanceof String scope)) {
-          continue; // an erroneous expression; javac reports it
-        }
-        if (scope.isBlank()) {
-          report.onValue(Message.SECURED_BLANK_SCOPE, element, mirror, entry, escape(scope));
-          continue;
-        }
-        int bad = firstInvalidIndex(scope);
-        if (bad >= 0) {
-          report.onValue(Message.SECURED_SCOPE_SYNTAX, element, mirror, entry,
-              escape(scope), describe(scope.charAt(bad)), bad);
-        } else if (!seen.add(scope)) {
-          report.onValue(Message.SECURED_DUPLICATE_SCOPE, element, mirror, entry, scope);
-        }
-      }
-    });
+    MeshAnnotations.value(mirror, "scopes")
+        .ifPresent(
+            scopes -> {
+              List<? extends AnnotationValue> entries = MeshAnnotations.arrayEntries(scopes);
+              if (entries.isEmpty()) {
+                report.onValue(Message.SECURED_NO_SCOPES, element, mirror, scopes);
+              }
+              Set<String> seen = new HashSet<>();
+              for (AnnotationValue entry : entries) {
+                if (!(entry.getValue() instanceof String scope)) {
+                  continue; // an erroneous expression; javac reports it
+                }
+                if (scope.isBlank()) {
+                  report.onValue(
+                      Message.SECURED_BLANK_SCOPE, element, mirror, entry, escape(scope));
+                  continue;
+                }
+                int bad = firstInvalidIndex(scope);
+                if (bad >= 0) {
+                  report.onValue(
+                      Message.SECURED_SCOPE_SYNTAX,
+                      element,
+                      mirror,
+                      entry,
+                      escape(scope),
+                      describe(scope.charAt(bad)),
+                      bad);
+                } else if (!seen.add(scope)) {
+                  report.onValue(Message.SECURED_DUPLICATE_SCOPE, element, mirror, entry, scope);
+                }
+              }
+            });
     return report;
   }
 

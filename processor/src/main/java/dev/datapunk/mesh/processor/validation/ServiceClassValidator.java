@@ -10,9 +10,9 @@ import javax.lang.model.util.Types;
 
 /**
  * Checks that a {@code @MeshService} class can be created by the generated bootstrap: a concrete,
- * public, top-level or static nested, non-generic class with a public no-argument constructor
- * that throws no checked exception, unless a {@code @MeshFactory} method creates it. Whether it
- * extends an {@code ImplBase} is checked apart, since the stubs may only appear in a later round.
+ * public, top-level or static nested, non-generic class with a public no-argument constructor that
+ * throws no checked exception, unless a {@code @MeshFactory} method creates it. Whether it extends
+ * an {@code ImplBase} is checked apart, since the stubs may only appear in a later round.
  */
 public final class ServiceClassValidator {
 
@@ -30,7 +30,8 @@ public final class ServiceClassValidator {
     ValidationReport report = new ValidationReport();
     String name = service.getSimpleName().toString();
     if (service.getKind() != ElementKind.CLASS) {
-      return report.onElement(Message.SERVICE_NOT_CLASS, service, name, ClassShape.describe(service.getKind()));
+      return report.onElement(
+          Message.SERVICE_NOT_CLASS, service, name, ClassShape.describe(service.getKind()));
     }
     if (service.getModifiers().contains(Modifier.ABSTRACT)) {
       report.onElement(Message.SERVICE_ABSTRACT, service, name);
@@ -38,12 +39,14 @@ public final class ServiceClassValidator {
     switch (service.getNestingKind()) {
       case MEMBER -> {
         if (!service.getModifiers().contains(Modifier.STATIC)) {
-          report.onElement(Message.SERVICE_NOT_STATIC, service, name, "an inner class (declare it static)");
+          report.onElement(
+              Message.SERVICE_NOT_STATIC, service, name, "an inner class (declare it static)");
         }
       }
       case LOCAL -> report.onElement(Message.SERVICE_NOT_STATIC, service, name, "a local class");
-      case ANONYMOUS -> report.onElement(Message.SERVICE_NOT_STATIC, service, name, "an anonymous class");
-      case TOP_LEVEL -> { }
+      case ANONYMOUS ->
+          report.onElement(Message.SERVICE_NOT_STATIC, service, name, "an anonymous class");
+      case TOP_LEVEL -> {}
     }
     for (Element type = service; type instanceof TypeElement; type = type.getEnclosingElement()) {
       if (!type.getModifiers().contains(Modifier.PUBLIC)) {
@@ -55,7 +58,8 @@ public final class ServiceClassValidator {
       report.onElement(Message.SERVICE_GENERIC, service, name);
     }
     if (!createdByFactory) {
-      shape.unusableConstructor(service)
+      shape
+          .unusableConstructor(service)
           .ifPresent(element -> report.onElement(Message.SERVICE_CONSTRUCTOR, element, name, name));
     }
     return report;

@@ -13,8 +13,8 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
 
 /**
- * Checks where method-level mesh annotations of a service sit: only on methods that override an
- * RPC method of the service's {@code ImplBase}, and never {@code @Public} with {@code @Secured}.
+ * Checks where method-level mesh annotations of a service sit: only on methods that override an RPC
+ * method of the service's {@code ImplBase}, and never {@code @Public} with {@code @Secured}.
  */
 public final class ServiceMethodValidator {
 
@@ -35,13 +35,20 @@ public final class ServiceMethodValidator {
       for (MeshAnnotations annotation : METHOD_ANNOTATIONS) {
         Optional<AnnotationMirror> mirror = annotation.on(method);
         if (mirror.isPresent() && !rpc) {
-          report.onAnnotation(Message.ANNOTATION_NOT_RPC_METHOD, method, mirror.get(),
-              annotation.simpleName(), stub.implBase().getSimpleName(), rpcMethodNames(stub), method);
+          report.onAnnotation(
+              Message.ANNOTATION_NOT_RPC_METHOD,
+              method,
+              mirror.get(),
+              annotation.simpleName(),
+              stub.implBase().getSimpleName(),
+              rpcMethodNames(stub),
+              method);
         }
       }
       Optional<AnnotationMirror> isPublic = MeshAnnotations.PUBLIC.on(method);
       if (isPublic.isPresent() && MeshAnnotations.SECURED.isOn(method)) {
-        report.onAnnotation(Message.PUBLIC_AND_SECURED, method, isPublic.get(), method.getSimpleName());
+        report.onAnnotation(
+            Message.PUBLIC_AND_SECURED, method, isPublic.get(), method.getSimpleName());
       }
     }
     return report;

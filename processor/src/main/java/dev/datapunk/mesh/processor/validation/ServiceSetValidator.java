@@ -16,17 +16,23 @@ public final class ServiceSetValidator {
 
   /** gRPC service name to the qualified name of the first class implementing it. */
   private final Map<String, String> boundServices = new HashMap<>();
+
   private Optional<String> writtenBootstrap = Optional.empty();
 
-  /** Validates {@code service}, which implements the gRPC service {@code grpcServiceName}, and remembers it. */
+  /**
+   * Validates {@code service}, which implements the gRPC service {@code grpcServiceName}, and
+   * remembers it.
+   */
   public ValidationReport validate(TypeElement service, String grpcServiceName) {
     ValidationReport report = new ValidationReport();
     String name = service.getSimpleName().toString();
-    String previous = boundServices.putIfAbsent(grpcServiceName, service.getQualifiedName().toString());
+    String previous =
+        boundServices.putIfAbsent(grpcServiceName, service.getQualifiedName().toString());
     if (previous != null) {
       report.onElement(Message.SERVICE_DUPLICATE, service, name, grpcServiceName, previous);
     }
-    writtenBootstrap.ifPresent(bootstrap -> report.onElement(Message.SERVICE_LATE, service, name, bootstrap));
+    writtenBootstrap.ifPresent(
+        bootstrap -> report.onElement(Message.SERVICE_LATE, service, name, bootstrap));
     return report;
   }
 

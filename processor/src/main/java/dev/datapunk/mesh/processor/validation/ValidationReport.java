@@ -45,27 +45,45 @@ public final class ValidationReport {
 
   /** Records a problem of the whole compilation, such as a bad processor option. */
   public ValidationReport onCompilation(Message message, Object... args) {
-    items.add(new Item(message, List.of(args), Optional.empty(), Optional.empty(), Optional.empty()));
+    items.add(
+        new Item(message, List.of(args), Optional.empty(), Optional.empty(), Optional.empty()));
     return this;
   }
 
   /** Records a problem with {@code element} as a whole. */
   public ValidationReport onElement(Message message, Element element, Object... args) {
-    items.add(new Item(message, List.of(args), Optional.of(element), Optional.empty(), Optional.empty()));
+    items.add(
+        new Item(message, List.of(args), Optional.of(element), Optional.empty(), Optional.empty()));
     return this;
   }
 
   /** Records a problem with {@code annotation} on {@code element}. */
   public ValidationReport onAnnotation(
       Message message, Element element, AnnotationMirror annotation, Object... args) {
-    items.add(new Item(message, List.of(args), Optional.of(element), Optional.of(annotation), Optional.empty()));
+    items.add(
+        new Item(
+            message,
+            List.of(args),
+            Optional.of(element),
+            Optional.of(annotation),
+            Optional.empty()));
     return this;
   }
 
   /** Records a problem with {@code value} of {@code annotation} on {@code element}. */
   public ValidationReport onValue(
-      Message message, Element element, AnnotationMirror annotation, AnnotationValue value, Object... args) {
-    items.add(new Item(message, List.of(args), Optional.of(element), Optional.of(annotation), Optional.of(value)));
+      Message message,
+      Element element,
+      AnnotationMirror annotation,
+      AnnotationValue value,
+      Object... args) {
+    items.add(
+        new Item(
+            message,
+            List.of(args),
+            Optional.of(element),
+            Optional.of(annotation),
+            Optional.of(value)));
     return this;
   }
 

@@ -12,23 +12,32 @@ import java.util.List;
  */
 final class ExceptionHandlersCode {
 
-  static final ClassName EXCEPTION_HANDLERS = ClassName.get("dev.datapunk.mesh.runtime.errors", "ExceptionHandlers");
-  private static final ClassName HANDLER_RESULTS = ClassName.get("dev.datapunk.mesh.runtime.errors", "HandlerResults");
+  static final ClassName EXCEPTION_HANDLERS =
+      ClassName.get("dev.datapunk.mesh.runtime.errors", "ExceptionHandlers");
+  private static final ClassName HANDLER_RESULTS =
+      ClassName.get("dev.datapunk.mesh.runtime.errors", "HandlerResults");
 
   private ExceptionHandlersCode() {}
 
   /**
    * The expression building the table of {@code handlers}, one line per handler; instance handlers
-   * are called on the field {@code instance}. Lines after the first are not indented: in a statement
-   * JavaPoet indents them.
+   * are called on the field {@code instance}. Lines after the first are not indented: in a
+   * statement JavaPoet indents them.
    */
   static CodeBlock table(List<ExceptionHandlerModel> handlers, String instance) {
     CodeBlock.Builder code = CodeBlock.builder().add("$T.builder()", EXCEPTION_HANDLERS);
     for (ExceptionHandlerModel handler : handlers) {
-      CodeBlock receiver = handler.isStatic() ? CodeBlock.of("$T", handler.owner()) : CodeBlock.of("$N", instance);
-      CodeBlock arguments = handler.takesTrailers() ? CodeBlock.of("exception, trailers") : CodeBlock.of("exception");
-      code.add("\n.on($T.class,$W(exception, trailers) -> $T.of($L.$N($L), trailers))",
-          handler.exceptionType(), HANDLER_RESULTS, receiver, handler.methodName(), arguments);
+      CodeBlock receiver =
+          handler.isStatic() ? CodeBlock.of("$T", handler.owner()) : CodeBlock.of("$N", instance);
+      CodeBlock arguments =
+          handler.takesTrailers() ? CodeBlock.of("exception, trailers") : CodeBlock.of("exception");
+      code.add(
+          "\n.on($T.class,$W(exception, trailers) -> $T.of($L.$N($L), trailers))",
+          handler.exceptionType(),
+          HANDLER_RESULTS,
+          receiver,
+          handler.methodName(),
+          arguments);
     }
     return code.add("\n.build()").build();
   }

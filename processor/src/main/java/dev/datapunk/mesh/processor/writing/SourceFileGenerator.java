@@ -39,8 +39,12 @@ public abstract class SourceFileGenerator<M> {
 
   /** The complete source file for {@code model}, as it will be written. */
   public JavaFile javaFile(M model) {
-    TypeSpec.Builder type = type(model)
-        .addAnnotation(AnnotationSpec.builder(Generated.class).addMember("value", "$S", GENERATOR).build());
+    TypeSpec.Builder type =
+        type(model)
+            .addAnnotation(
+                AnnotationSpec.builder(Generated.class)
+                    .addMember("value", "$S", GENERATOR)
+                    .build());
     originatingElements(model).forEach(type::addOriginatingElement);
     return JavaFile.builder(className(model).packageName(), type.build())
         .skipJavaLangImports(true)

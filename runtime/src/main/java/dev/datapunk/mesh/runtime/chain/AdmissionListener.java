@@ -15,13 +15,14 @@ package dev.datapunk.mesh.runtime.chain;
 public interface AdmissionListener {
 
   /** Ignores every decision. */
-  AdmissionListener NONE = (admitted, retryAfterNanos) -> { };
+  AdmissionListener NONE = (admitted, retryAfterNanos) -> {};
 
   /**
    * One decision.
    *
    * @param admitted whether the call goes on
-   * @param retryAfterNanos for a refused call, the retry delay the client is told; 0 for an admitted one
+   * @param retryAfterNanos for a refused call, the retry delay the client is told; 0 for an
+   *     admitted one
    */
   void onAdmission(boolean admitted, long retryAfterNanos);
 
@@ -32,7 +33,9 @@ public interface AdmissionListener {
     /** No listener for any method. */
     Factory NONE = method -> AdmissionListener.NONE;
 
-    /** The listener of the method named {@code fullMethodName} (e.g. {@code pkg.Service/Method}). */
+    /**
+     * The listener of the method named {@code fullMethodName} (e.g. {@code pkg.Service/Method}).
+     */
     AdmissionListener forMethod(String fullMethodName);
   }
 }

@@ -14,10 +14,10 @@ import java.util.Map;
  * Wraps every method of a mesh service with the interceptors its policy needs.
  *
  * <p>Stages run in the order given, the first outermost. {@link #of} takes them in the order the
- * mesh uses: metrics (so rejected calls are counted with their real status), identity allow
- * list, authentication, authorization, rate limit (so unauthenticated floods cannot drain a real client's bucket and the
- * limiter keys on a verified identity), adaptive concurrency limit (so only calls that will really run hold one of
- * its slots), then the service.
+ * mesh uses: metrics (so rejected calls are counted with their real status), identity allow list,
+ * authentication, authorization, rate limit (so unauthenticated floods cannot drain a real client's
+ * bucket and the limiter keys on a verified identity), adaptive concurrency limit (so only calls
+ * that will really run hold one of its slots), then the service.
  */
 public final class CallChain {
 
@@ -40,7 +40,8 @@ public final class CallChain {
    * @throws IllegalStateException when the policies do not name exactly the service's methods (a
    *     binding generated against another version of the stubs)
    */
-  public ServerServiceDefinition wrap(ServerServiceDefinition definition, List<MethodPolicy> policies) {
+  public ServerServiceDefinition wrap(
+      ServerServiceDefinition definition, List<MethodPolicy> policies) {
     String serviceName = definition.getServiceDescriptor().getName();
     Map<String, MethodPolicy> byMethod = new HashMap<>();
     for (MethodPolicy policy : policies) {
@@ -54,17 +55,26 @@ public final class CallChain {
       String name = method.getMethodDescriptor().getFullMethodName();
       MethodPolicy policy = byMethod.remove(name);
       if (policy == null) {
-        throw new IllegalStateException("no mesh policy for " + name + " of " + serviceName
-            + ": recompile the service so its binding matches the gRPC stubs");
+        throw new IllegalStateException(
+            "no mesh policy for "
+                + name
+                + " of "
+                + serviceName
+                + ": recompile the service so its binding matches the gRPC stubs");
       }
       matched.add(policy);
     }
     if (!byMethod.isEmpty()) {
-      throw new IllegalStateException("mesh policies for methods " + byMethod.keySet() + " that "
-          + serviceName + " does not have: recompile the service so its binding matches the gRPC stubs");
+      throw new IllegalStateException(
+          "mesh policies for methods "
+              + byMethod.keySet()
+              + " that "
+              + serviceName
+              + " does not have: recompile the service so its binding matches the gRPC stubs");
     }
     // Stages are asked only once every method is known to have a policy: nothing is half-created.
-    ServerServiceDefinition.Builder wrapped = ServerServiceDefinition.builder(definition.getServiceDescriptor());
+    ServerServiceDefinition.Builder wrapped =
+        ServerServiceDefinition.builder(definition.getServiceDescriptor());
     for (int i = 0; i < methods.size(); i++) {
       wrapped.addMethod(wrap(methods.get(i), matched.get(i)));
     }

@@ -23,13 +23,15 @@ public final class CallRejections {
   }
 
   /** Closes {@code call} with the status and trailers (status details) of {@code rejection}. */
-  public static <ReqT> ServerCall.Listener<ReqT> reject(ServerCall<ReqT, ?> call, StatusException rejection) {
+  public static <ReqT> ServerCall.Listener<ReqT> reject(
+      ServerCall<ReqT, ?> call, StatusException rejection) {
     Metadata trailers = rejection.getTrailers();
     return reject(call, rejection.getStatus(), trailers == null ? new Metadata() : trailers);
   }
 
   @SuppressWarnings("unchecked")
-  private static <ReqT> ServerCall.Listener<ReqT> reject(ServerCall<ReqT, ?> call, Status status, Metadata trailers) {
+  private static <ReqT> ServerCall.Listener<ReqT> reject(
+      ServerCall<ReqT, ?> call, Status status, Metadata trailers) {
     call.close(status, trailers);
     return IGNORE_REST;
   }

@@ -8,10 +8,10 @@ import io.grpc.ServerInterceptor;
  * limit, ...) and the application's ({@code @MeshStage} classes, or stages added to a {@code
  * MeshModule}).
  *
- * <p>Asked once per RPC method when services are bound, never per call: the stage answers with
- * the interceptor that method needs, already holding everything it uses on the call path (its
- * meters, its limiter, its required scopes), or with {@code null} when the method's policy does
- * not need the stage at all, so the method pays nothing for it.
+ * <p>Asked once per RPC method when services are bound, never per call: the stage answers with the
+ * interceptor that method needs, already holding everything it uses on the call path (its meters,
+ * its limiter, its required scopes), or with {@code null} when the method's policy does not need
+ * the stage at all, so the method pays nothing for it.
  *
  * <p>An application's stage runs below every mesh stage, just above the service: only calls every
  * mesh stage admitted reach it, with their request messages parsed and the verified caller in

@@ -15,12 +15,12 @@ import io.grpc.protobuf.StatusProto;
  * says when to try again in two ways:
  *
  * <ul>
- *   <li>{@code google.rpc.RetryInfo} in the status details, to the nanosecond: the mesh's own client
- *       ({@code runtime.client}) and other clients that read status details honour it;
- *   <li>the {@code grpc-retry-pushback-ms} trailer, the same delay rounded up to whole milliseconds:
- *       grpc's built-in retry honours it in every language, so a plain grpc client with a {@code
- *       retryPolicy} in its service config retries once that time is over (and not before), whatever
- *       status codes its policy lists.
+ *   <li>{@code google.rpc.RetryInfo} in the status details, to the nanosecond: the mesh's own
+ *       client ({@code runtime.client}) and other clients that read status details honour it;
+ *   <li>the {@code grpc-retry-pushback-ms} trailer, the same delay rounded up to whole
+ *       milliseconds: grpc's built-in retry honours it in every language, so a plain grpc client
+ *       with a {@code retryPolicy} in its service config retries once that time is over (and not
+ *       before), whatever status codes its policy lists.
  * </ul>
  */
 public final class RetryLater {
@@ -35,16 +35,21 @@ public final class RetryLater {
    * {@code RESOURCE_EXHAUSTED} with {@code message}, a retry delay of {@code retryNanos} (at least
    * 1 ns) and {@code details} after the {@code RetryInfo}.
    */
-  public static StatusException resourceExhausted(String message, long retryNanos, Message... details) {
+  public static StatusException resourceExhausted(
+      String message, long retryNanos, Message... details) {
     long nanos = Math.max(retryNanos, 1L);
-    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
-        .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
-        .setMessage(message)
-        .addDetails(Any.pack(RetryInfo.newBuilder()
-            .setRetryDelay(Duration.newBuilder()
-                .setSeconds(nanos / 1_000_000_000L)
-                .setNanos((int) (nanos % 1_000_000_000L)))
-            .build()));
+    com.google.rpc.Status.Builder status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+            .setMessage(message)
+            .addDetails(
+                Any.pack(
+                    RetryInfo.newBuilder()
+                        .setRetryDelay(
+                            Duration.newBuilder()
+                                .setSeconds(nanos / 1_000_000_000L)
+                                .setNanos((int) (nanos % 1_000_000_000L)))
+                        .build()));
     for (Message detail : details) {
       status.addDetails(Any.pack(detail));
     }

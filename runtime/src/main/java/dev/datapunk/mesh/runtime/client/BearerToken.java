@@ -33,10 +33,11 @@ final class BearerToken implements ClientInterceptor {
    * MeshPrincipal#bearerToken()}); none outside a server call and on methods that need no token.
    */
   static BearerToken forwarded() {
-    return new BearerToken(() -> {
-      MeshPrincipal caller = MeshPrincipal.currentOrNull();
-      return caller == null ? null : caller.bearerToken().orElse(null);
-    });
+    return new BearerToken(
+        () -> {
+          MeshPrincipal caller = MeshPrincipal.currentOrNull();
+          return caller == null ? null : caller.bearerToken().orElse(null);
+        });
   }
 
   @Override

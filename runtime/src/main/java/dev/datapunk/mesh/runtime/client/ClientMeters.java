@@ -13,10 +13,10 @@ import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientIntercept
  *   <li>Micrometer's gRPC client meters ({@link MetricCollectingClientInterceptor}), one set per
  *       method called: {@code grpc.client.requests.sent} and {@code grpc.client.responses.received}
  *       (counters) and {@code grpc.client.processing.duration} (timer, tagged with the call's final
- *       {@code statusCode}), with the tags {@code service}, {@code method} and {@code methodType}. A
- *       call is counted once, with the outcome its caller saw, however many attempts it took;
- *   <li>{@code mesh.client.retries} (counter; {@code client}, {@code method} (the full name), {@code
- *       reason} = {@code retry_info} or {@code unavailable}): attempts started again.
+ *       {@code statusCode}), with the tags {@code service}, {@code method} and {@code methodType}.
+ *       A call is counted once, with the outcome its caller saw, however many attempts it took;
+ *   <li>{@code mesh.client.retries} (counter; {@code client}, {@code method} (the full name),
+ *       {@code reason} = {@code retry_info} or {@code unavailable}): attempts started again.
  * </ul>
  *
  * Tag values come from the configuration and from method descriptors, never from a call.
@@ -36,8 +36,8 @@ final class ClientMeters {
 
   /** Counts every call through it, per method, with its final status. */
   ClientInterceptor calls() {
-    return new MetricCollectingClientInterceptor(registry,
-        counter -> counter.tag("client", client), timer -> timer.tag("client", client));
+    return new MetricCollectingClientInterceptor(
+        registry, counter -> counter.tag("client", client), timer -> timer.tag("client", client));
   }
 
   /** Counts one retry of a call to {@code method}. */

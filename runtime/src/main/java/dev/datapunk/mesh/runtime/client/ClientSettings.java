@@ -60,11 +60,13 @@ public record ClientSettings(
 
     public Retry {
       if (maxAttempts < 1) {
-        throw new IllegalArgumentException("max attempts must be at least 1 (was " + maxAttempts + ")");
+        throw new IllegalArgumentException(
+            "max attempts must be at least 1 (was " + maxAttempts + ")");
       }
       Objects.requireNonNull(maxDelay, "maxDelay");
       if (maxDelay.isNegative()) {
-        throw new IllegalArgumentException("max retry delay must not be negative (was " + maxDelay + ")");
+        throw new IllegalArgumentException(
+            "max retry delay must not be negative (was " + maxDelay + ")");
       }
     }
   }
@@ -79,11 +81,12 @@ public record ClientSettings(
     Objects.requireNonNull(tokenFile, "tokenFile");
     Objects.requireNonNull(retry, "retry");
     if ((token == TokenMode.SERVICE) != tokenFile.isPresent()) {
-      throw new IllegalArgumentException("client." + name + ": a token file goes with token mode service, and only"
-          + " with it");
+      throw new IllegalArgumentException(
+          "client." + name + ": a token file goes with token mode service, and only" + " with it");
     }
     if (tlsMode == TlsMode.PLAINTEXT && serverIdentity.isPresent()) {
-      throw new IllegalArgumentException("client." + name + ": without TLS the server proves no identity");
+      throw new IllegalArgumentException(
+          "client." + name + ": without TLS the server proves no identity");
     }
   }
 }

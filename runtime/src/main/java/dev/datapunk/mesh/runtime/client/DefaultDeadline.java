@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Gives a call without a deadline the client's default one ({@code client.<name>.deadline}). A call
  * has a deadline when its stub set one ({@code withDeadlineAfter}) or when it is made inside a call
- * that has one: the server call's {@link Context} carries the caller's deadline, and grpc-java sends
- * the earlier of the two as {@code grpc-timeout}, so the next server sees what is left of it.
+ * that has one: the server call's {@link Context} carries the caller's deadline, and grpc-java
+ * sends the earlier of the two as {@code grpc-timeout}, so the next server sees what is left of it.
  */
 final class DefaultDeadline implements ClientInterceptor {
 

@@ -1,11 +1,11 @@
 package dev.datapunk.mesh.runtime.client;
 
 import dev.datapunk.mesh.runtime.files.FileWatcher;
-import dev.datapunk.mesh.runtime.tls.TlsMode;
 import dev.datapunk.mesh.runtime.logging.MeshLoggers;
 import dev.datapunk.mesh.runtime.tls.ChannelTls;
 import dev.datapunk.mesh.runtime.tls.ChannelTlsConfig;
 import dev.datapunk.mesh.runtime.tls.TlsMaterialException;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
@@ -38,18 +38,20 @@ import org.slf4j.Logger;
  * }</pre>
  *
  * <p>What every call on such a channel gets, outermost first:
+ *
  * <ol>
  *   <li><b>a deadline</b>: its own, else the one of the server call it is made in (grpc-java's
- *       {@link io.grpc.Context} carries it, and the next server sees what is left of it), else {@code
- *       client.<name>.deadline};
+ *       {@link io.grpc.Context} carries it, and the next server sees what is left of it), else
+ *       {@code client.<name>.deadline};
  *   <li><b>client meters</b> in the server's registry: {@code grpc.client.*} with a {@code client}
  *       tag, and {@code mesh.client.retries};
  *   <li>the interceptors given to {@link Builder#interceptor} (for tracing, say), in that order;
  *   <li><b>a bearer token</b> ({@code client.<name>.token}): none, the verified token of the server
  *       call it is made in ({@code forward}; none when that call was not authenticated), or the
  *       service token in {@code client.<name>.token-file};
- *   <li><b>retries</b> of unary calls refused with {@code RESOURCE_EXHAUSTED} and a {@code RetryInfo}
- *       delay, or {@code UNAVAILABLE} before the request left ({@code client.<name>.retry.*});
+ *   <li><b>retries</b> of unary calls refused with {@code RESOURCE_EXHAUSTED} and a {@code
+ *       RetryInfo} delay, or {@code UNAVAILABLE} before the request left ({@code
+ *       client.<name>.retry.*});
  *   <li><b>transport security</b> ({@code client.<name>.tls-mode}, mTLS by default, with the
  *       {@linkplain Builder#identity identity} and {@linkplain Builder#trust trust} given to the
  *       builder; the generated {@code main} gives the server's certificate files or the development
@@ -57,9 +59,9 @@ import org.slf4j.Logger;
  *       for {@code client.<name>.server-identity}.
  * </ol>
  *
- * <p>Calls made inside a server call belong to it: they inherit its deadline and are cancelled
- * when it is cancelled or ends. Work that must outlive the server call runs in a forked context
- * ({@code Context.current().fork().run(...)}), which also drops the inherited deadline.
+ * <p>Calls made inside a server call belong to it: they inherit its deadline and are cancelled when
+ * it is cancelled or ends. Work that must outlive the server call runs in a forked context ({@code
+ * Context.current().fork().run(...)}), which also drops the inherited deadline.
  *
  * <p>The channels are created, and their files read, when the {@code MeshChannels} are built; they
  * connect on their first call. They are shared and thread-safe; {@link #close()} shuts them down.
@@ -75,7 +77,9 @@ public final class MeshChannels implements AutoCloseable {
   private final ScheduledExecutorService retryScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private MeshChannels(Map<String, ManagedChannel> channels, List<AutoCloseable> resources,
+  private MeshChannels(
+      Map<String, ManagedChannel> channels,
+      List<AutoCloseable> resources,
       ScheduledExecutorService retryScheduler) {
     this.channels = Collections.unmodifiableMap(channels);
     this.resources = resources;
@@ -100,8 +104,9 @@ public final class MeshChannels implements AutoCloseable {
   public static MeshChannels current() {
     MeshChannels current = CURRENT.get();
     if (current == null) {
-      throw new IllegalStateException("no mesh clients in this process: configure client.<name>.target and start"
-          + " the server with its generated main, or build them with MeshChannels.builder()");
+      throw new IllegalStateException(
+          "no mesh clients in this process: configure client.<name>.target and start"
+              + " the server with its generated main, or build them with MeshChannels.builder()");
     }
     return current;
   }
@@ -121,8 +126,13 @@ public final class MeshChannels implements AutoCloseable {
   public Channel channel(String name) {
     ManagedChannel channel = channels.get(name);
     if (channel == null) {
-      throw new IllegalArgumentException("no mesh client named \"" + name + "\" (set client." + name
-          + ".target); configured: " + (channels.isEmpty() ? "none" : String.join(", ", channels.keySet())));
+      throw new IllegalArgumentException(
+          "no mesh client named \""
+              + name
+              + "\" (set client."
+              + name
+              + ".target); configured: "
+              + (channels.isEmpty() ? "none" : String.join(", ", channels.keySet())));
     }
     return channel;
   }
@@ -185,8 +195,9 @@ public final class MeshChannels implements AutoCloseable {
     }
 
     /**
-     * The certificate chain (PEM, leaf first) and PKCS#8 key that clients in {@code mtls} mode present;
-     * the certificate needs the extended key usage {@code clientAuth}. Re-read when the files change.
+     * The certificate chain (PEM, leaf first) and PKCS#8 key that clients in {@code mtls} mode
+     * present; the certificate needs the extended key usage {@code clientAuth}. Re-read when the
+     * files change.
      */
     public Builder identity(Path certChain, Path privateKey) {
       this.certChain = Objects.requireNonNull(certChain, "certChain");
@@ -243,11 +254,13 @@ public final class MeshChannels implements AutoCloseable {
         watcher = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
         resources.add(watcher);
       }
-      ScheduledExecutorService retryScheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "mesh-client-retry");
-        thread.setDaemon(true);
-        return thread;
-      });
+      ScheduledExecutorService retryScheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "mesh-client-retry");
+                thread.setDaemon(true);
+                return thread;
+              });
       Map<String, ManagedChannel> channels = new TreeMap<>();
       try {
         for (ClientSettings client : clients) {
@@ -262,14 +275,18 @@ public final class MeshChannels implements AutoCloseable {
       return new MeshChannels(channels, resources, retryScheduler);
     }
 
-    private ManagedChannel channel(ClientSettings client, FileWatcher watcher, ScheduledExecutorService scheduler,
+    private ManagedChannel channel(
+        ClientSettings client,
+        FileWatcher watcher,
+        ScheduledExecutorService scheduler,
         List<AutoCloseable> resources) {
       String prefix = "client." + client.name();
       ChannelTls tls;
       try {
         tls = ChannelTls.start(tlsConfig(client, prefix), watcher);
       } catch (TlsMaterialException e) {
-        throw new IllegalStateException(prefix + ".tls-mode=" + modeName(client.tlsMode()) + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            prefix + ".tls-mode=" + modeName(client.tlsMode()) + ": " + e.getMessage(), e);
       }
       resources.add(tls);
       ClientMeters meters = new ClientMeters(client.name(), registry);
@@ -280,50 +297,65 @@ public final class MeshChannels implements AutoCloseable {
       switch (client.token()) {
         case FORWARD -> chain.add(BearerToken.forwarded());
         case SERVICE -> {
-          ServiceTokenFile.Watched token = ServiceTokenFile.watch(client.tokenFile().orElseThrow(),
-              prefix + ".token-file", watcher);
+          ServiceTokenFile.Watched token =
+              ServiceTokenFile.watch(
+                  client.tokenFile().orElseThrow(), prefix + ".token-file", watcher);
           resources.add(token.registration());
           chain.add(new BearerToken(token.tokenFile()::token));
         }
-        case NONE -> { }
+        case NONE -> {}
       }
-      RetryRule rule = new RetryRule(client.retry(), () -> ThreadLocalRandom.current().nextDouble());
+      RetryRule rule =
+          new RetryRule(client.retry(), () -> ThreadLocalRandom.current().nextDouble());
       chain.add(new Retries(rule, scheduler, meters::retried));
       // ManagedChannelBuilder.intercept runs the last interceptor given first.
       List<ClientInterceptor> innermostFirst = new ArrayList<>(chain);
       Collections.reverse(innermostFirst);
       ManagedChannel channel;
       try {
-        channel = Grpc.newChannelBuilder(client.target(), tls.credentials())
-            .intercept(innermostFirst)
-            .disableServiceConfigLookUp()
-            .build();
+        channel =
+            Grpc.newChannelBuilder(client.target(), tls.credentials())
+                .intercept(innermostFirst)
+                .disableServiceConfigLookUp()
+                .build();
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(prefix + ".target: " + e.getMessage(), e);
       }
       if (client.tlsMode() == TlsMode.PLAINTEXT) {
-        log.warn("{}.tls-mode=plaintext: calls to {} are NOT encrypted and the server is NOT authenticated{}",
-            prefix, client.target(), client.token() == ClientSettings.TokenMode.NONE ? ""
+        log.warn(
+            "{}.tls-mode=plaintext: calls to {} are NOT encrypted and the server is NOT"
+                + " authenticated{}",
+            prefix,
+            client.target(),
+            client.token() == ClientSettings.TokenMode.NONE
+                ? ""
                 : "; bearer tokens travel in clear text");
       }
-      log.info("Mesh client {}: {} over {}{}, deadline {}, token {}, up to {} attempts", client.name(), client.target(),
-          modeName(client.tlsMode()), client.serverIdentity().map(id -> " (server identity " + id + ")").orElse(""),
-          client.deadline().map(deadline -> deadline.toMillis() + "ms").orElse("none"), modeName(client.token()),
+      log.info(
+          "Mesh client {}: {} over {}{}, deadline {}, token {}, up to {} attempts",
+          client.name(),
+          client.target(),
+          modeName(client.tlsMode()),
+          client.serverIdentity().map(id -> " (server identity " + id + ")").orElse(""),
+          client.deadline().map(deadline -> deadline.toMillis() + "ms").orElse("none"),
+          modeName(client.token()),
           client.retry().maxAttempts());
       return channel;
     }
 
     private ChannelTlsConfig tlsConfig(ClientSettings client, String prefix) {
-      ChannelTlsConfig tls = switch (client.tlsMode()) {
-        case PLAINTEXT -> ChannelTlsConfig.plaintext();
-        case TLS -> ChannelTlsConfig.tls(ca);
-        case MTLS -> {
-          if (certChain == null) {
-            throw new IllegalArgumentException(prefix + ".tls-mode is mtls but no client certificate was given");
-          }
-          yield ChannelTlsConfig.mtls(certChain, privateKey, ca);
-        }
-      };
+      ChannelTlsConfig tls =
+          switch (client.tlsMode()) {
+            case PLAINTEXT -> ChannelTlsConfig.plaintext();
+            case TLS -> ChannelTlsConfig.tls(ca);
+            case MTLS -> {
+              if (certChain == null) {
+                throw new IllegalArgumentException(
+                    prefix + ".tls-mode is mtls but no client certificate was given");
+              }
+              yield ChannelTlsConfig.mtls(certChain, privateKey, ca);
+            }
+          };
       return client.serverIdentity().map(tls::withServerIdentity).orElse(tls);
     }
 

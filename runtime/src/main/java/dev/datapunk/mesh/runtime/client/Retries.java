@@ -21,9 +21,9 @@ import java.util.function.BiConsumer;
  * Retries unary calls as {@link RetryRule} allows. Each attempt is a new call on the next channel
  * layer with the same call options (so the same absolute deadline) and a copy of the original
  * headers, started in the {@link Context} the call was made in (so a cancelled server call still
- * cancels it, also while it waits to be retried, and the inherited deadline still applies). An attempt counts as answered once it
- * delivers response headers or a message: from then on its outcome is the call's, whatever it is.
- * Streaming calls pass through untouched.
+ * cancels it, also while it waits to be retried, and the inherited deadline still applies). An
+ * attempt counts as answered once it delivers response headers or a message: from then on its
+ * outcome is the call's, whatever it is. Streaming calls pass through untouched.
  */
 final class Retries implements ClientInterceptor {
 
@@ -35,7 +35,10 @@ final class Retries implements ClientInterceptor {
    * @param scheduler runs the waits; an attempt is started on it, so nothing blocks it
    * @param onRetry told about every retry before its wait starts
    */
-  Retries(RetryRule rule, ScheduledExecutorService scheduler, BiConsumer<MethodDescriptor<?, ?>, RetryRule.Reason> onRetry) {
+  Retries(
+      RetryRule rule,
+      ScheduledExecutorService scheduler,
+      BiConsumer<MethodDescriptor<?, ?>, RetryRule.Reason> onRetry) {
     this.rule = rule;
     this.scheduler = scheduler;
     this.onRetry = onRetry;
@@ -58,7 +61,8 @@ final class Retries implements ClientInterceptor {
     private final Channel next;
     private final Context context;
     private final Context.CancellationListener onContextCancelled =
-        cancelledContext -> cancel("cancelled while waiting to retry", cancelledContext.cancellationCause());
+        cancelledContext ->
+            cancel("cancelled while waiting to retry", cancelledContext.cancellationCause());
 
     private Listener<RespT> listener;
     private Metadata headers;
@@ -74,7 +78,11 @@ final class Retries implements ClientInterceptor {
     private boolean closed;
     private ScheduledFuture<?> waiting;
 
-    RetryingCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next, Context context) {
+    RetryingCall(
+        MethodDescriptor<ReqT, RespT> method,
+        CallOptions callOptions,
+        Channel next,
+        Context context) {
       this.method = method;
       this.callOptions = callOptions;
       this.next = next;
@@ -207,7 +215,10 @@ final class Retries implements ClientInterceptor {
       return deadline == null ? Long.MAX_VALUE : deadline.timeRemaining(TimeUnit.NANOSECONDS);
     }
 
-    /** Tells the caller the call is over, unless it was told already; on an attempt's callback thread. */
+    /**
+     * Tells the caller the call is over, unless it was told already; on an attempt's callback
+     * thread.
+     */
     private void closeOnce(Status status, Metadata trailers) {
       synchronized (this) {
         if (closed) {
@@ -219,8 +230,9 @@ final class Retries implements ClientInterceptor {
     }
 
     /**
-     * Ends the call as cancelled from a thread that is not an attempt's: through the call's executor
-     * when it has one, as grpc delivers every callback (a blocking stub waits for its executor).
+     * Ends the call as cancelled from a thread that is not an attempt's: through the call's
+     * executor when it has one, as grpc delivers every callback (a blocking stub waits for its
+     * executor).
      */
     private void closeCancelled(String description, Throwable cause) {
       Status status = Status.CANCELLED.withDescription(description).withCause(cause);
@@ -232,7 +244,9 @@ final class Retries implements ClientInterceptor {
       }
     }
 
-    /** The listener of one attempt: forwards what the current attempt says, decides on its close. */
+    /**
+     * The listener of one attempt: forwards what the current attempt says, decides on its close.
+     */
     private final class AttemptListener extends Listener<RespT> {
 
       private final ClientCall<ReqT, RespT> call;
@@ -277,8 +291,11 @@ final class Retries implements ClientInterceptor {
                 rule.decide(status, trailers, attempt, sent.sent, remainingNanos());
             if (decision.isPresent()) {
               onRetry.accept(method, decision.get().reason());
-              waiting = scheduler.schedule(RetryingCall.this::retry, decision.get().delayNanos(), TimeUnit.NANOSECONDS);
-              // No attempt is running to notice that the call being served was cancelled: listen meanwhile.
+              waiting =
+                  scheduler.schedule(
+                      RetryingCall.this::retry, decision.get().delayNanos(), TimeUnit.NANOSECONDS);
+              // No attempt is running to notice that the call being served was cancelled: listen
+              // meanwhile.
               context.addListener(onContextCancelled, Runnable::run);
               return;
             }
@@ -295,7 +312,8 @@ final class Retries implements ClientInterceptor {
     volatile boolean sent;
 
     @Override
-    public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+    public ClientStreamTracer newClientStreamTracer(
+        ClientStreamTracer.StreamInfo info, Metadata headers) {
       return new ClientStreamTracer() {
         @Override
         public void outboundHeaders() {

@@ -9,20 +9,20 @@ import java.util.function.DoubleSupplier;
 import javax.net.ssl.SSLException;
 
 /**
- * Which failed attempts of a unary call are tried again, and after how long. Only two failures
- * are retried, because only they say that trying again is safe and useful:
+ * Which failed attempts of a unary call are tried again, and after how long. Only two failures are
+ * retried, because only they say that trying again is safe and useful:
  *
  * <ul>
- *   <li>{@code RESOURCE_EXHAUSTED} carrying {@code google.rpc.RetryInfo} (a mesh server's rate limit
- *       or concurrency limit): the server refused the call before running it and said when to come
- *       back. The wait is the advertised delay plus up to 20% (so clients refused together do not
- *       come back together), at most {@code retry.max-delay}; a delay longer than that is not
+ *   <li>{@code RESOURCE_EXHAUSTED} carrying {@code google.rpc.RetryInfo} (a mesh server's rate
+ *       limit or concurrency limit): the server refused the call before running it and said when to
+ *       come back. The wait is the advertised delay plus up to 20% (so clients refused together do
+ *       not come back together), at most {@code retry.max-delay}; a delay longer than that is not
  *       waited for.
  *   <li>{@code UNAVAILABLE} of an attempt whose request headers never left this process (no
  *       connection, a connection refused, a server going away before the call was sent): the server
  *       cannot have run it. The wait doubles from 100 ms per attempt, with jitter, at most {@code
- *       retry.max-delay}. A TLS failure is not retried: a refused certificate or server identity does
- *       not heal in milliseconds.
+ *       retry.max-delay}. A TLS failure is not retried: a refused certificate or server identity
+ *       does not heal in milliseconds.
  * </ul>
  *
  * <p>Anything else ({@code UNAVAILABLE} after the request was sent, {@code DEADLINE_EXCEEDED},
@@ -61,7 +61,9 @@ final class RetryRule {
   private final long maxDelayNanos;
   private final DoubleSupplier random;
 
-  /** @param random uniform in [0, 1) */
+  /**
+   * @param random uniform in [0, 1)
+   */
   RetryRule(ClientSettings.Retry retry, DoubleSupplier random) {
     this.maxAttempts = retry.maxAttempts();
     this.maxDelayNanos = retry.maxDelay().toNanos();
@@ -79,7 +81,8 @@ final class RetryRule {
    * @param requestSent whether the attempt's request headers were written to a connection
    * @param remainingNanos time left until the call's deadline ({@link Long#MAX_VALUE} without one)
    */
-  Optional<Decision> decide(Status status, Metadata trailers, int attempt, boolean requestSent, long remainingNanos) {
+  Optional<Decision> decide(
+      Status status, Metadata trailers, int attempt, boolean requestSent, long remainingNanos) {
     if (attempt >= maxAttempts) {
       return Optional.empty();
     }
@@ -90,10 +93,14 @@ final class RetryRule {
         return Optional.empty();
       }
       long jitter = (long) (advertised.get() * RETRY_INFO_JITTER * random.getAsDouble());
-      decision = new Decision(Reason.RETRY_INFO, Math.min(advertised.get() + jitter, maxDelayNanos));
-    } else if (status.getCode() == Status.Code.UNAVAILABLE && !requestSent && !isTlsFailure(status)) {
+      decision =
+          new Decision(Reason.RETRY_INFO, Math.min(advertised.get() + jitter, maxDelayNanos));
+    } else if (status.getCode() == Status.Code.UNAVAILABLE
+        && !requestSent
+        && !isTlsFailure(status)) {
       long backoff = Math.min(FIRST_BACKOFF_NANOS << Math.min(attempt - 1, 20), maxDelayNanos);
-      decision = new Decision(Reason.UNAVAILABLE, (long) (backoff * (0.5 + 0.5 * random.getAsDouble())));
+      decision =
+          new Decision(Reason.UNAVAILABLE, (long) (backoff * (0.5 + 0.5 * random.getAsDouble())));
     } else {
       return Optional.empty();
     }
@@ -110,7 +117,9 @@ final class RetryRule {
           if (delay.getSeconds() < 0 || delay.getNanos() < 0) {
             return Optional.empty();
           }
-          return Optional.of(Math.addExact(Math.multiplyExact(delay.getSeconds(), 1_000_000_000L), delay.getNanos()));
+          return Optional.of(
+              Math.addExact(
+                  Math.multiplyExact(delay.getSeconds(), 1_000_000_000L), delay.getNanos()));
         } catch (com.google.protobuf.InvalidProtocolBufferException | ArithmeticException e) {
           return Optional.empty();
         }

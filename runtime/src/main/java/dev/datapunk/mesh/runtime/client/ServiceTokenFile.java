@@ -50,7 +50,8 @@ final class ServiceTokenFile implements Runnable {
     try {
       tokenFile.apply(Files.readAllBytes(file));
     } catch (IOException e) {
-      throw new IllegalStateException(key + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")", e);
+      throw new IllegalStateException(
+          key + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")", e);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(key + ": " + file + " " + e.getMessage(), e);
     }
@@ -107,7 +108,8 @@ final class ServiceTokenFile implements Runnable {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c <= ' ' || c > '~') {
-        throw new IllegalArgumentException("holds a character that is not printable ASCII (at offset " + i + ")");
+        throw new IllegalArgumentException(
+            "holds a character that is not printable ASCII (at offset " + i + ")");
       }
     }
     token = text;

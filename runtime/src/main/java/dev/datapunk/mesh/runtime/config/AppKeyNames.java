@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * letters, digits and {@code -}, like the mesh's own keys ({@code app.db.pool-size}). From the
  * environment, {@code MESH_APP_<NAME>} sets {@code app.<name>} with NAME lower-cased, each {@code
  * __} read as {@code -} and each other {@code _} as {@code .}: {@code MESH_APP_DB_URL} sets {@code
- * app.db.url}, {@code MESH_APP_DB_POOL__SIZE} sets {@code app.db.pool-size}. A variable that maps to
- * no valid name (e.g. {@code MESH_APP__DB}, {@code app..db}) is an error naming it.
+ * app.db.url}, {@code MESH_APP_DB_POOL__SIZE} sets {@code app.db.pool-size}. A variable that maps
+ * to no valid name (e.g. {@code MESH_APP__DB}, {@code app..db}) is an error naming it.
  */
 final class AppKeyNames {
 
@@ -17,7 +17,8 @@ final class AppKeyNames {
   static final Pattern SYNTAX = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
 
   /** {@link #SYNTAX} in words, for errors. */
-  static final String EXPECTED = "dot-separated words of lower-case letters, digits and - (e.g. app.db.pool-size)";
+  static final String EXPECTED =
+      "dot-separated words of lower-case letters, digits and - (e.g. app.db.pool-size)";
 
   private AppKeyNames() {}
 

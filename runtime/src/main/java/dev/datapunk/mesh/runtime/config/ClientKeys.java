@@ -1,9 +1,9 @@
 package dev.datapunk.mesh.runtime.config;
 
 import dev.datapunk.mesh.runtime.client.ClientSettings;
-import dev.datapunk.mesh.runtime.tls.TlsMode;
 import dev.datapunk.mesh.runtime.client.ClientSettings.Retry;
 import dev.datapunk.mesh.runtime.client.ClientSettings.TokenMode;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,8 @@ final class ClientKeys {
   private ClientKeys() {}
 
   private static final Pattern HOST_AND_PORT =
-      Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]):([0-9]{1,5})");
+      Pattern.compile(
+          "(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]):([0-9]{1,5})");
   private static final Pattern TARGET_URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:/\\S*");
 
   /** {@code host:port} (port 1 to 65535) or a target URI such as {@code dns:///host:port}. */
@@ -54,8 +55,13 @@ final class ClientKeys {
     Map<String, Map<String, Object>> byClient = new TreeMap<>();
     for (Map.Entry<String, Object> value : values.entrySet()) {
       for (ConfigKeyPattern<?> pattern : ConfigKeys.CLIENT) {
-        pattern.freePartOf(value.getKey()).ifPresent(name ->
-            byClient.computeIfAbsent(name, unused -> new TreeMap<>()).put(value.getKey(), value.getValue()));
+        pattern
+            .freePartOf(value.getKey())
+            .ifPresent(
+                name ->
+                    byClient
+                        .computeIfAbsent(name, unused -> new TreeMap<>())
+                        .put(value.getKey(), value.getValue()));
       }
     }
     Map<String, ClientSettings> clients = new TreeMap<>();
@@ -82,34 +88,69 @@ final class ClientKeys {
       int before = problems.size();
       if (target.isEmpty()) {
         String set = new TreeSet<>(values.keySet()).first();
-        problems.add(key(ConfigKeys.CLIENT_TARGET) + " is required: client " + name + " has other settings ("
-            + set + " from " + source(set) + ") but no target");
+        problems.add(
+            key(ConfigKeys.CLIENT_TARGET)
+                + " is required: client "
+                + name
+                + " has other settings ("
+                + set
+                + " from "
+                + source(set)
+                + ") but no target");
       }
       if (token == TokenMode.SERVICE && tokenFile.isEmpty()) {
-        problems.add(key(ConfigKeys.CLIENT_TOKEN_FILE) + " is required with " + key(ConfigKeys.CLIENT_TOKEN)
-            + "=service (from " + source(ConfigKeys.CLIENT_TOKEN) + ")");
+        problems.add(
+            key(ConfigKeys.CLIENT_TOKEN_FILE)
+                + " is required with "
+                + key(ConfigKeys.CLIENT_TOKEN)
+                + "=service (from "
+                + source(ConfigKeys.CLIENT_TOKEN)
+                + ")");
       }
       if (token != TokenMode.SERVICE && tokenFile.isPresent()) {
-        problems.add(key(ConfigKeys.CLIENT_TOKEN_FILE) + " is set (from " + source(ConfigKeys.CLIENT_TOKEN_FILE)
-            + ") but " + key(ConfigKeys.CLIENT_TOKEN) + " is " + ValueParsers.configName(token)
-            + "; the file is only read with " + key(ConfigKeys.CLIENT_TOKEN) + "=service");
+        problems.add(
+            key(ConfigKeys.CLIENT_TOKEN_FILE)
+                + " is set (from "
+                + source(ConfigKeys.CLIENT_TOKEN_FILE)
+                + ") but "
+                + key(ConfigKeys.CLIENT_TOKEN)
+                + " is "
+                + ValueParsers.configName(token)
+                + "; the file is only read with "
+                + key(ConfigKeys.CLIENT_TOKEN)
+                + "=service");
       }
       if (serverIdentity.isPresent() && tlsMode == TlsMode.PLAINTEXT) {
-        problems.add(key(ConfigKeys.CLIENT_SERVER_IDENTITY) + " is set (from "
-            + source(ConfigKeys.CLIENT_SERVER_IDENTITY) + ") but " + key(ConfigKeys.CLIENT_TLS_MODE)
-            + " is plaintext (from " + source(ConfigKeys.CLIENT_TLS_MODE) + "): without TLS the server proves"
-            + " no identity; use tls or mtls");
+        problems.add(
+            key(ConfigKeys.CLIENT_SERVER_IDENTITY)
+                + " is set (from "
+                + source(ConfigKeys.CLIENT_SERVER_IDENTITY)
+                + ") but "
+                + key(ConfigKeys.CLIENT_TLS_MODE)
+                + " is plaintext (from "
+                + source(ConfigKeys.CLIENT_TLS_MODE)
+                + "): without TLS the server proves"
+                + " no identity; use tls or mtls");
       }
       if (problems.size() > before) {
         return Optional.empty();
       }
       Optional<Duration> deadline =
           value(ConfigKeys.CLIENT_DEADLINE).orElse(Optional.of(ClientSettings.DEFAULT_DEADLINE));
-      Retry retry = new Retry(
-          value(ConfigKeys.CLIENT_RETRY_MAX_ATTEMPTS).orElse(Retry.DEFAULT.maxAttempts()),
-          value(ConfigKeys.CLIENT_RETRY_MAX_DELAY).orElse(Retry.DEFAULT.maxDelay()));
-      return Optional.of(new ClientSettings(
-          name, target.orElseThrow(), tlsMode, serverIdentity, deadline, token, tokenFile, retry));
+      Retry retry =
+          new Retry(
+              value(ConfigKeys.CLIENT_RETRY_MAX_ATTEMPTS).orElse(Retry.DEFAULT.maxAttempts()),
+              value(ConfigKeys.CLIENT_RETRY_MAX_DELAY).orElse(Retry.DEFAULT.maxDelay()));
+      return Optional.of(
+          new ClientSettings(
+              name,
+              target.orElseThrow(),
+              tlsMode,
+              serverIdentity,
+              deadline,
+              token,
+              tokenFile,
+              retry));
     }
 
     private <T> Optional<T> value(ConfigKeyPattern<T> pattern) {
@@ -127,8 +168,11 @@ final class ClientKeys {
     }
 
     private String source(String key) {
-      return entries.stream().filter(entry -> entry.key().equals(key)).findFirst()
-          .map(entry -> entry.source().toString()).orElse("default");
+      return entries.stream()
+          .filter(entry -> entry.key().equals(key))
+          .findFirst()
+          .map(entry -> entry.source().toString())
+          .orElse("default");
     }
   }
 }

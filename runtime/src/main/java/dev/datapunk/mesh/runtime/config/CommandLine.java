@@ -7,10 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Splits command-line arguments into configuration options ({@code --key=value}), the
- * configuration file ({@code --config=PATH} or {@code --config PATH}), a help request ({@code
- * --help}, {@code -h}) and positional arguments (everything else, and everything after {@code
- * --}).
+ * Splits command-line arguments into configuration options ({@code --key=value}), the configuration
+ * file ({@code --config=PATH} or {@code --config PATH}), a help request ({@code --help}, {@code
+ * -h}) and positional arguments (everything else, and everything after {@code --}).
  */
 final class CommandLine {
 
@@ -75,7 +74,9 @@ final class CommandLine {
         option(arg);
       } else if (arg.startsWith("-") && arg.length() > 1) {
         problems.add(
-            "unknown option \"" + arg + "\" (from command line); options are written"
+            "unknown option \""
+                + arg
+                + "\" (from command line); options are written"
                 + " --key=value (see --help)");
       } else {
         positional.add(arg);

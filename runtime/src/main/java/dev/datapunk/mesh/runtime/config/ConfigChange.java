@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One key whose effective value differs between two loads, with both values as a user would
- * write them (secret parts masked).
+ * One key whose effective value differs between two loads, with both values as a user would write
+ * them (secret parts masked).
  *
  * @param key the key, e.g. {@code server.port} or {@code ratelimit.override.pkg.S/M.rps}
  * @param before the value before, empty when the key was not set (a family member absent)

@@ -10,10 +10,10 @@ import java.util.Optional;
 /**
  * The effective values that differ between two configurations, split into those that may change
  * while the server runs ({@linkplain ConfigKey#isReloadable() reloadable}) and those that need a
- * restart. Values are compared as their (masked) text, so {@code 1s} and {@code 1000ms} count as
- * a change, which is harmless: applying an equal value changes nothing. Values are compared as
- * parsed values too, so a change hidden by the mask (a secret family, a password in a URI, a
- * header value of {@code tracing.headers}) still counts; it still shows only the mask.
+ * restart. Values are compared as their (masked) text, so {@code 1s} and {@code 1000ms} count as a
+ * change, which is harmless: applying an equal value changes nothing. Values are compared as parsed
+ * values too, so a change hidden by the mask (a secret family, a password in a URI, a header value
+ * of {@code tracing.headers}) still counts; it still shows only the mask.
  */
 public final class ConfigDiff {
 

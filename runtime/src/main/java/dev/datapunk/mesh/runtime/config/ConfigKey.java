@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * Keys are declared once, in {@link ConfigKeys}; a key is read with {@link MeshConfig#get}.
  *
  * <p>A key with a textual default parses that text with its own parser at load time (so a default
- * can never be invalid and the help shows it as a user would write it). An {@link #optional} key
- * is unset by default.
+ * can never be invalid and the help shows it as a user would write it). An {@link #optional} key is
+ * unset by default.
  *
  * @param <T> the parsed type
  */
@@ -158,7 +158,9 @@ public final class ConfigKey<T> {
     return (T) value;
   }
 
-  /** {@code MESH_} + {@code key} upper-cased, with {@code .} and {@code -} turned into {@code _}. */
+  /**
+   * {@code MESH_} + {@code key} upper-cased, with {@code .} and {@code -} turned into {@code _}.
+   */
   static String environmentVariable(String key) {
     return "MESH_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }

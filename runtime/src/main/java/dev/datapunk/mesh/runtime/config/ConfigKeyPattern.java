@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfigKeyPattern<T> {
 
-  /** How a value of a {@linkplain #secret() secret} family is shown in logs, errors and the summary. */
+  /**
+   * How a value of a {@linkplain #secret() secret} family is shown in logs, errors and the summary.
+   */
   public static final String SECRET_MASK = "****";
 
   private final String prefix;
@@ -78,19 +80,43 @@ public final class ConfigKeyPattern<T> {
       ValueParser<T> parser,
       String description) {
     return new ConfigKeyPattern<>(
-        prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
-        false, true, false, ConfigKeyPattern::lowerCase, "the free part lower-cased");
+        prefix,
+        placeholder,
+        placeholderSyntax,
+        placeholderExpected,
+        suffix,
+        parser,
+        description,
+        false,
+        true,
+        false,
+        ConfigKeyPattern::lowerCase,
+        "the free part lower-cased");
   }
 
   private static String lowerCase(String text) {
     return text.toLowerCase(Locale.ROOT);
   }
 
-  private ConfigKeyPattern<T> with(boolean reloadable, boolean fromEnvironment, boolean secret,
-      UnaryOperator<String> freePartOfVariable, String environmentRule) {
+  private ConfigKeyPattern<T> with(
+      boolean reloadable,
+      boolean fromEnvironment,
+      boolean secret,
+      UnaryOperator<String> freePartOfVariable,
+      String environmentRule) {
     return new ConfigKeyPattern<>(
-        prefix, placeholder, placeholderSyntax, placeholderExpected, suffix, parser, description,
-        reloadable, fromEnvironment, secret, freePartOfVariable, environmentRule);
+        prefix,
+        placeholder,
+        placeholderSyntax,
+        placeholderExpected,
+        suffix,
+        parser,
+        description,
+        reloadable,
+        fromEnvironment,
+        secret,
+        freePartOfVariable,
+        environmentRule);
   }
 
   /** This family, marked as changeable while the server runs. */
@@ -115,15 +141,18 @@ public final class ConfigKeyPattern<T> {
   }
 
   /**
-   * This family, with {@code mapping} turning the end of an environment variable name (after
-   * {@link #environmentPrefix()}) into the free part of a key; the default lower-cases it. {@code
-   * rule} says how, for the configuration reference, e.g. {@code "_ for . and __ for -"}.
+   * This family, with {@code mapping} turning the end of an environment variable name (after {@link
+   * #environmentPrefix()}) into the free part of a key; the default lower-cases it. {@code rule}
+   * says how, for the configuration reference, e.g. {@code "_ for . and __ for -"}.
    */
   public ConfigKeyPattern<T> environmentFreePart(UnaryOperator<String> mapping, String rule) {
     return with(reloadable, fromEnvironment, secret, mapping, rule);
   }
 
-  /** How an environment variable's end becomes the free part, e.g. {@code "the free part lower-cased"}. */
+  /**
+   * How an environment variable's end becomes the free part, e.g. {@code "the free part
+   * lower-cased"}.
+   */
   public String environmentRule() {
     return environmentRule;
   }
@@ -153,7 +182,8 @@ public final class ConfigKeyPattern<T> {
    * set from the environment: {@code MESH_METRICS_TAGS_DEPLOY_ENV} sets {@code
    * metrics.tags.deploy_env} (the free part lower-cased, unless {@link #environmentFreePart} says
    * otherwise); a family with a suffix also needs the variable to end in {@link
-   * #environmentSuffix()}: {@code MESH_CLIENT_INVENTORY_TARGET} sets {@code client.inventory.target}.
+   * #environmentSuffix()}: {@code MESH_CLIENT_INVENTORY_TARGET} sets {@code
+   * client.inventory.target}.
    */
   public Optional<String> environmentPrefix() {
     if (!fromEnvironment) {
@@ -162,9 +192,13 @@ public final class ConfigKeyPattern<T> {
     return Optional.of(variablePrefix());
   }
 
-  /** How the variable of a family with a suffix ends, e.g. {@code _TARGET}; empty without a suffix. */
+  /**
+   * How the variable of a family with a suffix ends, e.g. {@code _TARGET}; empty without a suffix.
+   */
   public String environmentSuffix() {
-    return suffix.isEmpty() ? "" : "_" + ConfigKey.environmentVariable(suffix.substring(1)).substring("MESH_".length());
+    return suffix.isEmpty()
+        ? ""
+        : "_" + ConfigKey.environmentVariable(suffix.substring(1)).substring("MESH_".length());
   }
 
   /**
@@ -204,7 +238,9 @@ public final class ConfigKeyPattern<T> {
     return secret;
   }
 
-  /** {@code rawText} as logs and messages may show it: {@value #SECRET_MASK} for a secret family. */
+  /**
+   * {@code rawText} as logs and messages may show it: {@value #SECRET_MASK} for a secret family.
+   */
   public String mask(String rawText) {
     return secret ? SECRET_MASK : rawText;
   }

@@ -45,17 +45,18 @@ public final class ConfigLoader {
 
   /**
    * {@link #load} without looking for {@code mesh.yaml} in the working directory: a configuration
-   * file is read only when {@code --config} or {@code MESH_CONFIG} names one. For runs that must not
-   * depend on a file that happens to lie in the working directory, such as tests.
+   * file is read only when {@code --config} or {@code MESH_CONFIG} names one. For runs that must
+   * not depend on a file that happens to lie in the working directory, such as tests.
    *
    * @throws ConfigException if anything is unknown or invalid
    */
-  public static LoadedConfig loadNamedFileOnly(String[] args, Map<String, String> environment, Path workingDir) {
+  public static LoadedConfig loadNamedFileOnly(
+      String[] args, Map<String, String> environment, Path workingDir) {
     return load(args, environment, workingDir, false);
   }
 
-  private static LoadedConfig load(String[] args, Map<String, String> environment, Path workingDir,
-      boolean defaultFile) {
+  private static LoadedConfig load(
+      String[] args, Map<String, String> environment, Path workingDir, boolean defaultFile) {
     ConfigProblems problems = new ConfigProblems();
     CommandLine commandLine = CommandLine.parse(args, problems);
     if (commandLine.helpRequested()) {
@@ -66,8 +67,10 @@ public final class ConfigLoader {
     reportValueless(commandLine, resolver, problems);
 
     List<RawSetting> layered = new ArrayList<>();
-    Optional<ConfigFile> file = configFile(commandLine, environment, workingDir, defaultFile, problems);
-    file.ifPresent(found -> layered.addAll(YamlConfigFile.read(found.path(), found.label(), problems)));
+    Optional<ConfigFile> file =
+        configFile(commandLine, environment, workingDir, defaultFile, problems);
+    file.ifPresent(
+        found -> layered.addAll(YamlConfigFile.read(found.path(), found.label(), problems)));
     layered.addAll(EnvironmentLayer.read(environment, problems));
     layered.addAll(commandLine.settings());
 
@@ -78,9 +81,12 @@ public final class ConfigLoader {
     problems.throwIfAny();
     MeshConfig config = new MeshConfig(values);
     ConsistencyChecks.check(config);
-    Path watched = file.map(ConfigFile::path)
-        .orElseGet(() -> workingDir.resolve(ConfigKeys.DEFAULT_CONFIG_FILE));
-    return LoadedConfig.of(config, commandLine.positional(),
+    Path watched =
+        file.map(ConfigFile::path)
+            .orElseGet(() -> workingDir.resolve(ConfigKeys.DEFAULT_CONFIG_FILE));
+    return LoadedConfig.of(
+        config,
+        commandLine.positional(),
         new LoadedConfig.Origin(List.of(args), environment, workingDir, watched));
   }
 
@@ -92,7 +98,10 @@ public final class ConfigLoader {
   private record ConfigFile(Path path, String label) {}
 
   private static Optional<ConfigFile> configFile(
-      CommandLine commandLine, Map<String, String> environment, Path workingDir, boolean defaultFile,
+      CommandLine commandLine,
+      Map<String, String> environment,
+      Path workingDir,
+      boolean defaultFile,
       ConfigProblems problems) {
     Optional<String> named = commandLine.configFile();
     ConfigSource source = ConfigSource.commandLine(CommandLine.CONFIG_OPTION);
@@ -119,14 +128,20 @@ public final class ConfigLoader {
       path = workingDir.resolve(label);
     } catch (InvalidPathException e) {
       problems.add(
-          "configuration file \"" + label + "\" is not a valid path (from "
-              + source.describeWithValue(label) + ")");
+          "configuration file \""
+              + label
+              + "\" is not a valid path (from "
+              + source.describeWithValue(label)
+              + ")");
       return Optional.empty();
     }
     if (!Files.exists(path)) {
       problems.add(
-          "configuration file \"" + label + "\" does not exist (from "
-              + source.describeWithValue(label) + ")");
+          "configuration file \""
+              + label
+              + "\" does not exist (from "
+              + source.describeWithValue(label)
+              + ")");
       return Optional.empty();
     }
     return checked(path, label, source.describeWithValue(label), problems);

@@ -6,8 +6,8 @@ import java.util.Objects;
  * Where a configuration value came from, for error messages and the start-up summary.
  *
  * @param kind the layer
- * @param location within the layer: {@code "mesh.yaml line 3"}, {@code "MESH_SERVER_PORT"},
- *     {@code "--server.port"}; empty for defaults
+ * @param location within the layer: {@code "mesh.yaml line 3"}, {@code "MESH_SERVER_PORT"}, {@code
+ *     "--server.port"}; empty for defaults
  */
 public record ConfigSource(Kind kind, String location) {
 

@@ -21,14 +21,14 @@ import org.slf4j.Logger;
  * Watches the configuration file and applies its reloadable values while the server runs.
  *
  * <p>The server's {@link FileWatcher} thread reads the file every interval and compares a SHA-256
- * digest of its content, so a change is seen however it is made: in place, by an atomic
- * rename, or by the symlink swap Kubernetes uses for a mounted ConfigMap (the path is read through
- * its links). Modification times are not trusted (a swap can keep them; a coarse clock can hide a
- * quick second write).
+ * digest of its content, so a change is seen however it is made: in place, by an atomic rename, or
+ * by the symlink swap Kubernetes uses for a mounted ConfigMap (the path is read through its links).
+ * Modification times are not trusted (a swap can keep them; a coarse clock can hide a quick second
+ * write).
  *
  * <p>On a change the whole configuration is {@linkplain LoadedConfig#reload() loaded again} from
- * the same command line and environment, so later layers still win over the file, and checked as
- * at start. Then:
+ * the same command line and environment, so later layers still win over the file, and checked as at
+ * start. Then:
  *
  * <ul>
  *   <li>invalid (a bad value, a syntax error, an unknown key, an override of an unknown method, a
@@ -61,7 +61,10 @@ public final class ConfigWatcher implements AutoCloseable {
 
   private ConfigWatcher(LoadedConfig loaded, ReloadTarget target, MeterRegistry registry) {
     this.origin = loaded;
-    this.file = loaded.configFile().orElseThrow(() -> new IllegalArgumentException("no configuration was loaded"));
+    this.file =
+        loaded
+            .configFile()
+            .orElseThrow(() -> new IllegalArgumentException("no configuration was loaded"));
     this.target = Objects.requireNonNull(target, "target");
     this.startConfig = loaded.config();
     this.running = startConfig;
@@ -77,7 +80,8 @@ public final class ConfigWatcher implements AutoCloseable {
    * @param target where reloadable values go
    * @param registry where {@value #METER} is counted
    */
-  public static ConfigWatcher start(LoadedConfig loaded, ReloadTarget target, MeterRegistry registry, FileWatcher files) {
+  public static ConfigWatcher start(
+      LoadedConfig loaded, ReloadTarget target, MeterRegistry registry, FileWatcher files) {
     ConfigWatcher watcher = new ConfigWatcher(loaded, target, registry);
     watcher.registration = files.watch("configuration file " + watcher.file, watcher::check);
     log.info("Watching {} for configuration changes every {}", watcher.file, files.interval());
@@ -94,9 +98,12 @@ public final class ConfigWatcher implements AutoCloseable {
     return Optional.ofNullable(lastReport);
   }
 
-  /** How many reloads had {@code result} so far: the value of {@value #METER}{@code {result=...}}. */
+  /**
+   * How many reloads had {@code result} so far: the value of {@value #METER}{@code {result=...}}.
+   */
   public long reloads(ReloadReport.Result result) {
-    return (long) (result == ReloadReport.Result.APPLIED ? appliedCounter : rejectedCounter).count();
+    return (long)
+        (result == ReloadReport.Result.APPLIED ? appliedCounter : rejectedCounter).count();
   }
 
   /** Reads the file now and reloads if its content changed; what the watcher thread runs. */
@@ -108,7 +115,10 @@ public final class ConfigWatcher implements AutoCloseable {
     boolean removed = digest == null;
     lastDigest = digest;
     if (removed) {
-      reject("configuration file " + file + " was removed or cannot be read; keeping the running configuration");
+      reject(
+          "configuration file "
+              + file
+              + " was removed or cannot be read; keeping the running configuration");
       return;
     }
     MeshConfig next;
@@ -130,11 +140,16 @@ public final class ConfigWatcher implements AutoCloseable {
     swap.run();
     running = next;
     if (!restart.isEmpty()) {
-      log.warn("needs restart: {}", restart.stream()
-          .map(ConfigChange::describeInParentheses).collect(Collectors.joining(", ")));
+      log.warn(
+          "needs restart: {}",
+          restart.stream()
+              .map(ConfigChange::describeInParentheses)
+              .collect(Collectors.joining(", ")));
     }
     if (!reloadable.isEmpty()) {
-      log.info("config reloaded: {}", reloadable.stream().map(ConfigChange::toString).collect(Collectors.joining(", ")));
+      log.info(
+          "config reloaded: {}",
+          reloadable.stream().map(ConfigChange::toString).collect(Collectors.joining(", ")));
     } else {
       log.info("config file {} changed; no reloadable value changed", file);
     }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations written as a whole number and one unit: {@code 500ms}, {@code 30s}, {@code 2h}. */
+/**
+ * Parses durations written as a whole number and one unit: {@code 500ms}, {@code 30s}, {@code 2h}.
+ */
 final class Durations {
 
   static final String EXPECTED = "a duration with a unit ms, s, m, h or d (e.g. 500ms, 30s, 2h)";

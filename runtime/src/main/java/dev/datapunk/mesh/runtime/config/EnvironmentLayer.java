@@ -9,10 +9,10 @@ import java.util.TreeMap;
 /**
  * Reads {@code MESH_*} environment variables: {@code MESH_SERVER_PORT} sets {@code server.port},
  * {@code MESH_METRICS_TAGS_<NAME>} sets {@code metrics.tags.<name>}, {@code MESH_APP_DB_URL} sets
- * {@code app.db.url} (see {@link ConfigKeys#APP}). {@code MESH_CONFIG} names the
- * configuration file and is not a key. Any other {@code MESH_*} variable is an error, and so is
- * one for a key family that cannot be set from the environment (rate-limit overrides, whose method
- * names hold a {@code /}).
+ * {@code app.db.url} (see {@link ConfigKeys#APP}). {@code MESH_CONFIG} names the configuration file
+ * and is not a key. Any other {@code MESH_*} variable is an error, and so is one for a key family
+ * that cannot be set from the environment (rate-limit overrides, whose method names hold a {@code
+ * /}).
  */
 final class EnvironmentLayer {
 
@@ -45,9 +45,10 @@ final class EnvironmentLayer {
         return familyKey;
       }
     }
-    List<ConfigKeyPattern<?>> families = ConfigKeys.PATTERNS.stream()
-        .filter(pattern -> variable.startsWith(pattern.variablePrefix()))
-        .toList();
+    List<ConfigKeyPattern<?>> families =
+        ConfigKeys.PATTERNS.stream()
+            .filter(pattern -> variable.startsWith(pattern.variablePrefix()))
+            .toList();
     if (!families.isEmpty()) {
       problems.add(familyProblem(variable, families));
       return Optional.empty();
@@ -55,7 +56,9 @@ final class EnvironmentLayer {
     List<String> known = ConfigKeys.ALL.stream().map(ConfigKey::environmentVariable).toList();
     String hint =
         KeySuggestions.closest(variable, known)
-            .map(s -> "; did you mean " + s + " (" + ConfigKeys.byEnvironmentVariable(s).get() + ")?")
+            .map(
+                s ->
+                    "; did you mean " + s + " (" + ConfigKeys.byEnvironmentVariable(s).get() + ")?")
             .orElse("; MESH_* variables are reserved for configuration keys (see --help)");
     problems.add("unknown configuration variable " + variable + " (from environment)" + hint);
     return Optional.empty();
@@ -66,13 +69,21 @@ final class EnvironmentLayer {
    * keys: the families cannot be set from the environment, or it has none of their endings.
    */
   private static String familyProblem(String variable, List<ConfigKeyPattern<?>> families) {
-    List<String> templates = families.stream().flatMap(pattern -> pattern.environmentTemplate().stream()).toList();
+    List<String> templates =
+        families.stream().flatMap(pattern -> pattern.environmentTemplate().stream()).toList();
     if (templates.isEmpty()) {
       String template = families.get(0).template();
-      return "environment variable " + variable + " cannot set " + template
-          + ": environment variable names cannot hold it; use the configuration file or --" + template + "=VALUE";
+      return "environment variable "
+          + variable
+          + " cannot set "
+          + template
+          + ": environment variable names cannot hold it; use the configuration file or --"
+          + template
+          + "=VALUE";
     }
-    return "unknown configuration variable " + variable + " (from environment); variables of this family are "
+    return "unknown configuration variable "
+        + variable
+        + " (from environment); variables of this family are "
         + String.join(", ", templates);
   }
 }

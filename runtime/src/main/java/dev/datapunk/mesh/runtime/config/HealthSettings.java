@@ -16,6 +16,7 @@ import java.time.Duration;
 public record HealthSettings(boolean enabled, int port, Duration checkInterval) {
 
   static HealthSettings of(MeshConfig config) {
-    return new HealthSettings(config.get(HEALTH_ENABLED), config.get(HEALTH_PORT), config.get(HEALTH_CHECK_INTERVAL));
+    return new HealthSettings(
+        config.get(HEALTH_ENABLED), config.get(HEALTH_PORT), config.get(HEALTH_CHECK_INTERVAL));
   }
 }

@@ -33,19 +33,30 @@ final class HelpText {
         .append(" e.g. MESH_SERVER_PORT=50051\n")
         .append("  4. command line --<key>=<value>, e.g. --server.port=50051\n")
         .append("Other options: --help, -h (this text); -- ends options.\n")
-        .append(String.join("\n", VALUE_SYNTAX)).append("\n\n")
+        .append(String.join("\n", VALUE_SYNTAX))
+        .append("\n\n")
         .append("Keys:\n");
     for (ConfigKey<?> key : ConfigKeys.ALL) {
-      help.append("  --").append(key.name()).append("  (").append(key.environmentVariable())
-          .append(")\n      ").append(key.description()).append("; default: ")
-          .append(key.defaultLabel()).append(key.isReloadable() ? "; reloadable" : "")
+      help.append("  --")
+          .append(key.name())
+          .append("  (")
+          .append(key.environmentVariable())
+          .append(")\n      ")
+          .append(key.description())
+          .append("; default: ")
+          .append(key.defaultLabel())
+          .append(key.isReloadable() ? "; reloadable" : "")
           .append('\n');
     }
     for (ConfigKeyPattern<?> pattern : ConfigKeys.PATTERNS) {
-      help.append("  --").append(pattern.template()).append("  (")
-          .append(pattern.environmentTemplate().orElse(NOT_FROM_ENVIRONMENT)).append(")\n      ")
+      help.append("  --")
+          .append(pattern.template())
+          .append("  (")
+          .append(pattern.environmentTemplate().orElse(NOT_FROM_ENVIRONMENT))
+          .append(")\n      ")
           .append(pattern.description())
-          .append(pattern.isReloadable() ? "; reloadable" : "").append('\n');
+          .append(pattern.isReloadable() ? "; reloadable" : "")
+          .append('\n');
     }
     return help.toString();
   }

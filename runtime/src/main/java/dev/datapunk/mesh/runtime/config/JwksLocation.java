@@ -4,7 +4,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Where token signature keys are read from ({@code auth.jwt.jwks}): a local file or an https URL. */
+/**
+ * Where token signature keys are read from ({@code auth.jwt.jwks}): a local file or an https URL.
+ */
 public sealed interface JwksLocation {
 
   /**

@@ -68,8 +68,12 @@ record KeyFamilies(
     }
 
     KeyFamilies collected() {
-      return new KeyFamilies(Collections.unmodifiableMap(overrides()), Collections.unmodifiableMap(tags),
-          Collections.unmodifiableMap(reserved), Collections.unmodifiableMap(levels), Collections.unmodifiableMap(app));
+      return new KeyFamilies(
+          Collections.unmodifiableMap(overrides()),
+          Collections.unmodifiableMap(tags),
+          Collections.unmodifiableMap(reserved),
+          Collections.unmodifiableMap(levels),
+          Collections.unmodifiableMap(app));
     }
 
     /** One override per method with an rps or a burst (or both) configured. */
@@ -80,9 +84,11 @@ record KeyFamilies(
       for (String method : methods) {
         Double methodRps = rps.get(method);
         Integer burst = bursts.get(method);
-        overrides.put(method, new RateLimitOverride(
-            methodRps == null ? OptionalDouble.empty() : OptionalDouble.of(methodRps),
-            burst == null ? OptionalInt.empty() : OptionalInt.of(burst)));
+        overrides.put(
+            method,
+            new RateLimitOverride(
+                methodRps == null ? OptionalDouble.empty() : OptionalDouble.of(methodRps),
+                burst == null ? OptionalInt.empty() : OptionalInt.of(burst)));
       }
       return overrides;
     }

@@ -76,8 +76,8 @@ public final class LoadedConfig {
   }
 
   /**
-   * Loads again from the same command line, environment and working directory, so the file's
-   * values are read anew and later layers still win over them.
+   * Loads again from the same command line, environment and working directory, so the file's values
+   * are read anew and later layers still win over them.
    *
    * @throws ConfigException if anything is now unknown or invalid
    * @throws IllegalStateException after a help request
@@ -86,6 +86,7 @@ public final class LoadedConfig {
     if (origin == null) {
       throw new IllegalStateException("--help was given; nothing to reload");
     }
-    return ConfigLoader.load(origin.args().toArray(String[]::new), origin.environment(), origin.workingDir());
+    return ConfigLoader.load(
+        origin.args().toArray(String[]::new), origin.environment(), origin.workingDir());
   }
 }

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * JwtSettings}, {@link AdaptiveLimitSettings}, {@link MetricsSettings}, {@link LogLevels}) the
  * configuration produces that type. Accessors assemble their settings from the checked values on
  * each call; an engine's settings type may refuse a combination no single key's check can see (see
- * {@link #metrics()}), and does so where the engine is built, as it would for settings made in code.
+ * {@link #metrics()}), and does so where the engine is built, as it would for settings made in
+ * code.
  */
 public final class MeshConfig {
 
@@ -80,7 +81,10 @@ public final class MeshConfig {
     return entries;
   }
 
-  /** The parsed value of {@code key} (a plain key or a member of a key family), or {@code null} when it is not set. */
+  /**
+   * The parsed value of {@code key} (a plain key or a member of a key family), or {@code null} when
+   * it is not set.
+   */
   Object value(String key) {
     return values.get(key);
   }
@@ -129,7 +133,8 @@ public final class MeshConfig {
 
   /** {@code ratelimit.backend}, {@code ratelimit.max-clients} and {@code ratelimit.override.*}. */
   public RateLimitSettings rateLimit() {
-    return new RateLimitSettings(get(RATELIMIT_BACKEND), get(RATELIMIT_MAX_CLIENTS), families.rateLimitOverrides());
+    return new RateLimitSettings(
+        get(RATELIMIT_BACKEND), get(RATELIMIT_MAX_CLIENTS), families.rateLimitOverrides());
   }
 
   /** {@code ratelimit.redis.*}: the Redis rate-limit backend. */

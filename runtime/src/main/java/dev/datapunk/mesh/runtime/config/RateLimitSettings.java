@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * @param maxClients {@code ratelimit.max-clients}
  * @param overrides {@code ratelimit.override.<full/Method>.*} by full method name, sorted by name
  */
-public record RateLimitSettings(RateLimitBackend backend, int maxClients, Map<String, RateLimitOverride> overrides) {
+public record RateLimitSettings(
+    RateLimitBackend backend, int maxClients, Map<String, RateLimitOverride> overrides) {
 
   public RateLimitSettings {
     overrides = Collections.unmodifiableMap(new TreeMap<>(overrides));

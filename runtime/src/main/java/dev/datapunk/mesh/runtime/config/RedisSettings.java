@@ -25,8 +25,8 @@ import java.util.List;
  * @param failureMode {@code ratelimit.redis.failure-mode}: what decides while Redis cannot
  * @param breakerFailures {@code ratelimit.redis.breaker.failures}: consecutive failures that open
  *     the circuit
- * @param breakerCoolDown {@code ratelimit.redis.breaker.cool-down}: how long the circuit stays
- *     open before a probe
+ * @param breakerCoolDown {@code ratelimit.redis.breaker.cool-down}: how long the circuit stays open
+ *     before a probe
  */
 public record RedisSettings(
     List<URI> uris,

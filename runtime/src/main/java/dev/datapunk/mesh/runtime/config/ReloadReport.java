@@ -9,12 +9,15 @@ import java.util.Optional;
  *
  * @param result whether the new values were applied or the file was rejected
  * @param applied the reloadable values now in force (empty when rejected or none changed)
- * @param needsRestart values that differ from what the server was started with but only take
- *     effect after a restart (not applied)
+ * @param needsRestart values that differ from what the server was started with but only take effect
+ *     after a restart (not applied)
  * @param error why the file was rejected, naming the key; empty when applied
  */
 public record ReloadReport(
-    Result result, List<ConfigChange> applied, List<ConfigChange> needsRestart, Optional<String> error) {
+    Result result,
+    List<ConfigChange> applied,
+    List<ConfigChange> needsRestart,
+    Optional<String> error) {
 
   /** Whether a reload took effect; also the {@code result} tag of {@code mesh.config.reloads}. */
   public enum Result {

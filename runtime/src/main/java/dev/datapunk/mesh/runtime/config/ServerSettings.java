@@ -29,8 +29,8 @@ import java.util.OptionalInt;
  * @param maxInboundMetadataSize {@code server.max-inbound-metadata-size} in bytes
  * @param workerThreads {@code server.worker-threads}: at least 1
  * @param shutdownGrace {@code server.shutdown-grace}: how long calls in flight may finish
- * @param shutdownDelay {@code server.shutdown-delay}: NOT_SERVING but still accepting calls,
- *     before the port closes
+ * @param shutdownDelay {@code server.shutdown-delay}: NOT_SERVING but still accepting calls, before
+ *     the port closes
  * @param keepAliveTime {@code server.keepalive-time}
  * @param keepAliveTimeout {@code server.keepalive-timeout}
  * @param permitKeepAliveTime {@code server.permit-keepalive-time}

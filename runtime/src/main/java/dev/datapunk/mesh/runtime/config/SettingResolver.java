@@ -32,7 +32,9 @@ final class SettingResolver {
         throw new IllegalStateException("default of " + key + " is invalid: " + e.getMessage(), e);
       }
       String shown = key.defaultText().map(key::mask).orElse("unset");
-      values.put(key.name(), new ResolvedValue(value, entry(key.name(), shown, ConfigSource.defaultValue())));
+      values.put(
+          key.name(),
+          new ResolvedValue(value, entry(key.name(), shown, ConfigSource.defaultValue())));
     }
     return values;
   }
@@ -72,7 +74,8 @@ final class SettingResolver {
       hint = "; expected " + String.join(" or ", family);
     } else {
       List<String> names = ConfigKeys.ALL.stream().map(ConfigKey::name).toList();
-      hint = KeySuggestions.closest(key, names).map(s -> "; did you mean \"" + s + "\"?").orElse("");
+      hint =
+          KeySuggestions.closest(key, names).map(s -> "; did you mean \"" + s + "\"?").orElse("");
     }
     problems.unknownKey(key, source, hint);
   }
@@ -92,13 +95,22 @@ final class SettingResolver {
       ConfigKeyPattern<?> pattern, String freePart, RawSetting raw) {
     if (!pattern.isValidFreePart(freePart)) {
       problems.add(
-          raw.key() + ": expected " + pattern.template() + " with " + pattern.placeholderExpected()
-              + ", got \"" + freePart + "\" (from " + raw.source() + ")");
+          raw.key()
+              + ": expected "
+              + pattern.template()
+              + " with "
+              + pattern.placeholderExpected()
+              + ", got \""
+              + freePart
+              + "\" (from "
+              + raw.source()
+              + ")");
       return Optional.empty();
     }
     try {
       Object value = pattern.parse(raw, context);
-      return Optional.of(new ResolvedValue(value, entry(raw.key(), pattern.mask(raw.shownText()), raw.source())));
+      return Optional.of(
+          new ResolvedValue(value, entry(raw.key(), pattern.mask(raw.shownText()), raw.source())));
     } catch (InvalidValueException e) {
       problems.invalidValue(raw.key(), e, raw, null);
       return Optional.empty();

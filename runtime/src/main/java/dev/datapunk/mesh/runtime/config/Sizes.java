@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses byte sizes: a bare number of bytes, or a whole number with a unit: binary {@code B},
- * {@code KiB}, {@code MiB}, {@code GiB} (powers of 1024) or decimal {@code KB}, {@code MB},
- * {@code GB} (powers of 1000).
+ * {@code KiB}, {@code MiB}, {@code GiB} (powers of 1024) or decimal {@code KB}, {@code MB}, {@code
+ * GB} (powers of 1000).
  */
 final class Sizes {
 
@@ -43,8 +43,7 @@ final class Sizes {
       bytes = Long.MAX_VALUE;
     }
     if (bytes < min || bytes > max) {
-      throw new InvalidValueException(
-          "a size from " + min + " to " + max + " bytes", text);
+      throw new InvalidValueException("a size from " + min + " to " + max + " bytes", text);
     }
     return bytes;
   }

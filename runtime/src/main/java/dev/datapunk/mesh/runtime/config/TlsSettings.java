@@ -18,18 +18,26 @@ import java.util.Optional;
  * @param cert {@code tls.cert}; empty means the development certificate
  * @param key {@code tls.key}; empty means the development key
  * @param ca {@code tls.ca}; empty means the development CA
- * @param allowedIdentities {@code tls.allowed-identities}; empty allows every client with a
- *     trusted certificate
+ * @param allowedIdentities {@code tls.allowed-identities}; empty allows every client with a trusted
+ *     certificate
  */
 public record TlsSettings(
-    TlsMode mode, Optional<Path> cert, Optional<Path> key, Optional<Path> ca, List<String> allowedIdentities) {
+    TlsMode mode,
+    Optional<Path> cert,
+    Optional<Path> key,
+    Optional<Path> ca,
+    List<String> allowedIdentities) {
 
   public TlsSettings {
     allowedIdentities = List.copyOf(allowedIdentities);
   }
 
   static TlsSettings of(MeshConfig config) {
-    return new TlsSettings(config.get(TLS_MODE), config.get(TLS_CERT), config.get(TLS_KEY), config.get(TLS_CA),
+    return new TlsSettings(
+        config.get(TLS_MODE),
+        config.get(TLS_CERT),
+        config.get(TLS_KEY),
+        config.get(TLS_CA),
         config.get(TLS_ALLOWED_IDENTITIES));
   }
 }

@@ -31,8 +31,9 @@ public final class ValueParsers {
   private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/]*@");
   private static final Pattern HEADER_NAME = Pattern.compile("(?!grpc-)[0-9a-z_.\\-]+(?<!-bin)");
   private static final Pattern HEADER_VALUE = Pattern.compile("[ -~]+");
-  private static final String HEADER_EXPECTED = "name=value headers, the name lower-case letters, digits, -, _ or ."
-      + " (not grpc-*, not *-bin), the value printable ASCII";
+  private static final String HEADER_EXPECTED =
+      "name=value headers, the name lower-case letters, digits, -, _ or ."
+          + " (not grpc-*, not *-bin), the value printable ASCII";
 
   private ValueParsers() {}
 
@@ -110,9 +111,9 @@ public final class ValueParsers {
   }
 
   /**
-   * {@code name=value} items with every value replaced by {@code ****}: {@code
-   * authorization=Bearer abc,x-team=7} becomes {@code authorization=****,x-team=****}; an item
-   * without {@code =} is masked whole; blank text stays as it is.
+   * {@code name=value} items with every value replaced by {@code ****}: {@code authorization=Bearer
+   * abc,x-team=7} becomes {@code authorization=****,x-team=****}; an item without {@code =} is
+   * masked whole; blank text stays as it is.
    */
   public static String maskHeaderValues(String headersText) {
     if (headersText.isBlank()) {
@@ -121,7 +122,8 @@ public final class ValueParsers {
     String[] items = headersText.split(",", -1);
     for (int i = 0; i < items.length; i++) {
       int equals = items[i].indexOf('=');
-      items[i] = (equals < 0 ? "" : items[i].substring(0, equals + 1)) + ConfigKeyPattern.SECRET_MASK;
+      items[i] =
+          (equals < 0 ? "" : items[i].substring(0, equals + 1)) + ConfigKeyPattern.SECRET_MASK;
     }
     return String.join(",", items);
   }
@@ -139,7 +141,10 @@ public final class ValueParsers {
     };
   }
 
-  /** Durations with a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}, at least {@code min}. */
+  /**
+   * Durations with a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}, at least
+   * {@code min}.
+   */
   public static ValueParser<Duration> duration(Duration min) {
     return (text, context) -> Durations.parse(text, min);
   }
@@ -158,8 +163,7 @@ public final class ValueParsers {
       try {
         return Optional.of(inner.parse(text, context));
       } catch (InvalidValueException e) {
-        throw new InvalidValueException(
-            "off or " + e.expected(), e.offendingText().orElse(null));
+        throw new InvalidValueException("off or " + e.expected(), e.offendingText().orElse(null));
       }
     };
   }

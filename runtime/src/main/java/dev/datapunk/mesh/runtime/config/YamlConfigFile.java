@@ -100,7 +100,8 @@ final class YamlConfigFile {
       Node value = tuple.getValueNode();
       if (value instanceof MappingNode nested) {
         if (depth >= MAX_DEPTH) {
-          problems.add(key + ": nested more than " + MAX_DEPTH + " levels deep (from " + source + ")");
+          problems.add(
+              key + ": nested more than " + MAX_DEPTH + " levels deep (from " + source + ")");
         } else {
           flatten(key, nested, depth + 1);
         }

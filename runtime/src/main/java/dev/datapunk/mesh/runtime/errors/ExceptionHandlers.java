@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An ordered table of {@link ExceptionHandler}s of one scope: one service's handlers, or the
- * global ones. An exception is handled by the first entry whose type it is an instance of.
+ * An ordered table of {@link ExceptionHandler}s of one scope: one service's handlers, or the global
+ * ones. An exception is handled by the first entry whose type it is an instance of.
  *
  * <p>Generated code lists the types most specific first (the processor orders them), so the first
  * match is the most specific handler; {@link Builder#on} refuses a table in which a handler could
@@ -97,9 +97,12 @@ public final class ExceptionHandlers {
           throw new IllegalArgumentException("two exception handlers for " + type.getName());
         }
         if (earlier.type.isAssignableFrom(type)) {
-          throw new IllegalArgumentException("the exception handler for " + type.getName()
-              + " comes after the one for its supertype " + earlier.type.getName()
-              + ", so it would never run; list more specific types first");
+          throw new IllegalArgumentException(
+              "the exception handler for "
+                  + type.getName()
+                  + " comes after the one for its supertype "
+                  + earlier.type.getName()
+                  + ", so it would never run; list more specific types first");
         }
       }
       entries.add(new Entry<>(type, handler));

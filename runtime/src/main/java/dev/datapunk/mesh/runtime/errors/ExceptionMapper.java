@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 public final class ExceptionMapper {
 
   /** Maps every exception to {@code UNKNOWN}. */
-  public static final ExceptionMapper UNMAPPED = new ExceptionMapper(ExceptionHandlers.none(), ExceptionHandlers.none());
+  public static final ExceptionMapper UNMAPPED =
+      new ExceptionMapper(ExceptionHandlers.none(), ExceptionHandlers.none());
 
   /** The description of the status of an exception no handler maps. */
   public static final String APPLICATION_ERROR = "application error";
@@ -57,7 +58,8 @@ public final class ExceptionMapper {
    * @return the status, with {@code failure} as its cause, and the trailers
    */
   public StatusException map(Throwable failure, String method, Metadata trailers) {
-    ExceptionHandlers.Entry<?> handler = failure instanceof Exception exception ? handlerFor(exception) : null;
+    ExceptionHandlers.Entry<?> handler =
+        failure instanceof Exception exception ? handlerFor(exception) : null;
     if (handler == null) {
       log.warn("{} failed with an uncaught exception", method, failure);
       return applicationError(failure, trailers);
@@ -69,33 +71,51 @@ public final class ExceptionMapper {
     try {
       mapped = handler.handle((Exception) failure, copy);
     } catch (RuntimeException handlerFailure) {
-      log.warn("{}: the exception handler for {} threw; the call ends UNKNOWN", method, type, handlerFailure);
+      log.warn(
+          "{}: the exception handler for {} threw; the call ends UNKNOWN",
+          method,
+          type,
+          handlerFailure);
       log.warn("{} failed with an exception its handler could not map", method, failure);
       return applicationError(failure, trailers);
     }
     if (mapped.getStatus().isOk()) {
-      log.warn("{}: the exception handler for {} returned OK, but an exception must end the call with an"
-          + " error status; the call ends UNKNOWN", method, type, failure);
+      log.warn(
+          "{}: the exception handler for {} returned OK, but an exception must end the call with an"
+              + " error status; the call ends UNKNOWN",
+          method,
+          type,
+          failure);
       return applicationError(failure, trailers);
     }
     if (log.isDebugEnabled()) {
-      log.debug("{} ends {} by the exception handler for {}", method, mapped.getStatus().getCode(), type, failure);
+      log.debug(
+          "{} ends {} by the exception handler for {}",
+          method,
+          mapped.getStatus().getCode(),
+          type,
+          failure);
     }
     return new StatusException(mapped.getStatus().withCause(failure), mapped.getTrailers());
   }
 
-  /** The most specific handler for {@code exception}; the service's own when both scopes have the same type. */
+  /**
+   * The most specific handler for {@code exception}; the service's own when both scopes have the
+   * same type.
+   */
   private ExceptionHandlers.Entry<?> handlerFor(Exception exception) {
     ExceptionHandlers.Entry<?> own = service.match(exception);
     ExceptionHandlers.Entry<?> shared = global.match(exception);
     if (own == null || shared == null) {
       return own == null ? shared : own;
     }
-    boolean sharedIsNarrower = own.type() != shared.type() && own.type().isAssignableFrom(shared.type());
+    boolean sharedIsNarrower =
+        own.type() != shared.type() && own.type().isAssignableFrom(shared.type());
     return sharedIsNarrower ? shared : own;
   }
 
   private static StatusException applicationError(Throwable failure, Metadata trailers) {
-    return new StatusException(Status.UNKNOWN.withDescription(APPLICATION_ERROR).withCause(failure), trailers);
+    return new StatusException(
+        Status.UNKNOWN.withDescription(APPLICATION_ERROR).withCause(failure), trailers);
   }
 }

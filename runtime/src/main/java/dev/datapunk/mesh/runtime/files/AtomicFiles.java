@@ -14,15 +14,19 @@ import java.util.Set;
 
 /**
  * Writes files so that a reader (or a crash) never sees half a file: the content goes to a
- * temporary file in the same directory, created with its final permissions, is flushed to disk
- * and then renamed over the target in one step. Used for the development PKI and signing key.
+ * temporary file in the same directory, created with its final permissions, is flushed to disk and
+ * then renamed over the target in one step. Used for the development PKI and signing key.
  */
 public final class AtomicFiles {
 
   /** {@code rw-------}: private keys. */
-  public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+
   /** {@code rw-r--r--}: certificates and public keys. */
-  public static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
+  public static final Set<PosixFilePermission> WORLD_READABLE =
+      PosixFilePermissions.fromString("rw-r--r--");
+
   /** {@code rwx------}: the directory holding private keys. */
   public static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
       PosixFilePermissions.fromString("rwx------");
@@ -45,11 +49,13 @@ public final class AtomicFiles {
   public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions)
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
-        permissions(dir, permissions));
+    Path temp =
+        Files.createTempFile(
+            dir, "." + target.getFileName() + ".", ".tmp", permissions(dir, permissions));
     try {
       if (isPosix(dir)) {
-        // The umask may have narrowed what createTempFile set; wider sets (WORLD_READABLE) need restoring.
+        // The umask may have narrowed what createTempFile set; wider sets (WORLD_READABLE) need
+        // restoring.
         Files.setPosixFilePermissions(temp, permissions);
       }
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -59,8 +65,7 @@ public final class AtomicFiles {
         }
         channel.force(true);
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;

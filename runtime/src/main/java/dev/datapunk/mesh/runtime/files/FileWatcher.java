@@ -16,9 +16,9 @@ import org.slf4j.Logger;
  * reads its files, compares them with what it uses and applies a valid change); every interval the
  * thread runs every registered check in turn.
  *
- * <p>A check that throws is logged and stays registered, so one broken check never stops the
- * others or later runs. Checks run one at a time, so a slow one delays the rest: keep them to
- * reading small local files.
+ * <p>A check that throws is logged and stays registered, so one broken check never stops the others
+ * or later runs. Checks run one at a time, so a slow one delays the rest: keep them to reading
+ * small local files.
  */
 public final class FileWatcher implements AutoCloseable {
 
@@ -38,11 +38,13 @@ public final class FileWatcher implements AutoCloseable {
 
   private FileWatcher(Duration interval) {
     this.interval = interval;
-    this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, THREAD_NAME);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, THREAD_NAME);
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
@@ -53,13 +55,15 @@ public final class FileWatcher implements AutoCloseable {
   public static FileWatcher start(Duration interval) {
     Objects.requireNonNull(interval, "interval");
     if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("file check interval must be positive (was " + interval + ")");
+      throw new IllegalArgumentException(
+          "file check interval must be positive (was " + interval + ")");
     }
     FileWatcher watcher = new FileWatcher(interval);
     long period = interval.toNanos();
     // runChecks catches every failure; close() ends the schedule by stopping the executor.
     var unused =
-        watcher.executor.scheduleWithFixedDelay(watcher::runChecks, period, period, TimeUnit.NANOSECONDS);
+        watcher.executor.scheduleWithFixedDelay(
+            watcher::runChecks, period, period, TimeUnit.NANOSECONDS);
     return watcher;
   }
 
@@ -75,8 +79,10 @@ public final class FileWatcher implements AutoCloseable {
    *     /etc/mesh/jwks.json"}
    */
   public AutoCloseable watch(String description, Runnable check) {
-    Check registered = new Check(Objects.requireNonNull(description, "description"),
-        Objects.requireNonNull(check, "check"));
+    Check registered =
+        new Check(
+            Objects.requireNonNull(description, "description"),
+            Objects.requireNonNull(check, "check"));
     checks.add(registered);
     return () -> checks.remove(registered);
   }
@@ -87,7 +93,11 @@ public final class FileWatcher implements AutoCloseable {
         check.action().run();
       } catch (RuntimeException e) {
         // An exception escaping would cancel the schedule for every check.
-        log.error("Checking {} failed unexpectedly; will check again in {}", check.description(), interval, e);
+        log.error(
+            "Checking {} failed unexpectedly; will check again in {}",
+            check.description(),
+            interval,
+            e);
       }
     }
   }

@@ -4,13 +4,13 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * A dependency the server needs in order to serve, e.g. the Redis of {@code ratelimit.backend=redis}
- * with {@code failure-mode=deny}. While any check fails, grpc.health.v1 answers NOT_SERVING for the
- * server and every mesh service.
+ * A dependency the server needs in order to serve, e.g. the Redis of {@code
+ * ratelimit.backend=redis} with {@code failure-mode=deny}. While any check fails, grpc.health.v1
+ * answers NOT_SERVING for the server and every mesh service.
  *
  * <p>Checks run on one scheduler thread every {@code health.check-interval}, never on a health call
- * or any other call: a health call only reads the last result. A check should therefore bound its own
- * time (e.g. a ping with a timeout): a slow check delays the next round, not a caller.
+ * or any other call: a health call only reads the last result. A check should therefore bound its
+ * own time (e.g. a ping with a timeout): a slow check delays the next round, not a caller.
  */
 public interface HealthCheck {
 

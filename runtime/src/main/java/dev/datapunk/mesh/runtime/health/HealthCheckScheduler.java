@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
- * Runs the {@link HealthCheck}s on one daemon thread, every interval, and tells {@link ServingStatus}
- * whether all of them pass. Logs each check's transitions, not every round.
+ * Runs the {@link HealthCheck}s on one daemon thread, every interval, and tells {@link
+ * ServingStatus} whether all of them pass. Logs each check's transitions, not every round.
  */
 public final class HealthCheckScheduler implements AutoCloseable {
 
@@ -25,13 +25,17 @@ public final class HealthCheckScheduler implements AutoCloseable {
   private final Map<String, Boolean> lastResults = new HashMap<>();
   private volatile ScheduledExecutorService thread;
 
-  /** Checks {@code checks} every {@code interval} for {@code status}; nothing runs before {@link #start()}. */
+  /**
+   * Checks {@code checks} every {@code interval} for {@code status}; nothing runs before {@link
+   * #start()}.
+   */
   public HealthCheckScheduler(List<HealthCheck> checks, ServingStatus status, Duration interval) {
     this.checks = List.copyOf(checks);
     this.status = status;
     this.interval = interval;
     if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("health.check-interval must be positive (was " + interval + ")");
+      throw new IllegalArgumentException(
+          "health.check-interval must be positive (was " + interval + ")");
     }
   }
 
@@ -44,11 +48,13 @@ public final class HealthCheckScheduler implements AutoCloseable {
     if (checks.isEmpty() || thread != null) {
       return;
     }
-    thread = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread t = new Thread(task, "mesh-health-checks");
-      t.setDaemon(true);
-      return t;
-    });
+    thread =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread t = new Thread(task, "mesh-health-checks");
+              t.setDaemon(true);
+              return t;
+            });
     long nanos = interval.toNanos();
     // runRound catches every check's failure; stopping the executor ends the schedule.
     var unused = thread.scheduleWithFixedDelay(this::runRound, nanos, nanos, TimeUnit.NANOSECONDS);

@@ -10,11 +10,11 @@ import java.util.List;
  *
  * <p>SERVING exactly while the server has started, has not begun shutting down, and every
  * dependency check passes ({@link HealthCheckScheduler}); NOT_SERVING otherwise. {@link
- * #shuttingDown()} turns everything NOT_SERVING for good, before the server stops accepting calls, so
- * load balancers and probes stop sending traffic first.
+ * #shuttingDown()} turns everything NOT_SERVING for good, before the server stops accepting calls,
+ * so load balancers and probes stop sending traffic first.
  *
- * <p>Health calls only read the state kept by grpc-java's {@link HealthStatusManager}; nothing
- * here runs on a health call.
+ * <p>Health calls only read the state kept by grpc-java's {@link HealthStatusManager}; nothing here
+ * runs on a health call.
  */
 public final class ServingStatus {
 

@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * it at once with {@code RESOURCE_EXHAUSTED} before any service code runs; an admitted call leaves
  * the limiter exactly once, when it closes or is cancelled, as a success sample ({@code OK}, with
  * its latency from admission), a drop ({@code CANCELLED}, {@code DEADLINE_EXCEEDED}, or any status
- * on a call already cancelled because its deadline passed or its client left) or neither (any
- * other status). A cancelled call keeps its slot until its service code returns: it still holds a
- * worker thread. The latency counts from the stream's arrival ({@link CallArrival}), so time
- * spent waiting for a worker thread counts as queueing.
+ * on a call already cancelled because its deadline passed or its client left) or neither (any other
+ * status). A cancelled call keeps its slot until its service code returns: it still holds a worker
+ * thread. The latency counts from the stream's arrival ({@link CallArrival}), so time spent waiting
+ * for a worker thread counts as queueing.
  *
  * <p>While the stage's limit is switched off the call passes straight on (one volatile read).
  */
@@ -35,8 +35,13 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
   private volatile ConcurrencyLimiter.Partition partition;
   private volatile Counter rejections;
 
-  AdaptiveLimitInterceptor(AdaptiveLimitStage stage, String fullMethodName, Access access,
-      ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition, AdmissionListener listener) {
+  AdaptiveLimitInterceptor(
+      AdaptiveLimitStage stage,
+      String fullMethodName,
+      Access access,
+      ConcurrencyLimiter limiter,
+      ConcurrencyLimiter.Partition partition,
+      AdmissionListener listener) {
     this.stage = stage;
     this.fullMethodName = fullMethodName;
     this.access = access;
@@ -85,11 +90,12 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
       }
       long retryAfterNanos = limiter.retryAfterNanos();
       listener.onAdmission(false, retryAfterNanos);
-      return CallRejections.reject(call, ConcurrencyRejection.of(fullMethodName, limiter, retryAfterNanos));
+      return CallRejections.reject(
+          call, ConcurrencyRejection.of(fullMethodName, limiter, retryAfterNanos));
     }
     listener.onAdmission(true, 0);
-    LimitedCall<ReqT, RespT> limited = new LimitedCall<>(call, limiter, share,
-        CallArrival.arrivedNanos(System.nanoTime()));
+    LimitedCall<ReqT, RespT> limited =
+        new LimitedCall<>(call, limiter, share, CallArrival.arrivedNanos(System.nanoTime()));
     ServerCall.Listener<ReqT> listener;
     try {
       listener = next.startCall(limited, headers);
@@ -109,10 +115,14 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
     private final ConcurrencyLimiter limiter;
     private final ConcurrencyLimiter.Partition partition;
     private final long admittedNanos;
+
     @SuppressWarnings("UnusedVariable") // read and written only through FINISHED, a field updater
     private volatile int finished;
 
-    LimitedCall(ServerCall<ReqT, RespT> delegate, ConcurrencyLimiter limiter, ConcurrencyLimiter.Partition partition,
+    LimitedCall(
+        ServerCall<ReqT, RespT> delegate,
+        ConcurrencyLimiter limiter,
+        ConcurrencyLimiter.Partition partition,
         long admittedNanos) {
       super(delegate);
       this.limiter = limiter;
@@ -144,7 +154,9 @@ final class AdaptiveLimitInterceptor implements ServerInterceptor {
     }
   }
 
-  /** Releases the call's slot when the client cancels it or its deadline passes before it closes. */
+  /**
+   * Releases the call's slot when the client cancels it or its deadline passes before it closes.
+   */
   static final class LimitedListener<ReqT> extends SimpleForwardingServerCallListener<ReqT> {
     private final LimitedCall<ReqT, ?> call;
 

@@ -24,16 +24,16 @@ import java.util.Set;
  * methods (whose duration is not a latency) are never limited: the stage answers {@code null}.
  *
  * <p>Shared mode (default): one limiter for the server, partitioned into guaranteed shares: each
- * method named by {@code limits.adaptive.reserved.<full/Method>} has its own share, the {@code
- * @Public} methods share {@code limits.adaptive.public-reserved} percent, and every other method
- * shares the rest. Per-method mode ({@code limits.adaptive.per-method=true}): one limiter per method.
- * The mode is fixed at start.
+ * method named by {@code limits.adaptive.reserved.<full/Method>} has its own share, the
+ * {@code @Public} methods share {@code limits.adaptive.public-reserved} percent, and every other
+ * method shares the rest. Per-method mode ({@code limits.adaptive.per-method=true}): one limiter
+ * per method. The mode is fixed at start.
  *
  * <p>{@linkplain #reload Reload} (everything but the mode): new bounds clamp each current limit
  * into {@code [min, max]}, which then keeps adapting; new shares apply to the next admissions
- * (calls in flight stay counted where they were admitted); switched on after being off, each
- * limit starts afresh from {@code initial-limit}; {@code initial-limit} alone changes nothing
- * while the limit is on. Meters appear when the limit is first switched on.
+ * (calls in flight stay counted where they were admitted); switched on after being off, each limit
+ * starts afresh from {@code initial-limit}; {@code initial-limit} alone changes nothing while the
+ * limit is on. Meters appear when the limit is first switched on.
  */
 public final class AdaptiveLimitStage implements CallStage {
 
@@ -62,7 +62,8 @@ public final class AdaptiveLimitStage implements CallStage {
    * A stage with {@code settings} whose decisions are also told to {@code listeners} (the tracing
    * stage's), asked once per unary method at bind time; told only while the limit is on.
    */
-  public AdaptiveLimitStage(AdaptiveLimitSettings settings, MeshMeters meters, AdmissionListener.Factory listeners) {
+  public AdaptiveLimitStage(
+      AdaptiveLimitSettings settings, MeshMeters meters, AdmissionListener.Factory listeners) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.meters = Objects.requireNonNull(meters, "meters");
     this.listeners = Objects.requireNonNull(listeners, "listeners");
@@ -84,12 +85,24 @@ public final class AdaptiveLimitStage implements CallStage {
     AdaptiveLimitInterceptor interceptor;
     if (perMethod) {
       ConcurrencyLimiter limiter = newLimiter(method);
-      interceptor = new AdaptiveLimitInterceptor(this, method, policy.access(), limiter, limiter.partition("default", 0),
-          listeners.forMethod(method));
+      interceptor =
+          new AdaptiveLimitInterceptor(
+              this,
+              method,
+              policy.access(),
+              limiter,
+              limiter.partition("default", 0),
+              listeners.forMethod(method));
     } else {
       ConcurrencyLimiter limiter = shared();
-      interceptor = new AdaptiveLimitInterceptor(this, method, policy.access(), limiter, shareOf(method, policy.access()),
-          listeners.forMethod(method));
+      interceptor =
+          new AdaptiveLimitInterceptor(
+              this,
+              method,
+              policy.access(),
+              limiter,
+              shareOf(method, policy.access()),
+              listeners.forMethod(method));
     }
     bound.add(interceptor);
     if (enabled) {
@@ -106,24 +119,32 @@ public final class AdaptiveLimitStage implements CallStage {
     ServerStreamTracer.Factory stamping = CallArrival.factory();
     return new ServerStreamTracer.Factory() {
       @Override
-      public ServerStreamTracer newServerStreamTracer(String fullMethodName, io.grpc.Metadata headers) {
+      public ServerStreamTracer newServerStreamTracer(
+          String fullMethodName, io.grpc.Metadata headers) {
         return enabled ? stamping.newServerStreamTracer(fullMethodName, headers) : NO_ARRIVAL;
       }
     };
   }
 
   /**
-   * Checks {@code next} and returns what installs it (see the class comment); {@code per-method}
-   * is ignored (it needs a restart).
+   * Checks {@code next} and returns what installs it (see the class comment); {@code per-method} is
+   * ignored (it needs a restart).
    *
-   * @throws IllegalArgumentException naming the keys when the bounds are out of order (the configuration's
-   *     checks reject that before)
+   * @throws IllegalArgumentException naming the keys when the bounds are out of order (the
+   *     configuration's checks reject that before)
    */
   public Runnable reload(AdaptiveLimitSettings next) {
     Objects.requireNonNull(next, "next");
-    if (next.minLimit() < 1 || next.minLimit() > next.initialLimit() || next.initialLimit() > next.maxLimit()) {
-      throw new IllegalArgumentException("limits.adaptive.min-limit <= initial-limit <= max-limit is required, got min " + next.minLimit()
-          + ", initial " + next.initialLimit() + ", max " + next.maxLimit());
+    if (next.minLimit() < 1
+        || next.minLimit() > next.initialLimit()
+        || next.initialLimit() > next.maxLimit()) {
+      throw new IllegalArgumentException(
+          "limits.adaptive.min-limit <= initial-limit <= max-limit is required, got min "
+              + next.minLimit()
+              + ", initial "
+              + next.initialLimit()
+              + ", max "
+              + next.maxLimit());
     }
     return () -> apply(next);
   }
@@ -141,7 +162,8 @@ public final class AdaptiveLimitStage implements CallStage {
     if (shared != null) {
       publicShare.reserve(next.publicReserved());
       defaultShare.reserve(next.defaultShare());
-      reservedShares.forEach((method, share) -> share.reserve(next.reserved().getOrDefault(method, 0)));
+      reservedShares.forEach(
+          (method, share) -> share.reserve(next.reserved().getOrDefault(method, 0)));
       for (AdaptiveLimitInterceptor interceptor : bound) {
         interceptor.partition(shareOf(interceptor.fullMethodName(), interceptor.access()));
       }
@@ -156,7 +178,8 @@ public final class AdaptiveLimitStage implements CallStage {
   private ConcurrencyLimiter.Partition shareOf(String method, Access access) {
     Integer reserved = settings.reserved().get(method);
     if (reserved != null) {
-      ConcurrencyLimiter.Partition share = reservedShares.computeIfAbsent(method, m -> shared.partition(m, reserved));
+      ConcurrencyLimiter.Partition share =
+          reservedShares.computeIfAbsent(method, m -> shared.partition(m, reserved));
       share.reserve(reserved);
       return share;
     }
@@ -183,8 +206,10 @@ public final class AdaptiveLimitStage implements CallStage {
   private void meter(AdaptiveLimitInterceptor interceptor) {
     ConcurrencyLimiter limiter = interceptor.limiter();
     if (metered.add(limiter)) {
-      meters.adaptiveLimit(limiter.name(), limiter, ConcurrencyLimiter::limit, ConcurrencyLimiter::inFlight);
+      meters.adaptiveLimit(
+          limiter.name(), limiter, ConcurrencyLimiter::limit, ConcurrencyLimiter::inFlight);
     }
-    interceptor.rejections(meters.adaptiveLimitRejections(limiter.name(), interceptor.fullMethodName()));
+    interceptor.rejections(
+        meters.adaptiveLimitRejections(limiter.name(), interceptor.fullMethodName()));
   }
 }

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Admits calls while fewer than the {@link VegasLimit}'s current limit are in flight, with
  * guaranteed shares: each {@link Partition} may always have {@code reservedPercent} of the limit
- * (rounded up, so at least one call when its percent is above 0) in flight, even when the limiter as a whole is
- * full. A partition above its share borrows only while the whole limiter has room, so one
- * overloaded method cannot take the share of another; while partitions use their guarantees the
+ * (rounded up, so at least one call when its percent is above 0) in flight, even when the limiter
+ * as a whole is full. A partition above its share borrows only while the whole limiter has room, so
+ * one overloaded method cannot take the share of another; while partitions use their guarantees the
  * total may exceed the limit by at most the sum of those guarantees, briefly, until the borrowers'
  * calls finish.
  *
@@ -35,7 +35,8 @@ public final class ConcurrencyLimiter {
   /** A partition guaranteed {@code reservedPercent} (0 to 100) of this limiter's limit. */
   public Partition partition(String partitionName, int reservedPercent) {
     if (reservedPercent < 0 || reservedPercent > 100) {
-      throw new IllegalArgumentException(partitionName + ": reserved percent must be 0 to 100, was " + reservedPercent);
+      throw new IllegalArgumentException(
+          partitionName + ": reserved percent must be 0 to 100, was " + reservedPercent);
     }
     return new Partition(partitionName, reservedPercent);
   }
@@ -69,10 +70,11 @@ public final class ConcurrencyLimiter {
    * Admits a call of {@code partition} and counts it in flight, or answers false.
    *
    * <p>The decision reads the limit, the total and the partition's count and raises both counts as
-   * one step, under this limiter's lock (held for a few reads and writes). Releases lower the counts
-   * without it, so a decision sees counts at or above the true ones and never admits past a bound.
-   * Two counters changed by compare-and-set one after the other cannot be exact: a partition whose
-   * guarantee is the whole limit went one call past it while its own callers were between them.
+   * one step, under this limiter's lock (held for a few reads and writes). Releases lower the
+   * counts without it, so a decision sees counts at or above the true ones and never admits past a
+   * bound. Two counters changed by compare-and-set one after the other cannot be exact: a partition
+   * whose guarantee is the whole limit went one call past it while its own callers were between
+   * them.
    */
   public boolean tryAcquire(Partition partition) {
     synchronized (admission) {
@@ -98,7 +100,9 @@ public final class ConcurrencyLimiter {
     limit.onDrop();
   }
 
-  /** An admitted call of {@code partition} ended in a way that says nothing about load (an error). */
+  /**
+   * An admitted call of {@code partition} ended in a way that says nothing about load (an error).
+   */
   public void onIgnored(Partition partition) {
     release(partition);
   }
@@ -114,7 +118,9 @@ public final class ConcurrencyLimiter {
     return "ConcurrencyLimiter[" + name + ", limit " + limit() + ", in flight " + inFlight() + "]";
   }
 
-  /** A group of methods sharing one guaranteed share of the limiter; see {@link ConcurrencyLimiter}. */
+  /**
+   * A group of methods sharing one guaranteed share of the limiter; see {@link ConcurrencyLimiter}.
+   */
   public static final class Partition {
     private final String name;
     private volatile int reservedPercent;
@@ -131,7 +137,8 @@ public final class ConcurrencyLimiter {
      */
     void reserve(int percent) {
       if (percent < 0 || percent > 100) {
-        throw new IllegalArgumentException(name + ": reserved percent must be 0 to 100, was " + percent);
+        throw new IllegalArgumentException(
+            name + ": reserved percent must be 0 to 100, was " + percent);
       }
       this.reservedPercent = percent;
     }

@@ -19,8 +19,8 @@ package dev.datapunk.mesh.runtime.limits;
  * slower sample so that a service that genuinely got slower is relearnt over some ten thousand
  * calls rather than throttled for ever. Steps use {@code log10(limit)} but at least 1.
  *
- * <p>Thread-safe: a sample updates the state under this object's lock (a few arithmetic
- * operations, nothing allocated); {@link #limit()} is a volatile read.
+ * <p>Thread-safe: a sample updates the state under this object's lock (a few arithmetic operations,
+ * nothing allocated); {@link #limit()} is a volatile read.
  */
 public final class VegasLimit {
 
@@ -44,7 +44,12 @@ public final class VegasLimit {
   public VegasLimit(int initial, int min, int max) {
     if (min < 1 || min > initial || initial > max) {
       throw new IllegalArgumentException(
-          "need 1 <= min <= initial <= max, got min " + min + ", initial " + initial + ", max " + max);
+          "need 1 <= min <= initial <= max, got min "
+              + min
+              + ", initial "
+              + initial
+              + ", max "
+              + max);
     }
     this.min = min;
     this.max = max;
@@ -76,7 +81,8 @@ public final class VegasLimit {
   public synchronized void onSample(long rttNanos, int inFlight) {
     double rtt = Math.max(1, rttNanos);
     long smoothed = smoothedRttNanos;
-    smoothedRttNanos = smoothed == 0 ? (long) rtt : (long) (smoothed + (rtt - smoothed) * RTT_SMOOTHING);
+    smoothedRttNanos =
+        smoothed == 0 ? (long) rtt : (long) (smoothed + (rtt - smoothed) * RTT_SMOOTHING);
     if (rtt < noLoadNanos) {
       noLoadNanos = rtt;
     } else {
@@ -102,14 +108,15 @@ public final class VegasLimit {
 
   /**
    * New bounds while calls run (a reload of {@code limits.adaptive.min-limit} / {@code max-limit}):
-   * the current limit is clamped into {@code [min, max]} and keeps adapting from there; the
-   * no-load latency and recent latency are kept.
+   * the current limit is clamped into {@code [min, max]} and keeps adapting from there; the no-load
+   * latency and recent latency are kept.
    *
    * @throws IllegalArgumentException unless {@code 1 <= min <= max}
    */
   public synchronized void bounds(int newMin, int newMax) {
     if (newMin < 1 || newMin > newMax) {
-      throw new IllegalArgumentException("need 1 <= min <= max, got min " + newMin + ", max " + newMax);
+      throw new IllegalArgumentException(
+          "need 1 <= min <= max, got min " + newMin + ", max " + newMax);
     }
     this.min = newMin;
     this.max = newMax;
@@ -125,7 +132,12 @@ public final class VegasLimit {
   public synchronized void restart(int initial, int newMin, int newMax) {
     if (newMin < 1 || newMin > initial || initial > newMax) {
       throw new IllegalArgumentException(
-          "need 1 <= min <= initial <= max, got min " + newMin + ", initial " + initial + ", max " + newMax);
+          "need 1 <= min <= initial <= max, got min "
+              + newMin
+              + ", initial "
+              + initial
+              + ", max "
+              + newMax);
     }
     this.min = newMin;
     this.max = newMax;

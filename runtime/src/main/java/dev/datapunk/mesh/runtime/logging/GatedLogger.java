@@ -11,8 +11,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * name only when its level is at or above this logger's threshold ({@code log.level}, {@code
  * log.levels.<category>}), which can change while the server runs. The threshold is one volatile
  * read; a call below it returns at once, so a disabled call allocates nothing (beyond what the
- * caller builds, such as a varargs array). The backend still applies its own level afterwards:
- * the gate can only make a logger quieter than the backend lets it be, never louder.
+ * caller builds, such as a varargs array). The backend still applies its own level afterwards: the
+ * gate can only make a logger quieter than the backend lets it be, never louder.
  *
  * <p>Obtained from {@link MeshLoggers}; one instance per name.
  */
@@ -45,7 +45,10 @@ final class GatedLogger implements Logger {
     return delegate.getName();
   }
 
-  /** The backend's builder, so that the fluent API ({@code atDebug()...}) formats as the backend does. */
+  /**
+   * The backend's builder, so that the fluent API ({@code atDebug()...}) formats as the backend
+   * does.
+   */
   @Override
   public LoggingEventBuilder makeLoggingEventBuilder(Level level) {
     return delegate.makeLoggingEventBuilder(level);

@@ -31,13 +31,16 @@ public record LogLevels(LogLevel root, Map<String, LogLevel> byLoggerName) {
    */
   public static LogLevels of(LogLevel root, Map<String, LogLevel> byCategory) {
     Map<String, LogLevel> byName = new TreeMap<>();
-    byCategory.forEach((name, level) -> {
-      if (LogCategory.byConfigName(name).isEmpty()) {
-        byName.put(name, level);
-      }
-    });
-    byCategory.forEach((name, level) ->
-        LogCategory.byConfigName(name).ifPresent(category -> byName.put(category.loggerName(), level)));
+    byCategory.forEach(
+        (name, level) -> {
+          if (LogCategory.byConfigName(name).isEmpty()) {
+            byName.put(name, level);
+          }
+        });
+    byCategory.forEach(
+        (name, level) ->
+            LogCategory.byConfigName(name)
+                .ifPresent(category -> byName.put(category.loggerName(), level)));
     return new LogLevels(root, byName);
   }
 
@@ -47,8 +50,9 @@ public record LogLevels(LogLevel root, Map<String, LogLevel> byLoggerName) {
     int bestLength = -1;
     for (Map.Entry<String, LogLevel> entry : byLoggerName.entrySet()) {
       String prefix = entry.getKey();
-      boolean matches = loggerName.equals(prefix)
-          || (loggerName.startsWith(prefix) && loggerName.charAt(prefix.length()) == '.');
+      boolean matches =
+          loggerName.equals(prefix)
+              || (loggerName.startsWith(prefix) && loggerName.charAt(prefix.length()) == '.');
       if (matches && prefix.length() > bestLength) {
         best = entry.getValue();
         bestLength = prefix.length();

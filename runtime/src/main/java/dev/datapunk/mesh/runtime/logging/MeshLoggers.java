@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the mesh's own code gets its loggers: SLF4J loggers of the usual names behind a level gate
  * whose thresholds ({@link LogLevels}) can change while the server runs ({@code log.level}, {@code
- * log.levels.<category>}), with any SLF4J backend and without touching the backend's
- * configuration (no reflection, no backend-specific API).
+ * log.levels.<category>}), with any SLF4J backend and without touching the backend's configuration
+ * (no reflection, no backend-specific API).
  *
  * <p>The gate only removes: a line passes when the mesh's threshold allows it <em>and</em> the
  * backend's own level for that logger does. To be able to raise the mesh's loggers to DEBUG at run
@@ -27,7 +27,9 @@ public final class MeshLoggers {
 
   private MeshLoggers() {}
 
-  /** The gated logger named after {@code type}, as {@code LoggerFactory.getLogger(type)} names it. */
+  /**
+   * The gated logger named after {@code type}, as {@code LoggerFactory.getLogger(type)} names it.
+   */
   public static Logger getLogger(Class<?> type) {
     return getLogger(type.getName());
   }
@@ -39,7 +41,8 @@ public final class MeshLoggers {
       return logger;
     }
     synchronized (MeshLoggers.class) {
-      return LOGGERS.computeIfAbsent(name, n -> new GatedLogger(LoggerFactory.getLogger(n), levels.thresholdOf(n)));
+      return LOGGERS.computeIfAbsent(
+          name, n -> new GatedLogger(LoggerFactory.getLogger(n), levels.thresholdOf(n)));
     }
   }
 

@@ -49,7 +49,9 @@ public enum AuthReason {
     this.tag = name().toLowerCase(Locale.ROOT);
   }
 
-  /** The {@code result} tag: {@code allowed}, {@code unauthenticated} or {@code permission_denied}. */
+  /**
+   * The {@code result} tag: {@code allowed}, {@code unauthenticated} or {@code permission_denied}.
+   */
   public String result() {
     return result;
   }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Gives {@code grpc.server.processing.duration} its percentile histogram ({@code
- * metrics.histogram}) and extra bucket boundaries ({@code metrics.slo}); other meters are left alone.
+ * metrics.histogram}) and extra bucket boundaries ({@code metrics.slo}); other meters are left
+ * alone.
  */
 final class DurationHistogramFilter implements MeterFilter {
 
@@ -17,7 +18,8 @@ final class DurationHistogramFilter implements MeterFilter {
 
   DurationHistogramFilter(boolean percentileHistogram, List<Duration> serviceLevelObjectives) {
     this.percentileHistogram = percentileHistogram;
-    this.boundariesNanos = serviceLevelObjectives.stream().mapToDouble(Duration::toNanos).sorted().toArray();
+    this.boundariesNanos =
+        serviceLevelObjectives.stream().mapToDouble(Duration::toNanos).sorted().toArray();
   }
 
   @Override
@@ -25,8 +27,8 @@ final class DurationHistogramFilter implements MeterFilter {
     if (!id.getName().equals(MethodMetrics.PROCESSING_DURATION)) {
       return config;
     }
-    DistributionStatisticConfig.Builder ours = DistributionStatisticConfig.builder()
-        .percentilesHistogram(percentileHistogram);
+    DistributionStatisticConfig.Builder ours =
+        DistributionStatisticConfig.builder().percentilesHistogram(percentileHistogram);
     if (boundariesNanos.length > 0) {
       ours.serviceLevelObjectives(boundariesNanos);
     }

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The meters of one RPC method, created when the method is bound, with the names and tags of
  * Micrometer's gRPC server instrumentation so existing dashboards read them unchanged.
  *
- * <p>Tags come only from the method descriptor and the status code enum, so the number of meters
- * is bounded by methods x status codes whatever the callers do.
+ * <p>Tags come only from the method descriptor and the status code enum, so the number of meters is
+ * bounded by methods x status codes whatever the callers do.
  */
 final class MethodMetrics {
 
@@ -30,22 +30,26 @@ final class MethodMetrics {
 
   MethodMetrics(MeterRegistry registry, MethodDescriptor<?, ?> method) {
     this.registry = registry;
-    this.tags = Tags.of(
-        "service", String.valueOf(method.getServiceName()),
-        "method", method.getBareMethodName(),
-        "methodType", method.getType().name());
-    this.requestsReceived = Counter.builder(REQUESTS_RECEIVED)
-        .description("The total number of requests received")
-        .baseUnit("messages")
-        .tags(tags)
-        .register(registry);
-    this.responsesSent = Counter.builder(RESPONSES_SENT)
-        .description("The total number of responses sent")
-        .baseUnit("messages")
-        .tags(tags)
-        .register(registry);
+    this.tags =
+        Tags.of(
+            "service", String.valueOf(method.getServiceName()),
+            "method", method.getBareMethodName(),
+            "methodType", method.getType().name());
+    this.requestsReceived =
+        Counter.builder(REQUESTS_RECEIVED)
+            .description("The total number of requests received")
+            .baseUnit("messages")
+            .tags(tags)
+            .register(registry);
+    this.responsesSent =
+        Counter.builder(RESPONSES_SENT)
+            .description("The total number of responses sent")
+            .baseUnit("messages")
+            .tags(tags)
+            .register(registry);
     this.durationByStatus = new AtomicReferenceArray<>(Status.Code.values().length);
-    // OK is by far the most common outcome: register it up front so dashboards see the method at once.
+    // OK is by far the most common outcome: register it up front so dashboards see the method at
+    // once.
     durationFor(Status.Code.OK);
   }
 
@@ -64,11 +68,12 @@ final class MethodMetrics {
   private Timer durationFor(Status.Code code) {
     Timer timer = durationByStatus.get(code.value());
     if (timer == null) {
-      timer = Timer.builder(PROCESSING_DURATION)
-          .description("The total time taken for the server to complete the call")
-          .tags(tags)
-          .tag("statusCode", code.name())
-          .register(registry);
+      timer =
+          Timer.builder(PROCESSING_DURATION)
+              .description("The total time taken for the server to complete the call")
+              .tags(tags)
+              .tag("statusCode", code.name())
+              .register(registry);
       durationByStatus.set(code.value(), timer);
     }
     return timer;

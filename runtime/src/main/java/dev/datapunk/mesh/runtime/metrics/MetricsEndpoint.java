@@ -44,7 +44,8 @@ public final class MetricsEndpoint implements AutoCloseable {
    * @param port the port, 0 for any free one ({@link #port()} tells which)
    * @throws IOException when the address cannot be bound, e.g. the port is in use
    */
-  public static MetricsEndpoint start(PrometheusMeterRegistry registry, String host, int port) throws IOException {
+  public static MetricsEndpoint start(PrometheusMeterRegistry registry, String host, int port)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     ExecutorService threads = Executors.newFixedThreadPool(2, new DaemonThreads());
     server.setExecutor(threads);
@@ -70,7 +71,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     return "MetricsEndpoint[" + server.getAddress() + PATH + "]";
   }
 
-  private static void handle(PrometheusMeterRegistry registry, HttpExchange exchange) throws IOException {
+  private static void handle(PrometheusMeterRegistry registry, HttpExchange exchange)
+      throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
       if (!exchange.getRequestURI().getPath().equals(PATH)) {

@@ -15,15 +15,15 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 
 /**
- * The outermost stage of every method: counts messages, times the call and records it with its
- * real final status, including calls that inner stages reject.
+ * The outermost stage of every method: counts messages, times the call and records it with its real
+ * final status, including calls that inner stages reject.
  *
  * <p>It also ends calls that raise an exception: one that escapes service code or an inner stage,
  * or one service code passes to {@code onError} (which grpc-java turns into {@code UNKNOWN} with
  * the exception as its cause). The service's {@link ExceptionMapper} decides the status, so the
  * status recorded is the status the client sees; without a handler it is {@code UNKNOWN}
- * "application error", the stack trace only in the log. grpc-java would otherwise close calls
- * whose code threw below every interceptor, uncounted.
+ * "application error", the stack trace only in the log. grpc-java would otherwise close calls whose
+ * code threw below every interceptor, uncounted.
  */
 final class MetricsInterceptor implements ServerInterceptor {
 
@@ -59,8 +59,7 @@ final class MetricsInterceptor implements ServerInterceptor {
   /** The call as the inner stages see it: records the outcome exactly once. */
   static final class MeteredCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
 
-    private static final AtomicIntegerFieldUpdater<MeteredCall<?, ?>> ENDED =
-        newEndedUpdater();
+    private static final AtomicIntegerFieldUpdater<MeteredCall<?, ?>> ENDED = newEndedUpdater();
 
     private final MethodMetrics metrics;
     private final AtomicInteger activeCalls;
@@ -69,8 +68,12 @@ final class MetricsInterceptor implements ServerInterceptor {
     private final ExceptionMapper exceptions;
     private volatile int ended;
 
-    MeteredCall(ServerCall<ReqT, RespT> delegate, MethodMetrics metrics, AtomicInteger activeCalls,
-        TransportStatus transportStatus, ExceptionMapper exceptions) {
+    MeteredCall(
+        ServerCall<ReqT, RespT> delegate,
+        MethodMetrics metrics,
+        AtomicInteger activeCalls,
+        TransportStatus transportStatus,
+        ExceptionMapper exceptions) {
       super(delegate);
       this.metrics = metrics;
       this.activeCalls = activeCalls;
@@ -82,7 +85,8 @@ final class MetricsInterceptor implements ServerInterceptor {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static AtomicIntegerFieldUpdater<MeteredCall<?, ?>> newEndedUpdater() {
-      return (AtomicIntegerFieldUpdater) AtomicIntegerFieldUpdater.newUpdater(MeteredCall.class, "ended");
+      return (AtomicIntegerFieldUpdater)
+          AtomicIntegerFieldUpdater.newUpdater(MeteredCall.class, "ended");
     }
 
     @Override
@@ -97,8 +101,11 @@ final class MetricsInterceptor implements ServerInterceptor {
      */
     @Override
     public void close(Status status, Metadata trailers) {
-      if (status.getCode() == Status.Code.UNKNOWN && status.getDescription() == null && status.getCause() != null) {
-        closeMapped(exceptions.map(status.getCause(), getMethodDescriptor().getFullMethodName(), trailers));
+      if (status.getCode() == Status.Code.UNKNOWN
+          && status.getDescription() == null
+          && status.getCause() != null) {
+        closeMapped(
+            exceptions.map(status.getCause(), getMethodDescriptor().getFullMethodName(), trailers));
       } else {
         end(status.getCode());
         super.close(status, trailers);
@@ -112,7 +119,10 @@ final class MetricsInterceptor implements ServerInterceptor {
 
     /** The call was cancelled: by the client, or by the transport with a status the client sees. */
     void cancelled() {
-      end(transportStatus == null ? Status.Code.CANCELLED : transportStatus.closedWith(Status.Code.CANCELLED));
+      end(
+          transportStatus == null
+              ? Status.Code.CANCELLED
+              : transportStatus.closedWith(Status.Code.CANCELLED));
     }
 
     boolean isEnded() {

@@ -16,14 +16,17 @@ import java.util.TreeMap;
  * @param commonTags tags added to every meter ({@code metrics.tags.<name>})
  */
 public record MetricsSettings(
-    boolean percentileHistogram, List<Duration> serviceLevelObjectives, Map<String, String> commonTags) {
+    boolean percentileHistogram,
+    List<Duration> serviceLevelObjectives,
+    Map<String, String> commonTags) {
 
   /**
    * Tag names the mesh's own meters carry. A common tag of the same name would be silently
    * overridden on those meters (Micrometer lets a meter's own tag win), so it is refused.
    */
   public static final Set<String> RESERVED_TAG_NAMES =
-      Set.of("service", "method", "methodtype", "statuscode", "result", "reason", "backend", "name");
+      Set.of(
+          "service", "method", "methodtype", "statuscode", "result", "reason", "backend", "name");
 
   /**
    * Checks the settings.
@@ -36,15 +39,20 @@ public record MetricsSettings(
     commonTags = Map.copyOf(new TreeMap<>(commonTags));
     for (String name : commonTags.keySet()) {
       if (RESERVED_TAG_NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-        throw new IllegalArgumentException("metrics.tags." + name + ": \"" + name
-            + "\" is a tag of the mesh's own meters (grpc.server.* carry service and method);"
-            + " choose another name, e.g. metrics.tags.application");
+        throw new IllegalArgumentException(
+            "metrics.tags."
+                + name
+                + ": \""
+                + name
+                + "\" is a tag of the mesh's own meters (grpc.server.* carry service and method);"
+                + " choose another name, e.g. metrics.tags.application");
       }
       Objects.requireNonNull(commonTags.get(name), name);
     }
     for (Duration boundary : serviceLevelObjectives) {
       if (boundary.isNegative() || boundary.isZero()) {
-        throw new IllegalArgumentException("metrics.slo: boundaries must be positive (was " + boundary + ")");
+        throw new IllegalArgumentException(
+            "metrics.slo: boundaries must be positive (was " + boundary + ")");
       }
     }
   }

@@ -3,10 +3,10 @@ package dev.datapunk.mesh.runtime.metrics;
 import dev.datapunk.mesh.runtime.chain.CallStage;
 import dev.datapunk.mesh.runtime.errors.ExceptionMapper;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerStreamTracer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,7 +48,8 @@ public final class MetricsStage implements CallStage {
   public ServerInterceptor interceptorFor(MethodPolicy policy) {
     ExceptionMapper exceptions =
         exceptionMappers.getOrDefault(policy.method().getServiceName(), ExceptionMapper.UNMAPPED);
-    return new MetricsInterceptor(new MethodMetrics(registry, policy.method()), activeCalls, exceptions);
+    return new MetricsInterceptor(
+        new MethodMetrics(registry, policy.method()), activeCalls, exceptions);
   }
 
   /**

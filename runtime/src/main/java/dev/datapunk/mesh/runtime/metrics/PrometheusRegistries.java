@@ -26,8 +26,11 @@ public final class PrometheusRegistries {
     for (var tag : settings.commonTags().entrySet()) {
       common = common.and(tag.getKey(), tag.getValue());
     }
-    registry.config()
+    registry
+        .config()
         .commonTags(common)
-        .meterFilter(new DurationHistogramFilter(settings.percentileHistogram(), settings.serviceLevelObjectives()));
+        .meterFilter(
+            new DurationHistogramFilter(
+                settings.percentileHistogram(), settings.serviceLevelObjectives()));
   }
 }

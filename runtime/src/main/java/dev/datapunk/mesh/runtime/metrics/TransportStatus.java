@@ -8,9 +8,10 @@ import io.grpc.Status;
 /**
  * Remembers the status the transport closed a call's stream with, for calls that end without
  * reaching any interceptor's {@code close}: a request over {@code server.max-inbound-message-size}
- * (the client sees RESOURCE_EXHAUSTED), a deadline that expired on the server (DEADLINE_EXCEEDED), a
- * client that went away (CANCELLED). The interceptors only see {@code onCancel()} then; the metrics
- * stage reads the real code from here so the call is counted with the status the client saw.
+ * (the client sees RESOURCE_EXHAUSTED), a deadline that expired on the server (DEADLINE_EXCEEDED),
+ * a client that went away (CANCELLED). The interceptors only see {@code onCancel()} then; the
+ * metrics stage reads the real code from here so the call is counted with the status the client
+ * saw.
  *
  * <p>One small object per stream, put in the call's {@link Context} by {@link #filterContext}. The
  * tracing stage reads it too ({@link #ofCurrentCall}), so a span ends with the same status.

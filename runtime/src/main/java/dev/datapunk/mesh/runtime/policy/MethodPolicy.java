@@ -76,19 +76,23 @@ public final class MethodPolicy {
   }
 
   /**
-   * {@link #describe()} with {@code effectiveLimit} in place of the compiled-in rate limit, e.g. the
-   * limit a configured override makes.
+   * {@link #describe()} with {@code effectiveLimit} in place of the compiled-in rate limit, e.g.
+   * the limit a configured override makes.
    */
   public String describeWith(Optional<RateLimitSpec> effectiveLimit) {
-    String who = switch (access) {
-      case OPEN -> "open";
-      case PUBLIC -> "public";
-      case SECURED -> "scopes " + String.join(", ", requiredScopes);
-    };
+    String who =
+        switch (access) {
+          case OPEN -> "open";
+          case PUBLIC -> "public";
+          case SECURED -> "scopes " + String.join(", ", requiredScopes);
+        };
     return who + "; " + effectiveLimit.map(RateLimitSpec::toString).orElse("no rate limit");
   }
 
-  /** The full method name and {@link #describe()}, e.g. {@code pkg.Service/Method: open; no rate limit}. */
+  /**
+   * The full method name and {@link #describe()}, e.g. {@code pkg.Service/Method: open; no rate
+   * limit}.
+   */
   @Override
   public String toString() {
     return fullMethodName() + ": " + describe();
@@ -108,7 +112,8 @@ public final class MethodPolicy {
     /** Marks the method {@code @Public}: no token needed, whatever the class says. */
     public Builder publicAccess() {
       if (access == Access.SECURED) {
-        throw new IllegalStateException(method.getFullMethodName() + " cannot be both public and secured");
+        throw new IllegalStateException(
+            method.getFullMethodName() + " cannot be both public and secured");
       }
       access = Access.PUBLIC;
       return this;
@@ -117,10 +122,12 @@ public final class MethodPolicy {
     /** Requires a bearer token carrying every one of {@code scopes} (at least one). */
     public Builder requireScopes(String... scopes) {
       if (access == Access.PUBLIC) {
-        throw new IllegalStateException(method.getFullMethodName() + " cannot be both public and secured");
+        throw new IllegalStateException(
+            method.getFullMethodName() + " cannot be both public and secured");
       }
       if (scopes.length == 0) {
-        throw new IllegalArgumentException(method.getFullMethodName() + ": scopes must not be empty");
+        throw new IllegalArgumentException(
+            method.getFullMethodName() + ": scopes must not be empty");
       }
       access = Access.SECURED;
       this.scopes.addAll(Arrays.asList(scopes));

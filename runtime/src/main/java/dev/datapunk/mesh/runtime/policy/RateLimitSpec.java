@@ -16,7 +16,8 @@ public record RateLimitSpec(double rps, int burst) {
       throw new IllegalArgumentException("rps must be > 0 and <= " + MAX + " (was " + rps + ")");
     }
     if (burst < 1 || burst > MAX) {
-      throw new IllegalArgumentException("burst must be >= 1 and <= " + MAX + " (was " + burst + ")");
+      throw new IllegalArgumentException(
+          "burst must be >= 1 and <= " + MAX + " (was " + burst + ")");
     }
   }
 

@@ -5,8 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The state of one tracked bucket: its theoretical arrival time (TAT), one {@code long} changed
- * only by compare-and-set, tagged with the generation of the {@link GcraRule} it was written
- * under.
+ * only by compare-and-set, tagged with the generation of the {@link GcraRule} it was written under.
  *
  * <p>24 bytes with compressed class pointers (12 header, 4 generation, 8 state), the same as an
  * {@code AtomicLong}. A cell becomes <em>frozen</em> (bit 62 set, the TAT kept in the low bits)

@@ -23,17 +23,22 @@ final class GcraRule {
   static final int MAX_HISTORY = 16;
 
   final RateLimitSpec spec;
+
   /** 0 for the compiled-in spec, +1 for each update. */
   final int generation;
+
   /** T: nanoseconds per token. */
   final long interval;
+
   /** tau = (burst - 1) * T: how far the TAT may run ahead of now and still admit a call. */
   final long tolerance;
+
   /** The instant (relative nanos) from which this rule applies; 0 for generation 0. */
   final long since;
 
   /** The rule this one replaced; null for generation 0 or where the history was cut. */
   private final GcraRule previous;
+
   /** How many ancestors {@link #previous} reaches. */
   private final int depth;
 
@@ -57,7 +62,8 @@ final class GcraRule {
    * ancestors, so memory stays bounded however often a limit is reloaded.
    */
   GcraRule next(RateLimitSpec newSpec, long now) {
-    return new GcraRule(newSpec, generation + 1, Math.max(now, since), withHistory(MAX_HISTORY - 1));
+    return new GcraRule(
+        newSpec, generation + 1, Math.max(now, since), withHistory(MAX_HISTORY - 1));
   }
 
   /** This rule with at most {@code ancestors} ancestors (copies the chain if it must be cut). */
@@ -106,9 +112,9 @@ final class GcraRule {
 
   /**
    * Converts a bucket from {@code older} to this rule at the instant {@link #since}: a full bucket
-   * stays full (it is indistinguishable from an evicted one, and a new client starts full under
-   * the new limit); any other bucket keeps the tokens it held then, clamped to the new burst, and
-   * what it misses to the new burst is refilled at the new rate.
+   * stays full (it is indistinguishable from an evicted one, and a new client starts full under the
+   * new limit); any other bucket keeps the tokens it held then, clamped to the new burst, and what
+   * it misses to the new burst is refilled at the new rate.
    *
    * <p>With {@code d = tat - since > 0}, the old bucket held {@code b_old - d / T_old} tokens. The
    * new bucket holds {@code min(that, b_new)}, so it misses {@code m = max(0, b_new - b_old + d /

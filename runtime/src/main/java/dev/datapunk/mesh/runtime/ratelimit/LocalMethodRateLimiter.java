@@ -66,8 +66,8 @@ final class LocalMethodRateLimiter implements MethodRateLimiter {
   }
 
   /**
-   * Re-expresses every stored bucket in {@code current} (each exactly as of the update instant),
-   * so that no bucket falls behind the rule history a rule remembers.
+   * Re-expresses every stored bucket in {@code current} (each exactly as of the update instant), so
+   * that no bucket falls behind the rule history a rule remembers.
    */
   private void carryOver(GcraRule current) {
     clients.forEach(
@@ -212,5 +212,4 @@ final class LocalMethodRateLimiter implements MethodRateLimiter {
     }
     return false;
   }
-
 }

@@ -15,21 +15,21 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 
 /**
- * The in-process rate limiter ({@code ratelimit.backend=local}): GCRA buckets, one {@code long}
- * per (method, client), updated lock-free, idle state evicted, at most {@link #maxClients()}
- * buckets in all.
+ * The in-process rate limiter ({@code ratelimit.backend=local}): GCRA buckets, one {@code long} per
+ * (method, client), updated lock-free, idle state evicted, at most {@link #maxClients()} buckets in
+ * all.
  *
  * <h2>Algorithm: GCRA is the token bucket</h2>
  *
  * With burst {@code b} and emission interval {@code T = 1/rps} (in nanoseconds, {@link
  * RateLimitSpec#nanosPerToken()}), a token bucket holding {@code x} tokens at time {@code t} is
  * stored as its <em>theoretical arrival time</em> {@code TAT = t + (b - x) * T}: the instant it
- * would be full again if left alone. Then at any {@code now} it holds {@code x(now) = b - max(0, TAT
- * - now) / T} tokens (refill at {@code 1/T}, capped at {@code b}), and:
+ * would be full again if left alone. Then at any {@code now} it holds {@code x(now) = b - max(0,
+ * TAT - now) / T} tokens (refill at {@code 1/T}, capped at {@code b}), and:
  *
  * <ul>
- *   <li><b>full</b> iff {@code TAT <= now}. So a new client, which starts full, is any {@code TAT <=
- *       now}, and a stored bucket with {@code TAT <= now} carries no information and can be
+ *   <li><b>full</b> iff {@code TAT <= now}. So a new client, which starts full, is any {@code TAT
+ *       <= now}, and a stored bucket with {@code TAT <= now} carries no information and can be
  *       dropped without changing any decision;
  *   <li><b>admit</b> iff {@code x(now) >= 1} iff {@code max(0, TAT - now) <= (b - 1) * T = tau} iff
  *       {@code now >= TAT - tau} ({@code tau >= 0} absorbs the max);
@@ -42,8 +42,7 @@ import org.slf4j.Logger;
  * A decision is therefore one read, one comparison and one compare-and-set of a single {@code
  * long}, retried only when another call of the same client won the race; for a tracked client it
  * allocates nothing. {@code T} is {@code 1e9 / rps} rounded to the nanosecond, so a rate whose
- * interval is not a whole number of nanoseconds is honoured to within half a nanosecond per
- * token.
+ * interval is not a whole number of nanoseconds is honoured to within half a nanosecond per token.
  *
  * <h2>Memory</h2>
  *
@@ -51,24 +50,24 @@ import org.slf4j.Logger;
  * the client key string (shared with the caller), and a 24-byte cell holding the TAT and the rule
  * generation: 64 bytes per client measured with a million clients, keys not counted. A sweep, run
  * every {@link Builder#sweepInterval(Duration) sweep interval} (default one second) on one shared
- * daemon thread, walks every method's map and drops every full bucket; there is no per-client
- * task. A client idle for {@code burst / rps} seconds therefore leaves memory within one more
- * interval. A sweep costs time in proportion to the buckets held: on a 2-core machine about 50 ms
- * per million buckets kept and 0.1 s per million dropped.
+ * daemon thread, walks every method's map and drops every full bucket; there is no per-client task.
+ * A client idle for {@code burst / rps} seconds therefore leaves memory within one more interval. A
+ * sweep costs time in proportion to the buckets held: on a 2-core machine about 50 ms per million
+ * buckets kept and 0.1 s per million dropped.
  *
  * <h2>The client cap</h2>
  *
- * At most {@link #maxClients()} buckets (default 1,000,000) are held across all methods; the
- * count is reserved before a bucket is inserted, so it is never exceeded, not even briefly. When
- * a new client arrives at the cap, an early sweep is requested (idle buckets go first), and until
- * room is made the new client is served from the method's single <em>overflow bucket</em>, which
- * has the method's limit and is shared by every client the cap kept out. That is the safe choice:
- * evicting a bucket that is not full would hand its client fresh tokens (a client could reset its
- * own limit by flooding new keys), whereas the overflow bucket never admits more than {@code
- * burst + rps * t} calls in all, so no client exceeds its limit while the cap holds, at the price
- * of new clients sharing one bucket during a flood. A bucket created while the overflow bucket is
- * in debt starts no fuller than the overflow bucket, so a client leaving the overflow bucket for
- * its own gains no tokens either. {@link #overflowDecisions()} counts decisions made there.
+ * At most {@link #maxClients()} buckets (default 1,000,000) are held across all methods; the count
+ * is reserved before a bucket is inserted, so it is never exceeded, not even briefly. When a new
+ * client arrives at the cap, an early sweep is requested (idle buckets go first), and until room is
+ * made the new client is served from the method's single <em>overflow bucket</em>, which has the
+ * method's limit and is shared by every client the cap kept out. That is the safe choice: evicting
+ * a bucket that is not full would hand its client fresh tokens (a client could reset its own limit
+ * by flooding new keys), whereas the overflow bucket never admits more than {@code burst + rps * t}
+ * calls in all, so no client exceeds its limit while the cap holds, at the price of new clients
+ * sharing one bucket during a flood. A bucket created while the overflow bucket is in debt starts
+ * no fuller than the overflow bucket, so a client leaving the overflow bucket for its own gains no
+ * tokens either. {@link #overflowDecisions()} counts decisions made there.
  *
  * <h2>Changing a limit at run time</h2>
  *
@@ -100,7 +99,8 @@ public final class LocalRateLimiterBackend implements RateLimiterBackend {
   private final long maxClients;
   private final AtomicLong tracked = new AtomicLong();
   private final LongAdder overflowDecisions = new LongAdder();
-  private final ConcurrentHashMap<String, LocalMethodRateLimiter> limiters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LocalMethodRateLimiter> limiters =
+      new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
   private final AtomicBoolean earlySweepPending = new AtomicBoolean();
   private volatile long lastSweepStart = Long.MIN_VALUE / 2;
@@ -124,7 +124,8 @@ public final class LocalRateLimiterBackend implements RateLimiterBackend {
       executor.setRemoveOnCancelPolicy(true);
       long period = builder.sweepInterval.toNanos();
       // sweepQuietly catches every failure; stopping the executor ends the schedule.
-      var unused = executor.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.NANOSECONDS);
+      var unused =
+          executor.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.NANOSECONDS);
       this.sweeper = executor;
     }
   }
@@ -144,7 +145,8 @@ public final class LocalRateLimiterBackend implements RateLimiterBackend {
     Objects.requireNonNull(fullMethodName, "fullMethodName");
     Objects.requireNonNull(spec, "spec");
     if (closed) {
-      throw new IllegalStateException("rate limiter backend is closed; cannot add " + fullMethodName);
+      throw new IllegalStateException(
+          "rate limiter backend is closed; cannot add " + fullMethodName);
     }
     LocalMethodRateLimiter limiter = new LocalMethodRateLimiter(fullMethodName, spec, this);
     if (limiters.putIfAbsent(fullMethodName, limiter) != null) {
@@ -280,13 +282,14 @@ public final class LocalRateLimiterBackend implements RateLimiterBackend {
     }
 
     /**
-     * How often idle buckets are swept on the backend's daemon thread; {@link Duration#ZERO} for
-     * no background sweep (then only {@link LocalRateLimiterBackend#sweepIdle()} evicts).
+     * How often idle buckets are swept on the backend's daemon thread; {@link Duration#ZERO} for no
+     * background sweep (then only {@link LocalRateLimiterBackend#sweepIdle()} evicts).
      */
     public Builder sweepInterval(Duration sweepInterval) {
       Objects.requireNonNull(sweepInterval, "sweepInterval");
       if (sweepInterval.isNegative()) {
-        throw new IllegalArgumentException("sweepInterval must not be negative (was " + sweepInterval + ")");
+        throw new IllegalArgumentException(
+            "sweepInterval must not be negative (was " + sweepInterval + ")");
       }
       this.sweepInterval = sweepInterval;
       return this;

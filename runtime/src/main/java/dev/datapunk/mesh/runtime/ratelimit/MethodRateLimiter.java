@@ -8,8 +8,7 @@ import dev.datapunk.mesh.runtime.policy.RateLimitSpec;
  * <p>Created once per method at bind time by {@link RateLimiterBackend#forMethod}, so the call path
  * never looks a method up. Each client's bucket holds at most {@link RateLimitSpec#burst()} tokens
  * and refills continuously at {@link RateLimitSpec#rps()} tokens per second; a client seen for the
- * first time starts with a full bucket; each call takes one token. Implementations are
- * thread-safe.
+ * first time starts with a full bucket; each call takes one token. Implementations are thread-safe.
  */
 public interface MethodRateLimiter {
 

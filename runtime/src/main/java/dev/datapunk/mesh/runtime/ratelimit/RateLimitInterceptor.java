@@ -20,7 +20,10 @@ final class RateLimitInterceptor implements ServerInterceptor {
   private final RateLimitDecisionMeter decisions;
   private final AdmissionListener listener;
 
-  RateLimitInterceptor(String fullMethodName, MethodRateLimiter limiter, RateLimitDecisionMeter decisions,
+  RateLimitInterceptor(
+      String fullMethodName,
+      MethodRateLimiter limiter,
+      RateLimitDecisionMeter decisions,
       AdmissionListener listener) {
     this.fullMethodName = fullMethodName;
     this.limiter = limiter;
@@ -43,6 +46,7 @@ final class RateLimitInterceptor implements ServerInterceptor {
     }
     decisions.rejected();
     listener.onAdmission(false, retryNanos);
-    return CallRejections.reject(call, RateLimitRejection.of(fullMethodName, limiter.spec(), retryNanos));
+    return CallRejections.reject(
+        call, RateLimitRejection.of(fullMethodName, limiter.spec(), retryNanos));
   }
 }

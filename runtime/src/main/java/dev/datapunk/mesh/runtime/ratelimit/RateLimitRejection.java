@@ -21,11 +21,14 @@ final class RateLimitRejection {
   }
 
   static StatusException of(String fullMethodName, RateLimitSpec spec, long retryNanos) {
-    return RetryLater.resourceExhausted(message(fullMethodName, spec), retryNanos,
+    return RetryLater.resourceExhausted(
+        message(fullMethodName, spec),
+        retryNanos,
         QuotaFailure.newBuilder()
-            .addViolations(QuotaFailure.Violation.newBuilder()
-                .setSubject("client")
-                .setDescription(spec + " per client for " + fullMethodName))
+            .addViolations(
+                QuotaFailure.Violation.newBuilder()
+                    .setSubject("client")
+                    .setDescription(spec + " per client for " + fullMethodName))
             .build());
   }
 }

@@ -38,16 +38,21 @@ public final class RateLimitStage implements CallStage {
    * @param meters where each method's {@code mesh.ratelimit.decisions} are counted; created per
    *     method here, at bind time
    */
-  public RateLimitStage(RateLimiterBackend backend, Map<String, RateLimitOverride> overrides, MeshMeters meters) {
+  public RateLimitStage(
+      RateLimiterBackend backend, Map<String, RateLimitOverride> overrides, MeshMeters meters) {
     this(backend, overrides, meters, AdmissionListener.Factory.NONE);
   }
 
   /**
    * @param meters where each method's {@code mesh.ratelimit.decisions} are counted; created per
    *     method here, at bind time
-   * @param listeners also told each decision (the tracing stage's); asked once per limited method, at bind time
+   * @param listeners also told each decision (the tracing stage's); asked once per limited method,
+   *     at bind time
    */
-  public RateLimitStage(RateLimiterBackend backend, Map<String, RateLimitOverride> overrides, MeshMeters meters,
+  public RateLimitStage(
+      RateLimiterBackend backend,
+      Map<String, RateLimitOverride> overrides,
+      MeshMeters meters,
       AdmissionListener.Factory listeners) {
     this.backend = backend;
     this.overrides = Map.copyOf(overrides);
@@ -64,7 +69,10 @@ public final class RateLimitStage implements CallStage {
     String method = policy.fullMethodName();
     MethodRateLimiter limiter = backend.forMethod(method, spec.get());
     bound.put(method, new Bound(policy, limiter));
-    return new RateLimitInterceptor(method, limiter, meters.rateLimitDecisions(method, backend.name()),
+    return new RateLimitInterceptor(
+        method,
+        limiter,
+        meters.rateLimitDecisions(method, backend.name()),
         listeners.forMethod(method));
   }
 
@@ -82,8 +90,12 @@ public final class RateLimitStage implements CallStage {
     Map<String, RateLimitOverride> copy = Map.copyOf(next);
     for (String method : copy.keySet()) {
       if (!bound.containsKey(method)) {
-        throw new IllegalArgumentException("ratelimit.override." + method + ": " + method
-            + " had no rate limit when the server started; giving it one needs a restart");
+        throw new IllegalArgumentException(
+            "ratelimit.override."
+                + method
+                + ": "
+                + method
+                + " had no rate limit when the server started; giving it one needs a restart");
       }
     }
     List<Runnable> updates = new ArrayList<>();
@@ -91,8 +103,12 @@ public final class RateLimitStage implements CallStage {
       String method = each.policy().fullMethodName();
       Optional<RateLimitSpec> spec = effectiveLimit(each.policy(), copy.get(method));
       if (spec.isEmpty()) {
-        throw new IllegalArgumentException("ratelimit.override." + method + ": " + method
-            + " has no @RateLimit; removing its configured limit needs a restart");
+        throw new IllegalArgumentException(
+            "ratelimit.override."
+                + method
+                + ": "
+                + method
+                + " has no @RateLimit; removing its configured limit needs a restart");
       }
       if (!spec.get().equals(each.limiter().spec())) {
         RateLimitSpec newSpec = spec.get();
@@ -116,7 +132,8 @@ public final class RateLimitStage implements CallStage {
     return effectiveLimit(policy, overrides.get(policy.fullMethodName()));
   }
 
-  private static Optional<RateLimitSpec> effectiveLimit(MethodPolicy policy, RateLimitOverride override) {
+  private static Optional<RateLimitSpec> effectiveLimit(
+      MethodPolicy policy, RateLimitOverride override) {
     if (override == null) {
       return policy.rateLimit();
     }
@@ -125,9 +142,13 @@ public final class RateLimitStage implements CallStage {
       return Optional.of(override.applyTo(policy.rateLimit().get()));
     }
     if (override.rps().isEmpty() || override.burst().isEmpty()) {
-      throw new IllegalArgumentException(key + ": " + policy.fullMethodName()
-          + " has no @RateLimit, so its override needs both .rps and .burst");
+      throw new IllegalArgumentException(
+          key
+              + ": "
+              + policy.fullMethodName()
+              + " has no @RateLimit, so its override needs both .rps and .burst");
     }
-    return Optional.of(new RateLimitSpec(override.rps().getAsDouble(), override.burst().getAsInt()));
+    return Optional.of(
+        new RateLimitSpec(override.rps().getAsDouble(), override.burst().getAsInt()));
   }
 }

@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
- * The audit log: one line per security decision on the SLF4J logger {@value #LOGGER_NAME}, at
- * INFO. Denials are always written; allowed calls only while {@link #auditAllowed()} ({@code
+ * The audit log: one line per security decision on the SLF4J logger {@value #LOGGER_NAME}, at INFO.
+ * Denials are always written; allowed calls only while {@link #auditAllowed()} ({@code
  * auth.audit.allowed}), which can be switched at run time.
  *
  * <p>A line is {@code key=value} pairs in a fixed order:
@@ -78,13 +78,20 @@ public final class AuditLog implements AuthDecisionListener.Factory {
     };
   }
 
-  private String line(String method, AuthDecisionReason reason, String peerIdentity, String subject) {
-    return "time=" + clock.instant()
-        + " method=" + method
-        + " peer=" + value(peerIdentity)
-        + " subject=" + value(subject)
-        + " decision=" + reason.decision().code()
-        + " reason=" + reason.code();
+  private String line(
+      String method, AuthDecisionReason reason, String peerIdentity, String subject) {
+    return "time="
+        + clock.instant()
+        + " method="
+        + method
+        + " peer="
+        + value(peerIdentity)
+        + " subject="
+        + value(subject)
+        + " decision="
+        + reason.decision().code()
+        + " reason="
+        + reason.code();
   }
 
   /** {@code -} for null, the text itself when it is plain, else a quoted, escaped string. */
@@ -105,8 +112,11 @@ public final class AuditLog implements AuthDecisionListener.Factory {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x7f || Character.isISOControl(c)
-              || c == '\u2028' || c == '\u2029') {
+          if (c < 0x20
+              || c == 0x7f
+              || Character.isISOControl(c)
+              || c == '\u2028'
+              || c == '\u2029') {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);
@@ -123,9 +133,19 @@ public final class AuditLog implements AuthDecisionListener.Factory {
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == ':' || c == '/' || c == '@' || c == '+' || c == '*'
-          || c == '=' || c == '-';
+      boolean plain =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '/'
+              || c == '@'
+              || c == '+'
+              || c == '*'
+              || c == '='
+              || c == '-';
       if (!plain) {
         return false;
       }

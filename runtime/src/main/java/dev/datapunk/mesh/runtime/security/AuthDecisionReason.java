@@ -39,7 +39,8 @@ public enum AuthDecisionReason {
   /** The mTLS peer identity is not in {@code tls.allowed-identities}. */
   IDENTITY_NOT_ALLOWED(AuthDecision.PERMISSION_DENIED);
 
-  private static final Map<TokenRejectedException.Reason, AuthDecisionReason> BY_TOKEN_REASON = byTokenReason();
+  private static final Map<TokenRejectedException.Reason, AuthDecisionReason> BY_TOKEN_REASON =
+      byTokenReason();
 
   private final AuthDecision decision;
   private final String code;
@@ -65,7 +66,8 @@ public enum AuthDecisionReason {
   }
 
   private static Map<TokenRejectedException.Reason, AuthDecisionReason> byTokenReason() {
-    Map<TokenRejectedException.Reason, AuthDecisionReason> table = new EnumMap<>(TokenRejectedException.Reason.class);
+    Map<TokenRejectedException.Reason, AuthDecisionReason> table =
+        new EnumMap<>(TokenRejectedException.Reason.class);
     for (TokenRejectedException.Reason reason : TokenRejectedException.Reason.values()) {
       table.put(reason, valueOf(reason.name()));
     }

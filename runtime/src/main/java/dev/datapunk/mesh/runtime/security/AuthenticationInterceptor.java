@@ -14,9 +14,9 @@ import java.util.Objects;
 /**
  * The authentication stage of a {@code @Secured} method: the call must carry exactly one {@code
  * authorization: Bearer <token>} header whose token verifies; otherwise it ends with {@code
- * UNAUTHENTICATED} and a few words naming the failed rule, never the token. On success the
- * {@link MeshPrincipal} (transport identity, token and the header it was verified from, for
- * forwarding) is bound to the call's context.
+ * UNAUTHENTICATED} and a few words naming the failed rule, never the token. On success the {@link
+ * MeshPrincipal} (transport identity, token and the header it was verified from, for forwarding) is
+ * bound to the call's context.
  *
  * <p>The header is read as the bytes the transport received ({@link AuthorizationHeader}) and the
  * token verified in place ({@link TokenVerifier#verifyAscii}), so a cached token costs no copy.
@@ -49,11 +49,17 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
       header = AuthorizationHeader.bearerValue(headers);
       token = AuthorizationHeader.verify(header, verifier);
     } catch (TokenRejectedException e) {
-      listener.onDecision(AuthDecisionReason.of(e.reason()), TransportIdentity.of(call.getAttributes()), null);
-      return CallRejections.reject(call, Status.UNAUTHENTICATED.withDescription(e.reason().description()));
+      listener.onDecision(
+          AuthDecisionReason.of(e.reason()), TransportIdentity.of(call.getAttributes()), null);
+      return CallRejections.reject(
+          call, Status.UNAUTHENTICATED.withDescription(e.reason().description()));
     }
-    MeshPrincipal principal = new MeshPrincipal(TransportIdentity.ofCall(call.getAttributes()), token,
-        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), header);
+    MeshPrincipal principal =
+        new MeshPrincipal(
+            TransportIdentity.ofCall(call.getAttributes()),
+            token,
+            call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+            header);
     Context context = Context.current().withValue(MeshPrincipal.CONTEXT_KEY, principal);
     return Contexts.interceptCall(context, call, headers, next);
   }

@@ -9,15 +9,15 @@ import java.util.Iterator;
  * The {@code authorization: Bearer <token>} header of a call, read as the bytes the transport
  * received: the one place the runtime uses grpc-java internal API.
  *
- * <p>Why: grpc-java's public {@link Metadata} API decodes an ASCII header into a new {@link
- * String} on every read ({@code Metadata.ASCII_STRING_MARSHALLER}); for a bearer token of a few
- * hundred characters that copy was most of what the authentication stage allocated per call. Only
- * {@code InternalMetadata.keyOf(name, TrustedAsciiMarshaller)} reads an ASCII header's bytes as
- * they are, and no public API gets the same result (a binary marshaller needs a {@code -bin} name).
- * The marshaller here returns the transport's array itself (no copy); this class never writes to
- * it and never lets it out except to {@link TokenVerifier#verifyAscii}, which only reads it (and
- * may remember its answer by the array's identity: grpc-netty hands every call of a connection the
- * same array for a header the client's HPACK encoder repeats from its table, and never writes it).
+ * <p>Why: grpc-java's public {@link Metadata} API decodes an ASCII header into a new {@link String}
+ * on every read ({@code Metadata.ASCII_STRING_MARSHALLER}); for a bearer token of a few hundred
+ * characters that copy was most of what the authentication stage allocated per call. Only {@code
+ * InternalMetadata.keyOf(name, TrustedAsciiMarshaller)} reads an ASCII header's bytes as they are,
+ * and no public API gets the same result (a binary marshaller needs a {@code -bin} name). The
+ * marshaller here returns the transport's array itself (no copy); this class never writes to it and
+ * never lets it out except to {@link TokenVerifier#verifyAscii}, which only reads it (and may
+ * remember its answer by the array's identity: grpc-netty hands every call of a connection the same
+ * array for a header the client's HPACK encoder repeats from its table, and never writes it).
  * Should grpc-java remove the internal API, only this class changes: read the header as a String
  * and call {@link TokenVerifier#verify(String, int, int)} instead.
  *
@@ -32,7 +32,8 @@ import java.util.Iterator;
 final class AuthorizationHeader {
 
   /** The header's raw value bytes. */
-  static final Metadata.Key<byte[]> KEY = InternalMetadata.keyOf("authorization", RawBytes.INSTANCE);
+  static final Metadata.Key<byte[]> KEY =
+      InternalMetadata.keyOf("authorization", RawBytes.INSTANCE);
 
   private static final byte[] BEARER = {'b', 'e', 'a', 'r', 'e', 'r', ' '};
 
@@ -45,7 +46,8 @@ final class AuthorizationHeader {
    * @throws TokenRejectedException when the header is missing, repeated, of another scheme or
    *     carries no token, or when {@code verifier} rejects the token
    */
-  static VerifiedToken verify(Metadata headers, TokenVerifier verifier) throws TokenRejectedException {
+  static VerifiedToken verify(Metadata headers, TokenVerifier verifier)
+      throws TokenRejectedException {
     return verify(bearerValue(headers), verifier);
   }
 
@@ -53,8 +55,8 @@ final class AuthorizationHeader {
    * Verifies the token of {@code value}, a header value {@link #bearerValue} returned, with {@code
    * verifier}, reading it in place.
    *
-   * @throws TokenRejectedException when the value carries no token, or when {@code verifier} rejects
-   *     the token
+   * @throws TokenRejectedException when the value carries no token, or when {@code verifier}
+   *     rejects the token
    */
   static VerifiedToken verify(byte[] value, TokenVerifier verifier) throws TokenRejectedException {
     int start = tokenStart(value);
@@ -110,7 +112,9 @@ final class AuthorizationHeader {
     return start;
   }
 
-  /** Where the token ends: before any trailing whitespace; {@link Reason#MISSING} if it is empty. */
+  /**
+   * Where the token ends: before any trailing whitespace; {@link Reason#MISSING} if it is empty.
+   */
   private static int tokenEnd(byte[] value, int start) throws TokenRejectedException {
     int end = value.length;
     while (end > start && isWhitespace(value[end - 1])) {

@@ -49,19 +49,27 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
     MeshPrincipal principal = MeshPrincipal.currentOrNull();
     if (principal == null || principal.token().isEmpty()) {
       // Only reachable if the chain were assembled without authentication: fail closed.
-      listener.onDecision(AuthDecisionReason.MISSING,
-          principal == null ? null : principal.transportIdentityOrNull(), null);
-      return CallRejections.reject(call, Status.UNAUTHENTICATED.withDescription("missing bearer token"));
+      listener.onDecision(
+          AuthDecisionReason.MISSING,
+          principal == null ? null : principal.transportIdentityOrNull(),
+          null);
+      return CallRejections.reject(
+          call, Status.UNAUTHENTICATED.withDescription("missing bearer token"));
     }
     Set<String> granted = principal.scopes();
     for (int i = 0; i < requiredScopes.size(); i++) {
       String scope = requiredScopes.get(i);
       if (!granted.contains(scope)) {
-        listener.onDecision(AuthDecisionReason.MISSING_SCOPE, principal.transportIdentityOrNull(), principal.subjectOrNull());
-        return CallRejections.reject(call, Status.PERMISSION_DENIED.withDescription("token lacks scope " + scope));
+        listener.onDecision(
+            AuthDecisionReason.MISSING_SCOPE,
+            principal.transportIdentityOrNull(),
+            principal.subjectOrNull());
+        return CallRejections.reject(
+            call, Status.PERMISSION_DENIED.withDescription("token lacks scope " + scope));
       }
     }
-    listener.onDecision(AuthDecisionReason.OK, principal.transportIdentityOrNull(), principal.subjectOrNull());
+    listener.onDecision(
+        AuthDecisionReason.OK, principal.transportIdentityOrNull(), principal.subjectOrNull());
     return next.startCall(call, headers);
   }
 }

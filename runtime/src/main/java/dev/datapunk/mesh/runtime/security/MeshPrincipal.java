@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The verified caller of the current call: its transport identity (mTLS peer), its bearer token,
- * or both.
+ * The verified caller of the current call: its transport identity (mTLS peer), its bearer token, or
+ * both.
  *
  * <p>Service code reads it with {@link #current()} on the thread that runs the call:
  *
@@ -42,21 +42,27 @@ public final class MeshPrincipal {
   private final String verifiedKey;
   private final byte[] bearerHeader;
 
-  MeshPrincipal(TransportIdentity transportIdentity, VerifiedToken token, SocketAddress remoteAddress) {
+  MeshPrincipal(
+      TransportIdentity transportIdentity, VerifiedToken token, SocketAddress remoteAddress) {
     this(transportIdentity, token, remoteAddress, null);
   }
 
   /**
-   * @param bearerHeader the {@code authorization} header value {@code token} was verified from
-   *     (the transport's array, never written), or {@code null} without a token
+   * @param bearerHeader the {@code authorization} header value {@code token} was verified from (the
+   *     transport's array, never written), or {@code null} without a token
    */
-  MeshPrincipal(TransportIdentity transportIdentity, VerifiedToken token, SocketAddress remoteAddress,
+  MeshPrincipal(
+      TransportIdentity transportIdentity,
+      VerifiedToken token,
+      SocketAddress remoteAddress,
       byte[] bearerHeader) {
     this.transportIdentity = transportIdentity == null ? null : transportIdentity.name();
     this.token = token;
     this.remoteAddress = remoteAddress;
-    this.verifiedKey = transportIdentity != null ? transportIdentity.key()
-        : token != null ? token.subjectKey() : null;
+    this.verifiedKey =
+        transportIdentity != null
+            ? transportIdentity.key()
+            : token != null ? token.subjectKey() : null;
     this.bearerHeader = bearerHeader;
   }
 
@@ -102,7 +108,9 @@ public final class MeshPrincipal {
    * ({@code @Secured} methods only).
    */
   public Optional<String> subject() {
-    return token == null || token.subject().isEmpty() ? Optional.empty() : Optional.of(token.subject());
+    return token == null || token.subject().isEmpty()
+        ? Optional.empty()
+        : Optional.of(token.subject());
   }
 
   /**
@@ -113,7 +121,10 @@ public final class MeshPrincipal {
     return token == null ? Set.of() : token.scopes();
   }
 
-  /** Every claim of the verified token by name, as parsed from its JSON payload; empty without a token. */
+  /**
+   * Every claim of the verified token by name, as parsed from its JSON payload; empty without a
+   * token.
+   */
   public Map<String, Object> claims() {
     return token == null ? Map.of() : token.claims();
   }
@@ -127,11 +138,11 @@ public final class MeshPrincipal {
   }
 
   /**
-   * The verified name of the caller: the mTLS {@linkplain #transportIdentity() transport
-   * identity} when the caller presented a client certificate, even when its token names another
-   * subject; else the token's {@linkplain #subject() subject}; else {@code null}. The certificate
-   * wins because it identifies the connection's workload, while a token may be relayed on behalf
-   * of someone else. Rate limiting keys on the same choice ({@link #verifiedKey()}).
+   * The verified name of the caller: the mTLS {@linkplain #transportIdentity() transport identity}
+   * when the caller presented a client certificate, even when its token names another subject; else
+   * the token's {@linkplain #subject() subject}; else {@code null}. The certificate wins because it
+   * identifies the connection's workload, while a token may be relayed on behalf of someone else.
+   * Rate limiting keys on the same choice ({@link #verifiedKey()}).
    */
   public String verifiedName() {
     if (transportIdentity != null) {
@@ -170,8 +181,12 @@ public final class MeshPrincipal {
 
   @Override
   public String toString() {
-    return "MeshPrincipal{transportIdentity=" + transportIdentity
-        + ", subject=" + (token == null ? null : token.subject())
-        + ", scopes=" + scopes() + "}";
+    return "MeshPrincipal{transportIdentity="
+        + transportIdentity
+        + ", subject="
+        + (token == null ? null : token.subject())
+        + ", scopes="
+        + scopes()
+        + "}";
   }
 }

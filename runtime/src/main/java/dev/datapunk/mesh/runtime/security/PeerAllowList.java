@@ -8,11 +8,10 @@ import java.util.Objects;
  * The {@code tls.allowed-identities} list in force for a whole server, replaceable at run time.
  *
  * <p>Each method gets its own {@link PeerAllowListInterceptor} from {@link
- * SecurityStages#identityAllowList}, all reading this one list, so {@link #update} applies to
- * every call that starts afterwards, on every method at once. A call whose {@link PeerIdentity}
- * the list does not allow ends with {@code PERMISSION_DENIED} ({@value #DENIED_DESCRIPTION})
- * before any other stage or service code runs. The empty list allows every caller and costs a
- * volatile read.
+ * SecurityStages#identityAllowList}, all reading this one list, so {@link #update} applies to every
+ * call that starts afterwards, on every method at once. A call whose {@link PeerIdentity} the list
+ * does not allow ends with {@code PERMISSION_DENIED} ({@value #DENIED_DESCRIPTION}) before any
+ * other stage or service code runs. The empty list allows every caller and costs a volatile read.
  */
 public final class PeerAllowList {
 

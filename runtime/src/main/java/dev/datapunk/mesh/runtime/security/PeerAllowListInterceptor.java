@@ -18,7 +18,8 @@ final class PeerAllowListInterceptor implements ServerInterceptor {
   private final AuthDecisionListener listener;
   private final boolean lastCheck;
 
-  PeerAllowListInterceptor(PeerAllowList allowList, AuthDecisionListener listener, boolean lastCheck) {
+  PeerAllowListInterceptor(
+      PeerAllowList allowList, AuthDecisionListener listener, boolean lastCheck) {
     this.allowList = allowList;
     this.listener = listener;
     this.lastCheck = lastCheck;
@@ -34,7 +35,8 @@ final class PeerAllowListInterceptor implements ServerInterceptor {
     String identity = TransportIdentity.of(call.getAttributes());
     if (!list.allows(identity)) {
       listener.onDecision(AuthDecisionReason.IDENTITY_NOT_ALLOWED, identity, null);
-      return CallRejections.reject(call, Status.PERMISSION_DENIED.withDescription(PeerAllowList.DENIED_DESCRIPTION));
+      return CallRejections.reject(
+          call, Status.PERMISSION_DENIED.withDescription(PeerAllowList.DENIED_DESCRIPTION));
     }
     if (lastCheck) {
       listener.onDecision(AuthDecisionReason.OK, identity, null);

@@ -20,11 +20,13 @@ public final class SecurityStages {
    * The identity stage: on every method, calls from a peer identity outside {@code allowList} end
    * with {@code PERMISSION_DENIED} before authentication runs.
    */
-  public static CallStage identityAllowList(PeerAllowList allowList, AuthDecisionListener.Factory listeners) {
+  public static CallStage identityAllowList(
+      PeerAllowList allowList, AuthDecisionListener.Factory listeners) {
     Objects.requireNonNull(allowList, "allowList");
     Objects.requireNonNull(listeners, "listeners");
-    return policy -> new PeerAllowListInterceptor(
-        allowList, listeners.forMethod(policy.fullMethodName()), !policy.isSecured());
+    return policy ->
+        new PeerAllowListInterceptor(
+            allowList, listeners.forMethod(policy.fullMethodName()), !policy.isSecured());
   }
 
   /**
@@ -40,10 +42,12 @@ public final class SecurityStages {
       TokenVerifier verifier, boolean transportIdentities, AuthDecisionListener.Factory listeners) {
     Objects.requireNonNull(verifier, "verifier");
     Objects.requireNonNull(listeners, "listeners");
-    TransportIdentityInterceptor identify = transportIdentities ? new TransportIdentityInterceptor() : null;
-    return policy -> policy.isSecured()
-        ? new AuthenticationInterceptor(verifier, listeners.forMethod(policy.fullMethodName()))
-        : identify;
+    TransportIdentityInterceptor identify =
+        transportIdentities ? new TransportIdentityInterceptor() : null;
+    return policy ->
+        policy.isSecured()
+            ? new AuthenticationInterceptor(verifier, listeners.forMethod(policy.fullMethodName()))
+            : identify;
   }
 
   /** Authorization: {@code @Secured} methods check the token's scopes. Decisions go nowhere. */
@@ -67,9 +71,11 @@ public final class SecurityStages {
     return method -> made.computeIfAbsent(method, factory::forMethod);
   }
 
-  private static AuthorizationInterceptor authorizationFor(MethodPolicy policy, AuthDecisionListener.Factory listeners) {
+  private static AuthorizationInterceptor authorizationFor(
+      MethodPolicy policy, AuthDecisionListener.Factory listeners) {
     return policy.isSecured()
-        ? new AuthorizationInterceptor(policy.requiredScopes(), listeners.forMethod(policy.fullMethodName()))
+        ? new AuthorizationInterceptor(
+            policy.requiredScopes(), listeners.forMethod(policy.fullMethodName()))
         : null;
   }
 }

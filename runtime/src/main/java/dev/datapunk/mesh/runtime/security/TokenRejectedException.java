@@ -1,8 +1,8 @@
 package dev.datapunk.mesh.runtime.security;
 
 /**
- * A bearer token failed verification. The {@link Reason} is a small fixed set, fit for a metric
- * tag and an audit line; the message is a few words for the client and never contains the token.
+ * A bearer token failed verification. The {@link Reason} is a small fixed set, fit for a metric tag
+ * and an audit line; the message is a few words for the client and never contains the token.
  *
  * <p>Stackless: rejections are an expected outcome on the call path, not a programming error.
  */

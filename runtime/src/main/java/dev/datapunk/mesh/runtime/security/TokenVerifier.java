@@ -14,8 +14,8 @@ public interface TokenVerifier {
   /**
    * Verifies {@code token} (the text after {@code Bearer }).
    *
-   * @throws TokenRejectedException naming the rule the token broke; its message never contains
-   *     the token
+   * @throws TokenRejectedException naming the rule the token broke; its message never contains the
+   *     token
    */
   VerifiedToken verify(String token) throws TokenRejectedException;
 
@@ -24,8 +24,8 @@ public interface TokenVerifier {
    * value pass the token without copying it out. The default copies; implementations with a cache
    * should answer a cached token without the copy.
    *
-   * @throws TokenRejectedException naming the rule the token broke; its message never contains
-   *     the token
+   * @throws TokenRejectedException naming the rule the token broke; its message never contains the
+   *     token
    * @throws IndexOutOfBoundsException when the range is not within {@code text}
    */
   default VerifiedToken verify(String text, int start, int end) throws TokenRejectedException {
@@ -37,15 +37,17 @@ public interface TokenVerifier {
    * reads: lets the authentication stage pass the {@code authorization} header's bytes as the
    * transport received them. The caller must never write to {@code ascii} afterwards: an
    * implementation may remember its answer by the array's identity (as the JWT verifier does for a
-   * header array the connection's HPACK table repeats). The default decodes the range as US-ASCII (as grpc-java decodes an
-   * ASCII header, a byte outside ASCII becoming U+FFFD) and calls {@link #verify(String)};
-   * implementations with a cache should answer a cached token without decoding it.
+   * header array the connection's HPACK table repeats). The default decodes the range as US-ASCII
+   * (as grpc-java decodes an ASCII header, a byte outside ASCII becoming U+FFFD) and calls {@link
+   * #verify(String)}; implementations with a cache should answer a cached token without decoding
+   * it.
    *
-   * @throws TokenRejectedException naming the rule the token broke; its message never contains
-   *     the token
+   * @throws TokenRejectedException naming the rule the token broke; its message never contains the
+   *     token
    * @throws IndexOutOfBoundsException when the range is not within {@code ascii}
    */
-  default VerifiedToken verifyAscii(byte[] ascii, int start, int end) throws TokenRejectedException {
+  default VerifiedToken verifyAscii(byte[] ascii, int start, int end)
+      throws TokenRejectedException {
     Objects.checkFromToIndex(start, end, ascii.length);
     return verify(new String(ascii, start, end - start, StandardCharsets.US_ASCII));
   }

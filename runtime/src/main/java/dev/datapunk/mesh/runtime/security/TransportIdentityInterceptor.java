@@ -23,7 +23,9 @@ public final class TransportIdentityInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     MeshPrincipal principal =
-        new MeshPrincipal(identity, null, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-    return Contexts.interceptCall(Context.current().withValue(MeshPrincipal.CONTEXT_KEY, principal), call, headers, next);
+        new MeshPrincipal(
+            identity, null, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    return Contexts.interceptCall(
+        Context.current().withValue(MeshPrincipal.CONTEXT_KEY, principal), call, headers, next);
   }
 }

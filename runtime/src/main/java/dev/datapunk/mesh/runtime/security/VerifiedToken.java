@@ -30,7 +30,8 @@ public final class VerifiedToken {
    * @param expiresAt the {@code exp} claim
    * @param claims every claim of the token (copied, unmodifiable)
    */
-  public VerifiedToken(String subject, Set<String> scopes, Instant expiresAt, Map<String, Object> claims) {
+  public VerifiedToken(
+      String subject, Set<String> scopes, Instant expiresAt, Map<String, Object> claims) {
     this.subject = Objects.requireNonNull(subject, "subject");
     this.scopes = Set.copyOf(scopes);
     this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
@@ -84,6 +85,12 @@ public final class VerifiedToken {
 
   @Override
   public String toString() {
-    return "VerifiedToken[subject=" + subject + ", scopes=" + scopes + ", expiresAt=" + expiresAt + "]";
+    return "VerifiedToken[subject="
+        + subject
+        + ", scopes="
+        + scopes
+        + ", expiresAt="
+        + expiresAt
+        + "]";
   }
 }

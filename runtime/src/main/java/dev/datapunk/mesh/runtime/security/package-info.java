@@ -1,6 +1,6 @@
 /**
- * Call-path security: bearer-token verification, the caller's principal, and the authentication
- * and authorization stages of the per-call chain.
+ * Call-path security: bearer-token verification, the caller's principal, and the authentication and
+ * authorization stages of the per-call chain.
  *
  * <p>{@code AuthorizationHeader} (package-private) is the runtime's one use of grpc-java internal
  * API ({@code io.grpc.InternalMetadata}): it reads the {@code authorization} header as the

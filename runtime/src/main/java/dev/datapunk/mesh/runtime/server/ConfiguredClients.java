@@ -4,10 +4,10 @@ import dev.datapunk.mesh.runtime.client.ClientSettings;
 import dev.datapunk.mesh.runtime.client.MeshChannels;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigKeys;
-import dev.datapunk.mesh.runtime.files.FileWatcher;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
-import dev.datapunk.mesh.runtime.tls.TlsMode;
+import dev.datapunk.mesh.runtime.files.FileWatcher;
 import dev.datapunk.mesh.runtime.tls.DevPki;
+import dev.datapunk.mesh.runtime.tls.TlsMode;
 import io.grpc.ClientInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -35,13 +35,17 @@ final class ConfiguredClients {
    * @throws ConfigException naming the keys when a client's settings are wrong
    * @throws IllegalStateException naming the key when a certificate or token file cannot be used
    */
-  static Optional<MeshChannels> start(MeshConfig config, MeterRegistry registry, FileWatcher files,
+  static Optional<MeshChannels> start(
+      MeshConfig config,
+      MeterRegistry registry,
+      FileWatcher files,
       List<ClientInterceptor> interceptors) {
     Collection<ClientSettings> clients = config.clients().values();
     if (clients.isEmpty()) {
       return Optional.empty();
     }
-    MeshChannels.Builder builder = MeshChannels.builder().meterRegistry(registry).fileWatcher(files);
+    MeshChannels.Builder builder =
+        MeshChannels.builder().meterRegistry(registry).fileWatcher(files);
     clients.forEach(builder::client);
     interceptors.forEach(builder::interceptor);
     if (clients.stream().anyMatch(client -> client.tlsMode() != TlsMode.PLAINTEXT)) {
@@ -54,7 +58,8 @@ final class ConfiguredClients {
     }
   }
 
-  private static void certificates(MeshConfig config, Collection<ClientSettings> clients, MeshChannels.Builder builder) {
+  private static void certificates(
+      MeshConfig config, Collection<ClientSettings> clients, MeshChannels.Builder builder) {
     Optional<Path> cert = config.get(ConfigKeys.TLS_CERT);
     Optional<Path> key = config.get(ConfigKeys.TLS_KEY);
     Optional<Path> ca = config.get(ConfigKeys.TLS_CA);
@@ -64,7 +69,11 @@ final class ConfiguredClients {
         dev = DevPki.ensure(config.devDir());
       } catch (IOException e) {
         throw new IllegalStateException(
-            "dev.dir: cannot create the development PKI in " + config.devDir() + ": " + e.getMessage(), e);
+            "dev.dir: cannot create the development PKI in "
+                + config.devDir()
+                + ": "
+                + e.getMessage(),
+            e);
       }
       builder.identity(dev.clientCert(), dev.clientKey()).trust(dev.caCert());
       return;
@@ -72,11 +81,21 @@ final class ConfiguredClients {
     if (cert.isPresent() && key.isPresent()) {
       builder.identity(cert.get(), key.get());
     } else {
-      clients.stream().filter(client -> client.tlsMode() == TlsMode.MTLS).findFirst().ifPresent(client -> {
-        throw new ConfigException("client." + client.name() + ".tls-mode is mtls but " + ConfigKeys.TLS_CERT
-            + " and " + ConfigKeys.TLS_KEY + " are not both set: a client presents the server's certificate; set"
-            + " both, or none of tls.cert, tls.key and tls.ca for the development PKI");
-      });
+      clients.stream()
+          .filter(client -> client.tlsMode() == TlsMode.MTLS)
+          .findFirst()
+          .ifPresent(
+              client -> {
+                throw new ConfigException(
+                    "client."
+                        + client.name()
+                        + ".tls-mode is mtls but "
+                        + ConfigKeys.TLS_CERT
+                        + " and "
+                        + ConfigKeys.TLS_KEY
+                        + " are not both set: a client presents the server's certificate; set"
+                        + " both, or none of tls.cert, tls.key and tls.ca for the development PKI");
+              });
     }
     ca.ifPresent(builder::trust);
   }

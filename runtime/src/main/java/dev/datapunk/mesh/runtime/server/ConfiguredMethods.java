@@ -22,7 +22,8 @@ final class ConfiguredMethods {
 
   static ConfiguredMethods of(List<ServerServiceDefinition> services) {
     Set<String> methods = new HashSet<>();
-    services.forEach(s -> s.getMethods().forEach(m -> methods.add(m.getMethodDescriptor().getFullMethodName())));
+    services.forEach(
+        s -> s.getMethods().forEach(m -> methods.add(m.getMethodDescriptor().getFullMethodName())));
     return new ConfiguredMethods(methods);
   }
 
@@ -39,11 +40,14 @@ final class ConfiguredMethods {
     for (String method : configured) {
       if (!methods.contains(method)) {
         String key = prefix + method;
-        String source = config.entries().stream()
-            .filter(entry -> entry.key().equals(key) || entry.key().startsWith(key + "."))
-            .map(entry -> " (from " + entry.source() + ")")
-            .findFirst().orElse("");
-        throw new ConfigException(key + ": no mesh service of this server has method " + method + source);
+        String source =
+            config.entries().stream()
+                .filter(entry -> entry.key().equals(key) || entry.key().startsWith(key + "."))
+                .map(entry -> " (from " + entry.source() + ")")
+                .findFirst()
+                .orElse("");
+        throw new ConfigException(
+            key + ": no mesh service of this server has method " + method + source);
       }
     }
   }

@@ -20,8 +20,11 @@ final class ExtensionWiring {
 
   private ExtensionWiring() {}
 
-  /** By gRPC service name, the exception mapper of each binding's service with the global handlers. */
-  static Map<String, ExceptionMapper> exceptionMappers(List<MeshBinding> bindings, ExceptionHandlers global) {
+  /**
+   * By gRPC service name, the exception mapper of each binding's service with the global handlers.
+   */
+  static Map<String, ExceptionMapper> exceptionMappers(
+      List<MeshBinding> bindings, ExceptionHandlers global) {
     Map<String, ExceptionMapper> mappers = new HashMap<>();
     for (MeshBinding binding : bindings) {
       ExceptionMapper mapper = ExceptionMapper.of(binding.exceptionHandlers(), global);
@@ -38,8 +41,8 @@ final class ExtensionWiring {
    * turned into a close of the call (see {@link ServiceCodeExceptions}); {@code definition} itself
    * when there are no user stages.
    */
-  static ServerServiceDefinition withUserStages(ServerServiceDefinition definition, List<MethodPolicy> policies,
-      List<CallStage> stages) {
+  static ServerServiceDefinition withUserStages(
+      ServerServiceDefinition definition, List<MethodPolicy> policies, List<CallStage> stages) {
     if (stages.isEmpty()) {
       return definition;
     }

@@ -12,17 +12,19 @@ import java.util.function.ToDoubleFunction;
 /**
  * Counts what the file watcher did with changed certificate and JWKS files, so that a bad file
  * (which keeps the previous material in use and is logged once) also shows on a dashboard:
+ *
  * <ul>
  *   <li>{@value #TLS} (counter; {@code result} = {@code applied}|{@code rejected}): changes of the
  *       server certificate/key or client CA files put in force, or refused;
- *   <li>{@value #JWKS} (counter; {@code result} = {@code applied}|{@code rejected}): versions of the
- *       {@code auth.jwt.jwks} file whose keys were put in force, or refused.
+ *   <li>{@value #JWKS} (counter; {@code result} = {@code applied}|{@code rejected}): versions of
+ *       the {@code auth.jwt.jwks} file whose keys were put in force, or refused.
  * </ul>
  */
 final class FileReloadMeters {
 
   /** Counter of certificate file reloads. */
   static final String TLS = "mesh.tls.reloads";
+
   /** Counter of JWKS file reloads. */
   static final String JWKS = "mesh.auth.jwks.reloads";
 
@@ -58,12 +60,16 @@ final class FileReloadMeters {
 
   private static Counter tlsCounter(MeterRegistry registry, String result) {
     return Counter.builder(TLS)
-        .description("Changes of the TLS certificate files applied or rejected (previous ones kept)")
+        .description(
+            "Changes of the TLS certificate files applied or rejected (previous ones kept)")
         .tag("result", result)
         .register(registry);
   }
 
-  private static void jwksCounter(MeterRegistry registry, JwksFileSource source, String result,
+  private static void jwksCounter(
+      MeterRegistry registry,
+      JwksFileSource source,
+      String result,
       ToDoubleFunction<JwksFileSource> total) {
     FunctionCounter.builder(JWKS, source, total)
         .description("Versions of the JWKS file applied or rejected (previous keys kept)")

@@ -18,15 +18,15 @@ import org.slf4j.Logger;
 
 /**
  * The listener of {@code health.port}: a second, plaintext gRPC port on {@code server.host} that
- * serves grpc.health.v1 and nothing else, for probes that cannot present a client certificate
- * (the kubelet's gRPC probe in front of an mTLS server).
+ * serves grpc.health.v1 and nothing else, for probes that cannot present a client certificate (the
+ * kubelet's gRPC probe in front of an mTLS server).
  *
  * <p>It answers from the main port's {@link ServingStatus}, so both ports say the same at every
  * moment: NOT_SERVING until the main port is bound, SERVING while the dependency checks pass,
- * NOT_SERVING for good as soon as shutdown begins. No mesh service, no reflection and no call
- * chain are registered on it (any other method is UNIMPLEMENTED), and the identity allow list does
- * not apply (a plaintext caller has no identity). It is started right after the main port and
- * stopped after the main port has drained.
+ * NOT_SERVING for good as soon as shutdown begins. No mesh service, no reflection and no call chain
+ * are registered on it (any other method is UNIMPLEMENTED), and the identity allow list does not
+ * apply (a plaintext caller has no identity). It is started right after the main port and stopped
+ * after the main port has drained.
  */
 final class HealthPort {
 
@@ -56,16 +56,17 @@ final class HealthPort {
     if (port == 0) {
       return new HealthPort(settings.host(), 0, null);
     }
-    Server server = NettyServerBuilder
-        .forAddress(new InetSocketAddress(settings.host(), port), InsecureServerCredentials.create())
-        .executor(executor)
-        .maxInboundMessageSize(MAX_REQUEST_BYTES)
-        .maxInboundMetadataSize(settings.maxInboundMetadataSize())
-        .keepAliveTime(settings.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveTimeout(settings.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .permitKeepAliveTime(settings.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
-        .addService(status.healthService())
-        .build();
+    Server server =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(settings.host(), port), InsecureServerCredentials.create())
+            .executor(executor)
+            .maxInboundMessageSize(MAX_REQUEST_BYTES)
+            .maxInboundMetadataSize(settings.maxInboundMetadataSize())
+            .keepAliveTime(settings.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+            .keepAliveTimeout(settings.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+            .permitKeepAliveTime(settings.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+            .addService(status.healthService())
+            .build();
     return new HealthPort(settings.host(), port, server);
   }
 
@@ -81,13 +82,26 @@ final class HealthPort {
     try {
       server.start();
     } catch (IOException e) {
-      throw new UncheckedIOException(ConfigKeys.HEALTH_PORT + ": cannot listen on " + host + ":" + port
-          + " for the plaintext health listener: " + e.getMessage() + " (set " + ConfigKeys.HEALTH_PORT
-          + " to a free port, or 0 to turn the listener off)", e);
+      throw new UncheckedIOException(
+          ConfigKeys.HEALTH_PORT
+              + ": cannot listen on "
+              + host
+              + ":"
+              + port
+              + " for the plaintext health listener: "
+              + e.getMessage()
+              + " (set "
+              + ConfigKeys.HEALTH_PORT
+              + " to a free port, or 0 to turn the listener off)",
+          e);
     }
     started = true;
-    log.info("{}: plaintext grpc.health.v1 (and nothing else) on {}:{}, for probes without a client certificate",
-        ConfigKeys.HEALTH_PORT, host, port);
+    log.info(
+        "{}: plaintext grpc.health.v1 (and nothing else) on {}:{}, for probes without a client"
+            + " certificate",
+        ConfigKeys.HEALTH_PORT,
+        host,
+        port);
   }
 
   /** The bound port; empty when {@code health.port} is 0 or the listener has not started. */
@@ -95,7 +109,10 @@ final class HealthPort {
     return started ? OptionalInt.of(port) : OptionalInt.empty();
   }
 
-  /** Stops the listener, cancelling open health {@code Watch} streams, and waits up to {@code waitMillis} for it. */
+  /**
+   * Stops the listener, cancelling open health {@code Watch} streams, and waits up to {@code
+   * waitMillis} for it.
+   */
   void close(long waitMillis) {
     if (server == null) {
       return;

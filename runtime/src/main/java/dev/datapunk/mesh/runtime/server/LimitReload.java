@@ -18,7 +18,8 @@ final class LimitReload implements ReloadTarget {
   private final RateLimitStage rateLimits;
   private final AdaptiveLimitStage adaptiveLimits;
 
-  LimitReload(ConfiguredMethods methods, RateLimitStage rateLimits, AdaptiveLimitStage adaptiveLimits) {
+  LimitReload(
+      ConfiguredMethods methods, RateLimitStage rateLimits, AdaptiveLimitStage adaptiveLimits) {
     this.methods = methods;
     this.rateLimits = rateLimits;
     this.adaptiveLimits = adaptiveLimits;

@@ -74,8 +74,15 @@ public final class MeshServer implements AutoCloseable {
   private volatile ConfigWatcher configWatcher;
 
   /** What {@link ServerWiring} made for a server, besides what its builder was given. */
-  record Parts(Server grpc, ExecutorService workers, ExecutorService infrastructure, ServingStatus servingStatus,
-      HealthCheckScheduler healthChecks, MetricsStage metrics, HealthPort healthPort, PolicyLog policyLog,
+  record Parts(
+      Server grpc,
+      ExecutorService workers,
+      ExecutorService infrastructure,
+      ServingStatus servingStatus,
+      HealthCheckScheduler healthChecks,
+      MetricsStage metrics,
+      HealthPort healthPort,
+      PolicyLog policyLog,
       List<String> serviceNames) {}
 
   MeshServer(MeshServerBuilder builder, Parts parts) {
@@ -111,7 +118,10 @@ public final class MeshServer implements AutoCloseable {
     }
   }
 
-  /** The watcher applying changes of the configuration file, when one was set up (see {@link ConfigWatcher}). */
+  /**
+   * The watcher applying changes of the configuration file, when one was set up (see {@link
+   * ConfigWatcher}).
+   */
   public Optional<ConfigWatcher> configWatcher() {
     return Optional.ofNullable(configWatcher);
   }
@@ -129,8 +139,14 @@ public final class MeshServer implements AutoCloseable {
       grpc.start();
     } catch (IOException e) {
       close();
-      throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port()
-          + " (server.host / server.port): " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot listen on "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + " (server.host / server.port): "
+              + e.getMessage(),
+          e);
     }
     try {
       healthPort.start();
@@ -141,13 +157,17 @@ public final class MeshServer implements AutoCloseable {
     started = true;
     healthChecks.start();
     servingStatus.serving();
-    log.info("Mesh server listening on {} ({}) serving {}", listenAddress(), transport, serviceNames);
+    log.info(
+        "Mesh server listening on {} ({}) serving {}", listenAddress(), transport, serviceNames);
     policyLog.write();
     startAfterServing();
     return this;
   }
 
-  /** Starts what calls do not need (see {@link MeshServerBuilder#startAfterServing}); closes the server if one fails. */
+  /**
+   * Starts what calls do not need (see {@link MeshServerBuilder#startAfterServing}); closes the
+   * server if one fails.
+   */
   private void startAfterServing() {
     try {
       for (Supplier<? extends AutoCloseable> starter : afterServing) {
@@ -168,14 +188,27 @@ public final class MeshServer implements AutoCloseable {
       metricsEndpoint = MetricsEndpoint.start(scrapedRegistry, settings.host(), port);
     } catch (IOException e) {
       close();
-      throw new UncheckedIOException("metrics.port: cannot listen on " + settings.host() + ":" + port
-          + " for the Prometheus endpoint: " + e.getMessage() + " (set metrics.port to a free port, or 0 to turn"
-          + " the endpoint off)", e);
+      throw new UncheckedIOException(
+          "metrics.port: cannot listen on "
+              + settings.host()
+              + ":"
+              + port
+              + " for the Prometheus endpoint: "
+              + e.getMessage()
+              + " (set metrics.port to a free port, or 0 to turn"
+              + " the endpoint off)",
+          e);
     }
-    log.info("Prometheus metrics at http://{}:{}{}", settings.host(), metricsEndpoint.port(), MetricsEndpoint.PATH);
+    log.info(
+        "Prometheus metrics at http://{}:{}{}",
+        settings.host(),
+        metricsEndpoint.port(),
+        MetricsEndpoint.PATH);
   }
 
-  /** The port of the Prometheus endpoint; empty when {@code metrics.port} is 0 or it is not running. */
+  /**
+   * The port of the Prometheus endpoint; empty when {@code metrics.port} is 0 or it is not running.
+   */
   public OptionalInt metricsPort() {
     MetricsEndpoint endpoint = metricsEndpoint;
     return endpoint == null ? OptionalInt.empty() : OptionalInt.of(endpoint.port());
@@ -186,7 +219,10 @@ public final class MeshServer implements AutoCloseable {
     return meshMeters;
   }
 
-  /** The plaintext health-only port ({@code health.port}); empty when it is 0 or the server is not running. */
+  /**
+   * The plaintext health-only port ({@code health.port}); empty when it is 0 or the server is not
+   * running.
+   */
   public OptionalInt healthPort() {
     return healthPort.port();
   }
@@ -202,7 +238,9 @@ public final class MeshServer implements AutoCloseable {
   /** {@code server.host:port}, or the transport's own address when it has no port. */
   private String listenAddress() {
     SocketAddress address = grpc.getListenSockets().get(0);
-    return address instanceof InetSocketAddress ? settings.host() + ":" + port() : address.toString();
+    return address instanceof InetSocketAddress
+        ? settings.host() + ":" + port()
+        : address.toString();
   }
 
   /** Names of the mesh services this server runs. */
@@ -231,7 +269,10 @@ public final class MeshServer implements AutoCloseable {
       return;
     }
     Duration grace = settings.shutdownGrace();
-    log.info("Mesh server shutting down: health NOT_SERVING, draining {} call(s) for up to {}", activeCalls(), grace);
+    log.info(
+        "Mesh server shutting down: health NOT_SERVING, draining {} call(s) for up to {}",
+        activeCalls(),
+        grace);
     servingStatus.shuttingDown();
     healthChecks.close();
     ConfigWatcher watcher = configWatcher;
@@ -244,7 +285,10 @@ public final class MeshServer implements AutoCloseable {
     grpc.shutdown();
     boolean drained = drain(grace);
     if (!drained) {
-      log.warn("Shutdown grace of {} elapsed with {} call(s) in flight; cancelling them", grace, activeCalls());
+      log.warn(
+          "Shutdown grace of {} elapsed with {} call(s) in flight; cancelling them",
+          grace,
+          activeCalls());
     }
     // Streams that never end by themselves (health watches, reflection) are cancelled here.
     grpc.shutdownNow();
@@ -290,7 +334,8 @@ public final class MeshServer implements AutoCloseable {
         if (left <= 0) {
           return false;
         }
-        grpc.awaitTermination(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
+        grpc.awaitTermination(
+            Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
       }
       return true;
     } catch (InterruptedException e) {

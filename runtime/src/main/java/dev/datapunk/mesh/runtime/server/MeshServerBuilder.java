@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * health.*}, {@code reflection.*}, {@code metrics.port}, {@code ratelimit.override.*}, {@code
  * limits.adaptive.*}) still come from the configuration it was started with.
  *
- * <p>Required: {@link #module} or {@link #bindings}, {@link #credentials}, {@link #meterRegistry} (or {@link
- * #serveMetrics}), {@link #tokenVerifier} and {@link #rateLimiterBackend}.
+ * <p>Required: {@link #module} or {@link #bindings}, {@link #credentials}, {@link #meterRegistry}
+ * (or {@link #serveMetrics}), {@link #tokenVerifier} and {@link #rateLimiterBackend}.
  */
 public final class MeshServerBuilder {
   // Read by ServerWiring and MeshServer, which build the server from them.
@@ -56,9 +56,9 @@ public final class MeshServerBuilder {
   }
 
   /**
-   * Adds everything {@code module} holds: its mesh services, its user stages (innermost, just
-   * above each service, in the module's order), its health checks and its global exception
-   * handlers (replacing any set before).
+   * Adds everything {@code module} holds: its mesh services, its user stages (innermost, just above
+   * each service, in the module's order), its health checks and its global exception handlers
+   * (replacing any set before).
    */
   public MeshServerBuilder module(MeshModule module) {
     bindings(module.bindings());
@@ -112,7 +112,9 @@ public final class MeshServerBuilder {
     return this;
   }
 
-  /** A dependency whose failure turns health NOT_SERVING; run every {@code health.check-interval}. */
+  /**
+   * A dependency whose failure turns health NOT_SERVING; run every {@code health.check-interval}.
+   */
   public MeshServerBuilder healthCheck(HealthCheck check) {
     healthChecks.add(Objects.requireNonNull(check, "check"));
     return this;
@@ -216,7 +218,10 @@ public final class MeshServerBuilder {
     }
   }
 
-  /** The server's one set of decision meters, in the registry set by {@link #meterRegistry} or {@link #serveMetrics}. */
+  /**
+   * The server's one set of decision meters, in the registry set by {@link #meterRegistry} or
+   * {@link #serveMetrics}.
+   */
   MeshMeters meshMeters() {
     return Objects.requireNonNull(meshMeters, "meterRegistry");
   }

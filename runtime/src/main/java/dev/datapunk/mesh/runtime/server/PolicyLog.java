@@ -40,7 +40,9 @@ final class PolicyLog {
    * @param effectiveLimit the rate limit in force for a method (the annotation's, or the one a
    *     configured override makes)
    */
-  static PolicyLog of(List<? extends MeshBinding> bindings, Function<MethodPolicy, Optional<RateLimitSpec>> effectiveLimit) {
+  static PolicyLog of(
+      List<? extends MeshBinding> bindings,
+      Function<MethodPolicy, Optional<RateLimitSpec>> effectiveLimit) {
     List<String> lines = new ArrayList<>();
     for (MeshBinding binding : bindings) {
       for (MethodPolicy policy : binding.policies()) {
@@ -65,7 +67,9 @@ final class PolicyLog {
     if (effective.equals(policy.rateLimit())) {
       return text;
     }
-    return text + " (ratelimit.override; annotated: "
-        + policy.rateLimit().map(RateLimitSpec::toString).orElse("no rate limit") + ")";
+    return text
+        + " (ratelimit.override; annotated: "
+        + policy.rateLimit().map(RateLimitSpec::toString).orElse("no rate limit")
+        + ")";
   }
 }

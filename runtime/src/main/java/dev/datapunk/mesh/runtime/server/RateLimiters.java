@@ -28,27 +28,31 @@ final class RateLimiters {
    * a health check given to {@code healthChecks}, so that a server that refuses every limited call
    * while Redis is down says NOT_SERVING.
    */
-  static RateLimiterBackend create(MeshConfig config, MeshMeters meters, Consumer<HealthCheck> healthChecks) {
+  static RateLimiterBackend create(
+      MeshConfig config, MeshMeters meters, Consumer<HealthCheck> healthChecks) {
     RateLimitSettings rateLimit = config.rateLimit();
     if (rateLimit.backend() == RateLimitBackend.REDIS) {
       RedisSettings settings = config.redis();
-      RedisRateLimiterBackend redis = RedisRateLimiterBackend.builder(settings.uris())
-          .cluster(settings.cluster())
-          .prefix(settings.prefix())
-          .timeout(settings.timeout())
-          .failureMode(settings.failureMode())
-          .breakerFailures(settings.breakerFailures())
-          .breakerCoolDown(settings.breakerCoolDown())
-          .fallbackMaxClients(rateLimit.maxClients())
-          .build();
+      RedisRateLimiterBackend redis =
+          RedisRateLimiterBackend.builder(settings.uris())
+              .cluster(settings.cluster())
+              .prefix(settings.prefix())
+              .timeout(settings.timeout())
+              .failureMode(settings.failureMode())
+              .breakerFailures(settings.breakerFailures())
+              .breakerCoolDown(settings.breakerCoolDown())
+              .fallbackMaxClients(rateLimit.maxClients())
+              .build();
       meters.rateLimitFallbackTotal(redis.name(), redis, RedisRateLimiterBackend::fallbacks);
       if (settings.failureMode() == RedisFailureMode.DENY) {
-        healthChecks.accept(HealthCheck.of("redis", () -> redis.isRedisReachable(REDIS_HEALTH_TIMEOUT)));
+        healthChecks.accept(
+            HealthCheck.of("redis", () -> redis.isRedisReachable(REDIS_HEALTH_TIMEOUT)));
       }
       log.info("Rate limits are shared through {}", redis);
       return redis;
     }
-    LocalRateLimiterBackend local = LocalRateLimiterBackend.builder().maxClients(rateLimit.maxClients()).build();
+    LocalRateLimiterBackend local =
+        LocalRateLimiterBackend.builder().maxClients(rateLimit.maxClients()).build();
     meters.rateLimitClients(local.name(), local, LocalRateLimiterBackend::trackedClients);
     return local;
   }

@@ -30,7 +30,10 @@ final class SecurityReload implements ReloadTarget {
    * @param identities parses {@code tls.allowed-identities} of a configuration, throwing a {@link
    *     ConfigException} naming the key when it is invalid
    */
-  SecurityReload(PeerAllowList allowList, JwtTokenVerifier verifier, AuditLog audit,
+  SecurityReload(
+      PeerAllowList allowList,
+      JwtTokenVerifier verifier,
+      AuditLog audit,
       Function<MeshConfig, AllowedIdentities> identities) {
     this.allowList = Objects.requireNonNull(allowList, "allowList");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -45,9 +48,11 @@ final class SecurityReload implements ReloadTarget {
     JwtSettings settings;
     try {
       JwtSettings reloaded = next.jwt();
-      settings = current.withIssuer(reloaded.issuer())
-          .withAudience(reloaded.audience())
-          .withClockSkew(reloaded.clockSkew());
+      settings =
+          current
+              .withIssuer(reloaded.issuer())
+              .withAudience(reloaded.audience())
+              .withClockSkew(reloaded.clockSkew());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("auth.jwt: " + e.getMessage());
     }
@@ -66,6 +71,10 @@ final class SecurityReload implements ReloadTarget {
 
   @Override
   public String toString() {
-    return "SecurityReload[" + ConfigKeys.TLS_ALLOWED_IDENTITIES + ", auth.jwt.*, " + ConfigKeys.AUTH_AUDIT_ALLOWED + "]";
+    return "SecurityReload["
+        + ConfigKeys.TLS_ALLOWED_IDENTITIES
+        + ", auth.jwt.*, "
+        + ConfigKeys.AUTH_AUDIT_ALLOWED
+        + "]";
   }
 }

@@ -32,13 +32,12 @@ import org.slf4j.Logger;
 
 /**
  * Builds a {@link MeshServer} and its engines from configuration alone, as {@link MeshApplication}
- * runs it: the meter registry, transport credentials ({@link TransportSecurity}), the token verifier
- * ({@link TokenVerifiers}), the identity allow list and audit log, the rate limiter ({@link
- * RateLimiters}); the OpenTelemetry SDK when {@code tracing.enabled} ({@link OtlpTracing}); the
- * application's own {@code app.*} settings ({@link AppSettings}); and the
- * watcher that applies changes of the configuration file to them. Each
- * engine is made once, here, and handed to {@link MeshServerBuilder}, the same path an embedding
- * application takes with engines of its own.
+ * runs it: the meter registry, transport credentials ({@link TransportSecurity}), the token
+ * verifier ({@link TokenVerifiers}), the identity allow list and audit log, the rate limiter
+ * ({@link RateLimiters}); the OpenTelemetry SDK when {@code tracing.enabled} ({@link OtlpTracing});
+ * the application's own {@code app.*} settings ({@link AppSettings}); and the watcher that applies
+ * changes of the configuration file to them. Each engine is made once, here, and handed to {@link
+ * MeshServerBuilder}, the same path an embedding application takes with engines of its own.
  */
 public final class ServerAssembly {
 
@@ -47,14 +46,15 @@ public final class ServerAssembly {
   private ServerAssembly() {}
 
   /**
-   * The server for {@code module} (its services, user stages, health checks and exception
-   * handlers) as {@code loaded} configures it, not started yet.
+   * The server for {@code module} (its services, user stages, health checks and exception handlers)
+   * as {@code loaded} configures it, not started yet.
    *
-   * @throws ConfigException when a value is wrong in a way only the engines see (a metrics tag named
-   *     like a mesh tag, an override of a method no service has)
+   * @throws ConfigException when a value is wrong in a way only the engines see (a metrics tag
+   *     named like a mesh tag, an override of a method no service has)
    * @throws StartupException when a file cannot be read or a development key cannot be created
    */
-  public static MeshServer assemble(LoadedConfig loaded, MeshModule module) throws StartupException {
+  public static MeshServer assemble(LoadedConfig loaded, MeshModule module)
+      throws StartupException {
     return assemble(loaded, () -> module);
   }
 
@@ -65,7 +65,8 @@ public final class ServerAssembly {
    *
    * @throws StartupException also when creating the module throws (the cause is logged)
    */
-  public static MeshServer assemble(LoadedConfig loaded, Supplier<MeshModule> module) throws StartupException {
+  public static MeshServer assemble(LoadedConfig loaded, Supplier<MeshModule> module)
+      throws StartupException {
     MeshLoggers.apply(loaded.config().log());
     // One thread checks every watched file: certificates, the JWKS file, the configuration file.
     FileWatcher files = FileWatcher.start(FileWatcher.DEFAULT_INTERVAL);
@@ -77,7 +78,8 @@ public final class ServerAssembly {
     }
   }
 
-  private static MeshServer assemble(LoadedConfig loaded, Supplier<MeshModule> modules, FileWatcher files)
+  private static MeshServer assemble(
+      LoadedConfig loaded, Supplier<MeshModule> modules, FileWatcher files)
       throws StartupException {
     MeshConfig config = loaded.config();
     PrometheusMeterRegistry registry = meterRegistry(config);
@@ -91,8 +93,12 @@ public final class ServerAssembly {
     MeshModule module;
     try {
       List<ClientInterceptor> clientInterceptors =
-          tracing == null ? List.of() : List.of(TracingClientInterceptor.of(tracing.openTelemetry()));
-      clients = ConfiguredClients.start(config, registry, files, clientInterceptors).map(MeshChannels::makeCurrent);
+          tracing == null
+              ? List.of()
+              : List.of(TracingClientInterceptor.of(tracing.openTelemetry()));
+      clients =
+          ConfiguredClients.start(config, registry, files, clientInterceptors)
+              .map(MeshChannels::makeCurrent);
       module = create(modules, clients);
     } catch (StartupException | RuntimeException e) {
       if (tracing != null) {
@@ -111,27 +117,36 @@ public final class ServerAssembly {
     ServerTls tls = TransportSecurity.start(config, files, registry);
     builder.closeOnShutdown(tls);
     builder.credentials(tls.credentials(), config.tls().mode() == TlsMode.MTLS);
-    JwtTokenVerifier verifier = TokenVerifiers.create(config, files, registry, builder::closeOnShutdown,
-        DevTokenHint.commandLine(module.bindings()));
+    JwtTokenVerifier verifier =
+        TokenVerifiers.create(
+            config,
+            files,
+            registry,
+            builder::closeOnShutdown,
+            DevTokenHint.commandLine(module.bindings()));
     builder.meshMeters().cachedTokens(verifier, JwtTokenVerifier::cacheOccupancy);
     builder.tokenVerifier(verifier);
     PeerAllowList allowList = new PeerAllowList(TransportSecurity.allowedIdentities(config));
     builder.peerAllowList(allowList);
     AuditLog audit = AuditLog.toSlf4j(config.auditAllowed());
     builder.authDecisionListener(audit);
-    RateLimiterBackend rateLimiter = RateLimiters.create(config, builder.meshMeters(), builder::healthCheck);
+    RateLimiterBackend rateLimiter =
+        RateLimiters.create(config, builder.meshMeters(), builder::healthCheck);
     builder.closeOnShutdown(rateLimiter);
     builder.rateLimiterBackend(rateLimiter);
     // The JVM and process binders (~170 ms of class loading and MXBean look-ups) are not on any
     // call's path: bind them once the server is SERVING, before start() returns.
     builder.startAfterServing(() -> SystemMetrics.bindTo(registry));
     ServerWiring.Wired wired = builder.wire();
-    ReloadTarget reload = ReloadTarget.all(List.of(
-        ServerAssembly::logLevelReload,
-        wired.limitReload(),
-        new SecurityReload(allowList, verifier, audit, TransportSecurity::allowedIdentities),
-        new TracingReload(wired.tracing(), tracing),
-        appSettings));
+    ReloadTarget reload =
+        ReloadTarget.all(
+            List.of(
+                ServerAssembly::logLevelReload,
+                wired.limitReload(),
+                new SecurityReload(
+                    allowList, verifier, audit, TransportSecurity::allowedIdentities),
+                new TracingReload(wired.tracing(), tracing),
+                appSettings));
     wired.server().watchConfig(ConfigWatcher.start(loaded, reload, registry, files));
     return wired.server();
   }
@@ -146,9 +161,12 @@ public final class ServerAssembly {
     try {
       return OtlpTracing.start(settings);
     } catch (NoClassDefFoundError e) {
-      throw new ConfigException("tracing.enabled: true needs io.opentelemetry:opentelemetry-sdk-trace and"
-          + " io.opentelemetry:opentelemetry-exporter-otlp on the class path (mesh-service-parent adds both;"
-          + " missing " + e.getMessage() + ")");
+      throw new ConfigException(
+          "tracing.enabled: true needs io.opentelemetry:opentelemetry-sdk-trace and"
+              + " io.opentelemetry:opentelemetry-exporter-otlp on the class path"
+              + " (mesh-service-parent adds both; missing "
+              + e.getMessage()
+              + ")");
     }
   }
 

@@ -30,16 +30,22 @@ final class ServerContents {
   /**
    * The step that puts {@code services}, plus health and reflection (when enabled) each passed
    * through {@code infrastructureGuard} (the identity allow list) first, on a builder. Calls of
-   * {@code services} run on {@code workers}; health and reflection on {@code infrastructure}; method
-   * lookup on the transport's thread (see {@link CallExecutors}). Every application adds the same
-   * services.
+   * {@code services} run on {@code workers}; health and reflection on {@code infrastructure};
+   * method lookup on the transport's thread (see {@link CallExecutors}). Every application adds the
+   * same services.
    */
-  static Consumer<ServerBuilder<?>> of(MeshConfig config, Executor workers, Executor infrastructure,
-      List<ServerServiceDefinition> services, ServingStatus servingStatus, List<ServerStreamTracer.Factory> tracers,
+  static Consumer<ServerBuilder<?>> of(
+      MeshConfig config,
+      Executor workers,
+      Executor infrastructure,
+      List<ServerServiceDefinition> services,
+      ServingStatus servingStatus,
+      List<ServerStreamTracer.Factory> tracers,
       UnaryOperator<ServerServiceDefinition> infrastructureGuard) {
     ServerSettings server = config.server();
     return builder -> {
-      builder.directExecutor()
+      builder
+          .directExecutor()
           .maxInboundMessageSize(server.maxInboundMessageSize())
           .maxInboundMetadataSize(server.maxInboundMetadataSize());
       tracers.forEach(builder::addStreamTracerFactory);
@@ -47,14 +53,19 @@ final class ServerContents {
         builder.intercept(new GzipResponses());
       }
       services.forEach(builder::addService);
-      builder.callExecutor(new CallExecutors(
-          services.stream().map(s -> s.getServiceDescriptor().getName()).collect(Collectors.toSet()), workers,
-          infrastructure));
+      builder.callExecutor(
+          new CallExecutors(
+              services.stream()
+                  .map(s -> s.getServiceDescriptor().getName())
+                  .collect(Collectors.toSet()),
+              workers,
+              infrastructure));
       if (config.health().enabled()) {
         builder.addService(infrastructureGuard.apply(servingStatus.healthService().bindService()));
       }
       if (config.reflectionEnabled()) {
-        builder.addService(infrastructureGuard.apply(ProtoReflectionServiceV1.newInstance().bindService()));
+        builder.addService(
+            infrastructureGuard.apply(ProtoReflectionServiceV1.newInstance().bindService()));
         builder.addService(infrastructureGuard.apply(reflectionV1Alpha().bindService()));
       }
     };

@@ -33,5 +33,6 @@ public interface ServerTransport {
    *     one server over all of them (several listeners sharing one call chain, its engines and
    *     executors); each application adds the same services.
    */
-  Server build(ServerSettings settings, ServerCredentials credentials, Consumer<ServerBuilder<?>> mesh);
+  Server build(
+      ServerSettings settings, ServerCredentials credentials, Consumer<ServerBuilder<?>> mesh);
 }

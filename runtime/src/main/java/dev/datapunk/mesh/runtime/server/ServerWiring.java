@@ -28,17 +28,17 @@ import java.util.concurrent.ExecutorService;
 /**
  * Wires a {@link MeshServer} from what its {@link MeshServerBuilder} holds: the stages of the call
  * chain around each mesh service (tracing, when an OpenTelemetry was given, metrics with the
- * exception handlers, identity allow list,
- * authentication, authorization, rate limit, adaptive limit, request parsing, the application's own
- * stages), health and reflection behind the identity allow list,
- * the thread pools, the grpc-java server of the builder's {@link ServerTransport} (Netty unless set)
- * and the plaintext health-only listener. The one place where the chain's order is decided.
+ * exception handlers, identity allow list, authentication, authorization, rate limit, adaptive
+ * limit, request parsing, the application's own stages), health and reflection behind the identity
+ * allow list, the thread pools, the grpc-java server of the builder's {@link ServerTransport}
+ * (Netty unless set) and the plaintext health-only listener. The one place where the chain's order
+ * is decided.
  */
 final class ServerWiring {
 
   /**
-   * A wired server, where reloaded {@code ratelimit.override.*} and {@code limits.adaptive.*} values
-   * go, and its tracing stage (off without an OpenTelemetry).
+   * A wired server, where reloaded {@code ratelimit.override.*} and {@code limits.adaptive.*}
+   * values go, and its tracing stage (off without an OpenTelemetry).
    */
   record Wired(MeshServer server, ReloadTarget limitReload, TracingStage tracing) {}
 
@@ -47,60 +47,103 @@ final class ServerWiring {
   static Wired wire(MeshServerBuilder builder) {
     MeshConfig config = builder.config;
     MeshMeters meters = builder.meshMeters();
-    TracingStage tracing = builder.openTelemetry == null
-        ? TracingStage.off()
-        : TracingStage.on(builder.openTelemetry, config.tracing().recordIdentity());
-    MetricsStage metrics = new MetricsStage(builder.meterRegistry,
-        ExtensionWiring.exceptionMappers(builder.bindings, builder.exceptionHandlers));
+    TracingStage tracing =
+        builder.openTelemetry == null
+            ? TracingStage.off()
+            : TracingStage.on(builder.openTelemetry, config.tracing().recordIdentity());
+    MetricsStage metrics =
+        new MetricsStage(
+            builder.meterRegistry,
+            ExtensionWiring.exceptionMappers(builder.bindings, builder.exceptionHandlers));
     List<AuthDecisionListener.Factory> listeners = new ArrayList<>(builder.authDecisionListeners);
     listeners.add(AuthDecisionMeters.of(meters));
     if (tracing.isOn()) {
       listeners.add(tracing.authDecisions());
     }
-    AuthDecisionListener.Factory decisions = SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
+    AuthDecisionListener.Factory decisions =
+        SecurityStages.oncePerMethod(AuthDecisionListener.Factory.all(listeners));
     CallStage identity = SecurityStages.identityAllowList(builder.peerAllowList, decisions);
-    RateLimitStage rateLimits = new RateLimitStage(builder.rateLimiterBackend, config.rateLimit().overrides(), meters,
-        tracing.rateLimitDecisions());
-    AdaptiveLimitStage adaptiveLimits = new AdaptiveLimitStage(config.limits(), meters, tracing.adaptiveLimitDecisions());
-    // Tracing outside metrics: its span covers the whole chain and ends with the status metrics recorded,
+    RateLimitStage rateLimits =
+        new RateLimitStage(
+            builder.rateLimiterBackend,
+            config.rateLimit().overrides(),
+            meters,
+            tracing.rateLimitDecisions());
+    AdaptiveLimitStage adaptiveLimits =
+        new AdaptiveLimitStage(config.limits(), meters, tracing.adaptiveLimitDecisions());
+    // Tracing outside metrics: its span covers the whole chain and ends with the status metrics
+    // recorded,
     // exceptions mapped; off, it is in no method's chain.
-    CallChain chain = CallChain.of(
-        tracing,
-        metrics,
-        identity,
-        SecurityStages.authentication(builder.tokenVerifier, builder.transportIdentities, decisions),
-        SecurityStages.authorization(decisions),
-        rateLimits,
-        adaptiveLimits);
+    CallChain chain =
+        CallChain.of(
+            tracing,
+            metrics,
+            identity,
+            SecurityStages.authentication(
+                builder.tokenVerifier, builder.transportIdentities, decisions),
+            SecurityStages.authorization(decisions),
+            rateLimits,
+            adaptiveLimits);
     List<ServerServiceDefinition> services = new ArrayList<>();
     for (MeshBinding binding : builder.bindings) {
       ServerServiceDefinition definition =
-          ExtensionWiring.withUserStages(binding.bindService(), binding.policies(), builder.userStages);
+          ExtensionWiring.withUserStages(
+              binding.bindService(), binding.policies(), builder.userStages);
       services.add(chain.wrap(UnparsableRequests.guard(definition), binding.policies()));
     }
     PolicyLog policyLog = PolicyLog.of(builder.bindings, rateLimits::effectiveLimit);
     ConfiguredMethods methods = ConfiguredMethods.of(services);
     methods.check(config);
-    List<String> serviceNames = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
+    List<String> serviceNames =
+        services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
     ServingStatus servingStatus = new ServingStatus(serviceNames);
     HealthCheckScheduler healthChecks =
-        new HealthCheckScheduler(builder.healthChecks, servingStatus, config.health().checkInterval());
-    ExecutorService workers = metered(WorkerExecutor.create(config.server().workerThreads()), WorkerExecutor.NAME,
-        builder.meterRegistry);
-    ExecutorService infrastructure = metered(WorkerExecutor.createInfrastructure(), WorkerExecutor.INFRASTRUCTURE_NAME,
-        builder.meterRegistry);
-    List<ServerStreamTracer.Factory> tracers = List.of(metrics.streamTracerFactory(), adaptiveLimits.arrivalTracer());
+        new HealthCheckScheduler(
+            builder.healthChecks, servingStatus, config.health().checkInterval());
+    ExecutorService workers =
+        metered(
+            WorkerExecutor.create(config.server().workerThreads()),
+            WorkerExecutor.NAME,
+            builder.meterRegistry);
+    ExecutorService infrastructure =
+        metered(
+            WorkerExecutor.createInfrastructure(),
+            WorkerExecutor.INFRASTRUCTURE_NAME,
+            builder.meterRegistry);
+    List<ServerStreamTracer.Factory> tracers =
+        List.of(metrics.streamTracerFactory(), adaptiveLimits.arrivalTracer());
     CallChain infrastructureChain = CallChain.of(identity);
-    Server grpc = builder.transport.build(config.server(), builder.credentials, ServerContents.of(config, workers,
-        infrastructure, services, servingStatus, tracers,
-        definition -> infrastructureChain.wrap(definition, openPolicies(definition))));
+    Server grpc =
+        builder.transport.build(
+            config.server(),
+            builder.credentials,
+            ServerContents.of(
+                config,
+                workers,
+                infrastructure,
+                services,
+                servingStatus,
+                tracers,
+                definition -> infrastructureChain.wrap(definition, openPolicies(definition))));
     HealthPort healthPort = HealthPort.of(config, servingStatus, infrastructure);
-    MeshServer server = new MeshServer(builder, new MeshServer.Parts(grpc, workers, infrastructure, servingStatus,
-        healthChecks, metrics, healthPort, policyLog, serviceNames));
+    MeshServer server =
+        new MeshServer(
+            builder,
+            new MeshServer.Parts(
+                grpc,
+                workers,
+                infrastructure,
+                servingStatus,
+                healthChecks,
+                metrics,
+                healthPort,
+                policyLog,
+                serviceNames));
     return new Wired(server, new LimitReload(methods, rateLimits, adaptiveLimits), tracing);
   }
 
-  private static ExecutorService metered(ExecutorService executor, String name, MeterRegistry registry) {
+  private static ExecutorService metered(
+      ExecutorService executor, String name, MeterRegistry registry) {
     new ExecutorServiceMetrics(executor, name, Tags.empty()).bindTo(registry);
     return executor;
   }

@@ -24,24 +24,27 @@ final class ServiceCodeExceptions {
 
   /** {@code definition} with every method's service code guarded. */
   static ServerServiceDefinition guard(ServerServiceDefinition definition) {
-    ServerServiceDefinition.Builder guarded = ServerServiceDefinition.builder(definition.getServiceDescriptor());
+    ServerServiceDefinition.Builder guarded =
+        ServerServiceDefinition.builder(definition.getServiceDescriptor());
     for (ServerMethodDefinition<?, ?> method : definition.getMethods()) {
       guarded.addMethod(guard(method));
     }
     return guarded.build();
   }
 
-  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> guard(ServerMethodDefinition<ReqT, RespT> method) {
+  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> guard(
+      ServerMethodDefinition<ReqT, RespT> method) {
     ServerCallHandler<ReqT, RespT> service = method.getServerCallHandler();
-    return method.withServerCallHandler((call, headers) -> {
-      GuardedListener<ReqT> guarded = new GuardedListener<>(call);
-      try {
-        guarded.service = service.startCall(call, headers);
-      } catch (RuntimeException e) {
-        guarded.failed(e); // a streaming method's service code runs on start
-      }
-      return guarded;
-    });
+    return method.withServerCallHandler(
+        (call, headers) -> {
+          GuardedListener<ReqT> guarded = new GuardedListener<>(call);
+          try {
+            guarded.service = service.startCall(call, headers);
+          } catch (RuntimeException e) {
+            guarded.failed(e); // a streaming method's service code runs on start
+          }
+          return guarded;
+        });
   }
 
   /** The service's listener, or none when its service code threw on start. */
@@ -92,7 +95,9 @@ final class ServiceCodeExceptions {
       }
     }
 
-    /** Closes the call for {@code e}; when service code had closed it already, {@code e} goes on up. */
+    /**
+     * Closes the call for {@code e}; when service code had closed it already, {@code e} goes on up.
+     */
     void failed(RuntimeException e) {
       failed = true;
       try {

@@ -1,8 +1,8 @@
 package dev.datapunk.mesh.runtime.server;
 
 /**
- * The server could not be assembled for a reason the operator can fix: a file that cannot be
- * read, a development key that cannot be created. The message names the key or the file.
+ * The server could not be assembled for a reason the operator can fix: a file that cannot be read,
+ * a development key that cannot be created. The message names the key or the file.
  */
 public final class StartupException extends Exception {
 

@@ -34,14 +34,25 @@ final class TokenVerifiers {
    * @param closeOnShutdown takes what must be closed with the server (the JWKS URL's client)
    * @param devTokenCommand how to mint a token with the dev key, for the log ({@link DevTokenHint})
    */
-  static JwtTokenVerifier create(MeshConfig config, FileWatcher files, MeterRegistry registry,
-      Consumer<AutoCloseable> closeOnShutdown, String devTokenCommand) throws StartupException {
-    return new JwtTokenVerifier(keySource(config, files, registry, closeOnShutdown, devTokenCommand), config.jwt());
+  static JwtTokenVerifier create(
+      MeshConfig config,
+      FileWatcher files,
+      MeterRegistry registry,
+      Consumer<AutoCloseable> closeOnShutdown,
+      String devTokenCommand)
+      throws StartupException {
+    return new JwtTokenVerifier(
+        keySource(config, files, registry, closeOnShutdown, devTokenCommand), config.jwt());
   }
 
   /** The token signing keys: the dev key, a JWKS file or an https JWKS URL. */
-  private static JwkSetSource keySource(MeshConfig config, FileWatcher files, MeterRegistry registry,
-      Consumer<AutoCloseable> closeOnShutdown, String devTokenCommand) throws StartupException {
+  private static JwkSetSource keySource(
+      MeshConfig config,
+      FileWatcher files,
+      MeterRegistry registry,
+      Consumer<AutoCloseable> closeOnShutdown,
+      String devTokenCommand)
+      throws StartupException {
     JwksSettings jwks = config.jwks();
     Optional<JwksLocation> location = jwks.location();
     if (location.isPresent() && location.get() instanceof JwksLocation.Url url) {
@@ -54,11 +65,19 @@ final class TokenVerifiers {
       try {
         DevSigningKey dev = DevSigningKey.ensure(config.devDir());
         jwksFile = dev.jwksFile();
-        log.warn("Verifying tokens with the DEVELOPMENT signing key {} ({}): not for production; set auth.jwt.jwks."
-            + " Mint a dev token by running this program with: {}",
-            dev.keyFile(), dev.created() ? "created now" : "reused", devTokenCommand);
+        log.warn(
+            "Verifying tokens with the DEVELOPMENT signing key {} ({}): not for production; set"
+                + " auth.jwt.jwks. Mint a dev token by running this program with: {}",
+            dev.keyFile(),
+            dev.created() ? "created now" : "reused",
+            devTokenCommand);
       } catch (IOException e) {
-        throw new StartupException("dev.dir: cannot create the development signing key in " + config.devDir() + ": " + e.getMessage(), e);
+        throw new StartupException(
+            "dev.dir: cannot create the development signing key in "
+                + config.devDir()
+                + ": "
+                + e.getMessage(),
+            e);
       }
     } else {
       jwksFile = ((JwksLocation.File) location.get()).path();
@@ -69,11 +88,13 @@ final class TokenVerifiers {
       FileReloadMeters.jwks(registry, source);
       return source;
     } catch (IOException e) {
-      throw new StartupException("auth.jwt.jwks: cannot read " + jwksFile + ": " + e.getMessage(), e);
+      throw new StartupException(
+          "auth.jwt.jwks: cannot read " + jwksFile + ": " + e.getMessage(), e);
     }
   }
 
-  private static JwksUrlSource urlSource(JwksLocation.Url url, JwksSettings jwks) throws StartupException {
+  private static JwksUrlSource urlSource(JwksLocation.Url url, JwksSettings jwks)
+      throws StartupException {
     SSLContext trust;
     if (jwks.ca().isPresent()) {
       try {

@@ -10,15 +10,17 @@ import java.util.Objects;
 /**
  * Where reloaded tracing values go: {@code tracing.record-identity} to the tracing stage, {@code
  * tracing.sampling-ratio} and {@code tracing.headers} to the SDK the server started (none when
- * tracing is off, or when an embedding application brought its own OpenTelemetry). The other
- * {@code tracing.*} keys need a restart.
+ * tracing is off, or when an embedding application brought its own OpenTelemetry). The other {@code
+ * tracing.*} keys need a restart.
  */
 final class TracingReload implements ReloadTarget {
 
   private final TracingStage stage;
   private final OtlpTracing sdk;
 
-  /** @param sdk the SDK the server started, or {@code null} */
+  /**
+   * @param sdk the SDK the server started, or {@code null}
+   */
   TracingReload(TracingStage stage, OtlpTracing sdk) {
     this.stage = Objects.requireNonNull(stage, "stage");
     this.sdk = sdk;

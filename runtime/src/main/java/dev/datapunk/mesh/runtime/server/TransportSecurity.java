@@ -29,20 +29,25 @@ final class TransportSecurity {
 
   private TransportSecurity() {}
 
-  /** Starts the credentials for {@code tls.mode}; certificate files are re-read on {@code files}' thread. */
-  static ServerTls start(MeshConfig config, FileWatcher files, MeterRegistry registry) throws StartupException {
+  /**
+   * Starts the credentials for {@code tls.mode}; certificate files are re-read on {@code files}'
+   * thread.
+   */
+  static ServerTls start(MeshConfig config, FileWatcher files, MeterRegistry registry)
+      throws StartupException {
     TlsSettings tls = config.tls();
-    ServerTlsConfig tlsConfig = switch (tls.mode()) {
-      case PLAINTEXT -> ServerTlsConfig.plaintext();
-      case TLS -> {
-        Material material = material(tls, config.devDir(), false);
-        yield ServerTlsConfig.tls(material.cert, material.key);
-      }
-      case MTLS -> {
-        Material material = material(tls, config.devDir(), true);
-        yield ServerTlsConfig.mtls(material.cert, material.key, material.ca);
-      }
-    };
+    ServerTlsConfig tlsConfig =
+        switch (tls.mode()) {
+          case PLAINTEXT -> ServerTlsConfig.plaintext();
+          case TLS -> {
+            Material material = material(tls, config.devDir(), false);
+            yield ServerTlsConfig.tls(material.cert, material.key);
+          }
+          case MTLS -> {
+            Material material = material(tls, config.devDir(), true);
+            yield ServerTlsConfig.mtls(material.cert, material.key, material.ca);
+          }
+        };
     try {
       return ServerTls.start(tlsConfig.withListener(FileReloadMeters.tls(registry)), files);
     } catch (TlsMaterialException e) {
@@ -59,7 +64,9 @@ final class TransportSecurity {
     try {
       AllowedIdentities allowed = AllowedIdentities.of(config.tls().allowedIdentities());
       if (!allowed.allowsAll()) {
-        log.info("tls.allowed-identities: only client identities {} may call this server", allowed.entries());
+        log.info(
+            "tls.allowed-identities: only client identities {} may call this server",
+            allowed.entries());
       }
       return allowed;
     } catch (IllegalArgumentException e) {
@@ -70,24 +77,31 @@ final class TransportSecurity {
   private record Material(Path cert, Path key, Path ca) {}
 
   /** The configured PEM files, or the development PKI when none is configured. */
-  private static Material material(TlsSettings tls, Path devDir, boolean needsCa) throws StartupException {
+  private static Material material(TlsSettings tls, Path devDir, boolean needsCa)
+      throws StartupException {
     Optional<Path> cert = tls.cert();
     Optional<Path> key = tls.key();
     Optional<Path> ca = tls.ca();
     if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) {
       try {
         DevPki.Material dev = DevPki.ensure(devDir);
-        log.warn("tls.cert, tls.key and tls.ca are unset: using the DEVELOPMENT PKI in {}, not for production",
+        log.warn(
+            "tls.cert, tls.key and tls.ca are unset: using the DEVELOPMENT PKI in {}, not for"
+                + " production",
             dev.caCert().getParent());
         return new Material(dev.serverCert(), dev.serverKey(), dev.caCert());
       } catch (IOException e) {
-        throw new StartupException("dev.dir: cannot create the development PKI in " + devDir + ": " + e.getMessage(), e);
+        throw new StartupException(
+            "dev.dir: cannot create the development PKI in " + devDir + ": " + e.getMessage(), e);
       }
     }
     if (cert.isEmpty() || key.isEmpty() || (needsCa && ca.isEmpty())) {
-      throw new StartupException("tls.cert, tls.key" + (needsCa ? " and tls.ca" : "")
-          + " must be set together (tls.mode=" + tls.mode().name().toLowerCase(Locale.ROOT)
-          + "); leave all unset to use the development PKI");
+      throw new StartupException(
+          "tls.cert, tls.key"
+              + (needsCa ? " and tls.ca" : "")
+              + " must be set together (tls.mode="
+              + tls.mode().name().toLowerCase(Locale.ROOT)
+              + "); leave all unset to use the development PKI");
     }
     return new Material(cert.get(), key.get(), ca.orElse(null));
   }

@@ -18,10 +18,10 @@ import java.util.List;
  *
  * <p>Without this, grpc-java closes such a call with UNKNOWN "Application error processing RPC"
  * from deep inside the transport, and the call's listeners are never told the call ended (the
- * in-flight gauge kept counting it). Here the request marshaller catches the parse failure and hands
- * on a marker through the call chain; the service's own listener, innermost, closes the call with
- * INVALID_ARGUMENT instead of passing the marker to the service, so every stage of the chain sees the
- * call close with that status.
+ * in-flight gauge kept counting it). Here the request marshaller catches the parse failure and
+ * hands on a marker through the call chain; the service's own listener, innermost, closes the call
+ * with INVALID_ARGUMENT instead of passing the marker to the service, so every stage of the chain
+ * sees the call close with that status.
  */
 final class UnparsableRequests {
 
@@ -34,25 +34,31 @@ final class UnparsableRequests {
     for (ServerMethodDefinition<?, ?> method : definition.getMethods()) {
       guarded.add(guard(method));
     }
-    ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
-        .setSchemaDescriptor(original.getSchemaDescriptor());
+    ServiceDescriptor.Builder descriptor =
+        ServiceDescriptor.newBuilder(original.getName())
+            .setSchemaDescriptor(original.getSchemaDescriptor());
     guarded.forEach(method -> descriptor.addMethod(method.getMethodDescriptor()));
     ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(descriptor.build());
     guarded.forEach(builder::addMethod);
     return builder.build();
   }
 
-  private static <ReqT, RespT> ServerMethodDefinition<Object, RespT> guard(ServerMethodDefinition<ReqT, RespT> method) {
+  private static <ReqT, RespT> ServerMethodDefinition<Object, RespT> guard(
+      ServerMethodDefinition<ReqT, RespT> method) {
     MethodDescriptor<ReqT, RespT> descriptor = method.getMethodDescriptor();
-    MethodDescriptor<Object, RespT> guardedDescriptor = descriptor
-        .toBuilder(new GuardedMarshaller<>(descriptor.getRequestMarshaller()), descriptor.getResponseMarshaller())
-        .build();
+    MethodDescriptor<Object, RespT> guardedDescriptor =
+        descriptor.toBuilder(
+                new GuardedMarshaller<>(descriptor.getRequestMarshaller()),
+                descriptor.getResponseMarshaller())
+            .build();
     ServerCallHandler<ReqT, RespT> handler = method.getServerCallHandler();
     String refusal = "request is not a valid message for " + descriptor.getFullMethodName();
-    return ServerMethodDefinition.create(guardedDescriptor, (call, headers) -> {
-      ServerCall.Listener<ReqT> listener = handler.startCall(narrow(call), headers);
-      return new RejectingListener<>(listener, call, refusal);
-    });
+    return ServerMethodDefinition.create(
+        guardedDescriptor,
+        (call, headers) -> {
+          ServerCall.Listener<ReqT> listener = handler.startCall(narrow(call), headers);
+          return new RejectingListener<>(listener, call, refusal);
+        });
   }
 
   /** The call as the service's own type; only requests that parsed reach the service. */
@@ -66,7 +72,8 @@ final class UnparsableRequests {
     MESSAGE
   }
 
-  private static final class GuardedMarshaller<ReqT> implements MethodDescriptor.Marshaller<Object> {
+  private static final class GuardedMarshaller<ReqT>
+      implements MethodDescriptor.Marshaller<Object> {
     private final MethodDescriptor.Marshaller<ReqT> delegate;
 
     GuardedMarshaller(MethodDescriptor.Marshaller<ReqT> delegate) {
@@ -89,13 +96,15 @@ final class UnparsableRequests {
     }
   }
 
-  private static final class RejectingListener<ReqT, RespT> extends ForwardingServerCallListener<Object> {
+  private static final class RejectingListener<ReqT, RespT>
+      extends ForwardingServerCallListener<Object> {
     private final ServerCall.Listener<ReqT> delegate;
     private final ServerCall<Object, RespT> call;
     private final String refusal;
     private boolean rejected;
 
-    RejectingListener(ServerCall.Listener<ReqT> delegate, ServerCall<Object, RespT> call, String refusal) {
+    RejectingListener(
+        ServerCall.Listener<ReqT> delegate, ServerCall<Object, RespT> call, String refusal) {
       this.delegate = delegate;
       this.call = call;
       this.refusal = refusal;

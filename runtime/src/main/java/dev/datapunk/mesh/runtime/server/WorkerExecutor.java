@@ -31,8 +31,8 @@ final class WorkerExecutor {
 
   /**
    * Threads of the infrastructure pool. Each call it runs takes microseconds (a health answer, a
-   * reflection lookup), so two threads keep up with far more calls per second than
-   * the worker pool can serve.
+   * reflection lookup), so two threads keep up with far more calls per second than the worker pool
+   * can serve.
    */
   static final int INFRASTRUCTURE_THREADS = 2;
 
@@ -47,7 +47,12 @@ final class WorkerExecutor {
   }
 
   private static ExecutorService fixed(int threads, String name) {
-    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        0,
+        TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(),
         new NamedThreads(name + "-"));
   }
 

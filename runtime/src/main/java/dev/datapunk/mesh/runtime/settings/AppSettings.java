@@ -24,8 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 
 /**
- * The application's own settings: the {@code app.*} keys of the configuration ({@code app.greeting},
- * {@code app.db.url}), read by service code, typed, without a DI container.
+ * The application's own settings: the {@code app.*} keys of the configuration ({@code
+ * app.greeting}, {@code app.db.url}), read by service code, typed, without a DI container.
  *
  * <p>They come from the same layers as the mesh's keys, later winning: {@code mesh.yaml} (nested
  * keys join with dots), the environment ({@code MESH_APP_<NAME>}, {@code _} for {@code .} and
@@ -37,10 +37,10 @@ import org.slf4j.Logger;
  * <p>Two ways to reach them:
  *
  * <ul>
- *   <li>{@link #current()}: the settings of the server {@code MeshApplication} runs in this
- *       process (the generated {@code main}), loaded before the server starts. Service
- *       constructors run before the configuration is loaded, so keep the object and read values when
- *       a call runs (or in an {@link #onChange} listener), not in the constructor;
+ *   <li>{@link #current()}: the settings of the server {@code MeshApplication} runs in this process
+ *       (the generated {@code main}), loaded before the server starts. Service constructors run
+ *       before the configuration is loaded, so keep the object and read values when a call runs (or
+ *       in an {@link #onChange} listener), not in the constructor;
  *   <li>{@link #of(MeshConfig)}: the settings of a configuration you loaded yourself, to hand to
  *       your services when you build the server with {@code MeshServer.builder}.
  * </ul>
@@ -59,14 +59,17 @@ public final class AppSettings {
   private static final AppSettings CURRENT = notLoaded();
   private static final String PREFIX = ConfigKeys.APP.prefix();
   private static final ParseContext CONTEXT = new ParseContext(Path.of(""));
-  private static final ValueParser<Integer> INT = (text, context) -> Math.toIntExact(
-      wholeNumber(text, Integer.MIN_VALUE, Integer.MAX_VALUE));
-  private static final ValueParser<Long> LONG = (text, context) -> wholeNumber(text, Long.MIN_VALUE, Long.MAX_VALUE);
+  private static final ValueParser<Integer> INT =
+      (text, context) -> Math.toIntExact(wholeNumber(text, Integer.MIN_VALUE, Integer.MAX_VALUE));
+  private static final ValueParser<Long> LONG =
+      (text, context) -> wholeNumber(text, Long.MIN_VALUE, Long.MAX_VALUE);
   private static final ValueParser<Boolean> BOOLEAN = ValueParsers.bool();
   private static final ValueParser<Duration> DURATION = ValueParsers.duration(Duration.ZERO);
   private static final ValueParser<Long> SIZE = ValueParsers.size(0, Long.MAX_VALUE);
 
-  /** Told which {@code app.*} keys changed (added, removed or given another value) after a reload. */
+  /**
+   * Told which {@code app.*} keys changed (added, removed or given another value) after a reload.
+   */
   @FunctionalInterface
   public interface Listener {
     /**
@@ -118,7 +121,9 @@ public final class AppSettings {
     return new AppSettings(null);
   }
 
-  /** The {@code app.*} values of {@code config}; reload-aware only through {@link #reloadTarget()}. */
+  /**
+   * The {@code app.*} values of {@code config}; reload-aware only through {@link #reloadTarget()}.
+   */
   public static AppSettings of(MeshConfig config) {
     return new AppSettings(Values.of(Objects.requireNonNull(config, "config")));
   }
@@ -142,7 +147,10 @@ public final class AppSettings {
     return get(key, INT);
   }
 
-  /** {@code key} as an {@code int}, or {@code defaultValue} when it is not set; see {@link #getInt(String)}. */
+  /**
+   * {@code key} as an {@code int}, or {@code defaultValue} when it is not set; see {@link
+   * #getInt(String)}.
+   */
   public int getInt(String key, int defaultValue) {
     return getInt(key).orElse(defaultValue);
   }
@@ -199,7 +207,10 @@ public final class AppSettings {
     return new TreeSet<>(loaded().texts().keySet());
   }
 
-  /** Tells {@code listener} about every later change of the values, until the subscription is closed. */
+  /**
+   * Tells {@code listener} about every later change of the values, until the subscription is
+   * closed.
+   */
   public Subscription onChange(Listener listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
@@ -250,7 +261,12 @@ public final class AppSettings {
     Objects.requireNonNull(key, "key");
     if (!key.startsWith(PREFIX)) {
       throw new IllegalArgumentException(
-          "app settings are read by their full key, e.g. \"" + PREFIX + key + "\"; got \"" + key + "\"");
+          "app settings are read by their full key, e.g. \""
+              + PREFIX
+              + key
+              + "\"; got \""
+              + key
+              + "\"");
     }
     Values current = loaded();
     String text = current.texts().get(key);
@@ -261,17 +277,19 @@ public final class AppSettings {
       return Optional.of(parser.parse(text, CONTEXT));
     } catch (InvalidValueException e) {
       // The value itself is left out: app values may be secrets.
-      throw new ConfigException(key + ": expected " + e.expected() + " (from " + current.sources().get(key) + ")");
+      throw new ConfigException(
+          key + ": expected " + e.expected() + " (from " + current.sources().get(key) + ")");
     }
   }
 
   private Values loaded() {
     Values current = values;
     if (current == null) {
-      throw new IllegalStateException("app.* settings are not loaded yet: MeshApplication loads them before it"
-          + " creates the module it runs from a Supplier (the generated main passes MeshMain::module); a module"
-          + " created before that, e.g. run(args, module()), must keep AppSettings.current() and read values"
-          + " when a call runs");
+      throw new IllegalStateException(
+          "app.* settings are not loaded yet: MeshApplication loads them before it creates the"
+              + " module it runs from a Supplier (the generated main passes MeshMain::module); a"
+              + " module created before that, e.g. run(args, module()), must keep"
+              + " AppSettings.current() and read values when a call runs");
     }
     return current;
   }
@@ -292,6 +310,7 @@ public final class AppSettings {
   @Override
   public String toString() {
     Values current = values;
-    return "AppSettings" + (current == null ? "[not loaded]" : new TreeSet<>(current.texts().keySet()).toString());
+    return "AppSettings"
+        + (current == null ? "[not loaded]" : new TreeSet<>(current.texts().keySet()).toString());
   }
 }

@@ -9,19 +9,19 @@ import java.util.Set;
 /**
  * An allow list of client identities (see {@link PeerIdentity}). Immutable.
  *
- * <p>Each entry is either an exact identity ({@code spiffe://mesh.prod/billing},
- * {@code mesh-dev-client}) or a prefix pattern whose last path segment is {@code *}
- * ({@code spiffe://mesh.prod/*}, {@code spiffe://mesh.prod/ns/payments/*}). A pattern matches
- * every identity that starts with the text before the {@code *} and has at least one more
- * character, so {@code spiffe://mesh.prod/*} admits the whole trust domain, including deeper
- * paths. {@code *} anywhere else is rejected, as is a lone {@code *} (an empty list already
- * allows everyone).
+ * <p>Each entry is either an exact identity ({@code spiffe://mesh.prod/billing}, {@code
+ * mesh-dev-client}) or a prefix pattern whose last path segment is {@code *} ({@code
+ * spiffe://mesh.prod/*}, {@code spiffe://mesh.prod/ns/payments/*}). A pattern matches every
+ * identity that starts with the text before the {@code *} and has at least one more character, so
+ * {@code spiffe://mesh.prod/*} admits the whole trust domain, including deeper paths. {@code *}
+ * anywhere else is rejected, as is a lone {@code *} (an empty list already allows everyone).
  *
  * <p>The empty list allows every caller, including callers without an identity.
  */
 public final class AllowedIdentities {
 
-  private static final AllowedIdentities ALL = new AllowedIdentities(Set.of(), List.of(), List.of());
+  private static final AllowedIdentities ALL =
+      new AllowedIdentities(Set.of(), List.of(), List.of());
 
   private final Set<String> exact;
   private final List<String> prefixes;
@@ -57,15 +57,18 @@ public final class AllowedIdentities {
       } else if (star == entry.length() - 1 && star > 0 && entry.charAt(star - 1) == '/') {
         prefixes.add(entry.substring(0, star));
       } else {
-        throw new IllegalArgumentException("allowed identity '" + entry + "' may use '*' only as"
-            + " its whole last path segment, e.g. spiffe://trust-domain/*");
+        throw new IllegalArgumentException(
+            "allowed identity '"
+                + entry
+                + "' may use '*' only as"
+                + " its whole last path segment, e.g. spiffe://trust-domain/*");
       }
     }
     if (exact.isEmpty() && prefixes.isEmpty()) {
       return ALL;
     }
-    return new AllowedIdentities(Set.copyOf(exact), List.copyOf(prefixes),
-        List.copyOf(new ArrayList<>(entries)));
+    return new AllowedIdentities(
+        Set.copyOf(exact), List.copyOf(prefixes), List.copyOf(new ArrayList<>(entries)));
   }
 
   /** Parses allow-list entries; see {@link #of(Collection)}. */

@@ -1,7 +1,6 @@
 package dev.datapunk.mesh.runtime.tls;
 
 import dev.datapunk.mesh.runtime.files.FileWatcher;
-import dev.datapunk.mesh.runtime.tls.TlsMode;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
@@ -20,8 +19,8 @@ import java.time.Clock;
  * <p>The server's certificate must chain to the CA file (or, without one, to a CA the JDK trusts)
  * and carry the host name of the channel's authority, or, when {@link
  * ChannelTlsConfig#serverIdentity()} is set, prove that identity instead (its SPIFFE ID, else its
- * subject common name): SPIFFE certificates name workloads, not hosts. Either check runs inside
- * the handshake, so a server that fails it never receives a request or its headers.
+ * subject common name): SPIFFE certificates name workloads, not hosts. Either check runs inside the
+ * handshake, so a server that fails it never receives a request or its headers.
  */
 public final class ChannelTls implements AutoCloseable {
 
@@ -41,24 +40,35 @@ public final class ChannelTls implements AutoCloseable {
    *     not belong to the certificate or when the certificate has expired; the message names the
    *     file
    */
-  public static ChannelTls start(ChannelTlsConfig config, FileWatcher files) throws TlsMaterialException {
+  public static ChannelTls start(ChannelTlsConfig config, FileWatcher files)
+      throws TlsMaterialException {
     if (config.mode() == TlsMode.PLAINTEXT) {
       return new ChannelTls(InsecureChannelCredentials.create(), null);
     }
     boolean mutual = config.mode() == TlsMode.MTLS;
     AdvancedTlsX509KeyManager keyManager = mutual ? new AdvancedTlsX509KeyManager() : null;
     AdvancedTlsX509TrustManager trustManager = serverTrustManager(config);
-    CredentialReloader reloader = new CredentialReloader(CredentialReloader.Side.CLIENT,
-        mutual ? config.certChain() : null, mutual ? config.privateKey() : null, config.ca(),
-        keyManager, config.ca() == null ? null : trustManager, TlsReloadListener.NONE, Clock.systemUTC());
+    CredentialReloader reloader =
+        new CredentialReloader(
+            CredentialReloader.Side.CLIENT,
+            mutual ? config.certChain() : null,
+            mutual ? config.privateKey() : null,
+            config.ca(),
+            keyManager,
+            config.ca() == null ? null : trustManager,
+            TlsReloadListener.NONE,
+            Clock.systemUTC());
     reloader.loadInitial();
-    TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder().trustManager(trustManager);
+    TlsChannelCredentials.Builder builder =
+        TlsChannelCredentials.newBuilder().trustManager(trustManager);
     if (mutual) {
       builder.keyManager(keyManager);
     }
-    AutoCloseable registration = mutual || config.ca() != null
-        ? files.watch("TLS client files " + (mutual ? config.certChain() : config.ca()), reloader)
-        : null;
+    AutoCloseable registration =
+        mutual || config.ca() != null
+            ? files.watch(
+                "TLS client files " + (mutual ? config.certChain() : config.ca()), reloader)
+            : null;
     return new ChannelTls(builder.build(), registration);
   }
 
@@ -68,7 +78,8 @@ public final class ChannelTls implements AutoCloseable {
       if (config.serverIdentity() == null) {
         builder.setVerification(Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION);
       } else {
-        builder.setVerification(Verification.CERTIFICATE_ONLY_VERIFICATION)
+        builder
+            .setVerification(Verification.CERTIFICATE_ONLY_VERIFICATION)
             .setSslSocketAndEnginePeerVerifier(new ExpectedServerIdentity(config.serverIdentity()));
       }
       AdvancedTlsX509TrustManager trustManager = builder.build();
@@ -77,7 +88,8 @@ public final class ChannelTls implements AutoCloseable {
       }
       return trustManager;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build a trust manager for server certificates: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot build a trust manager for server certificates: " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.datapunk.mesh.runtime.tls;
 
-import dev.datapunk.mesh.runtime.tls.TlsMode;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -16,7 +15,8 @@ import java.util.Objects;
  * @param serverIdentity the identity ({@link PeerIdentity}) the server's certificate must prove,
  *     checked instead of the host name; null checks the host name of the channel's authority
  */
-public record ChannelTlsConfig(TlsMode mode, Path certChain, Path privateKey, Path ca, String serverIdentity) {
+public record ChannelTlsConfig(
+    TlsMode mode, Path certChain, Path privateKey, Path ca, String serverIdentity) {
 
   public ChannelTlsConfig {
     Objects.requireNonNull(mode, "mode");
@@ -43,8 +43,11 @@ public record ChannelTlsConfig(TlsMode mode, Path certChain, Path privateKey, Pa
     return new ChannelTlsConfig(TlsMode.PLAINTEXT, null, null, null, null);
   }
 
-  /** This configuration, requiring the server to prove {@code identity} instead of its host name. */
+  /**
+   * This configuration, requiring the server to prove {@code identity} instead of its host name.
+   */
   public ChannelTlsConfig withServerIdentity(String identity) {
-    return new ChannelTlsConfig(mode, certChain, privateKey, ca, Objects.requireNonNull(identity, "identity"));
+    return new ChannelTlsConfig(
+        mode, certChain, privateKey, ca, Objects.requireNonNull(identity, "identity"));
   }
 }

@@ -23,8 +23,8 @@ record ClientCaBundle(List<X509Certificate> certificates) {
   /** Parses a PEM CA bundle; at least one certificate must still be valid at {@code now}. */
   static ClientCaBundle parse(byte[] pem, Path file, Instant now) throws TlsMaterialException {
     List<X509Certificate> certificates = Pem.parseCertificates(pem, file);
-    boolean anyCurrent = certificates.stream()
-        .anyMatch(c -> !now.isAfter(c.getNotAfter().toInstant()));
+    boolean anyCurrent =
+        certificates.stream().anyMatch(c -> !now.isAfter(c.getNotAfter().toInstant()));
     if (!anyCurrent) {
       throw new TlsMaterialException(file, "every CA certificate in the file has expired");
     }

@@ -38,9 +38,10 @@ final class ClientCertificateUsageVerifier implements SslSocketAndEnginePeerVeri
     }
     List<String> usages = chain[0].getExtendedKeyUsage();
     if (usages == null || !usages.contains(CLIENT_AUTH_OID)) {
-      throw new CertificateException("client certificate "
-          + chain[0].getSubjectX500Principal().getName()
-          + " lacks the extended key usage clientAuth");
+      throw new CertificateException(
+          "client certificate "
+              + chain[0].getSubjectX500Principal().getName()
+              + " lacks the extended key usage clientAuth");
     }
   }
 }

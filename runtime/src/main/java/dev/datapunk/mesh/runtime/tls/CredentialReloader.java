@@ -22,11 +22,11 @@ import org.slf4j.Logger;
  * key belongs to the certificate (a mismatched pair would be installed and every handshake would
  * fail), and report failures on java.util.logging. They do keep the previous material when a file
  * fails to parse. This class polls the file contents itself, validates a change completely (parse,
- * key matches certificate, not expired) and only then hands it to the managers'
- * in-memory update methods; anything invalid is logged once and the previous material stays.
+ * key matches certificate, not expired) and only then hands it to the managers' in-memory update
+ * methods; anything invalid is logged once and the previous material stays.
  *
- * <p>Not thread-safe: {@link #loadInitial()} runs once before the periodic {@link #run()}, which
- * a single-threaded scheduler calls.
+ * <p>Not thread-safe: {@link #loadInitial()} runs once before the periodic {@link #run()}, which a
+ * single-threaded scheduler calls.
  */
 final class CredentialReloader implements Runnable {
 
@@ -68,21 +68,39 @@ final class CredentialReloader implements Runnable {
    *
    * @param caFile and {@code trustManager} are null when clients are not authenticated
    */
-  CredentialReloader(Path certFile, Path keyFile, Path caFile,
-      AdvancedTlsX509KeyManager keyManager, AdvancedTlsX509TrustManager trustManager,
-      TlsReloadListener listener, Clock clock) {
-    this(Side.SERVER, Objects.requireNonNull(certFile), Objects.requireNonNull(keyFile), caFile,
-        Objects.requireNonNull(keyManager), trustManager, listener, clock);
+  CredentialReloader(
+      Path certFile,
+      Path keyFile,
+      Path caFile,
+      AdvancedTlsX509KeyManager keyManager,
+      AdvancedTlsX509TrustManager trustManager,
+      TlsReloadListener listener,
+      Clock clock) {
+    this(
+        Side.SERVER,
+        Objects.requireNonNull(certFile),
+        Objects.requireNonNull(keyFile),
+        caFile,
+        Objects.requireNonNull(keyManager),
+        trustManager,
+        listener,
+        clock);
   }
 
   /**
-   * Material for {@code side}: {@code certFile}, {@code keyFile} and {@code keyManager} are all null
-   * when this end presents no certificate, {@code caFile} and {@code trustManager} both null when it
-   * verifies the peer some other way.
+   * Material for {@code side}: {@code certFile}, {@code keyFile} and {@code keyManager} are all
+   * null when this end presents no certificate, {@code caFile} and {@code trustManager} both null
+   * when it verifies the peer some other way.
    */
-  CredentialReloader(Side side, Path certFile, Path keyFile, Path caFile,
-      AdvancedTlsX509KeyManager keyManager, AdvancedTlsX509TrustManager trustManager,
-      TlsReloadListener listener, Clock clock) {
+  CredentialReloader(
+      Side side,
+      Path certFile,
+      Path keyFile,
+      Path caFile,
+      AdvancedTlsX509KeyManager keyManager,
+      AdvancedTlsX509TrustManager trustManager,
+      TlsReloadListener listener,
+      Clock clock) {
     this.side = Objects.requireNonNull(side);
     this.certFile = certFile;
     this.keyFile = keyFile;
@@ -152,8 +170,12 @@ final class CredentialReloader implements Runnable {
     applyIdentity(identity, cert, key);
     lastIdentityRejection = null;
     X509Certificate leaf = identity.leaf();
-    log.info("TLS {} reloaded from {}: subject {}, serial {}, valid until {}", side.identity, certFile,
-        leaf.getSubjectX500Principal().getName(), leaf.getSerialNumber().toString(16),
+    log.info(
+        "TLS {} reloaded from {}: subject {}, serial {}, valid until {}",
+        side.identity,
+        certFile,
+        leaf.getSubjectX500Principal().getName(),
+        leaf.getSerialNumber().toString(16),
         leaf.getNotAfter().toInstant());
     listener.identityReloaded(identity.chain());
   }
@@ -179,7 +201,10 @@ final class CredentialReloader implements Runnable {
       return;
     }
     lastCaRejection = null;
-    log.info("TLS {} reloaded from {}: {} certificate(s)", side.ca, caFile,
+    log.info(
+        "TLS {} reloaded from {}: {} certificate(s)",
+        side.ca,
+        caFile,
         bundle.certificates().size());
     listener.clientCaReloaded(bundle.certificates());
   }
@@ -188,7 +213,9 @@ final class CredentialReloader implements Runnable {
   private String reject(String what, TlsMaterialException e, String previous, int contentHash) {
     String signature = e.getMessage() + '#' + contentHash;
     if (!signature.equals(previous)) {
-      log.error("Changed TLS {} files not applied, still using the previous ones: {}", what,
+      log.error(
+          "Changed TLS {} files not applied, still using the previous ones: {}",
+          what,
           e.getMessage());
       listener.reloadRejected(e.getMessage());
     }

@@ -34,6 +34,7 @@ final class DevCertificateIssuer {
   static final String CLIENT_NAME = "CN=mesh-dev-client";
   static final Duration CA_VALIDITY = Duration.ofDays(3650);
   static final Duration LEAF_VALIDITY = Duration.ofDays(365);
+
   /** notBefore lies this far in the past so a peer with a slightly late clock accepts it. */
   static final Duration BACKDATE = Duration.ofHours(1);
 
@@ -50,10 +51,13 @@ final class DevCertificateIssuer {
     X509v3CertificateBuilder builder = builder(name, name, keys, now, CA_VALIDITY);
     JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
     try {
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-          .addExtension(Extension.keyUsage, true,
-              new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(Extension.subjectKeyIdentifier, false,
+      builder
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+          .addExtension(
+              Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+          .addExtension(
+              Extension.subjectKeyIdentifier,
+              false,
               utils.createSubjectKeyIdentifier(keys.getPublic()));
     } catch (CertIOException e) {
       throw new GeneralSecurityException("cannot encode CA extensions", e);
@@ -62,34 +66,50 @@ final class DevCertificateIssuer {
   }
 
   static Issued server(Issued ca, Instant now) throws GeneralSecurityException {
-    return leaf(ca, now, SERVER_NAME, KeyPurposeId.id_kp_serverAuth, new GeneralNames(
-        new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, "localhost"),
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-            new GeneralName(GeneralName.iPAddress, "::1")}));
+    return leaf(
+        ca,
+        now,
+        SERVER_NAME,
+        KeyPurposeId.id_kp_serverAuth,
+        new GeneralNames(
+            new GeneralName[] {
+              new GeneralName(GeneralName.dNSName, "localhost"),
+              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+              new GeneralName(GeneralName.iPAddress, "::1")
+            }));
   }
 
   static Issued client(Issued ca, Instant now) throws GeneralSecurityException {
-    return leaf(ca, now, CLIENT_NAME, KeyPurposeId.id_kp_clientAuth, new GeneralNames(
-        new GeneralName(GeneralName.uniformResourceIdentifier, DevPki.CLIENT_IDENTITY)));
+    return leaf(
+        ca,
+        now,
+        CLIENT_NAME,
+        KeyPurposeId.id_kp_clientAuth,
+        new GeneralNames(
+            new GeneralName(GeneralName.uniformResourceIdentifier, DevPki.CLIENT_IDENTITY)));
   }
 
-  private static Issued leaf(Issued ca, Instant now, String subject, KeyPurposeId purpose,
-      GeneralNames altNames) throws GeneralSecurityException {
+  private static Issued leaf(
+      Issued ca, Instant now, String subject, KeyPurposeId purpose, GeneralNames altNames)
+      throws GeneralSecurityException {
     KeyPair keys = newKeyPair();
-    X500Name issuer = X500Name.getInstance(
-        ca.certificate().getSubjectX500Principal().getEncoded());
+    X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
     X509v3CertificateBuilder builder =
         builder(issuer, new X500Name(subject), keys, now, LEAF_VALIDITY);
     JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
     try {
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+      builder
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
           .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
           .addExtension(Extension.subjectAlternativeName, false, altNames)
-          .addExtension(Extension.subjectKeyIdentifier, false,
+          .addExtension(
+              Extension.subjectKeyIdentifier,
+              false,
               utils.createSubjectKeyIdentifier(keys.getPublic()))
-          .addExtension(Extension.authorityKeyIdentifier, false,
+          .addExtension(
+              Extension.authorityKeyIdentifier,
+              false,
               utils.createAuthorityKeyIdentifier(ca.certificate()));
     } catch (CertIOException e) {
       throw new GeneralSecurityException("cannot encode certificate extensions", e);
@@ -97,19 +117,25 @@ final class DevCertificateIssuer {
     return new Issued(sign(builder, ca.keyPair()), keys);
   }
 
-  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys,
-      Instant now, Duration validity) {
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, KeyPair keys, Instant now, Duration validity) {
     BigInteger serial = new BigInteger(127, RANDOM).add(BigInteger.ONE);
-    return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(BACKDATE)),
-        Date.from(now.plus(validity)), subject, keys.getPublic());
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        serial,
+        Date.from(now.minus(BACKDATE)),
+        Date.from(now.plus(validity)),
+        subject,
+        keys.getPublic());
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys)
       throws GeneralSecurityException {
     try {
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
-              .build(issuerKeys.getPrivate())));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot create the ECDSA signer", e);
     }

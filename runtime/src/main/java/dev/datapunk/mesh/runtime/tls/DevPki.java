@@ -27,12 +27,12 @@ import org.slf4j.Logger;
  *
  * <p>Files in the directory (by default {@value #DEFAULT_DIRECTORY}): {@code ca.pem}, {@code
  * ca.key}, {@code server.pem} (server certificate, then the CA), {@code server.key}, {@code
- * client.pem}, {@code client.key}. All keys are EC P-256, PKCS#8 PEM, created with permissions
- * 0600 in a 0700 directory. The CA ({@code CN=Datapunk Mesh Dev CA}) is valid for ten years, the
- * server ({@code CN=localhost}; DNS {@code localhost}, IP {@code 127.0.0.1} and {@code ::1}; usage
+ * client.pem}, {@code client.key}. All keys are EC P-256, PKCS#8 PEM, created with permissions 0600
+ * in a 0700 directory. The CA ({@code CN=Datapunk Mesh Dev CA}) is valid for ten years, the server
+ * ({@code CN=localhost}; DNS {@code localhost}, IP {@code 127.0.0.1} and {@code ::1}; usage
  * serverAuth) and client ({@code CN=mesh-dev-client}; URI {@value #CLIENT_IDENTITY}; usage
- * clientAuth) certificates for one year. A {@code .lock} file serialises processes that start
- * at the same time.
+ * clientAuth) certificates for one year. A {@code .lock} file serialises processes that start at
+ * the same time.
  *
  * <p>For development only: anyone who can read the directory can impersonate the server and the
  * client.
@@ -68,8 +68,13 @@ public final class DevPki {
    * @param clientKey the client's PKCS#8 private key
    * @param created whether this call generated the files (false: existing files were reused)
    */
-  public record Material(Path caCert, Path serverCert, Path serverKey, Path clientCert,
-      Path clientKey, boolean created) {}
+  public record Material(
+      Path caCert,
+      Path serverCert,
+      Path serverKey,
+      Path clientCert,
+      Path clientKey,
+      boolean created) {}
 
   private DevPki() {}
 
@@ -83,9 +88,11 @@ public final class DevPki {
   public static synchronized Material ensure(Path dir) throws IOException {
     Path directory = dir.toAbsolutePath().normalize();
     createPrivateDirectory(directory);
-    try (FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK_FILE),
-        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-        AtomicFiles.permissions(directory, AtomicFiles.OWNER_ONLY))) {
+    try (FileChannel lockChannel =
+        FileChannel.open(
+            directory.resolve(LOCK_FILE),
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+            AtomicFiles.permissions(directory, AtomicFiles.OWNER_ONLY))) {
       FileLock lock = lockChannel.lock();
       try {
         return ensureLocked(directory);
@@ -108,23 +115,29 @@ public final class DevPki {
       log.warn("Regenerating the development PKI in {}: {}", dir, problem.get());
     }
     generate(dir, now);
-    log.info("Development PKI ready in {}: CA {}, client certificate {} ({}) with key {}; for"
-        + " development only", dir, dir.resolve(CA_CERT), dir.resolve(CLIENT_CERT),
-        CLIENT_IDENTITY, dir.resolve(CLIENT_KEY));
+    log.info(
+        "Development PKI ready in {}: CA {}, client certificate {} ({}) with key {}; for"
+            + " development only",
+        dir,
+        dir.resolve(CA_CERT),
+        dir.resolve(CLIENT_CERT),
+        CLIENT_IDENTITY,
+        dir.resolve(CLIENT_KEY));
     return material(dir, true);
   }
 
   private static void createPrivateDirectory(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir,
-          AtomicFiles.permissions(dir, AtomicFiles.OWNER_ONLY_DIRECTORY));
+      Files.createDirectories(dir, AtomicFiles.permissions(dir, AtomicFiles.OWNER_ONLY_DIRECTORY));
       return;
     }
     if (AtomicFiles.isPosix(dir)) {
       Set<PosixFilePermission> current = Files.getPosixFilePermissions(dir);
       if (!current.equals(AtomicFiles.OWNER_ONLY_DIRECTORY)) {
-        log.warn("Development PKI directory {} was accessible to others; restricting it to its"
-            + " owner (0700)", dir);
+        log.warn(
+            "Development PKI directory {} was accessible to others; restricting it to its"
+                + " owner (0700)",
+            dir);
         Files.setPosixFilePermissions(dir, AtomicFiles.OWNER_ONLY_DIRECTORY);
       }
     }
@@ -144,7 +157,8 @@ public final class DevPki {
       X509Certificate server = serverChain.get(0);
       requireIssuedBy(server, ca, dir.resolve(SERVER_CERT));
       if (serverChain.size() != 2 || !serverChain.get(1).equals(ca)) {
-        return Optional.of(SERVER_CERT + " does not hold the server certificate followed by the CA");
+        return Optional.of(
+            SERVER_CERT + " does not hold the server certificate followed by the CA");
       }
       requireKeyFor(dir.resolve(SERVER_KEY), server);
       X509Certificate client = single(dir.resolve(CLIENT_CERT));
@@ -153,13 +167,19 @@ public final class DevPki {
       Instant reuseUntil = now.plus(MINIMUM_REMAINING_VALIDITY);
       for (X509Certificate certificate : List.of(ca, server, client)) {
         if (certificate.getNotBefore().toInstant().isAfter(now)) {
-          return Optional.of(certificate.getSubjectX500Principal().getName()
-              + " is not valid before " + certificate.getNotBefore().toInstant());
+          return Optional.of(
+              certificate.getSubjectX500Principal().getName()
+                  + " is not valid before "
+                  + certificate.getNotBefore().toInstant());
         }
         if (certificate.getNotAfter().toInstant().isBefore(reuseUntil)) {
-          return Optional.of(certificate.getSubjectX500Principal().getName() + " expires at "
-              + certificate.getNotAfter().toInstant() + ", less than "
-              + MINIMUM_REMAINING_VALIDITY.toHours() + " hours from now");
+          return Optional.of(
+              certificate.getSubjectX500Principal().getName()
+                  + " expires at "
+                  + certificate.getNotAfter().toInstant()
+                  + ", less than "
+                  + MINIMUM_REMAINING_VALIDITY.toHours()
+                  + " hours from now");
         }
       }
       return Optional.empty();
@@ -175,7 +195,8 @@ public final class DevPki {
   private static X509Certificate single(Path file) throws TlsMaterialException {
     List<X509Certificate> certificates = certificates(file);
     if (certificates.size() != 1) {
-      throw new TlsMaterialException(file, "expected one certificate, found " + certificates.size());
+      throw new TlsMaterialException(
+          file, "expected one certificate, found " + certificates.size());
     }
     return certificates.get(0);
   }
@@ -184,8 +205,9 @@ public final class DevPki {
       throws TlsMaterialException {
     PrivateKey key = Pem.parsePrivateKey(Pem.read(keyFile), keyFile);
     if (!ServerIdentity.matches(key, certificate.getPublicKey())) {
-      throw new TlsMaterialException(keyFile, "key does not match certificate "
-          + certificate.getSubjectX500Principal().getName());
+      throw new TlsMaterialException(
+          keyFile,
+          "key does not match certificate " + certificate.getSubjectX500Principal().getName());
     }
   }
 
@@ -234,12 +256,17 @@ public final class DevPki {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot encode a certificate", e);
     }
-    AtomicFiles.write(file, pem.toString().getBytes(StandardCharsets.US_ASCII),
-        AtomicFiles.WORLD_READABLE);
+    AtomicFiles.write(
+        file, pem.toString().getBytes(StandardCharsets.US_ASCII), AtomicFiles.WORLD_READABLE);
   }
 
   private static Material material(Path dir, boolean created) {
-    return new Material(dir.resolve(CA_CERT), dir.resolve(SERVER_CERT), dir.resolve(SERVER_KEY),
-        dir.resolve(CLIENT_CERT), dir.resolve(CLIENT_KEY), created);
+    return new Material(
+        dir.resolve(CA_CERT),
+        dir.resolve(SERVER_CERT),
+        dir.resolve(SERVER_KEY),
+        dir.resolve(CLIENT_CERT),
+        dir.resolve(CLIENT_KEY),
+        created);
   }
 }

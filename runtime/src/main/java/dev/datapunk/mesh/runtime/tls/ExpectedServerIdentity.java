@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 /**
  * Requires the server's certificate to prove one identity ({@link PeerIdentity}: its SPIFFE ID,
  * else its subject common name), after the chain has been verified and before the handshake
- * completes: a server with a trusted certificate for another identity never receives a request,
- * so it never sees a bearer token meant for the expected one.
+ * completes: a server with a trusted certificate for another identity never receives a request, so
+ * it never sees a bearer token meant for the expected one.
  */
 final class ExpectedServerIdentity implements SslSocketAndEnginePeerVerifier {
 
@@ -44,8 +44,13 @@ final class ExpectedServerIdentity implements SslSocketAndEnginePeerVerifier {
     }
     Optional<String> actual = PeerIdentity.of(chain[0]);
     if (actual.isEmpty() || !actual.get().equals(expected)) {
-      String problem = "server certificate " + chain[0].getSubjectX500Principal().getName() + " proves identity "
-          + actual.orElse("(none)") + ", not the expected " + expected;
+      String problem =
+          "server certificate "
+              + chain[0].getSubjectX500Principal().getName()
+              + " proves identity "
+              + actual.orElse("(none)")
+              + ", not the expected "
+              + expected;
       log.warn("TLS handshake refused: {}", problem);
       throw new CertificateException(problem);
     }

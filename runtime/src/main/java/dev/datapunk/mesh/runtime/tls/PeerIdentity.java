@@ -94,8 +94,10 @@ public final class PeerIdentity {
       return Optional.empty();
     }
     for (List<?> name : names) {
-      if (name.size() >= 2 && Integer.valueOf(URI_NAME).equals(name.get(0))
-          && name.get(1) instanceof String && ((String) name.get(1)).startsWith("spiffe://")) {
+      if (name.size() >= 2
+          && Integer.valueOf(URI_NAME).equals(name.get(0))
+          && name.get(1) instanceof String
+          && ((String) name.get(1)).startsWith("spiffe://")) {
         return Optional.of((String) name.get(1));
       }
     }
@@ -108,7 +110,8 @@ public final class PeerIdentity {
       for (AttributeTypeAndValue value : rdn.getTypesAndValues()) {
         if (BCStyle.CN.equals(value.getType())) {
           ASN1Encodable cn = value.getValue();
-          String text = cn instanceof ASN1String string ? string.getString() : IETFUtils.valueToString(cn);
+          String text =
+              cn instanceof ASN1String string ? string.getString() : IETFUtils.valueToString(cn);
           if (!text.isEmpty()) {
             return Optional.of(text);
           }

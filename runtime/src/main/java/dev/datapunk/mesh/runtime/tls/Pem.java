@@ -16,13 +16,13 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * Reads and writes the PEM files of this package. Every error names the file and the problem;
- * no error message contains key material.
+ * Reads and writes the PEM files of this package. Every error names the file and the problem; no
+ * error message contains key material.
  */
 final class Pem {
 
@@ -98,15 +98,17 @@ final class Pem {
     if (block instanceof PEMKeyPair) {
       throw new TlsMaterialException(
           file,
-          "private key is in a legacy format (BEGIN EC/RSA PRIVATE KEY); PKCS#8 is required, convert"
-              + " it with: openssl pkcs8 -topk8 -nocrypt -in old.key -out new.key");
+          "private key is in a legacy format (BEGIN EC/RSA PRIVATE KEY); PKCS#8 is required,"
+              + " convert it with: openssl pkcs8 -topk8 -nocrypt -in old.key -out new.key");
     }
     if (block instanceof PKCS8EncryptedPrivateKeyInfo) {
       throw new TlsMaterialException(
-          file, "private key is encrypted; an unencrypted PKCS#8 key (BEGIN PRIVATE KEY) is required");
+          file,
+          "private key is encrypted; an unencrypted PKCS#8 key (BEGIN PRIVATE KEY) is required");
     }
     if (!(block instanceof PrivateKeyInfo info)) {
-      throw new TlsMaterialException(file, "expected a PRIVATE KEY block but found " + describe(block));
+      throw new TlsMaterialException(
+          file, "expected a PRIVATE KEY block but found " + describe(block));
     }
     try {
       return new JcaPEMKeyConverter().getPrivateKey(info);
@@ -117,8 +119,8 @@ final class Pem {
 
   /** Encodes DER bytes as one PEM block with 64-character lines. */
   static String encode(String type, byte[] der) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der);
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 

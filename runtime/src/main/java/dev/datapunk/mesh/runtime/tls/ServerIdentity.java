@@ -34,23 +34,32 @@ record ServerIdentity(List<X509Certificate> chain, PrivateKey key) {
    * Parses and validates PEM contents: the chain parses, the key is PKCS#8, the key belongs to the
    * first certificate and that certificate has not expired at {@code now}.
    */
-  static ServerIdentity parse(byte[] certPem, Path certFile, byte[] keyPem, Path keyFile,
-      Instant now) throws TlsMaterialException {
+  static ServerIdentity parse(
+      byte[] certPem, Path certFile, byte[] keyPem, Path keyFile, Instant now)
+      throws TlsMaterialException {
     List<X509Certificate> chain = Pem.parseCertificates(certPem, certFile);
     PrivateKey key = Pem.parsePrivateKey(keyPem, keyFile);
     X509Certificate leaf = chain.get(0);
     if (signatureAlgorithm(key.getAlgorithm()) == null) {
-      throw new TlsMaterialException(keyFile,
+      throw new TlsMaterialException(
+          keyFile,
           "unsupported private key algorithm " + key.getAlgorithm() + " (EC, RSA, EdDSA are)");
     }
     if (!matches(key, leaf.getPublicKey())) {
-      throw new TlsMaterialException(keyFile,
-          "private key does not match the first certificate in " + certFile + " (subject "
-              + leaf.getSubjectX500Principal().getName() + ")");
+      throw new TlsMaterialException(
+          keyFile,
+          "private key does not match the first certificate in "
+              + certFile
+              + " (subject "
+              + leaf.getSubjectX500Principal().getName()
+              + ")");
     }
     if (now.isAfter(leaf.getNotAfter().toInstant())) {
-      throw new TlsMaterialException(certFile,
-          "certificate " + leaf.getSubjectX500Principal().getName() + " expired at "
+      throw new TlsMaterialException(
+          certFile,
+          "certificate "
+              + leaf.getSubjectX500Principal().getName()
+              + " expired at "
               + leaf.getNotAfter().toInstant());
     }
     return new ServerIdentity(chain, key);

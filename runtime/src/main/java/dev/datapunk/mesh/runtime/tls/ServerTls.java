@@ -17,21 +17,20 @@ import org.slf4j.Logger;
  *
  * <p>In {@link TlsMode#TLS} and {@link TlsMode#MTLS} the certificate, key and (mTLS) CA files are
  * re-read every {@link ServerTlsConfig#reloadPeriod()}; a complete, valid change is used for every
- * connection accepted afterwards, while established connections keep the material they were
- * opened with. A change that does not parse, whose key does not match its certificate or whose
- * certificate has expired is logged as an error once and ignored; the previous material stays in
- * use. Because a certificate and its key are usually replaced one after the other, the first
- * check may see a new certificate with the old key: that is reported as a mismatch and resolves
- * itself at the next check once the key file is written. Write each file to a temporary name and
- * rename it into place so no check sees half a file.
+ * connection accepted afterwards, while established connections keep the material they were opened
+ * with. A change that does not parse, whose key does not match its certificate or whose certificate
+ * has expired is logged as an error once and ignored; the previous material stays in use. Because a
+ * certificate and its key are usually replaced one after the other, the first check may see a new
+ * certificate with the old key: that is reported as a mismatch and resolves itself at the next
+ * check once the key file is written. Write each file to a temporary name and rename it into place
+ * so no check sees half a file.
  *
  * <p>In {@link TlsMode#MTLS} a client must present a certificate that chains to the CA file, is
- * within its validity period and carries the extended key usage {@code clientAuth}; otherwise
- * the handshake fails and the call never reaches a service (the client sees {@code
- * UNAVAILABLE}).
+ * within its validity period and carries the extended key usage {@code clientAuth}; otherwise the
+ * handshake fails and the call never reaches a service (the client sees {@code UNAVAILABLE}).
  *
- * <p>The server does not name its accepted CAs in the TLS CertificateRequest (netty would fix
- * that list at start, so it would go stale when the CA file rotates); clients simply send their
+ * <p>The server does not name its accepted CAs in the TLS CertificateRequest (netty would fix that
+ * list at start, so it would go stale when the CA file rotates); clients simply send their
  * certificate.
  *
  * <p>The files are checked on a {@link FileWatcher} thread: the server's shared one ({@link
@@ -65,10 +64,11 @@ public final class ServerTls implements AutoCloseable {
 
   /**
    * Like {@link #start(ServerTlsConfig)}, checking the files on {@code files}' thread (every {@link
-   * FileWatcher#interval()}; {@link ServerTlsConfig#reloadPeriod()} is not used) instead of a thread
-   * of its own.
+   * FileWatcher#interval()}; {@link ServerTlsConfig#reloadPeriod()} is not used) instead of a
+   * thread of its own.
    */
-  public static ServerTls start(ServerTlsConfig config, FileWatcher files) throws TlsMaterialException {
+  public static ServerTls start(ServerTlsConfig config, FileWatcher files)
+      throws TlsMaterialException {
     return start(config, Clock.systemUTC(), files);
   }
 
@@ -86,28 +86,44 @@ public final class ServerTls implements AutoCloseable {
     }
   }
 
-  private static ServerTls start(ServerTlsConfig config, Clock clock, FileWatcher files) throws TlsMaterialException {
+  private static ServerTls start(ServerTlsConfig config, Clock clock, FileWatcher files)
+      throws TlsMaterialException {
     if (config.mode() == TlsMode.PLAINTEXT) {
-      log.warn("tls.mode=plaintext: gRPC traffic is NOT encrypted and clients are NOT"
-          + " authenticated by certificate; anyone on the network path can read and forge calls."
-          + " Use only on a trusted network or behind a TLS-terminating proxy.");
+      log.warn(
+          "tls.mode=plaintext: gRPC traffic is NOT encrypted and clients are NOT authenticated by"
+              + " certificate; anyone on the network path can read and forge calls. Use only on a"
+              + " trusted network or behind a TLS-terminating proxy.");
       return new ServerTls(TlsMode.PLAINTEXT, InsecureServerCredentials.create(), null);
     }
     boolean mutual = config.mode() == TlsMode.MTLS;
     AdvancedTlsX509KeyManager keyManager = new AdvancedTlsX509KeyManager();
     AdvancedTlsX509TrustManager trustManager = mutual ? newClientTrustManager() : null;
-    CredentialReloader reloader = new CredentialReloader(config.certChain(), config.privateKey(),
-        mutual ? config.clientCa() : null, keyManager, trustManager, config.listener(), clock);
+    CredentialReloader reloader =
+        new CredentialReloader(
+            config.certChain(),
+            config.privateKey(),
+            mutual ? config.clientCa() : null,
+            keyManager,
+            trustManager,
+            config.listener(),
+            clock);
     reloader.loadInitial();
 
     TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder().keyManager(keyManager);
     if (mutual) {
-      builder.trustManager(new UnadvertisedTrustManager(trustManager)).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      builder
+          .trustManager(new UnadvertisedTrustManager(trustManager))
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
     }
-    AutoCloseable registration = files.watch("TLS certificate files " + config.certChain(), reloader);
-    log.info("TLS mode {}: server certificate {}, key {}{}, checked for changes every {}",
-        config.mode(), config.certChain(), config.privateKey(),
-        mutual ? ", client CA " + config.clientCa() : "", files.interval());
+    AutoCloseable registration =
+        files.watch("TLS certificate files " + config.certChain(), reloader);
+    log.info(
+        "TLS mode {}: server certificate {}, key {}{}, checked for changes every {}",
+        config.mode(),
+        config.certChain(),
+        config.privateKey(),
+        mutual ? ", client CA " + config.clientCa() : "",
+        files.interval());
     return new ServerTls(config.mode(), builder.build(), registration);
   }
 

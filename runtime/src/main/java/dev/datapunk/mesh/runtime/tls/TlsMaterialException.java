@@ -3,8 +3,8 @@ package dev.datapunk.mesh.runtime.tls;
 import java.nio.file.Path;
 
 /**
- * A certificate, key or CA file cannot be used. The message names the file and what is wrong
- * with it, and never contains key material.
+ * A certificate, key or CA file cannot be used. The message names the file and what is wrong with
+ * it, and never contains key material.
  */
 public final class TlsMaterialException extends Exception {
 

@@ -4,9 +4,9 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * Observes certificate reloads of a {@link ServerTls}, e.g. to count them in metrics. Called on
- * the reload thread; implementations must be quick and must not throw. Every event is also logged
- * on {@code dev.datapunk.mesh.runtime.tls}.
+ * Observes certificate reloads of a {@link ServerTls}, e.g. to count them in metrics. Called on the
+ * reload thread; implementations must be quick and must not throw. Every event is also logged on
+ * {@code dev.datapunk.mesh.runtime.tls}.
  */
 public interface TlsReloadListener {
 

@@ -17,7 +17,8 @@ enum MetadataCarrier implements TextMapGetter<Metadata>, TextMapSetter<Metadata>
   private static final Metadata.Key<String> BAGGAGE = key("baggage");
 
   @Override
-  @SuppressWarnings("deprecation") // deprecated in TextMapGetter, still called by propagators that list fields
+  @SuppressWarnings(
+      "deprecation") // deprecated in TextMapGetter, still called by propagators that list fields
   public Iterable<String> keys(Metadata carrier) {
     return carrier.keys();
   }

@@ -24,17 +24,17 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Traces outgoing calls: one {@code CLIENT} span per call, a child of the span current when the call
- * is made (the server span of the call it is made in, or a span of the application's own), with the
- * trace context (W3C {@code traceparent}, {@code tracestate} and {@code baggage} with the mesh's SDK)
- * written into the request headers, so the next server's span is a child of this one.
+ * Traces outgoing calls: one {@code CLIENT} span per call, a child of the span current when the
+ * call is made (the server span of the call it is made in, or a span of the application's own),
+ * with the trace context (W3C {@code traceparent}, {@code tracestate} and {@code baggage} with the
+ * mesh's SDK) written into the request headers, so the next server's span is a child of this one.
  *
- * <p>The span carries the RPC conventions' client attributes: {@code rpc.system}, {@code rpc.service},
- * {@code rpc.method}, {@code server.address} and {@code server.port} (from the channel's authority),
- * and {@code rpc.grpc.status_code}; any status but {@code OK} makes it an error. Give it to {@code
- * MeshChannels.Builder.interceptor}, where it sees each call once, with every retry inside its span;
- * the generated {@code main} does so for the {@code client.<name>.*} channels while {@code
- * tracing.enabled=true}.
+ * <p>The span carries the RPC conventions' client attributes: {@code rpc.system}, {@code
+ * rpc.service}, {@code rpc.method}, {@code server.address} and {@code server.port} (from the
+ * channel's authority), and {@code rpc.grpc.status_code}; any status but {@code OK} makes it an
+ * error. Give it to {@code MeshChannels.Builder.interceptor}, where it sees each call once, with
+ * every retry inside its span; the generated {@code main} does so for the {@code client.<name>.*}
+ * channels while {@code tracing.enabled=true}.
  */
 public final class TracingClientInterceptor implements ClientInterceptor {
 
@@ -50,24 +50,29 @@ public final class TracingClientInterceptor implements ClientInterceptor {
   /** Traces with {@code openTelemetry}'s tracer and injects with its text-map propagator. */
   public static TracingClientInterceptor of(OpenTelemetry openTelemetry) {
     Objects.requireNonNull(openTelemetry, "openTelemetry");
-    Tracer tracer = openTelemetry.tracerBuilder(TracingStage.INSTRUMENTATION_NAME)
-        .setSchemaUrl(SpanAttributes.SCHEMA_URL)
-        .build();
-    return new TracingClientInterceptor(tracer, openTelemetry.getPropagators().getTextMapPropagator());
+    Tracer tracer =
+        openTelemetry
+            .tracerBuilder(TracingStage.INSTRUMENTATION_NAME)
+            .setSchemaUrl(SpanAttributes.SCHEMA_URL)
+            .build();
+    return new TracingClientInterceptor(
+        tracer, openTelemetry.getPropagators().getTextMapPropagator());
   }
 
   @Override
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
       MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
     Context parent = Context.current();
-    Span span = tracer.spanBuilder(method.getFullMethodName())
-        .setParent(parent)
-        .setSpanKind(SpanKind.CLIENT)
-        .setAttribute(SpanAttributes.RPC_SYSTEM, "grpc")
-        .setAttribute(SpanAttributes.RPC_SERVICE, method.getServiceName())
-        .setAttribute(SpanAttributes.RPC_METHOD, method.getBareMethodName())
-        .setAllAttributes(server(next.authority()))
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder(method.getFullMethodName())
+            .setParent(parent)
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute(SpanAttributes.RPC_SYSTEM, "grpc")
+            .setAttribute(SpanAttributes.RPC_SERVICE, method.getServiceName())
+            .setAttribute(SpanAttributes.RPC_METHOD, method.getBareMethodName())
+            .setAllAttributes(server(next.authority()))
+            .startSpan();
     Context context = parent.with(span);
     ClientCall<ReqT, RespT> call;
     try {
@@ -81,13 +86,15 @@ public final class TracingClientInterceptor implements ClientInterceptor {
       public void start(Listener<RespT> listener, Metadata headers) {
         propagator.inject(context, headers, MetadataCarrier.INSTANCE);
         try {
-          super.start(new SimpleForwardingClientCallListener<>(listener) {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-              end(span, status);
-              super.onClose(status, trailers);
-            }
-          }, headers);
+          super.start(
+              new SimpleForwardingClientCallListener<>(listener) {
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                  end(span, status);
+                  super.onClose(status, trailers);
+                }
+              },
+              headers);
         } catch (RuntimeException e) {
           end(span, Status.fromThrowable(e));
           throw e;
@@ -106,7 +113,9 @@ public final class TracingClientInterceptor implements ClientInterceptor {
     span.end();
   }
 
-  /** {@code server.address} and {@code server.port} of a channel's authority ({@code host:port}). */
+  /**
+   * {@code server.address} and {@code server.port} of a channel's authority ({@code host:port}).
+   */
   private Attributes server(String authority) {
     if (authority == null) {
       return Attributes.empty();

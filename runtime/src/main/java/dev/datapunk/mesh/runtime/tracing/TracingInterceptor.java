@@ -40,8 +40,8 @@ final class TracingInterceptor implements ServerInterceptor {
   private final String spanName;
   private final Attributes methodAttributes;
 
-  TracingInterceptor(Tracer tracer, TextMapPropagator propagator, String spanName,
-      Attributes methodAttributes) {
+  TracingInterceptor(
+      Tracer tracer, TextMapPropagator propagator, String spanName, Attributes methodAttributes) {
     this.tracer = tracer;
     this.propagator = propagator;
     this.spanName = spanName;
@@ -53,11 +53,13 @@ final class TracingInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     Context parent = propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE);
-    Span span = tracer.spanBuilder(spanName)
-        .setParent(parent)
-        .setSpanKind(SpanKind.SERVER)
-        .setAllAttributes(methodAttributes)
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder(spanName)
+            .setParent(parent)
+            .setSpanKind(SpanKind.SERVER)
+            .setAllAttributes(methodAttributes)
+            .startSpan();
     if (span.isRecording()) {
       recordConnection(span, call.getAttributes());
     }
@@ -78,7 +80,8 @@ final class TracingInterceptor implements ServerInterceptor {
     SocketAddress remote = transport.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     if (remote instanceof InetSocketAddress peer && peer.getAddress() != null) {
       span.setAttribute(SpanAttributes.NETWORK_TRANSPORT, "tcp");
-      span.setAttribute(SpanAttributes.NETWORK_TYPE, peer.getAddress() instanceof Inet6Address ? "ipv6" : "ipv4");
+      span.setAttribute(
+          SpanAttributes.NETWORK_TYPE, peer.getAddress() instanceof Inet6Address ? "ipv6" : "ipv4");
       span.setAttribute(SpanAttributes.NETWORK_PEER_ADDRESS, peer.getAddress().getHostAddress());
       span.setAttribute(SpanAttributes.NETWORK_PEER_PORT, peer.getPort());
     }
@@ -89,7 +92,9 @@ final class TracingInterceptor implements ServerInterceptor {
     }
   }
 
-  /** Server-side errors in the RPC conventions' sense: the span's status is ERROR for these only. */
+  /**
+   * Server-side errors in the RPC conventions' sense: the span's status is ERROR for these only.
+   */
   static boolean isServerError(Status.Code code) {
     return switch (code) {
       case UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS -> true;
@@ -105,6 +110,7 @@ final class TracingInterceptor implements ServerInterceptor {
         AtomicIntegerFieldUpdater.newUpdater(TracedCall.class, "ended");
 
     private final Span span;
+
     @SuppressWarnings("UnusedVariable") // read and written only through ENDED, a field updater
     private volatile int ended;
 
@@ -125,9 +131,9 @@ final class TracingInterceptor implements ServerInterceptor {
 
     /**
      * Ends the span once, with {@code status}: its code as {@code rpc.grpc.status_code} and {@code
-     * mesh.status}, its cause (an exception the metrics stage mapped) as {@code mesh.exception.type}
-     * and an {@code exception} event that names only the type (its message may hold request data;
-     * the stack trace is in the log).
+     * mesh.status}, its cause (an exception the metrics stage mapped) as {@code
+     * mesh.exception.type} and an {@code exception} event that names only the type (its message may
+     * hold request data; the stack trace is in the log).
      */
     void end(Status status) {
       if (!ENDED.compareAndSet(this, 0, 1)) {

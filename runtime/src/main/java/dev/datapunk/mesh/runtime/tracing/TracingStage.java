@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Off ({@link #off()}), it answers {@code null} for every method and hands out the no-op
  * listeners, so a server that does not trace runs exactly the chain it would without this class.
  *
- * <p>The decision listeners write to {@link Span#current()}: the stages run inside the span's scope,
- * which this stage opens around {@code startCall} and every listener callback. A listener called
- * outside a traced call (the identity allow list in front of health and reflection) finds no
+ * <p>The decision listeners write to {@link Span#current()}: the stages run inside the span's
+ * scope, which this stage opens around {@code startCall} and every listener callback. A listener
+ * called outside a traced call (the identity allow list in front of health and reflection) finds no
  * recording span and does nothing.
  */
 public final class TracingStage implements CallStage {
@@ -59,8 +59,13 @@ public final class TracingStage implements CallStage {
    */
   public static TracingStage on(OpenTelemetry openTelemetry, boolean recordIdentity) {
     Objects.requireNonNull(openTelemetry, "openTelemetry");
-    Tracer tracer = openTelemetry.tracerBuilder(INSTRUMENTATION_NAME).setSchemaUrl(SpanAttributes.SCHEMA_URL).build();
-    return new TracingStage(tracer, openTelemetry.getPropagators().getTextMapPropagator(), recordIdentity);
+    Tracer tracer =
+        openTelemetry
+            .tracerBuilder(INSTRUMENTATION_NAME)
+            .setSchemaUrl(SpanAttributes.SCHEMA_URL)
+            .build();
+    return new TracingStage(
+        tracer, openTelemetry.getPropagators().getTextMapPropagator(), recordIdentity);
   }
 
   /** Whether calls are traced. */
@@ -81,14 +86,17 @@ public final class TracingStage implements CallStage {
       return null;
     }
     MethodDescriptor<?, ?> method = policy.method();
-    Attributes attributes = Attributes.of(
-        SpanAttributes.RPC_SYSTEM, "grpc",
-        SpanAttributes.RPC_SERVICE, method.getServiceName(),
-        SpanAttributes.RPC_METHOD, method.getBareMethodName());
+    Attributes attributes =
+        Attributes.of(
+            SpanAttributes.RPC_SYSTEM, "grpc",
+            SpanAttributes.RPC_SERVICE, method.getServiceName(),
+            SpanAttributes.RPC_METHOD, method.getBareMethodName());
     return new TracingInterceptor(tracer, propagator, method.getFullMethodName(), attributes);
   }
 
-  /** Puts each security decision (result, reason code and, if allowed, identity) on the call's span. */
+  /**
+   * Puts each security decision (result, reason code and, if allowed, identity) on the call's span.
+   */
   public AuthDecisionListener.Factory authDecisions() {
     return isOn() ? method -> this::recordAuthDecision : AuthDecisionListener.Factory.NONE;
   }
@@ -96,16 +104,28 @@ public final class TracingStage implements CallStage {
   /** Puts each rate-limit decision on the call's span. */
   public AdmissionListener.Factory rateLimitDecisions() {
     return isOn()
-        ? method -> (admitted, retryAfterNanos) -> recordAdmission(admitted, retryAfterNanos,
-            SpanAttributes.MESH_RATELIMIT_DECISION, "allowed", SpanAttributes.MESH_RATELIMIT_RETRY_AFTER_MS)
+        ? method ->
+            (admitted, retryAfterNanos) ->
+                recordAdmission(
+                    admitted,
+                    retryAfterNanos,
+                    SpanAttributes.MESH_RATELIMIT_DECISION,
+                    "allowed",
+                    SpanAttributes.MESH_RATELIMIT_RETRY_AFTER_MS)
         : AdmissionListener.Factory.NONE;
   }
 
   /** Puts each decision of the adaptive concurrency limit on the call's span. */
   public AdmissionListener.Factory adaptiveLimitDecisions() {
     return isOn()
-        ? method -> (admitted, retryAfterNanos) -> recordAdmission(admitted, retryAfterNanos,
-            SpanAttributes.MESH_ADAPTIVE_DECISION, "admitted", SpanAttributes.MESH_ADAPTIVE_RETRY_AFTER_MS)
+        ? method ->
+            (admitted, retryAfterNanos) ->
+                recordAdmission(
+                    admitted,
+                    retryAfterNanos,
+                    SpanAttributes.MESH_ADAPTIVE_DECISION,
+                    "admitted",
+                    SpanAttributes.MESH_ADAPTIVE_RETRY_AFTER_MS)
         : AdmissionListener.Factory.NONE;
   }
 
@@ -126,8 +146,11 @@ public final class TracingStage implements CallStage {
     }
   }
 
-  private static void recordAdmission(boolean admitted, long retryAfterNanos,
-      AttributeKey<String> decision, String admittedWord,
+  private static void recordAdmission(
+      boolean admitted,
+      long retryAfterNanos,
+      AttributeKey<String> decision,
+      String admittedWord,
       AttributeKey<Long> retryAfter) {
     Span span = Span.current();
     if (!span.isRecording()) {

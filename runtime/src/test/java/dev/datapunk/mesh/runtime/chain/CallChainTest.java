@@ -47,22 +47,31 @@ import org.junit.jupiter.api.Test;
 class CallChainTest {
 
   /** Open, no limit. */
-  static final MethodPolicy UNARY = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build();
+  static final MethodPolicy UNARY =
+      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).build();
+
   /** Secured, no limit. */
-  static final MethodPolicy SERVER_STREAMING = MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
-      .requireScopes("read", "audit")
-      .build();
+  static final MethodPolicy SERVER_STREAMING =
+      MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
+          .requireScopes("read", "audit")
+          .build();
+
   /** Open, limited to a burst of 2 and a rate too low to refill during the test. */
-  static final MethodPolicy CLIENT_STREAMING = MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod())
-      .rateLimit(0.001, 2)
-      .build();
+  static final MethodPolicy CLIENT_STREAMING =
+      MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod())
+          .rateLimit(0.001, 2)
+          .build();
+
   /** Public and limited. */
-  static final MethodPolicy BIDI = MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod())
-      .publicAccess()
-      .rateLimit(0.001, 1)
-      .build();
+  static final MethodPolicy BIDI =
+      MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod())
+          .publicAccess()
+          .rateLimit(0.001, 1)
+          .build();
+
   /** Every method's policy, in the order of the service descriptor. */
-  static final List<MethodPolicy> POLICIES = List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING, BIDI);
+  static final List<MethodPolicy> POLICIES =
+      List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING, BIDI);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final LocalRateLimiterBackend limiter = LocalRateLimiterBackend.create();
@@ -83,15 +92,20 @@ class CallChainTest {
     if (!token.startsWith("scopes=")) {
       throw new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE);
     }
-    Set<String> scopes = new HashSet<>(Arrays.asList(token.substring("scopes=".length()).split(",")));
+    Set<String> scopes =
+        new HashSet<>(Arrays.asList(token.substring("scopes=".length()).split(",")));
     return new VerifiedToken("tester", scopes, Instant.now().plusSeconds(60), Map.of());
   }
 
   @BeforeEach
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(chain.wrap(new SimpleService().bindService(), POLICIES)).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(chain.wrap(new SimpleService().bindService(), POLICIES))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -106,8 +120,10 @@ class CallChainTest {
   void eachMethodGetsExactlyTheStagesItsPolicyNeeds() {
     assertThat(stageNames(UNARY)).containsExactly("MetricsInterceptor");
     assertThat(stageNames(SERVER_STREAMING))
-        .containsExactly("MetricsInterceptor", "AuthenticationInterceptor", "AuthorizationInterceptor");
-    assertThat(stageNames(CLIENT_STREAMING)).containsExactly("MetricsInterceptor", "RateLimitInterceptor");
+        .containsExactly(
+            "MetricsInterceptor", "AuthenticationInterceptor", "AuthorizationInterceptor");
+    assertThat(stageNames(CLIENT_STREAMING))
+        .containsExactly("MetricsInterceptor", "RateLimitInterceptor");
     assertThat(stageNames(BIDI)).containsExactly("MetricsInterceptor", "RateLimitInterceptor");
   }
 
@@ -121,9 +137,18 @@ class CallChainTest {
   @Test
   void securedMethodRejectsMissingAndBadTokensAndMissingScopes() {
     assertStatus(() -> serverStreaming(null), Status.Code.UNAUTHENTICATED, "missing bearer token");
-    assertStatus(() -> serverStreaming("Bearer forged"), Status.Code.UNAUTHENTICATED, "invalid token signature");
-    assertStatus(() -> serverStreaming("Basic dXNlcjpwdw=="), Status.Code.UNAUTHENTICATED, "missing bearer token");
-    assertStatus(() -> serverStreaming("Bearer scopes=read"), Status.Code.PERMISSION_DENIED, "token lacks scope audit");
+    assertStatus(
+        () -> serverStreaming("Bearer forged"),
+        Status.Code.UNAUTHENTICATED,
+        "invalid token signature");
+    assertStatus(
+        () -> serverStreaming("Basic dXNlcjpwdw=="),
+        Status.Code.UNAUTHENTICATED,
+        "missing bearer token");
+    assertStatus(
+        () -> serverStreaming("Bearer scopes=read"),
+        Status.Code.PERMISSION_DENIED,
+        "token lacks scope audit");
     assertThat(serverStreaming("bearer scopes=read,audit")).containsExactly("tester");
   }
 
@@ -138,16 +163,20 @@ class CallChainTest {
   void limitedMethodRejectsPastItsBurstWithRetryInfoAndQuotaFailure() throws Exception {
     assertThat(clientStreaming().getResponseMessage()).isEqualTo("2 messages");
     assertThat(clientStreaming().getResponseMessage()).isEqualTo("2 messages");
-    StatusRuntimeException rejected = assertThrows(StatusRuntimeException.class, this::clientStreaming);
+    StatusRuntimeException rejected =
+        assertThrows(StatusRuntimeException.class, this::clientStreaming);
     assertThat(rejected.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(rejected.getStatus().getDescription()).isEqualTo(
-        "rate limit exceeded for grpc.testing.SimpleService/ClientStreamingRpc: 0.001 rps, burst 2");
+    assertThat(rejected.getStatus().getDescription())
+        .isEqualTo(
+            "rate limit exceeded for grpc.testing.SimpleService/ClientStreamingRpc: 0.001 rps,"
+                + " burst 2");
     com.google.rpc.Status details = StatusProto.fromThrowable(rejected);
     RetryInfo retry = details.getDetails(0).unpack(RetryInfo.class);
     assertThat(retry.getRetryDelay().getSeconds()).isBetween(900L, 1000L);
     QuotaFailure quota = details.getDetails(1).unpack(QuotaFailure.class);
     assertThat(quota.getViolations(0).getDescription())
-        .isEqualTo("0.001 rps, burst 2 per client for grpc.testing.SimpleService/ClientStreamingRpc");
+        .isEqualTo(
+            "0.001 rps, burst 2 per client for grpc.testing.SimpleService/ClientStreamingRpc");
     assertThat(rateLimitDecisions("allowed")).isEqualTo(2);
     assertThat(rateLimitDecisions("rejected")).isEqualTo(1);
   }
@@ -160,8 +189,16 @@ class CallChainTest {
     assertThat(timerCount("UnaryRpc", "OK")).isEqualTo(1);
     assertThat(timerCount("ServerStreamingRpc", "UNAUTHENTICATED")).isEqualTo(1);
     assertThat(timerCount("ServerStreamingRpc", "PERMISSION_DENIED")).isEqualTo(1);
-    assertThat(registry.get("grpc.server.requests.received").tag("method", "UnaryRpc").counter().count()).isEqualTo(1);
-    assertThat(registry.get("grpc.server.responses.sent").tag("method", "UnaryRpc").counter().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("grpc.server.requests.received")
+                .tag("method", "UnaryRpc")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry.get("grpc.server.responses.sent").tag("method", "UnaryRpc").counter().count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -175,11 +212,21 @@ class CallChainTest {
   @Test
   void bindingWhosePoliciesDoNotMatchTheServiceIsRefused() {
     CallChain fresh = standardChain(new SimpleMeterRegistry(), limiter);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> fresh.wrap(new SimpleService().bindService(), List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING)));
-    assertThat(e).hasMessageContaining("no mesh policy for grpc.testing.SimpleService/BidiStreamingRpc");
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                fresh.wrap(
+                    new SimpleService().bindService(),
+                    List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING)));
+    assertThat(e)
+        .hasMessageContaining("no mesh policy for grpc.testing.SimpleService/BidiStreamingRpc");
   }
 
-  /** The stages of {@code policy}'s method in a fresh chain (a backend makes one limiter per method). */
+  /**
+   * The stages of {@code policy}'s method in a fresh chain (a backend makes one limiter per
+   * method).
+   */
   private static List<String> stageNames(MethodPolicy policy) {
     try (LocalRateLimiterBackend backend = LocalRateLimiterBackend.create()) {
       return standardChain(new SimpleMeterRegistry(), backend).interceptorsFor(policy).stream()
@@ -189,15 +236,22 @@ class CallChainTest {
   }
 
   private double rateLimitDecisions(String result) {
-    return registry.get("mesh.ratelimit.decisions")
+    return registry
+        .get("mesh.ratelimit.decisions")
         .tag("method", "grpc.testing.SimpleService/ClientStreamingRpc")
         .tag("result", result)
         .tag("backend", "local")
-        .counter().count();
+        .counter()
+        .count();
   }
 
   private double timerCount(String method, String status) {
-    return registry.get("grpc.server.processing.duration").tag("method", method).tag("statusCode", status).timer().count();
+    return registry
+        .get("grpc.server.processing.duration")
+        .tag("method", method)
+        .tag("statusCode", status)
+        .timer()
+        .count();
   }
 
   private static void assertStatus(Runnable call, Status.Code code, String description) {
@@ -207,40 +261,46 @@ class CallChainTest {
   }
 
   private SimpleResponse unary(String message) {
-    SimpleRequest request = SimpleRequest.newBuilder().setRequestMessage(message == null ? "hello" : message).build();
+    SimpleRequest request =
+        SimpleRequest.newBuilder().setRequestMessage(message == null ? "hello" : message).build();
     return SimpleServiceGrpc.newBlockingStub(channel).unaryRpc(request);
   }
 
   private List<String> serverStreaming(String authorization) {
     Metadata headers = new Metadata();
     if (authorization != null) {
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
     }
-    SimpleServiceGrpc.SimpleServiceBlockingStub stub = SimpleServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    SimpleServiceGrpc.SimpleServiceBlockingStub stub =
+        SimpleServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     List<String> replies = new java.util.ArrayList<>();
-    stub.serverStreamingRpc(SimpleRequest.getDefaultInstance()).forEachRemaining(r -> replies.add(r.getResponseMessage()));
+    stub.serverStreamingRpc(SimpleRequest.getDefaultInstance())
+        .forEachRemaining(r -> replies.add(r.getResponseMessage()));
     return replies;
   }
 
   private SimpleResponse clientStreaming() throws Exception {
-    java.util.concurrent.CompletableFuture<SimpleResponse> result = new java.util.concurrent.CompletableFuture<>();
-    StreamObserver<SimpleRequest> requests = ClientCalls.asyncClientStreamingCall(
-        channel.newCall(SimpleServiceGrpc.getClientStreamingRpcMethod(), CallOptions.DEFAULT),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(SimpleResponse value) {
-            result.complete(value);
-          }
+    java.util.concurrent.CompletableFuture<SimpleResponse> result =
+        new java.util.concurrent.CompletableFuture<>();
+    StreamObserver<SimpleRequest> requests =
+        ClientCalls.asyncClientStreamingCall(
+            channel.newCall(SimpleServiceGrpc.getClientStreamingRpcMethod(), CallOptions.DEFAULT),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(SimpleResponse value) {
+                result.complete(value);
+              }
 
-          @Override
-          public void onError(Throwable t) {
-            result.completeExceptionally(t);
-          }
+              @Override
+              public void onError(Throwable t) {
+                result.completeExceptionally(t);
+              }
 
-          @Override
-          public void onCompleted() {}
-        });
+              @Override
+              public void onCompleted() {}
+            });
     requests.onNext(SimpleRequest.getDefaultInstance());
     requests.onNext(SimpleRequest.getDefaultInstance());
     requests.onCompleted();
@@ -258,19 +318,22 @@ class CallChainTest {
       if (request.getRequestMessage().equals("boom")) {
         throw new IllegalStateException("boom");
       }
-      responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
+      responses.onNext(
+          SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
       responses.onCompleted();
     }
 
     @Override
-    public void serverStreamingRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+    public void serverStreamingRpc(
+        SimpleRequest request, StreamObserver<SimpleResponse> responses) {
       String subject = MeshPrincipal.current().flatMap(MeshPrincipal::subject).orElse("nobody");
       responses.onNext(SimpleResponse.newBuilder().setResponseMessage(subject).build());
       responses.onCompleted();
     }
 
     @Override
-    public StreamObserver<SimpleRequest> clientStreamingRpc(StreamObserver<SimpleResponse> responses) {
+    public StreamObserver<SimpleRequest> clientStreamingRpc(
+        StreamObserver<SimpleResponse> responses) {
       return new StreamObserver<>() {
         int count;
 
@@ -284,7 +347,8 @@ class CallChainTest {
 
         @Override
         public void onCompleted() {
-          responses.onNext(SimpleResponse.newBuilder().setResponseMessage(count + " messages").build());
+          responses.onNext(
+              SimpleResponse.newBuilder().setResponseMessage(count + " messages").build());
           responses.onCompleted();
         }
       };

@@ -2,12 +2,12 @@ package dev.datapunk.mesh.runtime.client;
 
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshBinding;
-import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.policy.MethodPolicy;
 import dev.datapunk.mesh.runtime.security.MeshPrincipal;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokens;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
@@ -43,10 +43,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class Downstream implements AutoCloseable {
 
-  static final MethodPolicy UNARY = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
-      .requireScopes("read").build();
-  static final MethodPolicy PUBLIC = MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
-      .publicAccess().build();
+  static final MethodPolicy UNARY =
+      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).requireScopes("read").build();
+  static final MethodPolicy PUBLIC =
+      MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build();
 
   /**
    * What one call brought to the service.
@@ -55,7 +55,11 @@ final class Downstream implements AutoCloseable {
    * @param subject the verified token's subject, if any
    * @param authorization whether an {@code authorization} header arrived
    */
-  record Seen(String method, Optional<Duration> deadline, Optional<String> subject, boolean authorization) {}
+  record Seen(
+      String method,
+      Optional<Duration> deadline,
+      Optional<String> subject,
+      boolean authorization) {}
 
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -76,29 +80,37 @@ final class Downstream implements AutoCloseable {
    */
   static Downstream start(Path dir, String... args) {
     List<Seen> seen = new CopyOnWriteArrayList<>();
-    List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--metrics.port=0",
-        "--server.shutdown-grace=1s"));
+    List<String> all =
+        new ArrayList<>(
+            List.of("--server.host=127.0.0.1", "--metrics.port=0", "--server.shutdown-grace=1s"));
     if (List.of(args).stream().noneMatch(arg -> arg.startsWith("--server.port="))) {
       all.add("--server.port=0");
     }
     all.addAll(List.of(args));
-    MeshServer server = MeshApplication.start(all.toArray(String[]::new), List.of(binding(seen)), Map.of(), dir);
+    MeshServer server =
+        MeshApplication.start(all.toArray(String[]::new), List.of(binding(seen)), Map.of(), dir);
     return new Downstream(dir, server, seen);
   }
 
   private static MeshBinding binding(List<Seen> seen) {
-    ServerInterceptor recorder = new ServerInterceptor() {
-      @Override
-      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-          ServerCallHandler<ReqT, RespT> next) {
-        Deadline deadline = Context.current().getDeadline();
-        seen.add(new Seen(call.getMethodDescriptor().getBareMethodName(),
-            Optional.ofNullable(deadline).map(d -> Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS))),
-            MeshPrincipal.current().flatMap(MeshPrincipal::subject), headers.containsKey(AUTHORIZATION)));
-        return next.startCall(call, headers);
-      }
-    };
-    ServerServiceDefinition definition = ServerInterceptors.intercept(new Service().bindService(), recorder);
+    ServerInterceptor recorder =
+        new ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+              ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+            Deadline deadline = Context.current().getDeadline();
+            seen.add(
+                new Seen(
+                    call.getMethodDescriptor().getBareMethodName(),
+                    Optional.ofNullable(deadline)
+                        .map(d -> Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS))),
+                    MeshPrincipal.current().flatMap(MeshPrincipal::subject),
+                    headers.containsKey(AUTHORIZATION)));
+            return next.startCall(call, headers);
+          }
+        };
+    ServerServiceDefinition definition =
+        ServerInterceptors.intercept(new Service().bindService(), recorder);
     return new MeshBinding() {
       @Override
       public ServerServiceDefinition bindService() {
@@ -107,9 +119,15 @@ final class Downstream implements AutoCloseable {
 
       @Override
       public List<MethodPolicy> policies() {
-        return List.of(UNARY, PUBLIC,
-            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).requireScopes("read").build(),
-            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).requireScopes("read").build());
+        return List.of(
+            UNARY,
+            PUBLIC,
+            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod())
+                .requireScopes("read")
+                .build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod())
+                .requireScopes("read")
+                .build());
       }
     };
   }
@@ -130,8 +148,10 @@ final class Downstream implements AutoCloseable {
   /** A token signed with this server's development key. */
   String token(String subject, String... scopes) {
     try {
-      return DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")), new DevTokenRequest(subject,
-          List.of(scopes), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
+      return DevTokens.mint(
+          DevSigningKey.ensure(dir.resolve(".mesh/dev")),
+          new DevTokenRequest(
+              subject, List.of(scopes), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -147,17 +167,23 @@ final class Downstream implements AutoCloseable {
     public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
       String message = request.getRequestMessage();
       if (message.startsWith("status:")) {
-        responses.onError(Status.fromCode(Status.Code.valueOf(message.substring(7)))
-            .withDescription("asked to fail").asRuntimeException());
+        responses.onError(
+            Status.fromCode(Status.Code.valueOf(message.substring(7)))
+                .withDescription("asked to fail")
+                .asRuntimeException());
         return;
       }
-      responses.onNext(SimpleResponse.newBuilder()
-          .setResponseMessage(MeshPrincipal.current().flatMap(MeshPrincipal::subject).orElse("-")).build());
+      responses.onNext(
+          SimpleResponse.newBuilder()
+              .setResponseMessage(
+                  MeshPrincipal.current().flatMap(MeshPrincipal::subject).orElse("-"))
+              .build());
       responses.onCompleted();
     }
 
     @Override
-    public void serverStreamingRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+    public void serverStreamingRpc(
+        SimpleRequest request, StreamObserver<SimpleResponse> responses) {
       responses.onNext(SimpleResponse.newBuilder().setResponseMessage("public").build());
       responses.onCompleted();
     }

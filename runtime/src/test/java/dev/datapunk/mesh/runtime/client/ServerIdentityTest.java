@@ -39,7 +39,10 @@ class ServerIdentityTest {
   void pki() {
     ca = CertificateFixture.newCa("Shop CA");
     ca.writeCertificate(dir.resolve("ca.pem"));
-    ca.leaf("orders").uri("spiffe://shop.test/orders").clientAuth().issue()
+    ca.leaf("orders")
+        .uri("spiffe://shop.test/orders")
+        .clientAuth()
+        .issue()
         .writeChain(dir.resolve("client.pem"), dir.resolve("client.key"));
   }
 
@@ -57,26 +60,42 @@ class ServerIdentityTest {
       leaf.dns(name);
     }
     leaf.issue().writeChain(dir.resolve("server.pem"), dir.resolve("server.key"));
-    Downstream server = Downstream.start(dir, "--tls.cert=" + dir.resolve("server.pem"),
-        "--tls.key=" + dir.resolve("server.key"), "--tls.ca=" + dir.resolve("ca.pem"));
+    Downstream server =
+        Downstream.start(
+            dir,
+            "--tls.cert=" + dir.resolve("server.pem"),
+            "--tls.key=" + dir.resolve("server.key"),
+            "--tls.ca=" + dir.resolve("ca.pem"));
     open.add(server);
     return server;
   }
 
-  /** Client "inventory" towards {@code target}, presenting the client certificate, plus {@code args}. */
+  /**
+   * Client "inventory" towards {@code target}, presenting the client certificate, plus {@code
+   * args}.
+   */
   private Channel client(String target, String... args) {
     List<String> all = new ArrayList<>(List.of("--client.inventory.target=" + target));
     all.addAll(List.of(args));
-    MeshChannels.Builder builder = MeshChannels.builder().meterRegistry(registry)
-        .identity(dir.resolve("client.pem"), dir.resolve("client.key")).trust(dir.resolve("ca.pem"));
-    ConfigLoader.load(all.toArray(String[]::new), Map.of(), dir).config().clients().values().forEach(builder::client);
+    MeshChannels.Builder builder =
+        MeshChannels.builder()
+            .meterRegistry(registry)
+            .identity(dir.resolve("client.pem"), dir.resolve("client.key"))
+            .trust(dir.resolve("ca.pem"));
+    ConfigLoader.load(all.toArray(String[]::new), Map.of(), dir)
+        .config()
+        .clients()
+        .values()
+        .forEach(builder::client);
     MeshChannels channels = builder.build();
     open.add(0, channels);
     return channels.channel("inventory");
   }
 
   private static String call(Channel channel) {
-    return SimpleServiceGrpc.newBlockingStub(channel).serverStreamingRpc(SimpleRequest.getDefaultInstance()).next()
+    return SimpleServiceGrpc.newBlockingStub(channel)
+        .serverStreamingRpc(SimpleRequest.getDefaultInstance())
+        .next()
         .getResponseMessage();
   }
 
@@ -91,26 +110,39 @@ class ServerIdentityTest {
   @Test
   void theConfiguredIdentityIsAccepted() {
     Downstream server = server();
-    assertEquals("public", call(client("localhost:" + server.port(), "--client.inventory.server-identity=" + INVENTORY)));
+    assertEquals(
+        "public",
+        call(
+            client(
+                "localhost:" + server.port(), "--client.inventory.server-identity=" + INVENTORY)));
   }
 
   @Test
   void aTrustedServerWithAnotherIdentityIsRefusedInTheHandshake() {
     Downstream server = server("localhost");
-    Channel channel = client("localhost:" + server.port(), "--client.inventory.server-identity=spiffe://shop.test/billing");
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> call(channel));
+    Channel channel =
+        client(
+            "localhost:" + server.port(),
+            "--client.inventory.server-identity=spiffe://shop.test/billing");
+    StatusRuntimeException refused =
+        assertThrows(StatusRuntimeException.class, () -> call(channel));
     assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
-    assertThat(causes(refused)).contains(
-        "proves identity spiffe://shop.test/inventory, not the expected spiffe://shop.test/billing");
+    assertThat(causes(refused))
+        .contains(
+            "proves identity spiffe://shop.test/inventory, not the expected"
+                + " spiffe://shop.test/billing");
     assertThat(server.seen()).as("no request reached the server").isEmpty();
-    assertThat(registry.find(ClientMeters.RETRIES).counters()).as("a TLS failure is not retried").isEmpty();
+    assertThat(registry.find(ClientMeters.RETRIES).counters())
+        .as("a TLS failure is not retried")
+        .isEmpty();
   }
 
   @Test
   void withoutAConfiguredIdentityTheHostNameIsChecked() {
     Downstream server = server("inventory.shop.internal");
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-        () -> call(client("localhost:" + server.port())));
+    StatusRuntimeException refused =
+        assertThrows(
+            StatusRuntimeException.class, () -> call(client("localhost:" + server.port())));
     assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
     assertThat(server.seen()).isEmpty();
   }
@@ -118,19 +150,38 @@ class ServerIdentityTest {
   @Test
   void aConfiguredIdentityReplacesTheHostNameCheck() {
     Downstream server = server("inventory.shop.internal");
-    assertEquals("public", call(client("localhost:" + server.port(), "--client.inventory.server-identity=" + INVENTORY)));
+    assertEquals(
+        "public",
+        call(
+            client(
+                "localhost:" + server.port(), "--client.inventory.server-identity=" + INVENTORY)));
   }
 
   @Test
   void aServerCertificateFromAnotherCaIsRefused() {
     CertificateFixture other = CertificateFixture.newCa("Other CA");
-    other.leaf("inventory").uri(INVENTORY).dns("localhost").serverAuth().issue()
+    other
+        .leaf("inventory")
+        .uri(INVENTORY)
+        .dns("localhost")
+        .serverAuth()
+        .issue()
         .writeChain(dir.resolve("server.pem"), dir.resolve("server.key"));
-    Downstream server = Downstream.start(dir, "--tls.cert=" + dir.resolve("server.pem"),
-        "--tls.key=" + dir.resolve("server.key"), "--tls.ca=" + dir.resolve("ca.pem"));
+    Downstream server =
+        Downstream.start(
+            dir,
+            "--tls.cert=" + dir.resolve("server.pem"),
+            "--tls.key=" + dir.resolve("server.key"),
+            "--tls.ca=" + dir.resolve("ca.pem"));
     open.add(server);
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-        () -> call(client("localhost:" + server.port(), "--client.inventory.server-identity=" + INVENTORY)));
+    StatusRuntimeException refused =
+        assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                call(
+                    client(
+                        "localhost:" + server.port(),
+                        "--client.inventory.server-identity=" + INVENTORY)));
     assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
     assertThat(server.seen()).isEmpty();
   }

@@ -179,24 +179,40 @@ class ConfigErrorsTest {
 
   @Test
   void aBadSeedNodeOfARedisClusterNamesTheKeyAndHidesPasswords() {
-    String message = failure(Map.of(), "--ratelimit.redis.cluster=true",
-        "--ratelimit.redis.uri=redis://:hunter2@a:7000,http://:hunter2@b:7000");
-    assertTrue(message.startsWith("ratelimit.redis.uri: expected a URI with a host and scheme redis:// or"
-        + " rediss://, got \"http://***@b:7000\""), message);
+    String message =
+        failure(
+            Map.of(),
+            "--ratelimit.redis.cluster=true",
+            "--ratelimit.redis.uri=redis://:hunter2@a:7000,http://:hunter2@b:7000");
+    assertTrue(
+        message.startsWith(
+            "ratelimit.redis.uri: expected a URI with a host and scheme redis:// or"
+                + " rediss://, got \"http://***@b:7000\""),
+        message);
     assertFalse(message.contains("hunter2"), message);
-    assertTrue(failure(Map.of(), "--ratelimit.redis.cluster=true", "--ratelimit.redis.uri=redis://a:7000,,redis://b:7000")
-        .startsWith("ratelimit.redis.uri: expected a list without empty items"));
-    assertTrue(failure(Map.of(), "--ratelimit.redis.cluster=yes")
-        .startsWith("ratelimit.redis.cluster: expected true or false, got \"yes\""));
+    assertTrue(
+        failure(
+                Map.of(),
+                "--ratelimit.redis.cluster=true",
+                "--ratelimit.redis.uri=redis://a:7000,,redis://b:7000")
+            .startsWith("ratelimit.redis.uri: expected a list without empty items"));
+    assertTrue(
+        failure(Map.of(), "--ratelimit.redis.cluster=yes")
+            .startsWith("ratelimit.redis.cluster: expected true or false, got \"yes\""));
   }
 
   @Test
   void severalRedisUrisNeedClusterModeAndOneScheme() {
     String several = failure(Map.of(), "--ratelimit.redis.uri=redis://a:7000,redis://b:7000");
-    assertTrue(several.contains("ratelimit.redis.uri names 2 Redis nodes (from command line")
-        && several.contains("but ratelimit.redis.cluster is false (from default)"), several);
-    String mixed = failure(Map.of(), "--ratelimit.redis.cluster=true",
-        "--ratelimit.redis.uri=redis://a:7000,rediss://b:7000");
+    assertTrue(
+        several.contains("ratelimit.redis.uri names 2 Redis nodes (from command line")
+            && several.contains("but ratelimit.redis.cluster is false (from default)"),
+        several);
+    String mixed =
+        failure(
+            Map.of(),
+            "--ratelimit.redis.cluster=true",
+            "--ratelimit.redis.uri=redis://a:7000,rediss://b:7000");
     assertTrue(mixed.contains("ratelimit.redis.uri mixes redis:// and rediss://"), mixed);
   }
 

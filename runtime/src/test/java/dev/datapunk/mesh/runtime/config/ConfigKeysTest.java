@@ -63,8 +63,10 @@ class ConfigKeysTest {
     assertEquals("***", plain.maskedBy(s -> "***").mask("secret"));
     assertTrue(ConfigKeys.RATELIMIT_OVERRIDE_RPS.isReloadable());
     assertEquals("redis://***@h", ConfigKeys.RATELIMIT_REDIS_URI.mask("redis://:pw@h"));
-    assertEquals("redis://***@a:7000, rediss://***@b:7000,redis://c:7000",
-        ConfigKeys.RATELIMIT_REDIS_URI.mask("redis://:pw@a:7000, rediss://u:pw2@b:7000,redis://c:7000"));
+    assertEquals(
+        "redis://***@a:7000, rediss://***@b:7000,redis://c:7000",
+        ConfigKeys.RATELIMIT_REDIS_URI.mask(
+            "redis://:pw@a:7000, rediss://u:pw2@b:7000,redis://c:7000"));
   }
 
   @Test

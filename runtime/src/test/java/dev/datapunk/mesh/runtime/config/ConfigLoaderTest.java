@@ -34,10 +34,27 @@ class ConfigLoaderTest {
   @Test
   void withNothingConfiguredEveryKeyHasItsDefault() {
     MeshConfig config = load(Map.of());
-    assertEquals(new ServerSettings("0.0.0.0", 50051, 4 * 1024 * 1024, 8 * 1024, 10, Duration.ofSeconds(30),
-        Duration.ZERO, Duration.ofHours(2), Duration.ofSeconds(20), Duration.ofMinutes(5), Optional.empty(),
-        Optional.empty(), Optional.empty(), OptionalInt.empty(), Compression.NONE), config.server());
-    assertEquals(new TlsSettings(TlsMode.MTLS, Optional.empty(), Optional.empty(), Optional.empty(), List.of()),
+    assertEquals(
+        new ServerSettings(
+            "0.0.0.0",
+            50051,
+            4 * 1024 * 1024,
+            8 * 1024,
+            10,
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            Duration.ofHours(2),
+            Duration.ofSeconds(20),
+            Duration.ofMinutes(5),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            OptionalInt.empty(),
+            Compression.NONE),
+        config.server());
+    assertEquals(
+        new TlsSettings(
+            TlsMode.MTLS, Optional.empty(), Optional.empty(), Optional.empty(), List.of()),
         config.tls());
     assertEquals(new JwksSettings(Optional.empty(), Optional.empty()), config.jwks());
     assertEquals(Optional.empty(), config.jwt().issuer());
@@ -46,14 +63,16 @@ class ConfigLoaderTest {
     assertEquals(Set.of("RS256", "ES256", "EdDSA"), config.jwt().allowedAlgorithms());
     assertEquals(10_000, config.jwt().cacheSize());
     assertFalse(config.auditAllowed());
-    assertEquals(new RateLimitSettings(RateLimitBackend.LOCAL, 1_000_000, Map.of()), config.rateLimit());
+    assertEquals(
+        new RateLimitSettings(RateLimitBackend.LOCAL, 1_000_000, Map.of()), config.rateLimit());
     assertEquals("redis://127.0.0.1:6379", config.redis().uris().get(0).toString());
     assertEquals(9464, config.metricsPort());
     assertEquals(Map.of(), config.metrics().commonTags());
     assertEquals(new HealthSettings(true, 0, Duration.ofSeconds(5)), config.health());
     assertTrue(config.reflectionEnabled());
     assertEquals(dir.resolve(".mesh/dev"), config.devDir());
-    assertTrue(config.entries().stream().allMatch(e -> e.source().equals(ConfigSource.defaultValue())));
+    assertTrue(
+        config.entries().stream().allMatch(e -> e.source().equals(ConfigSource.defaultValue())));
   }
 
   @Test
@@ -64,13 +83,14 @@ class ConfigLoaderTest {
 
   @Test
   void laterLayersWinKeyByKey() throws IOException {
-    writeMeshYaml("server:\n  port: 1001\n  worker-threads: 3\n  shutdown-grace: 5s\ntls.mode: tls\n");
-    Map<String, String> env =
-        Map.of("MESH_SERVER_PORT", "1002", "MESH_SERVER_WORKER_THREADS", "4");
+    writeMeshYaml(
+        "server:\n  port: 1001\n  worker-threads: 3\n  shutdown-grace: 5s\ntls.mode: tls\n");
+    Map<String, String> env = Map.of("MESH_SERVER_PORT", "1002", "MESH_SERVER_WORKER_THREADS", "4");
     MeshConfig config = load(env, "--server.port=1003");
 
     assertEquals(1003, config.server().port());
-    assertEquals(ConfigSource.commandLine("--server.port"), config.sourceOf(ConfigKeys.SERVER_PORT));
+    assertEquals(
+        ConfigSource.commandLine("--server.port"), config.sourceOf(ConfigKeys.SERVER_PORT));
     assertEquals(4, config.server().workerThreads());
     assertEquals(
         ConfigSource.environment("MESH_SERVER_WORKER_THREADS"),
@@ -88,7 +108,8 @@ class ConfigLoaderTest {
   void environmentWinsOverFileAndCommandLineOverEnvironment() throws IOException {
     writeMeshYaml("reflection.enabled: false\nhealth.enabled: false\n");
     MeshConfig config =
-        load(Map.of("MESH_REFLECTION_ENABLED", "true", "MESH_HEALTH_ENABLED", "true"),
+        load(
+            Map.of("MESH_REFLECTION_ENABLED", "true", "MESH_HEALTH_ENABLED", "true"),
             "--health.enabled=false");
     assertTrue(config.reflectionEnabled());
     assertFalse(config.health().enabled());
@@ -118,13 +139,27 @@ class ConfigLoaderTest {
   void aNamedFileOnlyLoadSkipsMeshYamlButReadsANamedFile() throws IOException {
     writeMeshYaml("server.port: 1111\n");
     Files.writeString(dir.resolve("named.yaml"), "server.port: 2222\n");
-    assertEquals(50051, ConfigLoader.loadNamedFileOnly(new String[0], Map.of(), dir).config().server().port());
-    assertEquals(2222, ConfigLoader.loadNamedFileOnly(new String[] {"--config=named.yaml"}, Map.of(), dir)
-        .config().server().port());
-    assertEquals(2222, ConfigLoader.loadNamedFileOnly(new String[0], Map.of("MESH_CONFIG", "named.yaml"), dir)
-        .config().server().port());
-    assertEquals(3333, ConfigLoader.loadNamedFileOnly(new String[] {"--server.port=3333"}, Map.of(), dir)
-        .config().server().port());
+    assertEquals(
+        50051,
+        ConfigLoader.loadNamedFileOnly(new String[0], Map.of(), dir).config().server().port());
+    assertEquals(
+        2222,
+        ConfigLoader.loadNamedFileOnly(new String[] {"--config=named.yaml"}, Map.of(), dir)
+            .config()
+            .server()
+            .port());
+    assertEquals(
+        2222,
+        ConfigLoader.loadNamedFileOnly(new String[0], Map.of("MESH_CONFIG", "named.yaml"), dir)
+            .config()
+            .server()
+            .port());
+    assertEquals(
+        3333,
+        ConfigLoader.loadNamedFileOnly(new String[] {"--server.port=3333"}, Map.of(), dir)
+            .config()
+            .server()
+            .port());
   }
 
   @Test
@@ -163,8 +198,11 @@ class ConfigLoaderTest {
   void positionalArgumentsAreLeftOverInOrder() {
     LoadedConfig loaded =
         ConfigLoader.load(
-            new String[] {"dev-token", "--server.port=7000", "inventory:read", "--", "--not-an-option"},
-            Map.of(), dir);
+            new String[] {
+              "dev-token", "--server.port=7000", "inventory:read", "--", "--not-an-option"
+            },
+            Map.of(),
+            dir);
     assertEquals(List.of("dev-token", "inventory:read", "--not-an-option"), loaded.arguments());
     assertEquals(7000, loaded.config().server().port());
     assertFalse(loaded.helpRequested());
@@ -197,10 +235,12 @@ class ConfigLoaderTest {
           ConfigSource.file("mesh.yaml", 1), load(Map.of(), partner).sourceOf(key), key.name());
       assertEquals(
           ConfigSource.environment(key.environmentVariable()),
-          load(Map.of(key.environmentVariable(), value), partner).sourceOf(key), key.name());
+          load(Map.of(key.environmentVariable(), value), partner).sourceOf(key),
+          key.name());
       assertEquals(
           ConfigSource.commandLine("--" + key.name()),
-          load(Map.of(), "--" + key.name() + "=" + value, partner).sourceOf(key), key.name());
+          load(Map.of(), "--" + key.name() + "=" + value, partner).sourceOf(key),
+          key.name());
     }
   }
 
@@ -263,15 +303,19 @@ class ConfigLoaderTest {
   @Test
   void describeListsEveryKeyWithValueAndSourceAndMasksSecrets() {
     MeshConfig config =
-        load(Map.of("MESH_RATELIMIT_REDIS_URI", "redis://:hunter2@cache:6379"),
-            "--server.port=6000", "--metrics.tags.region=eu-1");
+        load(
+            Map.of("MESH_RATELIMIT_REDIS_URI", "redis://:hunter2@cache:6379"),
+            "--server.port=6000",
+            "--metrics.tags.region=eu-1");
     String described = config.describe();
     assertEquals(ConfigKeys.ALL.size() + 1, described.lines().count());
     assertTrue(described.contains("server.port=6000 (command line --server.port)\n"), described);
     assertTrue(described.contains("server.host=0.0.0.0 (default)\n"), described);
     assertTrue(
-        described.contains("ratelimit.redis.uri=redis://***@cache:6379 (environment"
-            + " MESH_RATELIMIT_REDIS_URI)"), described);
+        described.contains(
+            "ratelimit.redis.uri=redis://***@cache:6379 (environment"
+                + " MESH_RATELIMIT_REDIS_URI)"),
+        described);
     assertTrue(described.endsWith("metrics.tags.region=eu-1 (command line --metrics.tags.region)"));
     assertFalse(described.contains("hunter2"));
     assertEquals("redis://:hunter2@cache:6379", config.redis().uris().get(0).toString());
@@ -283,25 +327,40 @@ class ConfigLoaderTest {
     for (ConfigKey<?> key : ConfigKeys.ALL) {
       assertTrue(
           help.contains(
-              "  --" + key.name() + "  (" + key.environmentVariable() + ")\n      "
-                  + key.description() + "; default: " + key.defaultLabel()),
+              "  --"
+                  + key.name()
+                  + "  ("
+                  + key.environmentVariable()
+                  + ")\n      "
+                  + key.description()
+                  + "; default: "
+                  + key.defaultLabel()),
           key.name());
     }
     for (ConfigKeyPattern<?> pattern : ConfigKeys.PATTERNS) {
       assertTrue(
           help.contains(
-              "  --" + pattern.template() + "  ("
-                  + pattern.environmentTemplate().orElse("file or command line only") + ")\n      "
+              "  --"
+                  + pattern.template()
+                  + "  ("
+                  + pattern.environmentTemplate().orElse("file or command line only")
+                  + ")\n      "
                   + pattern.description()),
           pattern.template());
     }
     assertTrue(help.contains("MESH_CONFIG=PATH"));
     assertTrue(help.contains("--metrics.tags.<name>  (MESH_METRICS_TAGS_<NAME>)\n"));
-    assertTrue(help.contains("--ratelimit.override.<full/Method>.rps  (file or command line only)\n"));
+    assertTrue(
+        help.contains("--ratelimit.override.<full/Method>.rps  (file or command line only)\n"));
     assertTrue(help.contains("Booleans: true or false.\n"));
-    assertTrue(help.contains("--server.port  (MESH_SERVER_PORT)\n      gRPC port; 0 picks a free"
-        + " port (logged); default: 50051\n"));
-    assertTrue(help.contains("--tls.cert  (MESH_TLS_CERT)\n      PEM server certificate chain; set"
-        + " together with tls.key; default: unset (development certificate under dev.dir)\n"));
+    assertTrue(
+        help.contains(
+            "--server.port  (MESH_SERVER_PORT)\n      gRPC port; 0 picks a free"
+                + " port (logged); default: 50051\n"));
+    assertTrue(
+        help.contains(
+            "--tls.cert  (MESH_TLS_CERT)\n"
+                + "      PEM server certificate chain; set together with tls.key; default: unset"
+                + " (development certificate under dev.dir)\n"));
   }
 }

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigReferenceTest {
 
   private static final Path REFERENCE =
-      Path.of(System.getProperty("basedir", "")).toAbsolutePath().getParent()
+      Path.of(System.getProperty("basedir", ""))
+          .toAbsolutePath()
+          .getParent()
           .resolve("docs/configuration.md");
 
   @Test
@@ -40,8 +42,13 @@ class ConfigReferenceTest {
     }
     String checkedIn = Files.exists(REFERENCE) ? Files.readString(REFERENCE) : "";
     if (!checkedIn.equals(rendered)) {
-      fail(REFERENCE + " is not what ConfigKeys renders (" + firstDifference(checkedIn, rendered)
-          + "). It is generated: rewrite it with\n  " + ConfigReference.WRITE_COMMAND + "\n");
+      fail(
+          REFERENCE
+              + " is not what ConfigKeys renders ("
+              + firstDifference(checkedIn, rendered)
+              + "). It is generated: rewrite it with\n  "
+              + ConfigReference.WRITE_COMMAND
+              + "\n");
     }
   }
 
@@ -51,9 +58,10 @@ class ConfigReferenceTest {
     for (ConfigKey<?> key : ConfigKeys.ALL) {
       List<String> row = onlyRow(rows, "`" + key.name() + "`");
       assertEquals("`" + key.environmentVariable() + "`", row.get(1), key.name());
-      String expectedDefault = key.defaultText()
-          .map(text -> text.isEmpty() ? "empty" : "`" + text + "`")
-          .orElse(key.defaultLabel());
+      String expectedDefault =
+          key.defaultText()
+              .map(text -> text.isEmpty() ? "empty" : "`" + text + "`")
+              .orElse(key.defaultLabel());
       assertEquals(expectedDefault, unescape(row.get(2)), key.name());
       assertEquals(key.isReloadable() ? "reloadable" : "restart", row.get(3), key.name());
       assertEquals(key.description(), unescape(row.get(4)), key.name());
@@ -65,12 +73,19 @@ class ConfigReferenceTest {
     List<List<String>> rows = rows(ConfigReference.render());
     for (ConfigKeyPattern<?> pattern : ConfigKeys.PATTERNS) {
       List<String> row = onlyRow(rows, "`" + pattern.template() + "`");
-      assertEquals(pattern.environmentTemplate().map(v -> "`" + v + "`")
-          .orElse(HelpText.NOT_FROM_ENVIRONMENT), row.get(1), pattern.template());
+      assertEquals(
+          pattern
+              .environmentTemplate()
+              .map(v -> "`" + v + "`")
+              .orElse(HelpText.NOT_FROM_ENVIRONMENT),
+          row.get(1),
+          pattern.template());
       assertEquals(pattern.isReloadable() ? "reloadable" : "restart", row.get(3));
       assertEquals(pattern.description(), unescape(row.get(4)), pattern.template());
     }
-    assertEquals(ConfigKeys.ALL.size() + ConfigKeys.PATTERNS.size(), rows.size(),
+    assertEquals(
+        ConfigKeys.ALL.size() + ConfigKeys.PATTERNS.size(),
+        rows.size(),
         "one row per key and key family, nothing else");
     assertThat(onlyRow(rows, "`metrics.tags.<name>`").get(1))
         .isEqualTo("`MESH_METRICS_TAGS_<NAME>`");
@@ -80,19 +95,33 @@ class ConfigReferenceTest {
 
   @Test
   void theEnvironmentVariablesTheReferenceNamesSetTheirKeys(@TempDir Path dir) {
-    MeshConfig config = ConfigLoader.load(new String[0],
-        Map.of("MESH_SERVER_PORT", "50052", "MESH_METRICS_TAGS_ZONE", "eu1",
-            "MESH_LOG_LEVELS_TLS", "debug"), dir).config();
+    MeshConfig config =
+        ConfigLoader.load(
+                new String[0],
+                Map.of(
+                    "MESH_SERVER_PORT",
+                    "50052",
+                    "MESH_METRICS_TAGS_ZONE",
+                    "eu1",
+                    "MESH_LOG_LEVELS_TLS",
+                    "debug"),
+                dir)
+            .config();
     assertEquals(50052, config.get(ConfigKeys.SERVER_PORT));
-    assertThat(config.entries()).extracting(ConfigEntry::toString)
-        .contains("metrics.tags.zone=eu1 (environment MESH_METRICS_TAGS_ZONE)",
+    assertThat(config.entries())
+        .extracting(ConfigEntry::toString)
+        .contains(
+            "metrics.tags.zone=eu1 (environment MESH_METRICS_TAGS_ZONE)",
             "log.levels.tls=debug (environment MESH_LOG_LEVELS_TLS)");
     assertThat(ConfigReference.render())
         .contains("- `MESH_METRICS_TAGS_<NAME>` sets `metrics.tags.<name>`")
         .contains("- `MESH_LOG_LEVELS_<CATEGORY>` sets `log.levels.<category>`")
-        .contains("- `ratelimit.override.<full/Method>.rps`, `ratelimit.override.<full/Method>.burst`,"
-            + " `limits.adaptive.reserved.<full/Method>` cannot come from the environment")
-        .contains("- `MESH_CLIENT_<NAME>_TARGET` sets `client.<name>.target`, the name lower-cased, with __ for -.");
+        .contains(
+            "- `ratelimit.override.<full/Method>.rps`, `ratelimit.override.<full/Method>.burst`,"
+                + " `limits.adaptive.reserved.<full/Method>` cannot come from the environment")
+        .contains(
+            "- `MESH_CLIENT_<NAME>_TARGET` sets `client.<name>.target`, the name lower-cased, with"
+                + " __ for -.");
   }
 
   @Test
@@ -101,37 +130,63 @@ class ConfigReferenceTest {
     MeshConfig config =
         ConfigLoader.load(new String[] {"--config=example.yaml"}, Map.of(), dir).config();
     assertEquals(Duration.ofSeconds(5), config.get(ConfigKeys.SERVER_SHUTDOWN_DELAY));
-    assertEquals(List.of("spiffe://mesh.prod/ns/billing/sa/api", "spiffe://mesh.prod/ns/infra/*"),
+    assertEquals(
+        List.of("spiffe://mesh.prod/ns/billing/sa/api", "spiffe://mesh.prod/ns/infra/*"),
         config.get(ConfigKeys.TLS_ALLOWED_IDENTITIES));
-    assertEquals(List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25)),
+    assertEquals(
+        List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25)),
         config.get(ConfigKeys.METRICS_SLO));
-    assertThat(config.entries()).extracting(ConfigEntry::key).contains(
-        "ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.rps",
-        "ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.burst",
-        "log.levels.tls", "metrics.tags.application");
-    assertThat(ConfigReference.render()).contains("```yaml\n" + ConfigReference.EXAMPLE_FILE + "```");
+    assertThat(config.entries())
+        .extracting(ConfigEntry::key)
+        .contains(
+            "ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.rps",
+            "ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.burst",
+            "log.levels.tls",
+            "metrics.tags.application");
+    assertThat(ConfigReference.render())
+        .contains("```yaml\n" + ConfigReference.EXAMPLE_FILE + "```");
   }
 
   @Test
   void theErrorExampleIsWhatTheLoaderReports(@TempDir Path dir) {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(
-        new String[] {ConfigReference.ERROR_EXAMPLE_OPTION},
-        Map.of(ConfigReference.ERROR_EXAMPLE_VARIABLE, ConfigReference.ERROR_EXAMPLE_VALUE), dir));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    new String[] {ConfigReference.ERROR_EXAMPLE_OPTION},
+                    Map.of(
+                        ConfigReference.ERROR_EXAMPLE_VARIABLE,
+                        ConfigReference.ERROR_EXAMPLE_VALUE),
+                    dir));
     assertEquals(ConfigReference.ERROR_EXAMPLE_PROBLEMS, e.problems());
     assertThat(ConfigReference.render())
-        .contains("```\nmesh: " + String.join("\n", ConfigReference.ERROR_EXAMPLE_PROBLEMS) + "\n```");
+        .contains(
+            "```\nmesh: " + String.join("\n", ConfigReference.ERROR_EXAMPLE_PROBLEMS) + "\n```");
   }
 
   @Test
   void keysOfOneConcernShareASectionInRegistryOrder() {
     String rendered = ConfigReference.render();
     List<String> sections = rendered.lines().filter(line -> line.startsWith("### ")).toList();
-    assertEquals(List.of("### Server and transport", "### TLS", "### Tokens and audit",
-        "### Rate limiting", "### Adaptive concurrency limit", "### Logging", "### Metrics",
-        "### Health and reflection", "### Tracing", "### Development", "### Application settings",
-        "### Calls to other mesh services"), sections);
+    assertEquals(
+        List.of(
+            "### Server and transport",
+            "### TLS",
+            "### Tokens and audit",
+            "### Rate limiting",
+            "### Adaptive concurrency limit",
+            "### Logging",
+            "### Metrics",
+            "### Health and reflection",
+            "### Tracing",
+            "### Development",
+            "### Application settings",
+            "### Calls to other mesh services"),
+        sections);
     String limits = section(rendered, "### Adaptive concurrency limit");
-    assertThat(limits).contains("`limits.adaptive.public-reserved`")
+    assertThat(limits)
+        .contains("`limits.adaptive.public-reserved`")
         .contains("`limits.adaptive.reserved.<full/Method>`")
         .doesNotContain("`ratelimit.");
     assertThat(section(rendered, "### Health and reflection"))
@@ -152,7 +207,8 @@ class ConfigReferenceTest {
   }
 
   private static List<String> onlyRow(List<List<String>> rows, String firstCell) {
-    List<List<String>> matching = rows.stream().filter(row -> row.get(0).equals(firstCell)).toList();
+    List<List<String>> matching =
+        rows.stream().filter(row -> row.get(0).equals(firstCell)).toList();
     assertEquals(1, matching.size(), "rows for " + firstCell);
     return matching.get(0);
   }
@@ -175,8 +231,11 @@ class ConfigReferenceTest {
       Optional<String> was = i < old.size() ? Optional.of(old.get(i)) : Optional.empty();
       Optional<String> is = i < now.size() ? Optional.of(now.get(i)) : Optional.empty();
       if (!was.equals(is)) {
-        return "first difference at line " + (i + 1) + ": the file has "
-            + was.map(s -> "\"" + s + "\"").orElse("nothing") + ", ConfigKeys give "
+        return "first difference at line "
+            + (i + 1)
+            + ": the file has "
+            + was.map(s -> "\"" + s + "\"").orElse("nothing")
+            + ", ConfigKeys give "
             + is.map(s -> "\"" + s + "\"").orElse("nothing");
       }
     }

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The redis backend's keys: defaults, every layer, and errors that name the key. */
 class RedisConfigKeysTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void defaults() {
@@ -28,9 +27,20 @@ class RedisConfigKeysTest {
 
   @Test
   void setFromEnvironmentAndCommandLine() {
-    MeshConfig config = ConfigLoader.load(new String[] {"--ratelimit.redis.failure-mode=deny",
-        "--ratelimit.redis.prefix=inventory:rl:", "--ratelimit.redis.breaker.cool-down=250ms"},
-        Map.of("MESH_RATELIMIT_REDIS_TIMEOUT", "5ms", "MESH_RATELIMIT_REDIS_BREAKER_FAILURES", "3"), dir).config();
+    MeshConfig config =
+        ConfigLoader.load(
+                new String[] {
+                  "--ratelimit.redis.failure-mode=deny",
+                  "--ratelimit.redis.prefix=inventory:rl:",
+                  "--ratelimit.redis.breaker.cool-down=250ms"
+                },
+                Map.of(
+                    "MESH_RATELIMIT_REDIS_TIMEOUT",
+                    "5ms",
+                    "MESH_RATELIMIT_REDIS_BREAKER_FAILURES",
+                    "3"),
+                dir)
+            .config();
     assertThat(config.redis().failureMode()).isEqualTo(RedisFailureMode.DENY);
     assertThat(config.redis().prefix()).isEqualTo("inventory:rl:");
     assertThat(config.redis().timeout()).isEqualTo(Duration.ofMillis(5));
@@ -45,11 +55,14 @@ class RedisConfigKeysTest {
     assertThat(failure("--ratelimit.redis.prefix=a{b}"))
         .contains("ratelimit.redis.prefix", "without spaces, { or }", "a{b}");
     assertThat(failure("--ratelimit.redis.prefix=has space")).contains("ratelimit.redis.prefix");
-    assertThat(failure("--ratelimit.redis.timeout=0ms")).contains("ratelimit.redis.timeout", "at least 1ms");
-    assertThat(failure("--ratelimit.redis.breaker.failures=0")).contains("ratelimit.redis.breaker.failures");
+    assertThat(failure("--ratelimit.redis.timeout=0ms"))
+        .contains("ratelimit.redis.timeout", "at least 1ms");
+    assertThat(failure("--ratelimit.redis.breaker.failures=0"))
+        .contains("ratelimit.redis.breaker.failures");
   }
 
   private String failure(String... args) {
-    return assertThrows(ConfigException.class, () -> ConfigLoader.load(args, Map.of(), dir)).getMessage();
+    return assertThrows(ConfigException.class, () -> ConfigLoader.load(args, Map.of(), dir))
+        .getMessage();
   }
 }

@@ -66,14 +66,22 @@ class ValueParsersTest {
     assertEquals(
         "off or a duration with a unit ms, s, m, h or d (e.g. 500ms, 30s, 2h) | never",
         rejection(parser, "never"));
-    assertEquals("off or a duration with a unit ms, s, m, h or d (e.g. 500ms, 30s, 2h) | OFF",
+    assertEquals(
+        "off or a duration with a unit ms, s, m, h or d (e.g. 500ms, 30s, 2h) | OFF",
         rejection(parser, "OFF"));
   }
 
   @ParameterizedTest
   @CsvSource({
-    "0, 0", "1024, 1024", "10B, 10", "4KiB, 4096", "4MiB, 4194304", "1GiB, 1073741824",
-    "4KB, 4000", "4MB, 4000000", "2GB, 2000000000"
+    "0, 0",
+    "1024, 1024",
+    "10B, 10",
+    "4KiB, 4096",
+    "4MiB, 4194304",
+    "1GiB, 1073741824",
+    "4KB, 4000",
+    "4MB, 4000000",
+    "2GB, 2000000000"
   })
   void sizes(String text, long bytes) {
     assertEquals(bytes, parse(ValueParsers.size(0, Long.MAX_VALUE), text));
@@ -84,7 +92,8 @@ class ValueParsersTest {
   void malformedSizesAreRejectedNamingTheUnits(String text) {
     assertEquals(
         "a size in bytes, or with a unit B, KiB, MiB, GiB (powers of 1024) or KB, MB, GB (powers"
-            + " of 1000), e.g. 4MiB | " + text,
+            + " of 1000), e.g. 4MiB | "
+            + text,
         rejection(ValueParsers.size(0, Long.MAX_VALUE), text));
   }
 
@@ -158,10 +167,12 @@ class ValueParsersTest {
 
   @Test
   void pathsResolveAgainstTheWorkingDirectory() {
-    assertEquals(Path.of("/srv/app/certs/server.pem"), parse(ValueParsers.path(), "certs/server.pem"));
+    assertEquals(
+        Path.of("/srv/app/certs/server.pem"), parse(ValueParsers.path(), "certs/server.pem"));
     assertEquals(Path.of("/etc/mesh/ca.pem"), parse(ValueParsers.path(), "/etc/mesh/ca.pem"));
     assertEquals("a file path | ", rejection(ValueParsers.path(), ""));
-    assertEquals("a valid file path (Nul character not allowed) | a\0b",
+    assertEquals(
+        "a valid file path (Nul character not allowed) | a\0b",
         rejection(ValueParsers.path(), "a\0b"));
   }
 
@@ -170,7 +181,8 @@ class ValueParsersTest {
     ValueParser<URI> parser = ValueParsers.uri("redis", "rediss");
     assertEquals(URI.create("redis://127.0.0.1:6379"), parse(parser, "redis://127.0.0.1:6379"));
     assertEquals(URI.create("rediss://cache:6380/0"), parse(parser, "rediss://cache:6380/0"));
-    for (String bad : List.of("http://cache:6379", "redis://", "cache:6379", "redis://ca che", "")) {
+    for (String bad :
+        List.of("http://cache:6379", "redis://", "cache:6379", "redis://ca che", "")) {
       assertEquals(
           "a URI with a host and scheme redis:// or rediss:// | " + bad, rejection(parser, bad));
     }

@@ -35,9 +35,12 @@ class YamlConfigFileTest {
 
   @Test
   void nestedAndFlatKeysAreTheSame() throws IOException {
-    MeshConfig nested = loadYaml("server:\n  port: 6001\n  keepalive-time: 1h\nauth:\n  jwt:\n    issuer: idp\n");
-    MeshConfig flat = loadYaml("server.port: 6001\nserver.keepalive-time: 1h\nauth.jwt.issuer: idp\n");
-    MeshConfig mixed = loadYaml("server:\n  port: 6001\nserver.keepalive-time: 1h\nauth:\n  jwt.issuer: idp\n");
+    MeshConfig nested =
+        loadYaml("server:\n  port: 6001\n  keepalive-time: 1h\nauth:\n  jwt:\n    issuer: idp\n");
+    MeshConfig flat =
+        loadYaml("server.port: 6001\nserver.keepalive-time: 1h\nauth.jwt.issuer: idp\n");
+    MeshConfig mixed =
+        loadYaml("server:\n  port: 6001\nserver.keepalive-time: 1h\nauth:\n  jwt.issuer: idp\n");
     for (MeshConfig config : List.of(nested, flat, mixed)) {
       assertEquals(6001, config.server().port());
       assertEquals(Duration.ofHours(1), config.server().keepAliveTime());
@@ -56,7 +59,8 @@ class YamlConfigFileTest {
     assertEquals(
         List.of("spiffe://mesh/a", "spiffe://mesh/b"),
         loadYaml("tls:\n  allowed-identities:\n    - spiffe://mesh/a\n    - spiffe://mesh/b\n")
-            .tls().allowedIdentities());
+            .tls()
+            .allowedIdentities());
     assertEquals(
         List.of("RS256", "EdDSA"),
         loadYaml("auth.jwt.algorithms: [RS256, EdDSA]\n").get(ConfigKeys.AUTH_JWT_ALGORITHMS));
@@ -85,21 +89,21 @@ class YamlConfigFileTest {
     MeshConfig nested =
         loadYaml(
             """
-                ratelimit:
-                  override:
-                    "datapunk.inventory.v1.InventoryService/PutItem":
-                      rps: 2.5
-                      burst: 4
-                    datapunk.inventory.v1.InventoryService/GetItem:
-                      burst: 9
-                """);
+            ratelimit:
+              override:
+                "datapunk.inventory.v1.InventoryService/PutItem":
+                  rps: 2.5
+                  burst: 4
+                datapunk.inventory.v1.InventoryService/GetItem:
+                  burst: 9
+            """);
     MeshConfig flat =
         loadYaml(
             """
-                "ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.rps": 2.5
-                ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.burst: 4
-                ratelimit.override.datapunk.inventory.v1.InventoryService/GetItem.burst: 9
-                """);
+            "ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.rps": 2.5
+            ratelimit.override.datapunk.inventory.v1.InventoryService/PutItem.burst: 4
+            ratelimit.override.datapunk.inventory.v1.InventoryService/GetItem.burst: 9
+            """);
     Map<String, RateLimitOverride> expected =
         Map.of(
             "datapunk.inventory.v1.InventoryService/PutItem",
@@ -122,7 +126,9 @@ class YamlConfigFileTest {
             "pkg.Svc/Get", new RateLimitOverride(OptionalDouble.of(0.5), OptionalInt.empty()),
             "pkg.Svc/Put", new RateLimitOverride(OptionalDouble.of(5), OptionalInt.of(50))),
         config.rateLimit().overrides());
-    assertEquals(List.of("pkg.Svc/Get", "pkg.Svc/Put"), List.copyOf(config.rateLimit().overrides().keySet()));
+    assertEquals(
+        List.of("pkg.Svc/Get", "pkg.Svc/Put"),
+        List.copyOf(config.rateLimit().overrides().keySet()));
   }
 
   @Test
@@ -155,14 +161,16 @@ class YamlConfigFileTest {
   void metricsTagsNestedAndFlat() throws IOException {
     assertEquals(
         Map.of("region", "eu-1", "team", "inventory", "empty", ""),
-        loadYaml("""
-            metrics:
-              tags:
-                region: eu-1
-                team: inventory
-            metrics.tags.empty: ""
-            """)
-            .metrics().commonTags());
+        loadYaml(
+                """
+                metrics:
+                  tags:
+                    region: eu-1
+                    team: inventory
+                metrics.tags.empty: ""
+                """)
+            .metrics()
+            .commonTags());
     assertEquals(
         "metrics.tags.Region: expected metrics.tags.<name> with a tag name of lower-case letters,"
             + " digits and _, got \"Region\" (from mesh.yaml line 1)",
@@ -172,8 +180,7 @@ class YamlConfigFileTest {
   @Test
   void syntaxErrorNamesFileAndLine() throws IOException {
     String message = failureOf("server:\n  port: 1\n  host: [unclosed\ntls.mode: tls\n");
-    assertEquals(
-        "mesh.yaml line 4: invalid YAML: expected ',' or ']', but got :", message);
+    assertEquals("mesh.yaml line 4: invalid YAML: expected ',' or ']', but got :", message);
     assertEquals(
         "mesh.yaml line 2: invalid YAML: mapping values are not allowed here",
         failureOf("server.port: 1\nserver.host: a: b\n"));
@@ -224,7 +231,8 @@ class YamlConfigFileTest {
 
   @Test
   void notUtf8IsReported() throws IOException {
-    Files.write(dir.resolve("mesh.yaml"), new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+    Files.write(
+        dir.resolve("mesh.yaml"), new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
     assertEquals(
         "cannot read configuration file mesh.yaml: it is not UTF-8 text",
         assertThrows(ConfigException.class, () -> ConfigLoader.load(new String[0], Map.of(), dir))

@@ -7,9 +7,9 @@ import com.google.rpc.BadRequest;
 import dev.datapunk.mesh.runtime.LoopbackPorts;
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.MeshModule;
-import dev.datapunk.mesh.runtime.server.MeshServer;
 import dev.datapunk.mesh.runtime.reliability.Scrape;
 import dev.datapunk.mesh.runtime.reliability.StderrCapture;
+import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -34,29 +34,41 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exception handlers on a real server (Netty on loopback, started as the generated bootstrap starts
- * it): the client sees the mapped status, and the Prometheus endpoint records that same status,
- * for unary, server-, client- and bidi-streaming calls, for thrown exceptions and exceptions passed
- * to {@code onError}; an unmapped exception stays UNKNOWN "application error", its stack trace
- * only in the log.
+ * it): the client sees the mapped status, and the Prometheus endpoint records that same status, for
+ * unary, server-, client- and bidi-streaming calls, for thrown exceptions and exceptions passed to
+ * {@code onError}; an unmapped exception stays UNKNOWN "application error", its stack trace only in
+ * the log.
  */
 class ExceptionMappingTest {
 
   private static final String DURATION = "grpc_server_processing_duration_seconds_count";
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static MeshServer server;
   private static ManagedChannel channel;
 
   @BeforeAll
   static void start() {
-    MeshModule module = MeshModule.builder()
-        .binding(FailingService.binding(FailingService.openPolicies()))
-        .exceptionHandlers(FailingService.globalHandlers())
-        .build();
-    server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=" + LoopbackPorts.free()}, module, Map.of(), dir);
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+    MeshModule module =
+        MeshModule.builder()
+            .binding(FailingService.binding(FailingService.openPolicies()))
+            .exceptionHandlers(FailingService.globalHandlers())
+            .build();
+    server =
+        MeshApplication.start(
+            new String[] {
+              "--server.host=127.0.0.1",
+              "--server.port=0",
+              "--tls.mode=plaintext",
+              "--metrics.port=" + LoopbackPorts.free()
+            },
+            module,
+            Map.of(),
+            dir);
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
   }
 
   @AfterAll
@@ -85,12 +97,14 @@ class ExceptionMappingTest {
 
   @Test
   void theMostSpecificHandlerWinsAcrossScopesAndTheServicesOwnOnATie() {
-    // ExpiredException extends MissingException: the global handler of the subtype beats the service's of the supertype.
+    // ExpiredException extends MissingException: the global handler of the subtype beats the
+    // service's of the supertype.
     Status expired = unaryFails("expired");
     assertThat(expired.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(expired.getDescription()).isEqualTo("item expired");
     // Both scopes handle ConflictException: the service's own (ABORTED, with its trailer) wins.
-    StatusRuntimeException conflict = assertThrows(StatusRuntimeException.class, () -> unary("conflict"));
+    StatusRuntimeException conflict =
+        assertThrows(StatusRuntimeException.class, () -> unary("conflict"));
     assertThat(conflict.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
     assertThat(conflict.getStatus().getDescription()).isEqualTo("conflicting write");
     assertThat(conflict.getTrailers().get(FailingService.CONFLICT_ID)).isEqualTo("c-42");
@@ -99,13 +113,15 @@ class ExceptionMappingTest {
   @Test
   void aRichStatusSendsItsDetails() throws Exception {
     double before = recorded("UnaryRpc", "INVALID_ARGUMENT");
-    StatusRuntimeException invalid = assertThrows(StatusRuntimeException.class, () -> unary("invalid"));
+    StatusRuntimeException invalid =
+        assertThrows(StatusRuntimeException.class, () -> unary("invalid"));
     assertThat(invalid.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(invalid.getStatus().getDescription()).isEqualTo("invalid request");
     com.google.rpc.Status details = StatusProto.fromThrowable(invalid);
     BadRequest badRequest = details.getDetails(0).unpack(BadRequest.class);
     assertThat(badRequest.getFieldViolations(0).getField()).isEqualTo("quantity");
-    assertThat(badRequest.getFieldViolations(0).getDescription()).isEqualTo("quantity must be >= 0");
+    assertThat(badRequest.getFieldViolations(0).getDescription())
+        .isEqualTo("quantity must be >= 0");
     assertThat(recorded("UnaryRpc", "INVALID_ARGUMENT")).isEqualTo(before + 1);
   }
 
@@ -116,7 +132,8 @@ class ExceptionMappingTest {
     try (StderrCapture log = StderrCapture.start()) {
       status = unaryFails("secret");
       assertThat(log.linesContaining("UnaryRpc failed with an uncaught exception")).hasSize(1);
-      assertThat(log.text()).contains("java.lang.IllegalStateException: secret detail of the database")
+      assertThat(log.text())
+          .contains("java.lang.IllegalStateException: secret detail of the database")
           .contains("\tat dev.datapunk.mesh.runtime.errors.FailingService.unaryRpc");
     }
     assertThat(status.getCode()).isEqualTo(Status.Code.UNKNOWN);
@@ -130,7 +147,8 @@ class ExceptionMappingTest {
       Status broken = unaryFails("broken-handler");
       assertThat(broken.getCode()).isEqualTo(Status.Code.UNKNOWN);
       assertThat(broken.getDescription()).isEqualTo(ExceptionMapper.APPLICATION_ERROR);
-      assertThat(log.linesContaining("the exception handler for", "BrokenHandlerException threw")).hasSize(1);
+      assertThat(log.linesContaining("the exception handler for", "BrokenHandlerException threw"))
+          .hasSize(1);
 
       Status ok = unaryFails("ok-handler");
       assertThat(ok.getCode()).isEqualTo(Status.Code.UNKNOWN);
@@ -140,7 +158,8 @@ class ExceptionMappingTest {
 
   @Test
   void statusExceptionsKeepGrpcJavasMeaning() {
-    // Passed to onError: the status chosen. Thrown: an exception like any other, UNKNOWN without a handler.
+    // Passed to onError: the status chosen. Thrown: an exception like any other, UNKNOWN without a
+    // handler.
     assertThat(unaryFails("status-on-error").getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
     Status thrown = unaryFails("status-thrown");
     assertThat(thrown.getCode()).isEqualTo(Status.Code.UNKNOWN);
@@ -150,8 +169,10 @@ class ExceptionMappingTest {
   @Test
   void serverStreamingEndsWithTheMappedStatusAfterItsFirstReply() {
     double before = recorded("ServerStreamingRpc", "NOT_FOUND");
-    Iterator<SimpleResponse> replies = SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .serverStreamingRpc(SimpleRequest.getDefaultInstance());
+    Iterator<SimpleResponse> replies =
+        SimpleServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverStreamingRpc(SimpleRequest.getDefaultInstance());
     assertThat(replies.next().getResponseMessage()).isEqualTo("first");
     StatusRuntimeException failed = assertThrows(StatusRuntimeException.class, replies::next);
     assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -162,7 +183,8 @@ class ExceptionMappingTest {
   void clientStreamingEndsWithTheMappedStatus() throws Exception {
     double before = recorded("ClientStreamingRpc", "NOT_FOUND");
     Outcome outcome = new Outcome();
-    StreamObserver<SimpleRequest> requests = SimpleServiceGrpc.newStub(channel).clientStreamingRpc(outcome);
+    StreamObserver<SimpleRequest> requests =
+        SimpleServiceGrpc.newStub(channel).clientStreamingRpc(outcome);
     requests.onNext(request("fine"));
     requests.onNext(request("missing"));
     Status status = outcome.status();
@@ -176,7 +198,8 @@ class ExceptionMappingTest {
   void bidiStreamingEndsWithTheMappedStatus() throws Exception {
     double before = recorded("BidiStreamingRpc", "NOT_FOUND");
     Outcome outcome = new Outcome();
-    StreamObserver<SimpleRequest> requests = SimpleServiceGrpc.newStub(channel).bidiStreamingRpc(outcome);
+    StreamObserver<SimpleRequest> requests =
+        SimpleServiceGrpc.newStub(channel).bidiStreamingRpc(outcome);
     requests.onNext(request("echo"));
     requests.onNext(request("missing"));
     Status status = outcome.status();
@@ -191,7 +214,9 @@ class ExceptionMappingTest {
   }
 
   private static SimpleResponse unary(String message) {
-    return SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).unaryRpc(request(message));
+    return SimpleServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .unaryRpc(request(message));
   }
 
   private static Status unaryFails(String message) {

@@ -29,14 +29,17 @@ import java.util.List;
 final class FailingService extends SimpleServiceGrpc.SimpleServiceImplBase {
 
   static final String SERVICE = SimpleServiceGrpc.SERVICE_NAME;
-  static final Metadata.Key<String> CONFLICT_ID = Metadata.Key.of("x-conflict-id", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> CONFLICT_ID =
+      Metadata.Key.of("x-conflict-id", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Mapped by the service to NOT_FOUND. */
   static class MissingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
   }
 
-  /** A {@link MissingException} the global handlers map, more specifically, to FAILED_PRECONDITION. */
+  /**
+   * A {@link MissingException} the global handlers map, more specifically, to FAILED_PRECONDITION.
+   */
   static final class ExpiredException extends MissingException {
     private static final long serialVersionUID = 1L;
   }
@@ -67,8 +70,10 @@ final class FailingService extends SimpleServiceGrpc.SimpleServiceImplBase {
       case "broken-handler" -> throw new BrokenHandlerException();
       case "ok-handler" -> throw new OkException();
       case "secret" -> throw new IllegalStateException("secret detail of the database");
-      case "status-thrown" -> throw Status.NOT_FOUND.withDescription("thrown status").asRuntimeException();
-      case "status-on-error" -> responses.onError(Status.ALREADY_EXISTS.withDescription("chosen").asRuntimeException());
+      case "status-thrown" ->
+          throw Status.NOT_FOUND.withDescription("thrown status").asRuntimeException();
+      case "status-on-error" ->
+          responses.onError(Status.ALREADY_EXISTS.withDescription("chosen").asRuntimeException());
       default -> {
         responses.onNext(reply(request.getRequestMessage()));
         responses.onCompleted();
@@ -83,7 +88,8 @@ final class FailingService extends SimpleServiceGrpc.SimpleServiceImplBase {
   }
 
   @Override
-  public StreamObserver<SimpleRequest> clientStreamingRpc(StreamObserver<SimpleResponse> responses) {
+  public StreamObserver<SimpleRequest> clientStreamingRpc(
+      StreamObserver<SimpleResponse> responses) {
     return new StreamObserver<>() {
       @Override
       public void onNext(SimpleRequest value) {
@@ -140,7 +146,8 @@ final class FailingService extends SimpleServiceGrpc.SimpleServiceImplBase {
     return Status.ABORTED.withDescription("conflicting write").asRuntimeException();
   }
 
-  @SuppressWarnings("DoNotCallSuggester") // an exception handler that fails on purpose; the mesh calls it
+  @SuppressWarnings(
+      "DoNotCallSuggester") // an exception handler that fails on purpose; the mesh calls it
   Status broken(BrokenHandlerException e) {
     throw new IllegalStateException("the handler itself failed");
   }
@@ -156,9 +163,13 @@ final class FailingService extends SimpleServiceGrpc.SimpleServiceImplBase {
   }
 
   static com.google.rpc.Status invalid(IllegalArgumentException e) {
-    BadRequest details = BadRequest.newBuilder()
-        .addFieldViolations(BadRequest.FieldViolation.newBuilder().setField("quantity").setDescription(e.getMessage()))
-        .build();
+    BadRequest details =
+        BadRequest.newBuilder()
+            .addFieldViolations(
+                BadRequest.FieldViolation.newBuilder()
+                    .setField("quantity")
+                    .setDescription(e.getMessage()))
+            .build();
     return com.google.rpc.Status.newBuilder()
         .setCode(Code.INVALID_ARGUMENT_VALUE)
         .setMessage("invalid request")
@@ -170,12 +181,20 @@ final class FailingService extends SimpleServiceGrpc.SimpleServiceImplBase {
     return Status.OK;
   }
 
-  /** The global handlers, most specific first, as the bootstrap's {@code extensions()} lists them. */
+  /**
+   * The global handlers, most specific first, as the bootstrap's {@code extensions()} lists them.
+   */
   static ExceptionHandlers globalHandlers() {
     return ExceptionHandlers.builder()
-        .on(ExpiredException.class, (exception, trailers) -> HandlerResults.of(expired(exception), trailers))
-        .on(ConflictException.class, (exception, trailers) -> HandlerResults.of(conflictGlobally(exception), trailers))
-        .on(IllegalArgumentException.class, (exception, trailers) -> HandlerResults.of(invalid(exception), trailers))
+        .on(
+            ExpiredException.class,
+            (exception, trailers) -> HandlerResults.of(expired(exception), trailers))
+        .on(
+            ConflictException.class,
+            (exception, trailers) -> HandlerResults.of(conflictGlobally(exception), trailers))
+        .on(
+            IllegalArgumentException.class,
+            (exception, trailers) -> HandlerResults.of(invalid(exception), trailers))
         .on(OkException.class, (exception, trailers) -> HandlerResults.of(ok(exception), trailers))
         .build();
   }
@@ -197,10 +216,16 @@ final class FailingService extends SimpleServiceGrpc.SimpleServiceImplBase {
       @Override
       public ExceptionHandlers exceptionHandlers() {
         return ExceptionHandlers.builder()
-            .on(ConflictException.class,
-                (exception, trailers) -> HandlerResults.of(service.conflict(exception, trailers), trailers))
-            .on(BrokenHandlerException.class, (exception, trailers) -> HandlerResults.of(service.broken(exception), trailers))
-            .on(MissingException.class, (exception, trailers) -> HandlerResults.of(service.missing(exception), trailers))
+            .on(
+                ConflictException.class,
+                (exception, trailers) ->
+                    HandlerResults.of(service.conflict(exception, trailers), trailers))
+            .on(
+                BrokenHandlerException.class,
+                (exception, trailers) -> HandlerResults.of(service.broken(exception), trailers))
+            .on(
+                MissingException.class,
+                (exception, trailers) -> HandlerResults.of(service.missing(exception), trailers))
             .build();
       }
     };

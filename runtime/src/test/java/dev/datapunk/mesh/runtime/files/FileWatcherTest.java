@@ -19,17 +19,24 @@ class FileWatcherTest {
       Set<String> threads = ConcurrentHashMap.newKeySet();
       AtomicInteger first = new AtomicInteger();
       AtomicInteger second = new AtomicInteger();
-      watcher.watch("first", () -> {
-        threads.add(Thread.currentThread().getName());
-        first.incrementAndGet();
-      });
-      watcher.watch("broken", () -> {
-        throw new IllegalStateException("broken check");
-      });
-      AutoCloseable registration = watcher.watch("second", () -> {
-        threads.add(Thread.currentThread().getName());
-        second.incrementAndGet();
-      });
+      watcher.watch(
+          "first",
+          () -> {
+            threads.add(Thread.currentThread().getName());
+            first.incrementAndGet();
+          });
+      watcher.watch(
+          "broken",
+          () -> {
+            throw new IllegalStateException("broken check");
+          });
+      AutoCloseable registration =
+          watcher.watch(
+              "second",
+              () -> {
+                threads.add(Thread.currentThread().getName());
+                second.incrementAndGet();
+              });
       await().atMost(Duration.ofSeconds(10)).until(() -> first.get() >= 3 && second.get() >= 3);
       assertThat(threads).containsExactly(FileWatcher.THREAD_NAME);
 
@@ -37,13 +44,15 @@ class FileWatcherTest {
       int seen = second.get();
       int firstSeen = first.get();
       await().atMost(Duration.ofSeconds(10)).until(() -> first.get() >= firstSeen + 3);
-      assertThat(second.get()).isLessThanOrEqualTo(seen + 1); // at most the run in progress at close
+      assertThat(second.get())
+          .isLessThanOrEqualTo(seen + 1); // at most the run in progress at close
     }
   }
 
   @Test
   void intervalMustBePositive() {
-    assertThatThrownBy(() -> FileWatcher.start(Duration.ZERO).close()).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> FileWatcher.start(Duration.ZERO).close())
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("interval");
   }
 }

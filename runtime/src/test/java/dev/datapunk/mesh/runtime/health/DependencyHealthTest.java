@@ -65,17 +65,19 @@ class DependencyHealthTest {
 
   @Test
   void aCheckThatFailsAtStartKeepsTheServerNotServingAndAThrowingCheckFails(@TempDir Path dir) {
-    start(dir, new HealthCheck() {
-      @Override
-      public String name() {
-        return "broken";
-      }
+    start(
+        dir,
+        new HealthCheck() {
+          @Override
+          public String name() {
+            return "broken";
+          }
 
-      @Override
-      public boolean isHealthy() throws Exception {
-        throw new java.io.IOException("connection refused");
-      }
-    });
+          @Override
+          public boolean isHealthy() throws Exception {
+            throw new java.io.IOException("connection refused");
+          }
+        });
     assertThat(check("")).isEqualTo(ServingStatus.NOT_SERVING);
     assertThat(check(SERVICE)).isEqualTo(ServingStatus.NOT_SERVING);
   }
@@ -84,46 +86,71 @@ class DependencyHealthTest {
   void aHangingCheckNeverDelaysAHealthCall(@TempDir Path dir) throws Exception {
     CountDownLatch hanging = new CountDownLatch(1);
     AtomicBoolean hang = new AtomicBoolean(false);
-    start(dir, HealthCheck.of("slow", () -> {
-      if (hang.get()) {
-        hanging.countDown();
-        try {
-          Thread.sleep(60_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return true;
-    }));
+    start(
+        dir,
+        HealthCheck.of(
+            "slow",
+            () -> {
+              if (hang.get()) {
+                hanging.countDown();
+                try {
+                  Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return true;
+            }));
     hang.set(true);
     assertThat(hanging.await(10, TimeUnit.SECONDS)).isTrue();
     // The check is stuck on its own thread for a minute; health calls still answer with the last
     // result (the deadline only has to be far shorter than the hang).
     for (int i = 0; i < 20; i++) {
-      assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+      assertThat(
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus())
+          .isEqualTo(ServingStatus.SERVING);
     }
   }
 
   private void start(Path dir, HealthCheck check) {
-    var config = ConfigLoader.load(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
-        "--health.check-interval=50ms", "--server.shutdown-grace=1s"}, Map.of(), dir).config();
-    server = MeshServer.builder(config)
-        .bindings(List.of(UnprotectedSimpleService.binding()))
-        .credentials(InsecureServerCredentials.create(), false)
-        .meterRegistry(new SimpleMeterRegistry())
-        .tokenVerifier(token -> {
-          throw new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE);
-        })
-        .rateLimiterBackend(limiter)
-        .healthCheck(check)
-        .build()
-        .start();
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+    var config =
+        ConfigLoader.load(
+                new String[] {
+                  "--server.host=127.0.0.1",
+                  "--server.port=0",
+                  "--metrics.port=0",
+                  "--health.check-interval=50ms",
+                  "--server.shutdown-grace=1s"
+                },
+                Map.of(),
+                dir)
+            .config();
+    server =
+        MeshServer.builder(config)
+            .bindings(List.of(UnprotectedSimpleService.binding()))
+            .credentials(InsecureServerCredentials.create(), false)
+            .meterRegistry(new SimpleMeterRegistry())
+            .tokenVerifier(
+                token -> {
+                  throw new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE);
+                })
+            .rateLimiterBackend(limiter)
+            .healthCheck(check)
+            .build()
+            .start();
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
   }
 
   private ServingStatus check(String service) {
-    return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+    return HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService(service).build())
+        .getStatus();
   }
 }

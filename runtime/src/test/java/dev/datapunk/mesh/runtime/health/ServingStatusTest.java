@@ -11,7 +11,8 @@ class ServingStatusTest {
 
   @Test
   void servingOnlyWhenStartedAndHealthyAndNeverAgainAfterShutdownBegan() {
-    dev.datapunk.mesh.runtime.health.ServingStatus status = new dev.datapunk.mesh.runtime.health.ServingStatus(List.of("a.B"));
+    dev.datapunk.mesh.runtime.health.ServingStatus status =
+        new dev.datapunk.mesh.runtime.health.ServingStatus(List.of("a.B"));
     assertThat(status.overall()).isEqualTo(ServingStatus.NOT_SERVING);
     status.dependenciesHealthy(false);
     status.serving();

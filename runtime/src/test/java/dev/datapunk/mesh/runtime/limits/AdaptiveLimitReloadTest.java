@@ -36,18 +36,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AdaptiveLimitReloadTest {
 
-  private static final SimpleRequest REQUEST = SimpleRequest.newBuilder().setRequestMessage("x").build();
+  private static final SimpleRequest REQUEST =
+      SimpleRequest.newBuilder().setRequestMessage("x").build();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<ListenableFuture<SimpleResponse>> calls = new ArrayList<>();
 
   @Test
   @Timeout(60)
   void loweredMaxLimitCapsCallsInFlightWhileCallsRun() throws Exception {
-    write("""
+    write(
+        """
         limits.adaptive.enabled: true
         limits.adaptive.initial-limit: 8
         limits.adaptive.min-limit: 1
@@ -58,16 +59,20 @@ class AdaptiveLimitReloadTest {
       assertThat(flood(server, 12)).as("refused of 12 at limit 8").isEqualTo(4);
       assertThat(server.work().holding()).isEqualTo(8);
 
-      write("""
+      write(
+          """
           limits.adaptive.enabled: true
           limits.adaptive.initial-limit: 3
           limits.adaptive.min-limit: 1
           limits.adaptive.max-limit: 3
           """);
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
-      assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
-          .containsExactlyInAnyOrder("limits.adaptive.initial-limit 8 -> 3", "limits.adaptive.max-limit 8 -> 3");
-      assertThat(server.sample("mesh_limits_adaptive_limit", "limiter=\"server\"")).as("clamped to the new max")
+      assertThat(watcher.lastReport().orElseThrow().applied())
+          .extracting(ConfigChange::toString)
+          .containsExactlyInAnyOrder(
+              "limits.adaptive.initial-limit 8 -> 3", "limits.adaptive.max-limit 8 -> 3");
+      assertThat(server.sample("mesh_limits_adaptive_limit", "limiter=\"server\""))
+          .as("clamped to the new max")
           .isEqualTo(3.0);
       // The 8 admitted calls carry on (nothing is cut off); new ones find no room.
       assertThat(flood(server, 5)).as("refused while 8 > 3 are in flight").isEqualTo(5);
@@ -87,7 +92,8 @@ class AdaptiveLimitReloadTest {
   @Test
   @Timeout(60)
   void limitSwitchesOnAndOffAtRunTime() throws Exception {
-    write("""
+    write(
+        """
         limits.adaptive.enabled: false
         limits.adaptive.initial-limit: 2
         limits.adaptive.max-limit: 2
@@ -97,10 +103,13 @@ class AdaptiveLimitReloadTest {
       ConfigWatcher watcher = server.server().configWatcher().orElseThrow();
       assertThat(flood(server, 6)).as("off: nothing refused").isZero();
       assertThat(server.work().holding()).isEqualTo(6);
-      assertThat(server.scrape()).as("no limiter meters while off").doesNotContain("mesh_limits_adaptive_limit");
+      assertThat(server.scrape())
+          .as("no limiter meters while off")
+          .doesNotContain("mesh_limits_adaptive_limit");
       finishAll(server);
 
-      write("""
+      write(
+          """
           limits.adaptive.enabled: true
           limits.adaptive.initial-limit: 2
           limits.adaptive.max-limit: 2
@@ -110,10 +119,12 @@ class AdaptiveLimitReloadTest {
       server.work().holdAgain();
       assertThat(flood(server, 6)).as("on: refused of 6 at limit 2").isEqualTo(4);
       assertThat(server.work().holding()).isEqualTo(2);
-      assertThat(server.sample("mesh_limits_adaptive_inflight", "limiter=\"server\"")).isEqualTo(2.0);
+      assertThat(server.sample("mesh_limits_adaptive_inflight", "limiter=\"server\""))
+          .isEqualTo(2.0);
 
       // Off again while 2 are held: the next calls pass; the held ones still release their slots.
-      write("""
+      write(
+          """
           limits.adaptive.enabled: false
           limits.adaptive.initial-limit: 2
           limits.adaptive.max-limit: 2
@@ -130,7 +141,8 @@ class AdaptiveLimitReloadTest {
   @Test
   @Timeout(60)
   void badValueChangesNothingAndPerMethodNeedsRestart() throws Exception {
-    String good = """
+    String good =
+        """
         limits.adaptive.enabled: true
         limits.adaptive.initial-limit: 4
         limits.adaptive.min-limit: 1
@@ -140,7 +152,8 @@ class AdaptiveLimitReloadTest {
     try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24")) {
       ConfigWatcher watcher = server.server().configWatcher().orElseThrow();
       // min above max, next to a valid change of the public share: neither is applied.
-      write("""
+      write(
+          """
           limits.adaptive.enabled: true
           limits.adaptive.initial-limit: 4
           limits.adaptive.min-limit: 9
@@ -148,12 +161,13 @@ class AdaptiveLimitReloadTest {
           limits.adaptive.public-reserved: 50
           """);
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 1);
-      assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
-          error -> assertThat(error).contains("limits.adaptive.min-limit"));
+      assertThat(watcher.lastReport().orElseThrow().error())
+          .hasValueSatisfying(error -> assertThat(error).contains("limits.adaptive.min-limit"));
       write(good + "limits.adaptive.reserved.mesh.test.Work/Nope: 20\n");
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 2);
-      assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
-          error -> assertThat(error).contains("limits.adaptive.reserved.mesh.test.Work/Nope"));
+      assertThat(watcher.lastReport().orElseThrow().error())
+          .hasValueSatisfying(
+              error -> assertThat(error).contains("limits.adaptive.reserved.mesh.test.Work/Nope"));
       assertThat(flood(server, 6)).as("still limit 4").isEqualTo(2);
       finishAll(server);
       assertThat(watcher.reloads(ReloadReport.Result.APPLIED)).isZero();
@@ -161,10 +175,13 @@ class AdaptiveLimitReloadTest {
       write(good + "limits.adaptive.per-method: true\n");
       await().atMost(WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
       ReloadReport report = watcher.lastReport().orElseThrow();
-      assertThat(report.needsRestart()).extracting(ConfigChange::describeInParentheses)
+      assertThat(report.needsRestart())
+          .extracting(ConfigChange::describeInParentheses)
           .containsExactly("limits.adaptive.per-method (false -> true)");
       assertThat(report.applied()).isEmpty();
-      assertThat(server.scrape()).as("still the one shared limiter").contains("limiter=\"server\"")
+      assertThat(server.scrape())
+          .as("still the one shared limiter")
+          .contains("limiter=\"server\"")
           .doesNotContain("limiter=\"mesh.test.Work/Hold\"");
     }
   }
@@ -177,8 +194,14 @@ class AdaptiveLimitReloadTest {
     int before = server.work().holding();
     List<ListenableFuture<SimpleResponse>> started = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      started.add(ClientCalls.futureUnaryCall(server.channel().newCall(WorkService.HOLD,
-          CallOptions.DEFAULT.withDeadlineAfter(40, TimeUnit.SECONDS)), REQUEST));
+      started.add(
+          ClientCalls.futureUnaryCall(
+              server
+                  .channel()
+                  .newCall(
+                      WorkService.HOLD,
+                      CallOptions.DEFAULT.withDeadlineAfter(40, TimeUnit.SECONDS)),
+              REQUEST));
     }
     calls.addAll(started);
     await().atMost(WAIT).until(() -> server.work().holding() - before + refused(started) == n);
@@ -192,7 +215,8 @@ class AdaptiveLimitReloadTest {
         try {
           call.get();
         } catch (ExecutionException e) {
-          assertThat(Status.fromThrowable(e.getCause()).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(Status.fromThrowable(e.getCause()).getCode())
+              .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
           refused++;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -225,6 +249,7 @@ class AdaptiveLimitReloadTest {
     Path file = dir.resolve("mesh.yaml");
     Path temporary = dir.resolve("mesh.yaml.tmp");
     Files.writeString(temporary, content, StandardCharsets.UTF_8);
-    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

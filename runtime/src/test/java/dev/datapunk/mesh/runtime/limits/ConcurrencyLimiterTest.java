@@ -88,23 +88,25 @@ class ConcurrencyLimiterTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 12; t++) {
-      Thread thread = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < 300_000; i++) {
-          if (limiter.tryAcquire(all)) {
-            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-            for (int spin = 0; spin < 20; spin++) {
-              Thread.onSpinWait();
-            }
-            inside.decrementAndGet();
-            limiter.onIgnored(all);
-          }
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < 300_000; i++) {
+                  if (limiter.tryAcquire(all)) {
+                    most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    for (int spin = 0; spin < 20; spin++) {
+                      Thread.onSpinWait();
+                    }
+                    inside.decrementAndGet();
+                    limiter.onIgnored(all);
+                  }
+                }
+              });
       threads.add(thread);
       thread.start();
     }

@@ -29,21 +29,29 @@ final class LimitedServer implements AutoCloseable {
   private LimitedServer(WorkService work, MeshServer server) {
     this.work = work;
     this.server = server;
-    this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
-        .build();
+    this.channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
   }
 
   static LimitedServer start(Path dir, String... args) {
-    List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--reflection.enabled=false"));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--server.host=127.0.0.1",
+                "--server.port=0",
+                "--tls.mode=plaintext",
+                "--reflection.enabled=false"));
     all.addAll(List.of(args));
     if (all.stream().noneMatch(arg -> arg.startsWith("--server.worker-threads="))) {
       all.add("--server.worker-threads=" + WORKERS);
     }
     all.add("--metrics.port=" + LoopbackPorts.free());
     WorkService work = new WorkService();
-    return new LimitedServer(work, MeshApplication.start(all.toArray(String[]::new), List.of(work.binding()),
-        Map.of(), dir));
+    return new LimitedServer(
+        work,
+        MeshApplication.start(all.toArray(String[]::new), List.of(work.binding()), Map.of(), dir));
   }
 
   /** The Prometheus text exposition of the server's metrics endpoint. */
@@ -54,13 +62,18 @@ final class LimitedServer implements AutoCloseable {
   /** The value of the sample {@code name{labels}} in the scrape, or NaN when absent. */
   double sample(String name, String labels) {
     String prefix = name + "{" + labels;
-    return scrape().lines()
+    return scrape()
+        .lines()
         .filter(line -> line.startsWith(prefix))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .findFirst().orElse(Double.NaN);
+        .findFirst()
+        .orElse(Double.NaN);
   }
 
-  /** The shared limiter's calls in flight, or 0 while the adaptive limit has no meters (never switched on). */
+  /**
+   * The shared limiter's calls in flight, or 0 while the adaptive limit has no meters (never
+   * switched on).
+   */
   double limiterInFlight() {
     double inFlight = sample("mesh_limits_adaptive_inflight", "limiter=\"server\"");
     return Double.isNaN(inFlight) ? 0 : inFlight;

@@ -22,13 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * Open-loop load, as from many independent clients: calls start at a fixed rate whatever happens
- * to earlier ones (each async, with a deadline), so an overloaded server meets the full offered
- * rate instead of slowing its clients down.
+ * Open-loop load, as from many independent clients: calls start at a fixed rate whatever happens to
+ * earlier ones (each async, with a deadline), so an overloaded server meets the full offered rate
+ * instead of slowing its clients down.
  */
 final class OpenLoopLoad {
 
-  /** One finished call: when it started (relative to the load's start), how long it took, how it ended. */
+  /**
+   * One finished call: when it started (relative to the load's start), how long it took, how it
+   * ended.
+   */
   record Outcome(long startNanos, long latencyNanos, Status.Code code) {}
 
   /** The outcomes of one load run. */
@@ -53,15 +56,21 @@ final class OpenLoopLoad {
    * Starts {@code perSecond} calls of {@code method} per second for {@code duration}, each with
    * {@code deadline}, and waits for all of them to end.
    */
-  static Result run(ManagedChannel channel, MethodDescriptor<SimpleRequest, SimpleResponse> method,
-      int perSecond, Duration duration, Duration deadline) throws InterruptedException {
+  static Result run(
+      ManagedChannel channel,
+      MethodDescriptor<SimpleRequest, SimpleResponse> method,
+      int perSecond,
+      Duration duration,
+      Duration deadline)
+      throws InterruptedException {
     return runAll(channel, List.of(new Stream(method, perSecond)), duration, deadline).get(0);
   }
 
   /** Several streams of calls side by side; one result per stream, in order. */
   record Stream(MethodDescriptor<SimpleRequest, SimpleResponse> method, int perSecond) {}
 
-  static List<Result> runAll(ManagedChannel channel, List<Stream> streams, Duration duration, Duration deadline)
+  static List<Result> runAll(
+      ManagedChannel channel, List<Stream> streams, Duration duration, Duration deadline)
       throws InterruptedException {
     List<ConcurrentLinkedQueue<Outcome>> outcomes = new ArrayList<>();
     streams.forEach(s -> outcomes.add(new ConcurrentLinkedQueue<>()));
@@ -82,27 +91,34 @@ final class OpenLoopLoad {
           pending.incrementAndGet();
           ConcurrentLinkedQueue<Outcome> sink = outcomes.get(i);
           long callStart = System.nanoTime();
-          ListenableFuture<SimpleResponse> future = ClientCalls.futureUnaryCall(
-              channel.newCall(streams.get(i).method(), CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(),
-                  TimeUnit.NANOSECONDS)), request);
-          Futures.addCallback(future, new FutureCallback<>() {
-            @Override
-            public void onSuccess(SimpleResponse result) {
-              done(Status.Code.OK);
-            }
+          ListenableFuture<SimpleResponse> future =
+              ClientCalls.futureUnaryCall(
+                  channel.newCall(
+                      streams.get(i).method(),
+                      CallOptions.DEFAULT.withDeadlineAfter(
+                          deadline.toNanos(), TimeUnit.NANOSECONDS)),
+                  request);
+          Futures.addCallback(
+              future,
+              new FutureCallback<>() {
+                @Override
+                public void onSuccess(SimpleResponse result) {
+                  done(Status.Code.OK);
+                }
 
-            @Override
-            public void onFailure(Throwable t) {
-              done(Status.fromThrowable(t).getCode());
-            }
+                @Override
+                public void onFailure(Throwable t) {
+                  done(Status.fromThrowable(t).getCode());
+                }
 
-            private void done(Status.Code code) {
-              sink.add(new Outcome(callStart - start, System.nanoTime() - callStart, code));
-              if (pending.decrementAndGet() == 0) {
-                allDone.countDown();
-              }
-            }
-          }, MoreExecutors.directExecutor());
+                private void done(Status.Code code) {
+                  sink.add(new Outcome(callStart - start, System.nanoTime() - callStart, code));
+                  if (pending.decrementAndGet() == 0) {
+                    allDone.countDown();
+                  }
+                }
+              },
+              MoreExecutors.directExecutor());
         }
       }
       Thread.sleep(1);

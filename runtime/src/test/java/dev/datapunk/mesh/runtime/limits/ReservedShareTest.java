@@ -20,53 +20,73 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One shared adaptive limit held at 10 (initial = max, and it does not shrink at no-load latency) filled by
- * calls to {@code Hold}, which wait until the test releases them: the methods that share the
- * flood's partition are refused, methods with a guaranteed share still get in, whichever side the
- * flood comes from.
+ * One shared adaptive limit held at 10 (initial = max, and it does not shrink at no-load latency)
+ * filled by calls to {@code Hold}, which wait until the test releases them: the methods that share
+ * the flood's partition are refused, methods with a guaranteed share still get in, whichever side
+ * the flood comes from.
  */
 class ReservedShareTest {
 
-  private static final SimpleRequest REQUEST = SimpleRequest.newBuilder().setRequestMessage("x").build();
+  private static final SimpleRequest REQUEST =
+      SimpleRequest.newBuilder().setRequestMessage("x").build();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   @Timeout(60)
   void reservedAndPublicMethodsKeepTheirShareWhileAnotherMethodFillsTheLimit() throws Exception {
-    try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24", "--limits.adaptive.enabled=true",
-        "--limits.adaptive.initial-limit=10", "--limits.adaptive.max-limit=10",
-        "--limits.adaptive.reserved." + WorkService.CRITICAL.getFullMethodName()
-            + "=20")) {
+    try (LimitedServer server =
+        LimitedServer.start(
+            dir,
+            "--server.worker-threads=24",
+            "--limits.adaptive.enabled=true",
+            "--limits.adaptive.initial-limit=10",
+            "--limits.adaptive.max-limit=10",
+            "--limits.adaptive.reserved." + WorkService.CRITICAL.getFullMethodName() + "=20")) {
       List<ListenableFuture<SimpleResponse>> flood = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         flood.add(call(server, WorkService.HOLD));
       }
       String limiter = "limiter=\"server\"";
-      await().atMost(Duration.ofSeconds(20)).until(() -> server.sample("mesh_limits_adaptive_rejections_total",
-          limiter + ",method=\"" + WorkService.HOLD.getFullMethodName() + "\"") == 20.0);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  server.sample(
+                          "mesh_limits_adaptive_rejections_total",
+                          limiter + ",method=\"" + WorkService.HOLD.getFullMethodName() + "\"")
+                      == 20.0);
       assertThat(server.sample("mesh_limits_adaptive_inflight", limiter)).isEqualTo(10.0);
       assertThat(server.sample("mesh_limits_adaptive_limit", limiter)).isEqualTo(10.0);
 
-      assertThat(refusal(call(server, WorkService.OTHER))).as("a method without a reserve").isNotNull();
+      assertThat(refusal(call(server, WorkService.OTHER)))
+          .as("a method without a reserve")
+          .isNotNull();
       assertThat(refusal(call(server, WorkService.CRITICAL))).as("reserved method").isNull();
       assertThat(refusal(call(server, WorkService.PING))).as("@Public method").isNull();
-      assertThat(refusal(call(server, WorkService.OTHER))).as("still no room for the unreserved").isNotNull();
+      assertThat(refusal(call(server, WorkService.OTHER)))
+          .as("still no room for the unreserved")
+          .isNotNull();
 
       server.work().release();
       for (ListenableFuture<SimpleResponse> held : flood) {
         try {
           held.get(20, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException refused) {
-          assertThat(Status.fromThrowable(refused.getCause()).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(Status.fromThrowable(refused.getCause()).getCode())
+              .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         }
       }
       // A slot comes back just after its client has seen the answer.
       await().atMost(Duration.ofSeconds(20)).until(() -> server.limiterInFlight() == 0);
-      assertThat(refusal(call(server, WorkService.OTHER))).as("room again once the flood is over").isNull();
-      assertThat(server.sample("mesh_limits_adaptive_rejections_total",
-          limiter + ",method=\"" + WorkService.OTHER.getFullMethodName() + "\"")).isEqualTo(2.0);
+      assertThat(refusal(call(server, WorkService.OTHER)))
+          .as("room again once the flood is over")
+          .isNull();
+      assertThat(
+              server.sample(
+                  "mesh_limits_adaptive_rejections_total",
+                  limiter + ",method=\"" + WorkService.OTHER.getFullMethodName() + "\""))
+          .isEqualTo(2.0);
     }
   }
 
@@ -75,17 +95,27 @@ class ReservedShareTest {
   void anOverloadedReservedMethodCannotStarveTheOthers() throws Exception {
     // Hold itself is the reserved method here (30% = 3 calls); the other methods share the
     // remaining 60% (6 calls) as their guarantee.
-    try (LimitedServer server = LimitedServer.start(dir, "--server.worker-threads=24", "--limits.adaptive.enabled=true",
-        "--limits.adaptive.initial-limit=10", "--limits.adaptive.max-limit=10",
-        "--limits.adaptive.reserved." + WorkService.HOLD.getFullMethodName()
-            + "=30")) {
+    try (LimitedServer server =
+        LimitedServer.start(
+            dir,
+            "--server.worker-threads=24",
+            "--limits.adaptive.enabled=true",
+            "--limits.adaptive.initial-limit=10",
+            "--limits.adaptive.max-limit=10",
+            "--limits.adaptive.reserved." + WorkService.HOLD.getFullMethodName() + "=30")) {
       List<ListenableFuture<SimpleResponse>> held = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         held.add(call(server, WorkService.HOLD));
       }
       String limiter = "limiter=\"server\"";
-      await().atMost(Duration.ofSeconds(20)).until(() -> server.sample("mesh_limits_adaptive_rejections_total",
-          limiter + ",method=\"" + WorkService.HOLD.getFullMethodName() + "\"") == 10.0);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  server.sample(
+                          "mesh_limits_adaptive_rejections_total",
+                          limiter + ",method=\"" + WorkService.HOLD.getFullMethodName() + "\"")
+                      == 10.0);
       // Hold filled the whole limit by borrowing beyond its 3 calls, and cannot take more ...
       assertThat(server.sample("mesh_limits_adaptive_inflight", limiter)).isEqualTo(10.0);
       assertThat(refusal(call(server, WorkService.HOLD))).isNotNull();
@@ -97,20 +127,25 @@ class ReservedShareTest {
         try {
           call.get(20, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException refused) {
-          assertThat(Status.fromThrowable(refused.getCause()).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(Status.fromThrowable(refused.getCause()).getCode())
+              .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         }
       }
     }
   }
 
-  private static ListenableFuture<SimpleResponse> call(LimitedServer server,
-      io.grpc.MethodDescriptor<SimpleRequest, SimpleResponse> method) {
-    return ClientCalls.futureUnaryCall(server.channel().newCall(method, CallOptions.DEFAULT
-        .withDeadlineAfter(30, TimeUnit.SECONDS)), REQUEST);
+  private static ListenableFuture<SimpleResponse> call(
+      LimitedServer server, io.grpc.MethodDescriptor<SimpleRequest, SimpleResponse> method) {
+    return ClientCalls.futureUnaryCall(
+        server
+            .channel()
+            .newCall(method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
+        REQUEST);
   }
 
   /** The call's refusal, or null when it succeeded. */
-  private static StatusRuntimeException refusal(ListenableFuture<SimpleResponse> call) throws Exception {
+  private static StatusRuntimeException refusal(ListenableFuture<SimpleResponse> call)
+      throws Exception {
     try {
       call.get(20, TimeUnit.SECONDS);
       return null;

@@ -36,7 +36,8 @@ class VegasLimitTest {
   void shrinksUnderQueueingToNearTheWorkerCount() {
     VegasLimit limit = new VegasLimit(100, 1, 1000);
     int workers = 4;
-    // A few calls before the overload (a server starts before its traffic) teach the no-load latency.
+    // A few calls before the overload (a server starts before its traffic) teach the no-load
+    // latency.
     for (int i = 0; i < 5; i++) {
       limit.onSample(10 * MS, 1);
     }
@@ -100,7 +101,8 @@ class VegasLimitTest {
   void rejectsInconsistentBounds() {
     assertThatThrownBy(() -> new VegasLimit(5, 6, 10)).hasMessageContaining("min 6, initial 5");
     assertThatThrownBy(() -> new VegasLimit(5, 0, 10)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new VegasLimit(11, 1, 10)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new VegasLimit(11, 1, 10))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static long queuedLatency(int inFlight, int workers) {

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A mesh service {@code mesh.test.Work} of four unary methods that each sleep {@value #WORK_MILLIS}
  * ms: {@code Slow} and {@code Other} (open), {@code Critical} (open, to be given a reserved share)
- * and {@code Ping} ({@code @Public}); and {@code Hold} (open), which waits in service code until the
- * test {@linkplain #release() releases} it. One instance per server: what it counts and what
+ * and {@code Ping} ({@code @Public}); and {@code Hold} (open), which waits in service code until
+ * the test {@linkplain #release() releases} it. One instance per server: what it counts and what
  * {@code Hold} waits for belong to that server's test alone.
  */
 final class WorkService {
@@ -29,12 +29,14 @@ final class WorkService {
   static final MethodDescriptor<SimpleRequest, SimpleResponse> OTHER = unary("Other");
   static final MethodDescriptor<SimpleRequest, SimpleResponse> CRITICAL = unary("Critical");
   static final MethodDescriptor<SimpleRequest, SimpleResponse> PING = unary("Ping");
+
   /** Holds its worker thread until {@link #release()}, then answers. */
   static final MethodDescriptor<SimpleRequest, SimpleResponse> HOLD = unary("Hold");
 
   private final AtomicInteger worked = new AtomicInteger();
   private final AtomicInteger holding = new AtomicInteger();
   private final AtomicInteger mostHolding = new AtomicInteger();
+
   /** What {@code Hold} calls wait for; closed until the test releases them. */
   private volatile CountDownLatch gate = new CountDownLatch(1);
 
@@ -48,7 +50,10 @@ final class WorkService {
     return holding.get();
   }
 
-  /** The most {@code Hold} calls in service code at once since the start or {@link #resetMostHolding}. */
+  /**
+   * The most {@code Hold} calls in service code at once since the start or {@link
+   * #resetMostHolding}.
+   */
   int mostHolding() {
     return mostHolding.get();
   }
@@ -58,7 +63,10 @@ final class WorkService {
     mostHolding.set(holding.get());
   }
 
-  /** Lets every {@code Hold} call waiting now, and every later one, answer (until {@link #holdAgain}). */
+  /**
+   * Lets every {@code Hold} call waiting now, and every later one, answer (until {@link
+   * #holdAgain}).
+   */
   void release() {
     gate.countDown();
   }
@@ -70,24 +78,33 @@ final class WorkService {
 
   MeshBinding binding() {
     ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(SERVICE);
-    for (MethodDescriptor<SimpleRequest, SimpleResponse> method : List.of(SLOW, OTHER, CRITICAL, PING, HOLD)) {
-      service.addMethod(method, ServerCalls.asyncUnaryCall((request, responses) -> {
-        if (method == HOLD) {
-          hold();
-        } else {
-          worked.incrementAndGet();
-          sleep(WORK_MILLIS);
-        }
-        responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
-        responses.onCompleted();
-      }));
+    for (MethodDescriptor<SimpleRequest, SimpleResponse> method :
+        List.of(SLOW, OTHER, CRITICAL, PING, HOLD)) {
+      service.addMethod(
+          method,
+          ServerCalls.asyncUnaryCall(
+              (request, responses) -> {
+                if (method == HOLD) {
+                  hold();
+                } else {
+                  worked.incrementAndGet();
+                  sleep(WORK_MILLIS);
+                }
+                responses.onNext(
+                    SimpleResponse.newBuilder()
+                        .setResponseMessage(request.getRequestMessage())
+                        .build());
+                responses.onCompleted();
+              }));
     }
-    return MeshBinding.of(service.build(), List.of(
-        MethodPolicy.builder(SLOW).build(),
-        MethodPolicy.builder(OTHER).build(),
-        MethodPolicy.builder(CRITICAL).build(),
-        MethodPolicy.builder(PING).publicAccess().build(),
-        MethodPolicy.builder(HOLD).build()));
+    return MeshBinding.of(
+        service.build(),
+        List.of(
+            MethodPolicy.builder(SLOW).build(),
+            MethodPolicy.builder(OTHER).build(),
+            MethodPolicy.builder(CRITICAL).build(),
+            MethodPolicy.builder(PING).publicAccess().build(),
+            MethodPolicy.builder(HOLD).build()));
   }
 
   private void hold() {

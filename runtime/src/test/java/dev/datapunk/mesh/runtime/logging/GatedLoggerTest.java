@@ -17,7 +17,8 @@ class GatedLoggerTest {
 
   private final Queue<SubstituteLoggingEvent> events = new ArrayDeque<>();
   private final GatedLogger logger =
-      new GatedLogger(new SubstituteLogger("dev.datapunk.mesh.runtime.tls", events, false), LogLevel.INFO);
+      new GatedLogger(
+          new SubstituteLogger("dev.datapunk.mesh.runtime.tls", events, false), LogLevel.INFO);
 
   @AfterEach
   void restoreDefaults() {
@@ -30,7 +31,8 @@ class GatedLoggerTest {
     logger.info("i {}", 2);
     logger.warn("w {} {}", 3, 4);
     logger.error("e", new IllegalStateException("x"));
-    assertThat(events).extracting(SubstituteLoggingEvent::getLevel)
+    assertThat(events)
+        .extracting(SubstituteLoggingEvent::getLevel)
         .containsExactly(Level.INFO, Level.WARN, Level.ERROR);
     assertThat(logger.isDebugEnabled()).isFalse();
     assertThat(logger.isInfoEnabled()).isTrue();
@@ -47,7 +49,9 @@ class GatedLoggerTest {
     logger.threshold(LogLevel.WARN);
     logger.info("i");
     logger.warn("w");
-    assertThat(events).extracting(SubstituteLoggingEvent::getMessage).containsExactly("t", "d", "w");
+    assertThat(events)
+        .extracting(SubstituteLoggingEvent::getMessage)
+        .containsExactly("t", "d", "w");
   }
 
   @Test
@@ -61,17 +65,24 @@ class GatedLoggerTest {
 
   @Test
   void mostSpecificEntryWinsThenTheRoot() {
-    LogLevels levels = LogLevels.of(LogLevel.WARN, Map.of(
-        "tls", LogLevel.DEBUG,
-        "security", LogLevel.ERROR,
-        "dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource", LogLevel.TRACE,
-        "audit", LogLevel.OFF));
+    LogLevels levels =
+        LogLevels.of(
+            LogLevel.WARN,
+            Map.of(
+                "tls", LogLevel.DEBUG,
+                "security", LogLevel.ERROR,
+                "dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource", LogLevel.TRACE,
+                "audit", LogLevel.OFF));
     assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.tls")).isEqualTo(LogLevel.DEBUG);
-    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.security.AuditLog")).isEqualTo(LogLevel.ERROR);
-    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource")).isEqualTo(LogLevel.TRACE);
-    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.security.jwt.JwksFileSource")).isEqualTo(LogLevel.ERROR);
+    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.security.AuditLog"))
+        .isEqualTo(LogLevel.ERROR);
+    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.security.jwt.JwksUrlSource"))
+        .isEqualTo(LogLevel.TRACE);
+    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.security.jwt.JwksFileSource"))
+        .isEqualTo(LogLevel.ERROR);
     assertThat(levels.thresholdOf("datapunk.mesh.audit")).isEqualTo(LogLevel.OFF);
-    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.server.MeshServer")).isEqualTo(LogLevel.WARN);
+    assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.server.MeshServer"))
+        .isEqualTo(LogLevel.WARN);
     // a prefix counts only at a dot: tlsx is not under tls
     assertThat(levels.thresholdOf("dev.datapunk.mesh.runtime.tlsx")).isEqualTo(LogLevel.WARN);
   }

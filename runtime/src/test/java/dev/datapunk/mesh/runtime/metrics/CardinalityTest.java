@@ -25,8 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CardinalityTest {
 
-  /** Distinct verified subjects, each also a distinct rate-limit client (signing makes them the slow part). */
+  /**
+   * Distinct verified subjects, each also a distinct rate-limit client (signing makes them the slow
+   * part).
+   */
   private static final int SUBJECTS = 2_000;
+
   /** Distinct rejected tokens. */
   private static final int BAD_TOKENS = 8_000;
 
@@ -35,7 +39,9 @@ class CardinalityTest {
     try (MeteredServer server = MeteredServer.start(dir)) {
       var stub = server.blocking();
       // Warm up every outcome the flood produces, so the "before" count has their series.
-      withToken(stub, server.token("warm-up", "read")).serverStreamingRpc(request("")).forEachRemaining(r -> { });
+      withToken(stub, server.token("warm-up", "read"))
+          .serverStreamingRpc(request(""))
+          .forEachRemaining(r -> {});
       rejected(() -> withToken(stub, "not-a-token").serverStreamingRpc(request("")).next());
       String before = server.scrape();
       long seriesBefore = meshSeries(before);
@@ -48,21 +54,36 @@ class CardinalityTest {
         List<Future<?>> done = new java.util.ArrayList<>();
         for (int t = 0; t < 8; t++) {
           int first = t;
-          done.add(callers.submit(() -> {
-            for (int i = first; i < SUBJECTS; i += 8) {
-              String token = DevTokens.mint(key, new DevTokenRequest("client-" + i, List.of("read"),
-                  Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
-              withToken(stub, token).serverStreamingRpc(request("")).forEachRemaining(r -> { });
-              ok.incrementAndGet();
-            }
-            for (int i = first; i < BAD_TOKENS; i += 8) {
-              int n = i;
-              if (rejected(() -> withToken(stub, "garbage-" + n).serverStreamingRpc(request("")).next())) {
-                refused.incrementAndGet();
-              }
-            }
-            return null;
-          }));
+          done.add(
+              callers.submit(
+                  () -> {
+                    for (int i = first; i < SUBJECTS; i += 8) {
+                      String token =
+                          DevTokens.mint(
+                              key,
+                              new DevTokenRequest(
+                                  "client-" + i,
+                                  List.of("read"),
+                                  Duration.ofMinutes(5),
+                                  Optional.empty(),
+                                  Optional.empty()));
+                      withToken(stub, token)
+                          .serverStreamingRpc(request(""))
+                          .forEachRemaining(r -> {});
+                      ok.incrementAndGet();
+                    }
+                    for (int i = first; i < BAD_TOKENS; i += 8) {
+                      int n = i;
+                      if (rejected(
+                          () ->
+                              withToken(stub, "garbage-" + n)
+                                  .serverStreamingRpc(request(""))
+                                  .next())) {
+                        refused.incrementAndGet();
+                      }
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : done) {
           f.get();

@@ -20,7 +20,8 @@ class MeshMetersTest {
   @Test
   void authCountersAreRegisteredAtBindTimeAndRecordUnderResultAndReason() {
     AuthDecisionMeter meter = meters.authDecisions(METHOD);
-    assertThat(registry.find(MeshMeters.AUTH_DECISIONS).counters()).hasSize(AuthReason.values().length);
+    assertThat(registry.find(MeshMeters.AUTH_DECISIONS).counters())
+        .hasSize(AuthReason.values().length);
 
     meter.allowed();
     meter.allowed();
@@ -31,7 +32,8 @@ class MeshMetersTest {
     assertThat(authCount("unauthenticated", "expired")).isEqualTo(1);
     assertThat(authCount("permission_denied", "missing_scope")).isEqualTo(1);
     assertThat(authCount("unauthenticated", "missing")).isZero();
-    assertThat(registry.find(MeshMeters.AUTH_DECISIONS).counters()).hasSize(AuthReason.values().length);
+    assertThat(registry.find(MeshMeters.AUTH_DECISIONS).counters())
+        .hasSize(AuthReason.values().length);
   }
 
   @Test
@@ -51,29 +53,47 @@ class MeshMetersTest {
     local.rejected();
     local.rejected();
     meters.rateLimitDecisions(METHOD, "local").allowed();
-    assertThat(registry.get(MeshMeters.RATELIMIT_DECISIONS).tags("method", METHOD, "result", "allowed", "backend", "local")
-        .counter().count()).isEqualTo(2);
-    assertThat(registry.get(MeshMeters.RATELIMIT_DECISIONS).tags("result", "rejected").counter().count()).isEqualTo(2);
+    assertThat(
+            registry
+                .get(MeshMeters.RATELIMIT_DECISIONS)
+                .tags("method", METHOD, "result", "allowed", "backend", "local")
+                .counter()
+                .count())
+        .isEqualTo(2);
+    assertThat(
+            registry
+                .get(MeshMeters.RATELIMIT_DECISIONS)
+                .tags("result", "rejected")
+                .counter()
+                .count())
+        .isEqualTo(2);
 
     AtomicLong clients = new AtomicLong(7);
     meters.rateLimitClients("redis", clients, AtomicLong::doubleValue);
     clients.set(42);
-    assertThat(registry.get(MeshMeters.RATELIMIT_CLIENTS).tag("backend", "redis").gauge().value()).isEqualTo(42);
+    assertThat(registry.get(MeshMeters.RATELIMIT_CLIENTS).tag("backend", "redis").gauge().value())
+        .isEqualTo(42);
 
     meters.rateLimitFallback("redis").increment();
-    assertThat(registry.get(MeshMeters.RATELIMIT_FALLBACK).tag("backend", "redis").counter().count()).isEqualTo(1);
+    assertThat(
+            registry.get(MeshMeters.RATELIMIT_FALLBACK).tag("backend", "redis").counter().count())
+        .isEqualTo(1);
   }
 
   @Test
   void onlyMethodNamesAndBackendNamesBecomeTags() {
     assertThrows(IllegalArgumentException.class, () -> meters.authDecisions("10.0.0.1:443"));
     assertThrows(IllegalArgumentException.class, () -> meters.authDecisions("no-slash"));
-    assertThrows(IllegalArgumentException.class, () -> meters.rateLimitDecisions(METHOD, "Client 42"));
+    assertThrows(
+        IllegalArgumentException.class, () -> meters.rateLimitDecisions(METHOD, "Client 42"));
     assertThrows(IllegalArgumentException.class, () -> meters.rateLimitFallback(null));
   }
 
   private double authCount(String result, String reason) {
-    return registry.get(MeshMeters.AUTH_DECISIONS).tags("method", METHOD, "result", result, "reason", reason)
-        .counter().count();
+    return registry
+        .get(MeshMeters.AUTH_DECISIONS)
+        .tags("method", METHOD, "result", result, "reason", reason)
+        .counter()
+        .count();
   }
 }

@@ -32,45 +32,59 @@ import java.util.Optional;
 
 /**
  * A real mesh server, started as the generated bootstrap starts it (configuration, Prometheus
- * registry, dev signing key), serving grpc-testing's SimpleService in plaintext on 127.0.0.1, with a
- * client channel, dev tokens and a scraper for its metrics endpoint.
+ * registry, dev signing key), serving grpc-testing's SimpleService in plaintext on 127.0.0.1, with
+ * a client channel, dev tokens and a scraper for its metrics endpoint.
  */
 public final class MeteredServer implements AutoCloseable {
 
   static final String SERVICE = "grpc.testing.SimpleService";
 
   /** Open, limited to a burst of 3 that does not refill during a test; throws on "boom". */
-  static final MethodPolicy UNARY = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
-      .rateLimit(0.001, 3)
-      .build();
+  static final MethodPolicy UNARY =
+      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).rateLimit(0.001, 3).build();
+
   /** Needs scope "read"; streams three replies; limited per token subject, generously. */
-  static final MethodPolicy SERVER_STREAMING = MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
-      .requireScopes("read")
-      .rateLimit(1_000, 1_000)
-      .build();
+  static final MethodPolicy SERVER_STREAMING =
+      MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
+          .requireScopes("read")
+          .rateLimit(1_000, 1_000)
+          .build();
+
   /** Open; sleeps as many milliseconds as the first message says, then answers. */
-  static final MethodPolicy CLIENT_STREAMING = MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build();
+  static final MethodPolicy CLIENT_STREAMING =
+      MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build();
+
   /** Open. */
-  static final MethodPolicy BIDI = MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build();
+  static final MethodPolicy BIDI =
+      MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build();
 
   private final Path dir;
   private final MeshServer server;
   private final ManagedChannel channel;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private MeteredServer(Path dir, MeshServer server) {
     this.dir = dir;
     this.server = server;
-    this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
-        .build();
+    this.channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
   }
 
   /** Starts with a free metrics port and {@code args} on top of the test defaults. */
   static MeteredServer start(Path dir, String... args) {
-    List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=" + LoopbackPorts.free()));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--server.host=127.0.0.1",
+                "--server.port=0",
+                "--tls.mode=plaintext",
+                "--metrics.port=" + LoopbackPorts.free()));
     all.addAll(List.of(args));
-    return new MeteredServer(dir, MeshApplication.start(all.toArray(String[]::new), List.of(binding()), Map.of(), dir));
+    return new MeteredServer(
+        dir, MeshApplication.start(all.toArray(String[]::new), List.of(binding()), Map.of(), dir));
   }
 
   MeshServer server() {
@@ -91,20 +105,24 @@ public final class MeteredServer implements AutoCloseable {
 
   /** A token signed with the development key the server verifies with. */
   String token(String subject, String... scopes) throws IOException {
-    return DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")),
-        new DevTokenRequest(subject, List.of(scopes), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
+    return DevTokens.mint(
+        DevSigningKey.ensure(dir.resolve(".mesh/dev")),
+        new DevTokenRequest(
+            subject, List.of(scopes), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
   }
 
   static <S extends AbstractStub<S>> S withToken(S stub, String token) {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   /** GET {@code path} on the metrics port with {@code accept} (none when null). */
   HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort() + path))
-        .timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort() + path))
+            .timeout(Duration.ofSeconds(10));
     if (accept != null) {
       request.header("Accept", accept);
     }
@@ -131,7 +149,9 @@ public final class MeteredServer implements AutoCloseable {
   }
 
   static MeshBinding binding() {
-    return MeshBinding.of(new SimpleService().bindService(), List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING, BIDI));
+    return MeshBinding.of(
+        new SimpleService().bindService(),
+        List.of(UNARY, SERVER_STREAMING, CLIENT_STREAMING, BIDI));
   }
 
   static SimpleRequest request(String message) {
@@ -144,12 +164,14 @@ public final class MeteredServer implements AutoCloseable {
       if (request.getRequestMessage().equals("boom")) {
         throw new IllegalStateException("boom");
       }
-      responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
+      responses.onNext(
+          SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
       responses.onCompleted();
     }
 
     @Override
-    public void serverStreamingRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+    public void serverStreamingRpc(
+        SimpleRequest request, StreamObserver<SimpleResponse> responses) {
       for (int i = 0; i < 3; i++) {
         responses.onNext(SimpleResponse.newBuilder().setResponseMessage("reply " + i).build());
       }
@@ -157,7 +179,8 @@ public final class MeteredServer implements AutoCloseable {
     }
 
     @Override
-    public StreamObserver<SimpleRequest> clientStreamingRpc(StreamObserver<SimpleResponse> responses) {
+    public StreamObserver<SimpleRequest> clientStreamingRpc(
+        StreamObserver<SimpleResponse> responses) {
       return new StreamObserver<>() {
         int count;
 
@@ -173,7 +196,8 @@ public final class MeteredServer implements AutoCloseable {
 
         @Override
         public void onCompleted() {
-          responses.onNext(SimpleResponse.newBuilder().setResponseMessage(count + " messages").build());
+          responses.onNext(
+              SimpleResponse.newBuilder().setResponseMessage(count + " messages").build());
           responses.onCompleted();
         }
       };

@@ -26,29 +26,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Shutdown as a load balancer and a scraper see it: Watch turns SERVING -> NOT_SERVING first; during
- * {@code server.shutdown-delay} Check answers NOT_SERVING and calls are still served; then the port
- * closes while the call in flight drains, and the metrics endpoint keeps answering throughout.
+ * Shutdown as a load balancer and a scraper see it: Watch turns SERVING -> NOT_SERVING first;
+ * during {@code server.shutdown-delay} Check answers NOT_SERVING and calls are still served; then
+ * the port closes while the call in flight drains, and the metrics endpoint keeps answering
+ * throughout.
  */
 class ShutdownObservabilityTest {
 
   @Test
   void healthTurnsNotServingFirstAndMetricsAnswerWhileDraining(@TempDir Path dir) throws Exception {
-    try (MeteredServer server = MeteredServer.start(dir, "--server.shutdown-delay=3s", "--server.shutdown-grace=20s")) {
+    try (MeteredServer server =
+        MeteredServer.start(dir, "--server.shutdown-delay=3s", "--server.shutdown-grace=20s")) {
       List<ServingStatus> watched = new CopyOnWriteArrayList<>();
-      HealthGrpc.newStub(server.channel()).watch(HealthCheckRequest.newBuilder().setService(MeteredServer.SERVICE).build(),
-          new StreamObserver<>() {
-            @Override
-            public void onNext(HealthCheckResponse value) {
-              watched.add(value.getStatus());
-            }
+      HealthGrpc.newStub(server.channel())
+          .watch(
+              HealthCheckRequest.newBuilder().setService(MeteredServer.SERVICE).build(),
+              new StreamObserver<>() {
+                @Override
+                public void onNext(HealthCheckResponse value) {
+                  watched.add(value.getStatus());
+                }
 
-            @Override
-            public void onError(Throwable t) {}
+                @Override
+                public void onError(Throwable t) {}
 
-            @Override
-            public void onCompleted() {}
-          });
+                @Override
+                public void onCompleted() {}
+              });
       await().atMost(Duration.ofSeconds(10)).until(() -> watched.contains(ServingStatus.SERVING));
       assertThat(check(server, "")).isEqualTo(ServingStatus.SERVING);
 
@@ -60,17 +64,28 @@ class ShutdownObservabilityTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> server.server().activeCalls() == 1);
 
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server.server()::close);
-      await().atMost(Duration.ofSeconds(5)).until(() -> watched.contains(ServingStatus.NOT_SERVING));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> watched.contains(ServingStatus.NOT_SERVING));
       assertThat(watched).containsExactly(ServingStatus.SERVING, ServingStatus.NOT_SERVING);
 
       // The delay: Check is answered (NOT_SERVING) and a new call is still served.
       assertThat(check(server, "")).isEqualTo(ServingStatus.NOT_SERVING);
       assertThat(check(server, MeteredServer.SERVICE)).isEqualTo(ServingStatus.NOT_SERVING);
-      assertThat(server.blocking().withDeadlineAfter(5, TimeUnit.SECONDS).unaryRpc(request("late")).getResponseMessage())
+      assertThat(
+              server
+                  .blocking()
+                  .withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .unaryRpc(request("late"))
+                  .getResponseMessage())
           .isEqualTo("late");
 
-      // The drain: new calls refused, the call in flight still running, the endpoint still answering.
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> refused(server));
+      // The drain: new calls refused, the call in flight still running, the endpoint still
+      // answering.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> refused(server));
       assertThat(inFlight).isNotDone();
       assertThat(closing).isNotDone();
       assertThat(server.scrape().lines()).contains("mesh_server_calls_active_calls 1.0");
@@ -82,11 +97,14 @@ class ShutdownObservabilityTest {
   }
 
   /** Starts ClientStreamingRpc; its one reply (or its failure) completes {@code reply}. */
-  private static StreamObserver<SimpleRequest> openClientStream(MeteredServer server,
-      CompletableFuture<SimpleResponse> reply) {
+  private static StreamObserver<SimpleRequest> openClientStream(
+      MeteredServer server, CompletableFuture<SimpleResponse> reply) {
     return ClientCalls.asyncClientStreamingCall(
-        server.channel().newCall(SimpleServiceGrpc.getClientStreamingRpcMethod(),
-            CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
+        server
+            .channel()
+            .newCall(
+                SimpleServiceGrpc.getClientStreamingRpcMethod(),
+                CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
         new StreamObserver<>() {
           @Override
           public void onNext(SimpleResponse value) {
@@ -104,8 +122,10 @@ class ShutdownObservabilityTest {
   }
 
   private static ServingStatus check(MeteredServer server, String service) {
-    return HealthGrpc.newBlockingStub(server.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+    return HealthGrpc.newBlockingStub(server.channel())
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService(service).build())
+        .getStatus();
   }
 
   /** True once the server no longer takes calls (its port is closed). */

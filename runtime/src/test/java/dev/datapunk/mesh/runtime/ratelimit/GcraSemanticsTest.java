@@ -114,7 +114,10 @@ class GcraSemanticsTest {
       ReferenceBucket[] reference = new ReferenceBucket[clients];
       long now = 0;
       for (int step = 0; step < 50_000; step++) {
-        long gap = random.nextInt(3) == 0 ? random.nextInt((int) Math.min(interval * 3, Integer.MAX_VALUE)) : 0;
+        long gap =
+            random.nextInt(3) == 0
+                ? random.nextInt((int) Math.min(interval * 3, Integer.MAX_VALUE))
+                : 0;
         clock.advance(gap);
         now += gap;
         int c = random.nextInt(clients);
@@ -122,7 +125,8 @@ class GcraSemanticsTest {
           reference[c] = new ReferenceBucket(spec.burst(), interval, now);
         }
         long expected = reference[c].tryTake(now);
-        assertEquals(expected, limiter.tryAcquire("client-" + c), "seed " + seeds[s] + " step " + step);
+        assertEquals(
+            expected, limiter.tryAcquire("client-" + c), "seed " + seeds[s] + " step " + step);
       }
     }
   }
@@ -130,7 +134,8 @@ class GcraSemanticsTest {
   @Test
   void rejectsNullClientKey() {
     MethodRateLimiter limiter = limiter(1, 1);
-    NullPointerException e = assertThrows(NullPointerException.class, () -> limiter.tryAcquire(null));
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> limiter.tryAcquire(null));
     assertEquals("clientKey", e.getMessage());
   }
 

@@ -84,7 +84,10 @@ class IdleEvictionTest {
     FakeNanoClock swept = new FakeNanoClock();
     FakeNanoClock unswept = new FakeNanoClock();
     try (LocalRateLimiterBackend withSweeps =
-            LocalRateLimiterBackend.builder().clock(swept).sweepInterval(Duration.ofNanos(1)).build();
+            LocalRateLimiterBackend.builder()
+                .clock(swept)
+                .sweepInterval(Duration.ofNanos(1))
+                .build();
         LocalRateLimiterBackend withoutSweeps =
             LocalRateLimiterBackend.builder().clock(unswept).sweepInterval(Duration.ZERO).build()) {
       MethodRateLimiter x = withSweeps.forMethod("test.Svc/M", spec);

@@ -56,7 +56,9 @@ class LocalRateLimiterBackendTest {
     Set<Thread> own = ownSweepers(others);
     backend.close();
     backend.close(); // idempotent
-    await("the sweeper thread ended").atMost(Duration.ofSeconds(10)).until(() -> own.stream().noneMatch(Thread::isAlive));
+    await("the sweeper thread ended")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> own.stream().noneMatch(Thread::isAlive));
     assertEquals(0, limiter.tryAcquire("c"), "limiters keep deciding after close");
     IllegalStateException closed =
         assertThrows(IllegalStateException.class, () -> backend.forMethod("pkg.Svc/Put", SPEC));

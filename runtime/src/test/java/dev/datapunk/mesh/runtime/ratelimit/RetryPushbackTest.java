@@ -46,7 +46,10 @@ class RetryPushbackTest {
     List<String> args = new ArrayList<>(pki.tlsArgs());
     // One token per 2 s for the public method: a second call right after the first is refused,
     // however busy the machine.
-    args.addAll(List.of("--ratelimit.override." + LIMITED + ".rps=0.5", "--ratelimit.override." + LIMITED + ".burst=1"));
+    args.addAll(
+        List.of(
+            "--ratelimit.override." + LIMITED + ".rps=0.5",
+            "--ratelimit.override." + LIMITED + ".burst=1"));
     server = MeshTestServer.start(dir, args);
   }
 
@@ -57,7 +60,9 @@ class RetryPushbackTest {
   }
 
   private static String call(ManagedChannel channel) {
-    return SimpleServiceGrpc.newBlockingStub(channel).serverStreamingRpc(SimpleRequest.getDefaultInstance()).next()
+    return SimpleServiceGrpc.newBlockingStub(channel)
+        .serverStreamingRpc(SimpleRequest.getDefaultInstance())
+        .next()
         .getResponseMessage();
   }
 
@@ -65,30 +70,50 @@ class RetryPushbackTest {
   void thePushbackTrailerIsTheRetryInfoDelayInWholeMillisecondsRoundedUp() throws Exception {
     ManagedChannel channel = server.channel(pki.client());
     call(channel);
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> call(channel));
+    StatusRuntimeException refused =
+        assertThrows(StatusRuntimeException.class, () -> call(channel));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
     Metadata trailers = refused.getTrailers();
     RetryInfo retryInfo = StatusProto.fromThrowable(refused).getDetails(0).unpack(RetryInfo.class);
-    long nanos = retryInfo.getRetryDelay().getSeconds() * 1_000_000_000L + retryInfo.getRetryDelay().getNanos();
+    long nanos =
+        retryInfo.getRetryDelay().getSeconds() * 1_000_000_000L
+            + retryInfo.getRetryDelay().getNanos();
     assertThat(nanos).isBetween(1L, 2_000_000_000L);
-    assertEquals(Long.toString((nanos + 999_999) / 1_000_000), trailers.get(RetryLater.PUSHBACK_MS));
+    assertEquals(
+        Long.toString((nanos + 999_999) / 1_000_000), trailers.get(RetryLater.PUSHBACK_MS));
   }
 
   @Test
   void grpcsBuiltInRetryComesBackAfterThePushback() {
     // The policy does not even list RESOURCE_EXHAUSTED, and its own backoff is 30 s: only the
     // server's pushback can make it retry, and retry soon.
-    Map<String, Object> retryPolicy = Map.of("maxAttempts", 3.0, "initialBackoff", "30s", "maxBackoff", "30s",
-        "backoffMultiplier", 1.0, "retryableStatusCodes", List.of("UNAVAILABLE"));
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", server.server().port(), pki.client())
-        .defaultServiceConfig(Map.of("methodConfig", List.of(Map.of("name", List.of(Map.of()), "retryPolicy", retryPolicy))))
-        .enableRetry()
-        .build();
+    Map<String, Object> retryPolicy =
+        Map.of(
+            "maxAttempts",
+            3.0,
+            "initialBackoff",
+            "30s",
+            "maxBackoff",
+            "30s",
+            "backoffMultiplier",
+            1.0,
+            "retryableStatusCodes",
+            List.of("UNAVAILABLE"));
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress("localhost", server.server().port(), pki.client())
+            .defaultServiceConfig(
+                Map.of(
+                    "methodConfig",
+                    List.of(Map.of("name", List.of(Map.of()), "retryPolicy", retryPolicy))))
+            .enableRetry()
+            .build();
     channels.add(channel);
     call(channel);
     long start = System.nanoTime();
-    assertEquals(MeshTestServer.CLIENT_ID, call(channel), "refused once, then admitted on the retry");
+    assertEquals(
+        MeshTestServer.CLIENT_ID, call(channel), "refused once, then admitted on the retry");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-    assertEquals(2, server.serviceCalls(), "two calls ran; the refused attempt never reached the service");
+    assertEquals(
+        2, server.serviceCalls(), "two calls ran; the refused attempt never reached the service");
   }
 }

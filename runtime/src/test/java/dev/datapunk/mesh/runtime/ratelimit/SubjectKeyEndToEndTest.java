@@ -38,10 +38,11 @@ import org.junit.jupiter.api.Test;
  */
 class SubjectKeyEndToEndTest {
 
-  private static final MethodPolicy LIMITED = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
-      .requireScopes("s")
-      .rateLimit(0.001, 1)
-      .build();
+  private static final MethodPolicy LIMITED =
+      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
+          .requireScopes("s")
+          .rateLimit(0.001, 1)
+          .build();
 
   private final LocalRateLimiterBackend limiter = LocalRateLimiterBackend.create();
   private Server server;
@@ -53,28 +54,40 @@ class SubjectKeyEndToEndTest {
     if (slash < 0) {
       throw new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE);
     }
-    return new VerifiedToken(token.substring(0, slash), Set.of("s"), Instant.now().plusSeconds(60), Map.of());
+    return new VerifiedToken(
+        token.substring(0, slash), Set.of("s"), Instant.now().plusSeconds(60), Map.of());
   }
 
   @BeforeEach
   void start() throws Exception {
-    CallChain chain = CallChain.of(
-        SecurityStages.authentication(SubjectKeyEndToEndTest::verify, false),
-        SecurityStages.authorization(),
-        new RateLimitStage(limiter, Map.of(), new MeshMeters(new SimpleMeterRegistry())));
-    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
-      @Override
-      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-        responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
-        responses.onCompleted();
-      }
-    };
-    ServerServiceDefinition definition = chain.wrap(service.bindService(), List.of(LIMITED,
-        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
+    CallChain chain =
+        CallChain.of(
+            SecurityStages.authentication(SubjectKeyEndToEndTest::verify, false),
+            SecurityStages.authorization(),
+            new RateLimitStage(limiter, Map.of(), new MeshMeters(new SimpleMeterRegistry())));
+    SimpleServiceGrpc.SimpleServiceImplBase service =
+        new SimpleServiceGrpc.SimpleServiceImplBase() {
+          @Override
+          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+            responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
+            responses.onCompleted();
+          }
+        };
+    ServerServiceDefinition definition =
+        chain.wrap(
+            service.bindService(),
+            List.of(
+                LIMITED,
+                MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+                MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+                MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(definition).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(definition)
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -90,7 +103,8 @@ class SubjectKeyEndToEndTest {
     assertEquals("ok", call("Bearer alice/1"));
     assertEquals("ok", call("Bearer bob/1"));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, rejected("Bearer alice/1"));
-    assertEquals(Status.Code.RESOURCE_EXHAUSTED, rejected("Bearer alice/2"), "another token of alice");
+    assertEquals(
+        Status.Code.RESOURCE_EXHAUSTED, rejected("Bearer alice/2"), "another token of alice");
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, rejected("Bearer bob/1"));
     assertEquals("ok", call("Bearer  carol/1 "));
   }
@@ -105,6 +119,8 @@ class SubjectKeyEndToEndTest {
   }
 
   private Status.Code rejected(String authorization) {
-    return assertThrows(StatusRuntimeException.class, () -> call(authorization)).getStatus().getCode();
+    return assertThrows(StatusRuntimeException.class, () -> call(authorization))
+        .getStatus()
+        .getCode();
   }
 }

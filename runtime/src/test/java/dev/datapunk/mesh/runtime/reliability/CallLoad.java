@@ -40,7 +40,8 @@ final class CallLoad implements AutoCloseable {
   private final int maxCalls;
   private final long stopAtNanos;
 
-  private CallLoad(int threadCount, BlockingCall call, Duration pause, int maxCalls, Duration maxTime) {
+  private CallLoad(
+      int threadCount, BlockingCall call, Duration pause, int maxCalls, Duration maxTime) {
     this.maxCalls = maxCalls;
     this.stopAtNanos = System.nanoTime() + maxTime.toNanos();
     for (int i = 0; i < threadCount; i++) {
@@ -51,14 +52,17 @@ final class CallLoad implements AutoCloseable {
   }
 
   /** Starts {@code threadCount} threads, each calling, pausing {@code pause}, calling again. */
-  static CallLoad start(int threadCount, BlockingCall call, Duration pause, int maxCalls, Duration maxTime) {
+  static CallLoad start(
+      int threadCount, BlockingCall call, Duration pause, int maxCalls, Duration maxTime) {
     CallLoad load = new CallLoad(threadCount, call, pause, maxCalls, maxTime);
     load.threads.forEach(Thread::start);
     return load;
   }
 
   private void loop(BlockingCall call, Duration pause) {
-    while (running.get() && count.incrementAndGet() <= maxCalls && System.nanoTime() - stopAtNanos < 0) {
+    while (running.get()
+        && count.incrementAndGet() <= maxCalls
+        && System.nanoTime() - stopAtNanos < 0) {
       long start = System.nanoTime();
       Status.Code code = Status.Code.OK;
       String description = null;

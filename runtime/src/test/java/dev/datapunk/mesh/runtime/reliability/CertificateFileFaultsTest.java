@@ -28,19 +28,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server with {@code tls.mode=mtls} and certificate files of its own, under load from two
- * client threads on an open connection, while the files are replaced with garbage, a mismatched
- * key, or a new pair written one file at a time, or the client CA file with garbage. In each bad case new handshakes keep getting the
- * old certificate (the serial the client sees), an error naming the file is logged and counted in
- * {@code mesh_tls_reloads_total{result="rejected"}}, and a correct pair written later is picked up.
+ * A server with {@code tls.mode=mtls} and certificate files of its own, under load from two client
+ * threads on an open connection, while the files are replaced with garbage, a mismatched key, or a
+ * new pair written one file at a time, or the client CA file with garbage. In each bad case new
+ * handshakes keep getting the old certificate (the serial the client sees), an error naming the
+ * file is logged and counted in {@code mesh_tls_reloads_total{result="rejected"}}, and a correct
+ * pair written later is picked up.
  */
 class CertificateFileFaultsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final String REJECTED = "Changed TLS server certificate files not applied";
   private static final String CA_REJECTED = "Changed TLS client CA files not applied";
-  private static final MethodPolicy OPEN = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
-      .publicAccess().build();
+  private static final MethodPolicy OPEN =
+      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).publicAccess().build();
 
   @TempDir Path dir;
   private CertificateFixture ca;
@@ -64,13 +65,25 @@ class CertificateFileFaultsTest {
     original.writeChain(serverCert, serverKey);
     clientCert = dir.resolve("client.pem");
     clientKey = dir.resolve("client.key");
-    ca.leaf("client").uri("spiffe://mesh.test/client").clientAuth().issue().writeChain(clientCert, clientKey);
+    ca.leaf("client")
+        .uri("spiffe://mesh.test/client")
+        .clientAuth()
+        .issue()
+        .writeChain(clientCert, clientKey);
     log = StderrCapture.start();
-    server = FaultServer.start(dir, OPEN, "--tls.mode=mtls", "--tls.cert=" + serverCert,
-        "--tls.key=" + serverKey, "--tls.ca=" + caFile);
+    server =
+        FaultServer.start(
+            dir,
+            OPEN,
+            "--tls.mode=mtls",
+            "--tls.cert=" + serverCert,
+            "--tls.key=" + serverKey,
+            "--tls.ca=" + caFile);
     open = channel(new RecordingTrustManager(ca.certificate()));
     ManagedChannel loaded = open;
-    load = CallLoad.start(2, () -> call(loaded), Duration.ofMillis(5), 100_000, Duration.ofSeconds(50));
+    load =
+        CallLoad.start(
+            2, () -> call(loaded), Duration.ofMillis(5), 100_000, Duration.ofSeconds(50));
     assertThat(serialOfNewHandshake()).isEqualTo(serial(original));
   }
 
@@ -92,14 +105,16 @@ class CertificateFileFaultsTest {
 
   @Test
   void garbageCertificateFileKeepsTheOldCertificate() throws Exception {
-    CertificateFixture.writeAtomically(serverCert,
+    CertificateFixture.writeAtomically(
+        serverCert,
         "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
     assertBadFileKeepsTheOldCertificateUntilAGoodPair(serverCert, 1);
   }
 
   @Test
   void garbageKeyFileKeepsTheOldCertificate() throws Exception {
-    CertificateFixture.writeAtomically(serverKey, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    CertificateFixture.writeAtomically(
+        serverKey, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
     assertBadFileKeepsTheOldCertificateUntilAGoodPair(serverKey, 1);
   }
 
@@ -107,7 +122,8 @@ class CertificateFileFaultsTest {
   void validCertificateWithAMismatchedKeyKeepsTheOldCertificate() throws Exception {
     CertificateFixture.Issued rotated = serverLeaf("rotated");
     CertificateFixture.Issued other = serverLeaf("other");
-    CertificateFixture.writeAtomically(serverCert, CertificateFixture.pem(List.of(rotated.certificate(), ca.certificate())));
+    CertificateFixture.writeAtomically(
+        serverCert, CertificateFixture.pem(List.of(rotated.certificate(), ca.certificate())));
     other.writeKey(serverKey);
     // Two writes: the watcher may also catch the new certificate with the old key (another error).
     assertBadFileKeepsTheOldCertificateUntilAGoodPair(serverKey, 2);
@@ -140,32 +156,49 @@ class CertificateFileFaultsTest {
   @Test
   void garbageClientCaFileKeepsTrustingTheOldCa() throws Exception {
     Path caFile = dir.resolve("ca.pem");
-    CertificateFixture.writeAtomically(caFile,
+    CertificateFixture.writeAtomically(
+        caFile,
         "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
-    await().atMost(WAIT).until(() -> log.linesContaining(CA_REJECTED, caFile.toString()).size() >= 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> log.linesContaining(CA_REJECTED, caFile.toString()).size() >= 1);
     // New handshakes with the client certificate the old CA issued still pass the client check.
     for (int i = 0; i < 3; i++) {
-      assertThat(serialOfNewHandshake()).as("new handshake %d after the bad CA file", i).isEqualTo(serial(original));
+      assertThat(serialOfNewHandshake())
+          .as("new handshake %d after the bad CA file", i)
+          .isEqualTo(serial(original));
     }
-    assertThat(log.linesContaining(CA_REJECTED)).hasSize(1).allMatch(line -> line.contains("ERROR"));
+    assertThat(log.linesContaining(CA_REJECTED))
+        .hasSize(1)
+        .allMatch(line -> line.contains("ERROR"));
     assertThat(tlsReloads("rejected")).isEqualTo(1);
 
     // A good bundle (the old CA and a new one, as in a CA rotation) is applied.
     CertificateFixture next = CertificateFixture.newCa("Next Faults CA");
-    CertificateFixture.writeAtomically(caFile, CertificateFixture.pem(List.of(ca.certificate(), next.certificate())));
-    await().atMost(WAIT).until(() -> !log.linesContaining("TLS client CA reloaded from " + caFile + ": 2 certificate(s)")
-        .isEmpty());
+    CertificateFixture.writeAtomically(
+        caFile, CertificateFixture.pem(List.of(ca.certificate(), next.certificate())));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                !log.linesContaining("TLS client CA reloaded from " + caFile + ": 2 certificate(s)")
+                    .isEmpty());
     assertThat(serialOfNewHandshake()).isEqualTo(serial(original));
     assertLoadUnharmed();
   }
 
-  private void assertBadFileKeepsTheOldCertificateUntilAGoodPair(Path badFile, int maxErrors) throws Exception {
+  private void assertBadFileKeepsTheOldCertificateUntilAGoodPair(Path badFile, int maxErrors)
+      throws Exception {
     awaitRejection(badFile, 1);
     for (int i = 0; i < 3; i++) {
-      assertThat(serialOfNewHandshake()).as("new handshake %d after the bad file", i).isEqualTo(serial(original));
+      assertThat(serialOfNewHandshake())
+          .as("new handshake %d after the bad file", i)
+          .isEqualTo(serial(original));
     }
-    assertThat(log.linesContaining(REJECTED)).as("one error per bad version")
-        .hasSizeBetween(1, maxErrors).allMatch(line -> line.contains("ERROR"));
+    assertThat(log.linesContaining(REJECTED))
+        .as("one error per bad version")
+        .hasSizeBetween(1, maxErrors)
+        .allMatch(line -> line.contains("ERROR"));
     assertThat(tlsReloads("rejected")).isBetween(1.0, (double) maxErrors);
     assertThat(tlsReloads("applied")).isZero();
     // A good pair, written one file after the other (the moment between may be logged too).
@@ -178,20 +211,28 @@ class CertificateFileFaultsTest {
 
   /** {@code mesh_tls_reloads_total{result=...}} from the server's Prometheus endpoint. */
   private double tlsReloads(String result) {
-    return Scrape.of(server.metricsPort().orElseThrow()).sum("mesh_tls_reloads_total", "result=\"" + result + "\"");
+    return Scrape.of(server.metricsPort().orElseThrow())
+        .sum("mesh_tls_reloads_total", "result=\"" + result + "\"");
   }
 
   private void awaitRejection(Path file, int count) {
-    await().atMost(WAIT).until(() -> log.linesContaining(REJECTED, file.toString()).size() >= count);
+    await()
+        .atMost(WAIT)
+        .until(() -> log.linesContaining(REJECTED, file.toString()).size() >= count);
   }
 
   private void assertLoadUnharmed() throws InterruptedException {
     List<CallLoad.Call> calls = load.stop();
-    Map<Status.Code, Long> summary = calls.stream()
-        .collect(Collectors.groupingBy(CallLoad.Call::code, TreeMap::new, Collectors.counting()));
-    assertThat(calls).as("calls on the open connection: %s", summary).hasSizeGreaterThan(20)
+    Map<Status.Code, Long> summary =
+        calls.stream()
+            .collect(
+                Collectors.groupingBy(CallLoad.Call::code, TreeMap::new, Collectors.counting()));
+    assertThat(calls)
+        .as("calls on the open connection: %s", summary)
+        .hasSizeGreaterThan(20)
         .allMatch(c -> c.code() == Status.Code.OK);
-    System.out.printf("[fault figures] tls: %d calls on the open connection, %s; errors:%n  %s%n",
+    System.out.printf(
+        "[fault figures] tls: %d calls on the open connection, %s; errors:%n  %s%n",
         calls.size(), summary, String.join("\n  ", log.linesContaining(REJECTED)));
   }
 
@@ -200,10 +241,11 @@ class CertificateFileFaultsTest {
   }
 
   private ManagedChannel channel(RecordingTrustManager trust) throws Exception {
-    ChannelCredentials credentials = TlsChannelCredentials.newBuilder()
-        .trustManager(trust)
-        .keyManager(clientCert.toFile(), clientKey.toFile())
-        .build();
+    ChannelCredentials credentials =
+        TlsChannelCredentials.newBuilder()
+            .trustManager(trust)
+            .keyManager(clientCert.toFile(), clientKey.toFile())
+            .build();
     return Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), credentials).build();
   }
 
@@ -220,7 +262,8 @@ class CertificateFileFaultsTest {
   }
 
   private static void call(ManagedChannel channel) {
-    SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+    SimpleServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
         .unaryRpc(SimpleRequest.newBuilder().setRequestMessage("hi").build());
   }
 

@@ -44,16 +44,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server verifying tokens against {@code auth.jwt.jwks} pointing at a local file, under load
- * from three client threads with a token of the original key, while the file is replaced with
- * garbage, an empty key set and a half-written document, and then rotated for real.
+ * A server verifying tokens against {@code auth.jwt.jwks} pointing at a local file, under load from
+ * three client threads with a token of the original key, while the file is replaced with garbage,
+ * an empty key set and a half-written document, and then rotated for real.
  */
 class JwksFileFaultsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final String REJECTED = "Token signing keys not reloaded; keeping the previous keys";
-  private static final MethodPolicy SECURED = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
-      .requireScopes("inventory:read").build();
+  private static final String REJECTED =
+      "Token signing keys not reloaded; keeping the previous keys";
+  private static final MethodPolicy SECURED =
+      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
+          .requireScopes("inventory:read")
+          .build();
 
   @TempDir Path dir;
   private MeshServer server;
@@ -87,10 +90,14 @@ class JwksFileFaultsTest {
     writeAtomically(jwks, jwks(oldKey));
     log = StderrCapture.start();
     server = FaultServer.start(dir, SECURED, "--tls.mode=plaintext", "--auth.jwt.jwks=" + jwks);
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
-        .build();
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
     assertThat(call(newToken)).isEqualTo(Status.Code.UNAUTHENTICATED);
-    load = CallLoad.start(3, () -> callOrThrow(oldToken), Duration.ofMillis(5), 100_000, Duration.ofSeconds(50));
+    load =
+        CallLoad.start(
+            3, () -> callOrThrow(oldToken), Duration.ofMillis(5), 100_000, Duration.ofSeconds(50));
 
     // 1. Garbage.
     writeAtomically(jwks, "this is { not a JWKS");
@@ -103,18 +110,23 @@ class JwksFileFaultsTest {
     int half = both.length() / 2;
     Files.writeString(jwks, both.substring(0, half), StandardCharsets.UTF_8);
     awaitRejections(jwks, 3);
-    assertThat(call(newToken)).as("the half-written new key is not in use").isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(call(newToken))
+        .as("the half-written new key is not in use")
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
     // ... and then completed: both keys verify.
-    Files.writeString(jwks, both.substring(half), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    Files.writeString(
+        jwks, both.substring(half), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     await().atMost(WAIT).until(() -> call(newToken) == Status.Code.OK);
     List<CallLoad.Call> calls = load.stop();
 
-    assertThat(calls).as("old-key calls during the bad files: %s", summary(calls))
+    assertThat(calls)
+        .as("old-key calls during the bad files: %s", summary(calls))
         .hasSizeGreaterThan(50)
         .allMatch(c -> c.code() == Status.Code.OK);
     assertThat(call(oldToken)).isEqualTo(Status.Code.OK);
 
-    // 4. A rotation that drops the old key: the file is the whole truth, old-key tokens stop working.
+    // 4. A rotation that drops the old key: the file is the whole truth, old-key tokens stop
+    // working.
     writeAtomically(jwks, jwks(newKey));
     await().atMost(WAIT).until(() -> call(oldToken) == Status.Code.UNAUTHENTICATED);
     assertThat(call(newToken)).isEqualTo(Status.Code.OK);
@@ -123,16 +135,25 @@ class JwksFileFaultsTest {
     assertThat(metrics.sum("mesh_auth_jwks_reloads_total", "result=\"rejected\"")).isEqualTo(3);
     assertThat(metrics.sum("mesh_auth_jwks_reloads_total", "result=\"applied\"")).isEqualTo(2);
     List<String> rejections = log.linesContaining(REJECTED);
-    assertThat(rejections).as("one error per bad version, naming the file").hasSize(3)
+    assertThat(rejections)
+        .as("one error per bad version, naming the file")
+        .hasSize(3)
         .allMatch(line -> line.contains("ERROR") && line.contains(jwks.toString()));
-    assertThat(log.text()).doesNotContain(oldToken).doesNotContain(newToken)
-        .doesNotContain(oldKey.getD().toString()).doesNotContain(newKey.getD().toString());
-    System.out.printf("[fault figures] jwks: %d old-key calls while 3 bad files came and went, %s; errors:%n  %s%n",
+    assertThat(log.text())
+        .doesNotContain(oldToken)
+        .doesNotContain(newToken)
+        .doesNotContain(oldKey.getD().toString())
+        .doesNotContain(newKey.getD().toString());
+    System.out.printf(
+        "[fault figures] jwks: %d old-key calls while 3 bad files came and went, %s; errors:%n "
+            + " %s%n",
         calls.size(), summary(calls), String.join("\n  ", rejections));
   }
 
   private void awaitRejections(Path jwks, int count) {
-    await().atMost(WAIT).until(() -> log.linesContaining(REJECTED, jwks.toString()).size() >= count);
+    await()
+        .atMost(WAIT)
+        .until(() -> log.linesContaining(REJECTED, jwks.toString()).size() >= count);
   }
 
   private Status.Code call(String token) {
@@ -146,7 +167,8 @@ class JwksFileFaultsTest {
 
   private void callOrThrow(String token) {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     SimpleServiceGrpc.newBlockingStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
         .withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -155,10 +177,16 @@ class JwksFileFaultsTest {
 
   private static String token(ECKey key) throws JOSEException {
     Instant now = Instant.now();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("alice")
-        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
-        .claim("scope", "inventory:read").build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .subject("alice")
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plusSeconds(600)))
+            .claim("scope", "inventory:read")
+            .build();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
     jwt.sign(new ECDSASigner(key));
     return jwt.serialize();
   }
@@ -174,6 +202,7 @@ class JwksFileFaultsTest {
   }
 
   private static Map<Status.Code, Long> summary(List<CallLoad.Call> calls) {
-    return calls.stream().collect(Collectors.groupingBy(CallLoad.Call::code, TreeMap::new, Collectors.counting()));
+    return calls.stream()
+        .collect(Collectors.groupingBy(CallLoad.Call::code, TreeMap::new, Collectors.counting()));
   }
 }

@@ -11,7 +11,8 @@ import java.time.Duration;
 /** Reads a server's Prometheus endpoint, as a monitoring system would. */
 public final class Scrape {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String text;
 
@@ -20,12 +21,15 @@ public final class Scrape {
   }
 
   public static Scrape of(int metricsPort) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-        .timeout(Duration.ofSeconds(10)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new AssertionError("scrape answered HTTP " + response.statusCode() + ": " + response.body());
+        throw new AssertionError(
+            "scrape answered HTTP " + response.statusCode() + ": " + response.body());
       }
       return new Scrape(response.body());
     } catch (IOException e) {

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two mesh services on one real server (plaintext, 4 worker threads): the failures of one
- * service's code reach the other's calls exactly as far as the shared worker pool's capacity, as
+ * Two mesh services on one real server (plaintext, 4 worker threads): the failures of one service's
+ * code reach the other's calls exactly as far as the shared worker pool's capacity, as
  * docs/reliability.md ("The executor model") promises. An exception ends only its own call, with a
  * short UNKNOWN; threads blocked in one service leave the rest of the pool to the other; once every
  * worker is blocked the other service's calls wait in the queue (health still answers) and are
@@ -45,14 +45,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceIsolationTest {
 
   private static final int WORKERS = 4;
-  private static final SimpleRequest REQUEST = SimpleRequest.newBuilder().setRequestMessage("x").build();
+  private static final SimpleRequest REQUEST =
+      SimpleRequest.newBuilder().setRequestMessage("x").build();
 
-  private static final MethodDescriptor<SimpleRequest, SimpleResponse> THROW = unary("iso.Faulty", "Throw");
-  private static final MethodDescriptor<SimpleRequest, SimpleResponse> BLOCK = unary("iso.Faulty", "Block");
-  private static final MethodDescriptor<SimpleRequest, SimpleResponse> ECHO = unary("iso.Healthy", "Echo");
+  private static final MethodDescriptor<SimpleRequest, SimpleResponse> THROW =
+      unary("iso.Faulty", "Throw");
+  private static final MethodDescriptor<SimpleRequest, SimpleResponse> BLOCK =
+      unary("iso.Faulty", "Block");
+  private static final MethodDescriptor<SimpleRequest, SimpleResponse> ECHO =
+      unary("iso.Healthy", "Echo");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final CountDownLatch unblock = new CountDownLatch(1);
   private final AtomicInteger blocked = new AtomicInteger();
@@ -73,13 +76,26 @@ class ServiceIsolationTest {
   @Test
   @Timeout(60)
   void oneServicesFailuresReachAnotherOnlyThroughThePoolsCapacity() throws Exception {
-    server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0",
-        "--tls.mode=plaintext", "--reflection.enabled=false", "--metrics.port=0",
-        "--server.worker-threads=" + WORKERS}, List.of(faulty(), healthy()), Map.of(), dir);
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
-        .build();
+    server =
+        MeshApplication.start(
+            new String[] {
+              "--server.host=127.0.0.1",
+              "--server.port=0",
+              "--tls.mode=plaintext",
+              "--reflection.enabled=false",
+              "--metrics.port=0",
+              "--server.worker-threads=" + WORKERS
+            },
+            List.of(faulty(), healthy()),
+            Map.of(),
+            dir);
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
 
-    // An exception: its own call ends UNKNOWN with a short message; the other service is unaffected.
+    // An exception: its own call ends UNKNOWN with a short message; the other service is
+    // unaffected.
     for (int i = 0; i < 50; i++) {
       StatusRuntimeException thrown = call(THROW);
       assertThat(thrown.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
@@ -107,8 +123,11 @@ class ServiceIsolationTest {
     }
     Thread.sleep(300);
     assertThat(queued).as("no worker free: queued, not answered").noneMatch(Future::isDone);
-    assertThat(io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus())
+    assertThat(
+            io.grpc.health.v1.HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
+                .getStatus())
         .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
 
     unblock.countDown();
@@ -123,8 +142,8 @@ class ServiceIsolationTest {
   /** Calls {@code method}; null when it succeeded, else the failure. */
   private StatusRuntimeException call(MethodDescriptor<SimpleRequest, SimpleResponse> method) {
     try {
-      ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
-          REQUEST);
+      ClientCalls.blockingUnaryCall(
+          channel, method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), REQUEST);
       return null;
     } catch (StatusRuntimeException e) {
       return e;
@@ -132,42 +151,55 @@ class ServiceIsolationTest {
   }
 
   private Future<SimpleResponse> start(MethodDescriptor<SimpleRequest, SimpleResponse> method) {
-    return ClientCalls.futureUnaryCall(channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(40,
-        TimeUnit.SECONDS)), REQUEST);
+    return ClientCalls.futureUnaryCall(
+        channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(40, TimeUnit.SECONDS)),
+        REQUEST);
   }
 
   private MeshBinding faulty() {
-    ServerServiceDefinition service = ServerServiceDefinition.builder("iso.Faulty")
-        .addMethod(THROW, ServerCalls.asyncUnaryCall((request, responses) -> {
-          throw new IllegalStateException("boom from service code at " + getClass().getName());
-        }))
-        .addMethod(BLOCK, ServerCalls.asyncUnaryCall((request, responses) -> {
-          blocked.incrementAndGet();
-          try {
-            unblock.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          responses.onNext(echo(request));
-          responses.onCompleted();
-        }))
-        .build();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("iso.Faulty")
+            .addMethod(
+                THROW,
+                ServerCalls.asyncUnaryCall(
+                    (request, responses) -> {
+                      throw new IllegalStateException(
+                          "boom from service code at " + getClass().getName());
+                    }))
+            .addMethod(
+                BLOCK,
+                ServerCalls.asyncUnaryCall(
+                    (request, responses) -> {
+                      blocked.incrementAndGet();
+                      try {
+                        unblock.await(30, TimeUnit.SECONDS);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      responses.onNext(echo(request));
+                      responses.onCompleted();
+                    }))
+            .build();
     return binding(service, THROW, BLOCK);
   }
 
   private static MeshBinding healthy() {
-    ServerServiceDefinition service = ServerServiceDefinition.builder("iso.Healthy")
-        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, responses) -> {
-          responses.onNext(echo(request));
-          responses.onCompleted();
-        }))
-        .build();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("iso.Healthy")
+            .addMethod(
+                ECHO,
+                ServerCalls.asyncUnaryCall(
+                    (request, responses) -> {
+                      responses.onNext(echo(request));
+                      responses.onCompleted();
+                    }))
+            .build();
     return binding(service, ECHO);
   }
 
   @SafeVarargs
-  private static MeshBinding binding(ServerServiceDefinition service,
-      MethodDescriptor<SimpleRequest, SimpleResponse>... methods) {
+  private static MeshBinding binding(
+      ServerServiceDefinition service, MethodDescriptor<SimpleRequest, SimpleResponse>... methods) {
     List<MethodPolicy> policies = new ArrayList<>();
     for (MethodDescriptor<SimpleRequest, SimpleResponse> method : methods) {
       policies.add(MethodPolicy.builder(method).build());
@@ -179,7 +211,8 @@ class ServiceIsolationTest {
     return SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build();
   }
 
-  private static MethodDescriptor<SimpleRequest, SimpleResponse> unary(String service, String method) {
+  private static MethodDescriptor<SimpleRequest, SimpleResponse> unary(
+      String service, String method) {
     return MethodDescriptor.<SimpleRequest, SimpleResponse>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(MethodDescriptor.generateFullMethodName(service, method))

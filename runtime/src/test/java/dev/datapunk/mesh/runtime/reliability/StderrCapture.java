@@ -15,23 +15,24 @@ public final class StderrCapture implements AutoCloseable {
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
   private StderrCapture() {
-    OutputStream tee = new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (buffer) {
-          buffer.write(b);
-        }
-        original.write(b);
-      }
+    OutputStream tee =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            synchronized (buffer) {
+              buffer.write(b);
+            }
+            original.write(b);
+          }
 
-      @Override
-      public void write(byte[] bytes, int offset, int length) {
-        synchronized (buffer) {
-          buffer.write(bytes, offset, length);
-        }
-        original.write(bytes, offset, length);
-      }
-    };
+          @Override
+          public void write(byte[] bytes, int offset, int length) {
+            synchronized (buffer) {
+              buffer.write(bytes, offset, length);
+            }
+            original.write(bytes, offset, length);
+          }
+        };
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 
@@ -48,14 +49,18 @@ public final class StderrCapture implements AutoCloseable {
 
   /** The lines written since {@link #start()} that contain every one of {@code parts}. */
   public java.util.List<String> linesContaining(String... parts) {
-    return text().lines().filter(line -> {
-      for (String part : parts) {
-        if (!line.contains(part)) {
-          return false;
-        }
-      }
-      return true;
-    }).toList();
+    return text()
+        .lines()
+        .filter(
+            line -> {
+              for (String part : parts) {
+                if (!line.contains(part)) {
+                  return false;
+                }
+              }
+              return true;
+            })
+        .toList();
   }
 
   @Override

@@ -64,23 +64,35 @@ class AuditDecisionsTest {
   void start() throws Exception {
     pki = MeshTestServer.Pki.create(Files.createDirectories(dir.resolve("pki")));
     key = DevSigningKey.ensure(dir.resolve("dev"));
-    MeshConfig config = ConfigLoader.load(new String[] {"--server.host=127.0.0.1", "--server.port=0",
-        "--metrics.port=0", "--server.shutdown-grace=1s"}, Map.of(), dir).config();
+    MeshConfig config =
+        ConfigLoader.load(
+                new String[] {
+                  "--server.host=127.0.0.1",
+                  "--server.port=0",
+                  "--metrics.port=0",
+                  "--server.shutdown-grace=1s"
+                },
+                Map.of(),
+                dir)
+            .config();
     tls = ServerTls.start(ServerTlsConfig.mtls(pki.serverCert(), pki.serverKey(), pki.caCert()));
     limiter = LocalRateLimiterBackend.create();
     AtomicInteger calls = new AtomicInteger();
-    MeshServer mesh = MeshServer.builder(config)
-        .bindings(List.of(MeshTestServer.binding(calls)))
-        .credentials(tls.credentials(), true)
-        .meterRegistry(registry)
-        .tokenVerifier(new JwtTokenVerifier(JwksFileSource.open(key.jwksFile(), Duration.ZERO), JwtSettings.defaults()))
-        .rateLimiterBackend(limiter)
-        .peerAllowList(allowList)
-        .authDecisionListener(audit)
-        .closeOnShutdown(tls)
-        .closeOnShutdown(limiter)
-        .build()
-        .start();
+    MeshServer mesh =
+        MeshServer.builder(config)
+            .bindings(List.of(MeshTestServer.binding(calls)))
+            .credentials(tls.credentials(), true)
+            .meterRegistry(registry)
+            .tokenVerifier(
+                new JwtTokenVerifier(
+                    JwksFileSource.open(key.jwksFile(), Duration.ZERO), JwtSettings.defaults()))
+            .rateLimiterBackend(limiter)
+            .peerAllowList(allowList)
+            .authDecisionListener(audit)
+            .closeOnShutdown(tls)
+            .closeOnShutdown(limiter)
+            .build()
+            .start();
     server = MeshTestServer.of(mesh, calls);
     channel = server.channel(pki.client());
   }
@@ -104,17 +116,34 @@ class AuditDecisionsTest {
   }
 
   private String token(Clock clock, String subject, String... scopes) {
-    return DevTokens.mint(key, new DevTokenRequest(subject, List.of(scopes), Duration.ofMinutes(5),
-        Optional.empty(), Optional.empty()), clock);
+    return DevTokens.mint(
+        key,
+        new DevTokenRequest(
+            subject, List.of(scopes), Duration.ofMinutes(5), Optional.empty(), Optional.empty()),
+        clock);
   }
 
-  private static String line(String method, String peer, String subject, String decision, String reason) {
-    return "time=2026-11-24T10:15:30Z method=" + method + " peer=" + peer + " subject=" + subject
-        + " decision=" + decision + " reason=" + reason;
+  private static String line(
+      String method, String peer, String subject, String decision, String reason) {
+    return "time=2026-11-24T10:15:30Z method="
+        + method
+        + " peer="
+        + peer
+        + " subject="
+        + subject
+        + " decision="
+        + decision
+        + " reason="
+        + reason;
   }
 
   private double counted(String method, String reason) {
-    var counter = registry.find(MeshMeters.AUTH_DECISIONS).tag("method", method).tag("reason", reason).counter();
+    var counter =
+        registry
+            .find(MeshMeters.AUTH_DECISIONS)
+            .tag("method", method)
+            .tag("reason", reason)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -122,18 +151,23 @@ class AuditDecisionsTest {
   void denialsAreAlwaysAuditedAndCountedWithTheirReason() {
     String id = MeshTestServer.CLIENT_ID;
     assertThrows(StatusRuntimeException.class, () -> MeshTestServer.unary(channel));
-    assertThrows(StatusRuntimeException.class, () -> MeshTestServer.unary(channel, "Bearer not.a.token"));
+    assertThrows(
+        StatusRuntimeException.class, () -> MeshTestServer.unary(channel, "Bearer not.a.token"));
     Clock tenMinutesAgo = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10));
-    assertThrows(StatusRuntimeException.class,
+    assertThrows(
+        StatusRuntimeException.class,
         () -> MeshTestServer.unary(channel, "Bearer " + token(tenMinutesAgo, "mallory", "read")));
-    assertThrows(StatusRuntimeException.class, () -> MeshTestServer.unary(channel, "Bearer " + token("bob", "write")));
+    assertThrows(
+        StatusRuntimeException.class,
+        () -> MeshTestServer.unary(channel, "Bearer " + token("bob", "write")));
 
-    assertThat(lines).containsExactly(
-        line(UNARY, id, "-", "unauthenticated", "missing"),
-        line(UNARY, id, "-", "unauthenticated", "malformed"),
-        // The expired token's subject is not trusted, so not written.
-        line(UNARY, id, "-", "unauthenticated", "expired"),
-        line(UNARY, id, "bob", "permission_denied", "missing_scope"));
+    assertThat(lines)
+        .containsExactly(
+            line(UNARY, id, "-", "unauthenticated", "missing"),
+            line(UNARY, id, "-", "unauthenticated", "malformed"),
+            // The expired token's subject is not trusted, so not written.
+            line(UNARY, id, "-", "unauthenticated", "expired"),
+            line(UNARY, id, "bob", "permission_denied", "missing_scope"));
     assertThat(counted(UNARY, "missing")).isEqualTo(1);
     assertThat(counted(UNARY, "malformed")).isEqualTo(1);
     assertThat(counted(UNARY, "expired")).isEqualTo(1);
@@ -148,7 +182,8 @@ class AuditDecisionsTest {
 
     audit.setAuditAllowed(true);
     MeshTestServer.unary(channel, "Bearer " + token);
-    assertThat(lines).containsExactly(line(UNARY, MeshTestServer.CLIENT_ID, "alice", "allowed", "ok"));
+    assertThat(lines)
+        .containsExactly(line(UNARY, MeshTestServer.CLIENT_ID, "alice", "allowed", "ok"));
 
     audit.setAuditAllowed(false);
     MeshTestServer.unary(channel, "Bearer " + token);
@@ -169,10 +204,15 @@ class AuditDecisionsTest {
     allowList.update(AllowedIdentities.of("spiffe://elsewhere.test/*"));
     lines.clear();
     assertThrows(StatusRuntimeException.class, () -> MeshTestServer.publicCall(channel));
-    assertThrows(StatusRuntimeException.class, () -> MeshTestServer.unary(channel, "Bearer " + token("alice", "read")));
-    assertThat(lines).containsExactly(
-        line(PUBLIC, MeshTestServer.CLIENT_ID, "-", "permission_denied", "identity_not_allowed"),
-        line(UNARY, MeshTestServer.CLIENT_ID, "-", "permission_denied", "identity_not_allowed"));
+    assertThrows(
+        StatusRuntimeException.class,
+        () -> MeshTestServer.unary(channel, "Bearer " + token("alice", "read")));
+    assertThat(lines)
+        .containsExactly(
+            line(
+                PUBLIC, MeshTestServer.CLIENT_ID, "-", "permission_denied", "identity_not_allowed"),
+            line(
+                UNARY, MeshTestServer.CLIENT_ID, "-", "permission_denied", "identity_not_allowed"));
     assertThat(counted(UNARY, "identity_not_allowed")).isEqualTo(1);
     assertThat(server.serviceCalls()).as("only the two allowed public calls ran").isEqualTo(2);
   }

@@ -14,21 +14,33 @@ class AuditLogTest {
 
   private final List<String> lines = new ArrayList<>();
   private final AuditLog audit =
-      new AuditLog(Clock.fixed(Instant.parse("2026-11-24T10:15:30.123Z"), ZoneOffset.UTC), lines::add, false);
+      new AuditLog(
+          Clock.fixed(Instant.parse("2026-11-24T10:15:30.123Z"), ZoneOffset.UTC),
+          lines::add,
+          false);
 
   @Test
   void aDenialIsOneLineOfFieldsInAFixedOrder() {
-    audit.forMethod("pkg.Inventory/PutItem")
-        .onDecision(AuthDecisionReason.MISSING_SCOPE, "spiffe://mesh.prod/billing", "alice@example.com");
-    assertThat(lines).containsExactly("time=2026-11-24T10:15:30.123Z method=pkg.Inventory/PutItem"
-        + " peer=spiffe://mesh.prod/billing subject=alice@example.com decision=permission_denied reason=missing_scope");
+    audit
+        .forMethod("pkg.Inventory/PutItem")
+        .onDecision(
+            AuthDecisionReason.MISSING_SCOPE, "spiffe://mesh.prod/billing", "alice@example.com");
+    assertThat(lines)
+        .containsExactly(
+            "time=2026-11-24T10:15:30.123Z method=pkg.Inventory/PutItem"
+                + " peer=spiffe://mesh.prod/billing subject=alice@example.com"
+                + " decision=permission_denied reason=missing_scope");
   }
 
   @Test
   void absentValuesAreADash() {
-    audit.forMethod("pkg.Inventory/GetItem").onDecision(AuthDecisionReason.BAD_SIGNATURE, null, null);
-    assertThat(lines).containsExactly("time=2026-11-24T10:15:30.123Z method=pkg.Inventory/GetItem"
-        + " peer=- subject=- decision=unauthenticated reason=bad_signature");
+    audit
+        .forMethod("pkg.Inventory/GetItem")
+        .onDecision(AuthDecisionReason.BAD_SIGNATURE, null, null);
+    assertThat(lines)
+        .containsExactly(
+            "time=2026-11-24T10:15:30.123Z method=pkg.Inventory/GetItem"
+                + " peer=- subject=- decision=unauthenticated reason=bad_signature");
   }
 
   @Test
@@ -38,15 +50,18 @@ class AuditLogTest {
     assertThat(lines).isEmpty();
     audit.setAuditAllowed(true);
     listener.onDecision(AuthDecisionReason.OK, "client", "alice");
-    assertThat(lines).containsExactly("time=2026-11-24T10:15:30.123Z method=pkg.Inventory/GetItem"
-        + " peer=client subject=alice decision=allowed reason=ok");
+    assertThat(lines)
+        .containsExactly(
+            "time=2026-11-24T10:15:30.123Z method=pkg.Inventory/GetItem"
+                + " peer=client subject=alice decision=allowed reason=ok");
   }
 
   @Test
   void valuesThatCouldForgeFieldsOrLinesAreQuotedAndEscaped() {
     assertThat(AuditLog.value("CN with space")).isEqualTo("\"CN with space\"");
     assertThat(AuditLog.value("a decision=allowed")).isEqualTo("\"a decision=allowed\"");
-    assertThat(AuditLog.value("x\ntime=1 decision=allowed")).isEqualTo("\"x\\ntime=1 decision=allowed\"");
+    assertThat(AuditLog.value("x\ntime=1 decision=allowed"))
+        .isEqualTo("\"x\\ntime=1 decision=allowed\"");
     assertThat(AuditLog.value("q\"uote\\")).isEqualTo("\"q\\\"uote\\\\\"");
     assertThat(AuditLog.value("bell\u0007")).isEqualTo("\"bell\\u0007\"");
     assertThat(AuditLog.value("-")).isEqualTo("\"-\"");

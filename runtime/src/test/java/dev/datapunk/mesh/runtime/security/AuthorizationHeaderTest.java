@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class AuthorizationHeaderTest {
 
-  static final Metadata.Key<String> AS_TEXT = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-  static final VerifiedToken ALICE = new VerifiedToken("alice", Set.of("read"), Instant.EPOCH, Map.of());
+  static final Metadata.Key<String> AS_TEXT =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  static final VerifiedToken ALICE =
+      new VerifiedToken("alice", Set.of("read"), Instant.EPOCH, Map.of());
 
   static Metadata headers(byte[]... values) {
     Metadata headers = new Metadata();
@@ -40,7 +42,8 @@ class AuthorizationHeaderTest {
   }
 
   static Reason rejection(Metadata headers) {
-    return assertThrows(TokenRejectedException.class, () -> AuthorizationHeader.token(headers)).reason();
+    return assertThrows(TokenRejectedException.class, () -> AuthorizationHeader.token(headers))
+        .reason();
   }
 
   @Test
@@ -64,8 +67,23 @@ class AuthorizationHeaderTest {
   @Test
   void answersExactlyAsTheStringRuleItReplaced() {
     List<byte[]> values = new ArrayList<>();
-    for (String text : new String[] {"Bearer x", "bearer x", "BEARER\tx", "Bearer\u001cx\u001f", "Bearer \u000bx\r\n",
-        "Bearer  ", "Bearer", "Bearer ", "Bearerx", " Bearer x", "Bear", "", "Bearer x y", "Bearer \u007fx\u007f"}) {
+    for (String text :
+        new String[] {
+          "Bearer x",
+          "bearer x",
+          "BEARER\tx",
+          "Bearer\u001cx\u001f",
+          "Bearer \u000bx\r\n",
+          "Bearer  ",
+          "Bearer",
+          "Bearer ",
+          "Bearerx",
+          " Bearer x",
+          "Bear",
+          "",
+          "Bearer x y",
+          "Bearer \u007fx\u007f"
+        }) {
       values.add(ascii(text));
     }
     values.add(new byte[] {'B', 'e', 'a', 'r', 'e', 'r', ' ', (byte) 0xa0, 'x', (byte) 0x85});
@@ -94,20 +112,21 @@ class AuthorizationHeaderTest {
     byte[] value = ascii("Bearer  header.payload.signature ");
     Metadata headers = headers(value);
     List<Object> seen = new ArrayList<>();
-    TokenVerifier recording = new TokenVerifier() {
-      @Override
-      public VerifiedToken verify(String token) {
-        throw new AssertionError("the text form must not be used");
-      }
+    TokenVerifier recording =
+        new TokenVerifier() {
+          @Override
+          public VerifiedToken verify(String token) {
+            throw new AssertionError("the text form must not be used");
+          }
 
-      @Override
-      public VerifiedToken verifyAscii(byte[] ascii, int start, int end) {
-        seen.add(ascii);
-        seen.add(start);
-        seen.add(end);
-        return ALICE;
-      }
-    };
+          @Override
+          public VerifiedToken verifyAscii(byte[] ascii, int start, int end) {
+            seen.add(ascii);
+            seen.add(start);
+            seen.add(end);
+            return ALICE;
+          }
+        };
     assertSame(ALICE, AuthorizationHeader.verify(headers, recording));
     assertSame(value, seen.get(0), "the header's own array");
     assertEquals(8, seen.get(1));
@@ -118,10 +137,11 @@ class AuthorizationHeaderTest {
   @Test
   void aVerifierWithOnlyTheTextFormGetsTheDecodedToken() throws TokenRejectedException {
     List<String> seen = new ArrayList<>();
-    TokenVerifier textOnly = token -> {
-      seen.add(token);
-      return ALICE;
-    };
+    TokenVerifier textOnly =
+        token -> {
+          seen.add(token);
+          return ALICE;
+        };
     Metadata headers = new Metadata();
     headers.put(AS_TEXT, "Bearer a.b.c\t");
     assertSame(ALICE, AuthorizationHeader.verify(headers, textOnly));
@@ -137,18 +157,20 @@ class AuthorizationHeaderTest {
     }
     Metadata headers = new Metadata();
     headers.put(AS_TEXT, "Bearer " + token);
-    TokenVerifier cached = new TokenVerifier() {
-      @Override
-      public VerifiedToken verify(String text) {
-        throw new AssertionError("the text form must not be used");
-      }
+    TokenVerifier cached =
+        new TokenVerifier() {
+          @Override
+          public VerifiedToken verify(String text) {
+            throw new AssertionError("the text form must not be used");
+          }
 
-      @Override
-      public VerifiedToken verifyAscii(byte[] ascii, int start, int end) {
-        return end - start == 400 ? ALICE : null;
-      }
-    };
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+          @Override
+          public VerifiedToken verifyAscii(byte[] ascii, int start, int end) {
+            return end - start == 400 ? ALICE : null;
+          }
+        };
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long sink = 0;
     for (int i = 0; i < 20_000; i++) {
       sink += AuthorizationHeader.verify(headers, cached).subject().length();

@@ -37,34 +37,43 @@ import org.junit.jupiter.api.Test;
  */
 class HeaderArrayIdentityTest {
 
-  private static final MethodDescriptor<byte[], byte[]> ECHO = MethodDescriptor.<byte[], byte[]>newBuilder()
-      .setType(MethodDescriptor.MethodType.UNARY)
-      .setFullMethodName("identity.Test/Echo")
-      .setRequestMarshaller(Bytes.INSTANCE)
-      .setResponseMarshaller(Bytes.INSTANCE)
-      .build();
+  private static final MethodDescriptor<byte[], byte[]> ECHO =
+      MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("identity.Test/Echo")
+          .setRequestMarshaller(Bytes.INSTANCE)
+          .setResponseMarshaller(Bytes.INSTANCE)
+          .build();
 
   @Test
   void aRepeatedHeaderArrivesAsOneArrayPerConnection() throws Exception {
     List<byte[]> seen = new CopyOnWriteArrayList<>();
-    ServerInterceptor capture = new ServerInterceptor() {
-      @Override
-      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
-          ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-        seen.add(headers.get(AuthorizationHeader.KEY));
-        return next.startCall(call, headers);
-      }
-    };
-    ServerServiceDefinition service = ServerServiceDefinition.builder("identity.Test")
-        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
-          response.onNext(request);
-          response.onCompleted();
-        }))
-        .build();
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), InsecureServerCredentials.create())
-        .addService(ServerInterceptors.intercept(service, capture))
-        .build()
-        .start();
+    ServerInterceptor capture =
+        new ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+              ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+            seen.add(headers.get(AuthorizationHeader.KEY));
+            return next.startCall(call, headers);
+          }
+        };
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("identity.Test")
+            .addMethod(
+                ECHO,
+                ServerCalls.asyncUnaryCall(
+                    (request, response) -> {
+                      response.onNext(request);
+                      response.onCompleted();
+                    }))
+            .build();
+    Server server =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                InsecureServerCredentials.create())
+            .addService(ServerInterceptors.intercept(service, capture))
+            .build()
+            .start();
     try {
       callThreeTimes(server.getPort());
       callThreeTimes(server.getPort());
@@ -77,19 +86,32 @@ class HeaderArrayIdentityTest {
     assertThat(seen.get(2)).isSameAs(seen.get(0));
     assertThat(seen.get(4)).isSameAs(seen.get(3));
     assertThat(seen.get(5)).isSameAs(seen.get(3));
-    assertThat(seen.get(3)).as("another connection, another array").isNotSameAs(seen.get(0)).isEqualTo(seen.get(0));
+    assertThat(seen.get(3))
+        .as("another connection, another array")
+        .isNotSameAs(seen.get(0))
+        .isEqualTo(seen.get(0));
   }
 
   private static void callThreeTimes(int port) throws InterruptedException {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress(InetAddress.getLoopbackAddress().getHostAddress(), port, InsecureChannelCredentials.create())
-        .build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(
+                InetAddress.getLoopbackAddress().getHostAddress(),
+                port,
+                InsecureChannelCredentials.create())
+            .build();
     try {
       Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + "t".repeat(300));
-      io.grpc.Channel authorized = io.grpc.ClientInterceptors.intercept(channel,
-          MetadataUtils.newAttachHeadersInterceptor(headers));
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + "t".repeat(300));
+      io.grpc.Channel authorized =
+          io.grpc.ClientInterceptors.intercept(
+              channel, MetadataUtils.newAttachHeadersInterceptor(headers));
       for (int i = 0; i < 3; i++) {
-        ClientCalls.blockingUnaryCall(authorized, ECHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+        ClientCalls.blockingUnaryCall(
+            authorized,
+            ECHO,
+            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
             new byte[] {1});
       }
     } finally {

@@ -34,8 +34,7 @@ class TokenCacheSizeTest {
 
   private static final String GAUGE = "mesh_auth_cached_tokens";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private MeshTestServer server;
 
@@ -71,7 +70,8 @@ class TokenCacheSizeTest {
     ManagedChannel channel = start(List.of("--auth.jwt.cache-size=0"));
     String token = tokens(1).get(0);
     for (int i = 0; i < 5; i++) {
-      assertEquals("user-0|" + MeshTestServer.CLIENT_ID, MeshTestServer.unary(channel, "Bearer " + token));
+      assertEquals(
+          "user-0|" + MeshTestServer.CLIENT_ID, MeshTestServer.unary(channel, "Bearer " + token));
     }
     assertEquals(0, cachedTokens());
   }
@@ -81,9 +81,13 @@ class TokenCacheSizeTest {
     MeshTestServer.Pki pki = MeshTestServer.Pki.create(dir);
     List<String> args = new ArrayList<>(pki.tlsArgs());
     args.add("--auth.jwt.cache-size=-1");
-    ConfigException e = assertThrows(ConfigException.class, () -> MeshTestServer.start(dir, args).close());
-    assertEquals(List.of("auth.jwt.cache-size: expected an integer from 0 to 10000000, got \"-1\""
-        + " (from command line --auth.jwt.cache-size=-1)"), e.problems());
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> MeshTestServer.start(dir, args).close());
+    assertEquals(
+        List.of(
+            "auth.jwt.cache-size: expected an integer from 0 to 10000000, got \"-1\""
+                + " (from command line --auth.jwt.cache-size=-1)"),
+        e.problems());
   }
 
   private ManagedChannel start(List<String> extra) throws IOException {
@@ -95,23 +99,40 @@ class TokenCacheSizeTest {
     return server.channel(pki.client());
   }
 
-  /** {@code count} tokens of distinct subjects user-0, user-1, ... with the scope the method needs. */
+  /**
+   * {@code count} tokens of distinct subjects user-0, user-1, ... with the scope the method needs.
+   */
   private List<String> tokens(int count) throws IOException {
     List<String> tokens = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      tokens.add(DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")), new DevTokenRequest(
-          "user-" + i, List.of("read"), Duration.ofMinutes(5), Optional.empty(), Optional.empty())));
+      tokens.add(
+          DevTokens.mint(
+              DevSigningKey.ensure(dir.resolve(".mesh/dev")),
+              new DevTokenRequest(
+                  "user-" + i,
+                  List.of("read"),
+                  Duration.ofMinutes(5),
+                  Optional.empty(),
+                  Optional.empty())));
     }
     return tokens;
   }
 
   private double cachedTokens() throws IOException, InterruptedException {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + server.server().metricsPort().orElseThrow() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + server.server().metricsPort().orElseThrow()
+                                + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode());
-    return response.body().lines()
+    return response
+        .body()
+        .lines()
         .filter(line -> line.startsWith(GAUGE + " ") || line.startsWith(GAUGE + "{"))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .findFirst()

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class VerifiedKeyTest {
 
   private static VerifiedToken token(String subject) {
-    return new VerifiedToken(subject, Set.of("a"), Instant.parse("2030-01-01T00:00:00Z"), Map.of("sub", subject));
+    return new VerifiedToken(
+        subject, Set.of("a"), Instant.parse("2030-01-01T00:00:00Z"), Map.of("sub", subject));
   }
 
   @Test
@@ -24,7 +25,8 @@ class VerifiedKeyTest {
   @Test
   void callsWithTheSameVerifiedTokenShareOneKeyInstance() {
     VerifiedToken token = token("alice");
-    assertSame(new MeshPrincipal(null, token, null).verifiedKey(),
+    assertSame(
+        new MeshPrincipal(null, token, null).verifiedKey(),
         new MeshPrincipal(null, token, null).verifiedKey());
   }
 

@@ -34,26 +34,46 @@ class VerifiedNameTest {
 
   @TempDir Path dir;
 
-  /** UnaryRpc is {@code @Secured("read")}, ServerStreamingRpc {@code @Public}; both answer what the principal says. */
+  /**
+   * UnaryRpc is {@code @Secured("read")}, ServerStreamingRpc {@code @Public}; both answer what the
+   * principal says.
+   */
   private static MeshBinding echoBinding() {
-    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
-      @Override
-      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-        MeshPrincipal principal = MeshPrincipal.current().orElseThrow();
-        reply(responses, principal.verifiedName() + "|" + principal.verifiedKey() + "|"
-            + principal.subject().orElse("-") + "|" + principal.transportIdentity().orElse("-"));
-      }
+    SimpleServiceGrpc.SimpleServiceImplBase service =
+        new SimpleServiceGrpc.SimpleServiceImplBase() {
+          @Override
+          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+            MeshPrincipal principal = MeshPrincipal.current().orElseThrow();
+            reply(
+                responses,
+                principal.verifiedName()
+                    + "|"
+                    + principal.verifiedKey()
+                    + "|"
+                    + principal.subject().orElse("-")
+                    + "|"
+                    + principal.transportIdentity().orElse("-"));
+          }
 
-      @Override
-      public void serverStreamingRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-        reply(responses, MeshPrincipal.current().map(MeshPrincipal::verifiedName).orElse("no principal"));
-      }
-    };
-    return MeshBinding.of(service.bindService(), List.of(
-        MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).requireScopes("read").build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
+          @Override
+          public void serverStreamingRpc(
+              SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+            reply(
+                responses,
+                MeshPrincipal.current().map(MeshPrincipal::verifiedName).orElse("no principal"));
+          }
+        };
+    return MeshBinding.of(
+        service.bindService(),
+        List.of(
+            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
+                .requireScopes("read")
+                .build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
+                .publicAccess()
+                .build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 
   private static void reply(StreamObserver<SimpleResponse> responses, String text) {
@@ -68,7 +88,12 @@ class VerifiedNameTest {
       ManagedChannel channel = channel(server, pki.client());
       try {
         assertThat(MeshTestServer.unary(channel, "Bearer " + token("alice")))
-            .isEqualTo(MeshTestServer.CLIENT_ID + "|id:" + MeshTestServer.CLIENT_ID + "|alice|" + MeshTestServer.CLIENT_ID);
+            .isEqualTo(
+                MeshTestServer.CLIENT_ID
+                    + "|id:"
+                    + MeshTestServer.CLIENT_ID
+                    + "|alice|"
+                    + MeshTestServer.CLIENT_ID);
         assertThat(MeshTestServer.publicCall(channel)).isEqualTo(MeshTestServer.CLIENT_ID);
       } finally {
         channel.shutdownNow();
@@ -82,7 +107,8 @@ class VerifiedNameTest {
     try (MeshServer server = start(pki, "tls")) {
       ManagedChannel channel = channel(server, pki.noClientCertificate());
       try {
-        assertThat(MeshTestServer.unary(channel, "Bearer " + token("alice"))).isEqualTo("alice|sub:alice|alice|-");
+        assertThat(MeshTestServer.unary(channel, "Bearer " + token("alice")))
+            .isEqualTo("alice|sub:alice|alice|-");
         assertThat(MeshTestServer.publicCall(channel)).isEqualTo("no principal");
       } finally {
         channel.shutdownNow();
@@ -91,13 +117,20 @@ class VerifiedNameTest {
   }
 
   private MeshServer start(MeshTestServer.Pki pki, String tlsMode) {
-    List<String> args = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
-        "--server.shutdown-grace=1s", "--tls.mode=" + tlsMode));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.host=127.0.0.1",
+                "--server.port=0",
+                "--metrics.port=0",
+                "--server.shutdown-grace=1s",
+                "--tls.mode=" + tlsMode));
     args.addAll(pki.tlsArgs());
     if (!tlsMode.equals("mtls")) {
       args.removeIf(arg -> arg.startsWith("--tls.ca="));
     }
-    return MeshApplication.start(args.toArray(String[]::new), List.of(echoBinding()), Map.of(), dir);
+    return MeshApplication.start(
+        args.toArray(String[]::new), List.of(echoBinding()), Map.of(), dir);
   }
 
   private static ManagedChannel channel(MeshServer server, ChannelCredentials credentials) {
@@ -105,7 +138,9 @@ class VerifiedNameTest {
   }
 
   private String token(String subject) throws Exception {
-    return DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")),
-        new DevTokenRequest(subject, List.of("read"), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
+    return DevTokens.mint(
+        DevSigningKey.ensure(dir.resolve(".mesh/dev")),
+        new DevTokenRequest(
+            subject, List.of("read"), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
   }
 }

@@ -41,14 +41,14 @@ class ConfigReloadTest {
 
   private static final String METHOD = "grpc.testing.SimpleService/UnaryRpc";
   private static final String OVERRIDE = "ratelimit.override." + METHOD;
+
   /** Open, annotated with a limit of 2 per second, burst 2. */
-  private static final MethodPolicy UNARY = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
-      .rateLimit(2, 2)
-      .build();
+  private static final MethodPolicy UNARY =
+      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).rateLimit(2, 2).build();
+
   private static final Duration RELOAD_WAIT = Duration.ofSeconds(10);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private MeshServer server;
   private ManagedChannel channel;
@@ -69,28 +69,33 @@ class ConfigReloadTest {
     try (StderrCapture log = StderrCapture.start()) {
       start();
       assertThat(log.linesContaining("for configuration changes every PT1S"))
-          .as("the file is checked every second").hasSize(1);
+          .as("the file is checked every second")
+          .hasSize(1);
     }
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
     Hammer hammer = new Hammer(channel);
     hammer.start();
     try {
       hammer.admittedDuring(Duration.ofMillis(1500)); // spend the initial burst
-      // Bounds over the window the client really ran in: never above rate x time + burst (+1 for the
+      // Bounds over the window the client really ran in: never above rate x time + burst (+1 for
+      // the
       // call that straddles an end); the lower bounds hold for a client that makes a few calls a
       // second and stalls for less than the bucket takes to fill, however busy the machine.
       Admitted atFive = hammer.admittedDuring(Duration.ofSeconds(2));
-      assertThat(atFive.calls()).as("at 5/s over %.2f s", atFive.seconds())
+      assertThat(atFive.calls())
+          .as("at 5/s over %.2f s", atFive.seconds())
           .isBetween((long) (2.5 * atFive.seconds()), atFive.mostAt(5, 5));
 
       write(dir.resolve("mesh.yaml"), OVERRIDE + ".rps: 100\n" + OVERRIDE + ".burst: 5\n");
       await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
-      assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
+      assertThat(watcher.lastReport().orElseThrow().applied())
+          .extracting(ConfigChange::toString)
           .containsExactly(OVERRIDE + ".rps 5 -> 100");
       Admitted atHundred = hammer.admittedDuring(Duration.ofSeconds(2));
       // 100/s for 2 s: about 200 (fewer only if one client cannot make 100 calls/s on a loaded
       // machine), and more than 5/s could ever admit in the same window.
-      assertThat(atHundred.calls()).as("at 100/s over %.2f s", atHundred.seconds())
+      assertThat(atHundred.calls())
+          .as("at 100/s over %.2f s", atHundred.seconds())
           .isBetween(atHundred.mostAt(5, 5) + 1, atHundred.mostAt(100, 5));
 
       // A removed override gives the method its annotated limit back: 2/s.
@@ -98,7 +103,8 @@ class ConfigReloadTest {
       await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 2);
       hammer.admittedDuring(Duration.ofMillis(500));
       Admitted atTwo = hammer.admittedDuring(Duration.ofSeconds(2));
-      assertThat(atTwo.calls()).as("at 2/s over %.2f s", atTwo.seconds())
+      assertThat(atTwo.calls())
+          .as("at 2/s over %.2f s", atTwo.seconds())
           .isBetween((long) atTwo.seconds(), atTwo.mostAt(2, 2));
       assertThat(watcher.reloads(ReloadReport.Result.REJECTED)).isZero();
       assertThat(hammer.failures()).isZero();
@@ -116,10 +122,12 @@ class ConfigReloadTest {
     assertThat(admitted(5)).isEqualTo(3);
 
     // A bad value next to a good one: the good one is not applied either.
-    write(dir.resolve("mesh.yaml"), OVERRIDE + ".rps: 1000\n" + OVERRIDE + ".burst: 3\nserver.worker-threads: lots\n");
+    write(
+        dir.resolve("mesh.yaml"),
+        OVERRIDE + ".rps: 1000\n" + OVERRIDE + ".burst: 3\nserver.worker-threads: lots\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 1);
-    assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
-        error -> assertThat(error).contains("server.worker-threads"));
+    assertThat(watcher.lastReport().orElseThrow().error())
+        .hasValueSatisfying(error -> assertThat(error).contains("server.worker-threads"));
     Thread.sleep(200);
     assertThat(admitted(3)).isZero();
 
@@ -127,10 +135,14 @@ class ConfigReloadTest {
     write(dir.resolve("mesh.yaml"), OVERRIDE + ".rps: [1000\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 2);
     // An override of a method this server does not have is rejected as at start.
-    write(dir.resolve("mesh.yaml"), OVERRIDE + ".rps: 1000\nratelimit.override.grpc.testing.SimpleService/Nope.rps: 9\n");
+    write(
+        dir.resolve("mesh.yaml"),
+        OVERRIDE + ".rps: 1000\nratelimit.override.grpc.testing.SimpleService/Nope.rps: 9\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 3);
-    assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
-        error -> assertThat(error).contains("ratelimit.override.grpc.testing.SimpleService/Nope"));
+    assertThat(watcher.lastReport().orElseThrow().error())
+        .hasValueSatisfying(
+            error ->
+                assertThat(error).contains("ratelimit.override.grpc.testing.SimpleService/Nope"));
     Thread.sleep(200);
     assertThat(admitted(3)).isZero();
     assertThat(watcher.reloads(ReloadReport.Result.APPLIED)).isZero();
@@ -149,21 +161,34 @@ class ConfigReloadTest {
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
     int port = server.port();
 
-    write(dir.resolve("mesh.yaml"), OVERRIDE + ".rps: 0.001\n" + OVERRIDE + ".burst: 1\n"
-        + "server.worker-threads: 3\nreflection.enabled: false\n");
+    write(
+        dir.resolve("mesh.yaml"),
+        OVERRIDE
+            + ".rps: 0.001\n"
+            + OVERRIDE
+            + ".burst: 1\n"
+            + "server.worker-threads: 3\nreflection.enabled: false\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
     ReloadReport report = watcher.lastReport().orElseThrow();
-    assertThat(report.needsRestart()).extracting(ConfigChange::describeInParentheses)
+    assertThat(report.needsRestart())
+        .extracting(ConfigChange::describeInParentheses)
         .containsExactly("server.worker-threads (10 -> 3)", "reflection.enabled (true -> false)");
     assertThat(report.applied()).isEmpty();
     assertThat(server.port()).isEqualTo(port);
 
     // Still reported on the next change, together with what is applied then.
-    write(dir.resolve("mesh.yaml"), OVERRIDE + ".rps: 0.001\n" + OVERRIDE + ".burst: 4\n"
-        + "server.worker-threads: 3\nreflection.enabled: false\n");
+    write(
+        dir.resolve("mesh.yaml"),
+        OVERRIDE
+            + ".rps: 0.001\n"
+            + OVERRIDE
+            + ".burst: 4\n"
+            + "server.worker-threads: 3\nreflection.enabled: false\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 2);
     report = watcher.lastReport().orElseThrow();
-    assertThat(report.applied()).extracting(ConfigChange::toString).containsExactly(OVERRIDE + ".burst 1 -> 4");
+    assertThat(report.applied())
+        .extracting(ConfigChange::toString)
+        .containsExactly(OVERRIDE + ".burst 1 -> 4");
     assertThat(report.needsRestart()).hasSize(2);
   }
 
@@ -179,20 +204,39 @@ class ConfigReloadTest {
     assertThat(admitted(3)).isEqualTo(1);
 
     Path second = Files.createDirectory(dir.resolve("..2026_11_24_second"));
-    Files.writeString(second.resolve("mesh.yaml"), OVERRIDE + ".rps: 1000\n" + OVERRIDE + ".burst: 1\n");
+    Files.writeString(
+        second.resolve("mesh.yaml"), OVERRIDE + ".rps: 1000\n" + OVERRIDE + ".burst: 1\n");
     Path swap = dir.resolve("..data_tmp");
     Files.createSymbolicLink(swap, second.getFileName());
-    Files.move(swap, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        swap,
+        dir.resolve("..data"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
 
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
-    assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
+    assertThat(watcher.lastReport().orElseThrow().applied())
+        .extracting(ConfigChange::toString)
         .containsExactly(OVERRIDE + ".rps 0.001 -> 1000");
   }
 
   private void start() {
-    server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=0", "--server.shutdown-grace=1s"}, List.of(binding()), Map.of(), dir);
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+    server =
+        MeshApplication.start(
+            new String[] {
+              "--server.host=127.0.0.1",
+              "--server.port=0",
+              "--tls.mode=plaintext",
+              "--metrics.port=0",
+              "--server.shutdown-grace=1s"
+            },
+            List.of(binding()),
+            Map.of(),
+            dir);
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
   }
 
   /** Makes {@code calls} calls one after the other; how many were admitted. */
@@ -209,7 +253,8 @@ class ConfigReloadTest {
   /** True when admitted, false when rate limited; anything else fails the test. */
   static boolean call(ManagedChannel channel) {
     try {
-      SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+      SimpleServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
           .unaryRpc(SimpleRequest.newBuilder().setRequestMessage("hi").build());
       return true;
     } catch (StatusRuntimeException e) {
@@ -221,23 +266,30 @@ class ConfigReloadTest {
   }
 
   static MeshBinding binding() {
-    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
-      @Override
-      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-        responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
-        responses.onCompleted();
-      }
-    };
-    return MeshBinding.of(service.bindService(), List.of(UNARY,
-        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
+    SimpleServiceGrpc.SimpleServiceImplBase service =
+        new SimpleServiceGrpc.SimpleServiceImplBase() {
+          @Override
+          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+            responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
+            responses.onCompleted();
+          }
+        };
+    return MeshBinding.of(
+        service.bindService(),
+        List.of(
+            UNARY,
+            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 
   /** Calls admitted during a window of {@code seconds}. */
   private record Admitted(long calls, double seconds) {
 
-    /** The most a limit of {@code rps} and {@code burst} admits in the window, plus the call straddling its start. */
+    /**
+     * The most a limit of {@code rps} and {@code burst} admits in the window, plus the call
+     * straddling its start.
+     */
     long mostAt(double rps, int burst) {
       return (long) Math.floor(rps * seconds) + burst + 1;
     }

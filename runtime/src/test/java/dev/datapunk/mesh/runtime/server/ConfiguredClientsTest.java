@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.datapunk.mesh.runtime.client.MeshChannels;
 import dev.datapunk.mesh.runtime.config.ConfigException;
 import dev.datapunk.mesh.runtime.config.ConfigLoader;
-import dev.datapunk.mesh.runtime.files.FileWatcher;
 import dev.datapunk.mesh.runtime.config.MeshConfig;
+import dev.datapunk.mesh.runtime.files.FileWatcher;
 import dev.datapunk.mesh.runtime.security.MeshTestServer;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The clients the generated bootstrap sets up from the configuration present the server's own
- * certificate and trust its CA: a real call to a mesh server over mTLS shows which identity arrived.
+ * certificate and trust its CA: a real call to a mesh server over mTLS shows which identity
+ * arrived.
  */
 class ConfiguredClientsTest {
 
@@ -52,29 +53,56 @@ class ConfiguredClientsTest {
     MeshTestServer inventory = MeshTestServer.start(dir, pki.tlsArgs());
     open.add(inventory);
     // The orders server's own certificate, good for both ends of a connection.
-    pki.ca().leaf("orders").uri(ORDERS).dns("localhost").serverAuth().clientAuth().issue()
+    pki.ca()
+        .leaf("orders")
+        .uri(ORDERS)
+        .dns("localhost")
+        .serverAuth()
+        .clientAuth()
+        .issue()
         .writeChain(dir.resolve("orders.pem"), dir.resolve("orders.key"));
-    MeshConfig orders = config("--tls.cert=" + dir.resolve("orders.pem"), "--tls.key=" + dir.resolve("orders.key"),
-        "--tls.ca=" + pki.caCert(), "--client.inventory.target=localhost:" + inventory.server().port());
+    MeshConfig orders =
+        config(
+            "--tls.cert=" + dir.resolve("orders.pem"),
+            "--tls.key=" + dir.resolve("orders.key"),
+            "--tls.ca=" + pki.caCert(),
+            "--client.inventory.target=localhost:" + inventory.server().port());
 
-    MeshChannels channels = ConfiguredClients.start(orders, new SimpleMeterRegistry(), files, List.of()).orElseThrow();
+    MeshChannels channels =
+        ConfiguredClients.start(orders, new SimpleMeterRegistry(), files, List.of()).orElseThrow();
     open.add(0, channels);
 
-    assertEquals(ORDERS, SimpleServiceGrpc.newBlockingStub(channels.channel("inventory"))
-        .serverStreamingRpc(SimpleRequest.getDefaultInstance()).next().getResponseMessage());
+    assertEquals(
+        ORDERS,
+        SimpleServiceGrpc.newBlockingStub(channels.channel("inventory"))
+            .serverStreamingRpc(SimpleRequest.getDefaultInstance())
+            .next()
+            .getResponseMessage());
   }
 
   @Test
   void withoutClientsThereAreNoChannels() {
-    assertEquals(Optional.empty(), ConfiguredClients.start(config(), new SimpleMeterRegistry(), files, List.of()));
+    assertEquals(
+        Optional.empty(),
+        ConfiguredClients.start(config(), new SimpleMeterRegistry(), files, List.of()));
   }
 
   @Test
   void mutualTlsWithoutTheServersCertificateNamesTheKeys() {
-    ConfigException missing = assertThrows(ConfigException.class, () -> ConfiguredClients.start(
-        config("--tls.ca=" + dir.resolve("ca.pem"), "--client.inventory.target=localhost:1"),
-        new SimpleMeterRegistry(), files, List.of()).ifPresent(MeshChannels::close));
-    assertThat(missing.getMessage()).startsWith("client.inventory.tls-mode is mtls but tls.cert and tls.key are not"
-        + " both set");
+    ConfigException missing =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfiguredClients.start(
+                        config(
+                            "--tls.ca=" + dir.resolve("ca.pem"),
+                            "--client.inventory.target=localhost:1"),
+                        new SimpleMeterRegistry(),
+                        files,
+                        List.of())
+                    .ifPresent(MeshChannels::close));
+    assertThat(missing.getMessage())
+        .startsWith(
+            "client.inventory.tls-mode is mtls but tls.cert and tls.key are not" + " both set");
   }
 }

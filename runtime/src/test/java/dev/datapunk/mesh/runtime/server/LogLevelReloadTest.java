@@ -1,9 +1,9 @@
 package dev.datapunk.mesh.runtime.server;
 
-import dev.datapunk.mesh.runtime.ConfigFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.datapunk.mesh.runtime.ConfigFiles;
 import dev.datapunk.mesh.runtime.MeshApplication;
 import dev.datapunk.mesh.runtime.config.ConfigChange;
 import dev.datapunk.mesh.runtime.config.ConfigWatcher;
@@ -36,8 +36,7 @@ class LogLevelReloadTest {
   private static final Duration RELOAD_WAIT = Duration.ofSeconds(10);
   private static final String TLS_LOGGER = "dev.datapunk.mesh.runtime.tls";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private StderrCapture stderr;
   private MeshServer server;
@@ -68,7 +67,8 @@ class LogLevelReloadTest {
 
     ConfigFiles.write(dir.resolve("mesh.yaml"), "log.level: info\nlog.levels.tls: debug\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
-    assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
+    assertThat(watcher.lastReport().orElseThrow().applied())
+        .extracting(ConfigChange::toString)
         .containsExactly("log.levels.tls unset -> debug");
     assertThat(output()).contains("config reloaded: log.levels.tls unset -> debug");
     String raised = probe(tls);
@@ -111,12 +111,12 @@ class LogLevelReloadTest {
 
     ConfigFiles.write(dir.resolve("mesh.yaml"), "log.levels.tls: info\nlog.level: loud\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 1);
-    assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
-        error -> assertThat(error).contains("log.level").contains("loud"));
+    assertThat(watcher.lastReport().orElseThrow().error())
+        .hasValueSatisfying(error -> assertThat(error).contains("log.level").contains("loud"));
     ConfigFiles.write(dir.resolve("mesh.yaml"), "log.levels.tls: info\nlog.levels.tsl: debug\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 2);
-    assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
-        error -> assertThat(error).contains("log.levels.tsl"));
+    assertThat(watcher.lastReport().orElseThrow().error())
+        .hasValueSatisfying(error -> assertThat(error).contains("log.levels.tsl"));
     assertThat(MeshLoggers.thresholdOf(TLS_LOGGER)).isEqualTo(LogLevel.DEBUG);
     String stillDebug = probe(MeshLoggers.getLogger(TLS_LOGGER));
     assertThat(output()).contains(stillDebug);
@@ -126,8 +126,11 @@ class LogLevelReloadTest {
     ConfigFiles.write(dir.resolve("mesh.yaml"), "log.levels.tls: warn\nserver.worker-threads: 3\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
     ReloadReport report = watcher.lastReport().orElseThrow();
-    assertThat(report.applied()).extracting(ConfigChange::toString).containsExactly("log.levels.tls debug -> warn");
-    assertThat(report.needsRestart()).extracting(ConfigChange::describeInParentheses)
+    assertThat(report.applied())
+        .extracting(ConfigChange::toString)
+        .containsExactly("log.levels.tls debug -> warn");
+    assertThat(report.needsRestart())
+        .extracting(ConfigChange::describeInParentheses)
         .containsExactly("server.worker-threads (10 -> 3)");
     assertThat(output()).contains("needs restart: server.worker-threads (10 -> 3)");
     assertThat(MeshLoggers.thresholdOf(TLS_LOGGER)).isEqualTo(LogLevel.WARN);
@@ -145,7 +148,17 @@ class LogLevelReloadTest {
   }
 
   private void start() {
-    server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=0", "--server.shutdown-grace=1s"}, List.of(ConfigReloadTest.binding()), Map.of(), dir);
+    server =
+        MeshApplication.start(
+            new String[] {
+              "--server.host=127.0.0.1",
+              "--server.port=0",
+              "--tls.mode=plaintext",
+              "--metrics.port=0",
+              "--server.shutdown-grace=1s"
+            },
+            List.of(ConfigReloadTest.binding()),
+            Map.of(),
+            dir);
   }
 }

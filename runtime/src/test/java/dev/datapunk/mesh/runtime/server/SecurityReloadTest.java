@@ -35,8 +35,7 @@ class SecurityReloadTest {
   private static final String OTHER = "spiffe://mesh.test/ns/shop/other";
   private static final Duration RELOAD_WAIT = Duration.ofSeconds(10);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private MeshTestServer server;
   private StderrCapture stderr;
@@ -61,22 +60,30 @@ class SecurityReloadTest {
     ManagedChannel channel = server.channel(pki.client());
     String token = token(Optional.empty());
 
-    StatusRuntimeException denied = assertThrows(StatusRuntimeException.class,
-        () -> MeshTestServer.publicCall(channel));
+    StatusRuntimeException denied =
+        assertThrows(StatusRuntimeException.class, () -> MeshTestServer.publicCall(channel));
     assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
 
     // The client is allowed from the next call on, on the same connection.
     write(file, "tls.allowed-identities: [" + OTHER + ", " + MeshTestServer.CLIENT_ID + "]\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
     assertThat(MeshTestServer.publicCall(channel)).isEqualTo(MeshTestServer.CLIENT_ID);
-    assertThat(MeshTestServer.unary(channel, "Bearer " + token)).isEqualTo("alice|" + MeshTestServer.CLIENT_ID);
+    assertThat(MeshTestServer.unary(channel, "Bearer " + token))
+        .isEqualTo("alice|" + MeshTestServer.CLIENT_ID);
 
     // An issuer is now required: the token without one (already verified and cached) is refused.
-    write(file, "tls.allowed-identities: [" + OTHER + ", " + MeshTestServer.CLIENT_ID + "]\n"
-        + "auth.jwt.issuer: https://issuer.test\n");
+    write(
+        file,
+        "tls.allowed-identities: ["
+            + OTHER
+            + ", "
+            + MeshTestServer.CLIENT_ID
+            + "]\n"
+            + "auth.jwt.issuer: https://issuer.test\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 2);
-    StatusRuntimeException unauthenticated = assertThrows(StatusRuntimeException.class,
-        () -> MeshTestServer.unary(channel, "Bearer " + token));
+    StatusRuntimeException unauthenticated =
+        assertThrows(
+            StatusRuntimeException.class, () -> MeshTestServer.unary(channel, "Bearer " + token));
     assertThat(unauthenticated.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     String issued = token(Optional.of("https://issuer.test"));
     assertThat(MeshTestServer.unary(channel, "Bearer " + issued)).startsWith("alice|");
@@ -85,10 +92,17 @@ class SecurityReloadTest {
     stderr = StderrCapture.start();
     MeshTestServer.unary(channel, "Bearer " + issued);
     assertThat(auditedAllowed()).isZero();
-    write(file, "tls.allowed-identities: [" + OTHER + ", " + MeshTestServer.CLIENT_ID + "]\n"
-        + "auth.jwt.issuer: https://issuer.test\nauth.audit.allowed: true\n");
+    write(
+        file,
+        "tls.allowed-identities: ["
+            + OTHER
+            + ", "
+            + MeshTestServer.CLIENT_ID
+            + "]\n"
+            + "auth.jwt.issuer: https://issuer.test\nauth.audit.allowed: true\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 3);
-    assertThat(watcher.lastReport().orElseThrow().applied()).extracting(ConfigChange::toString)
+    assertThat(watcher.lastReport().orElseThrow().applied())
+        .extracting(ConfigChange::toString)
         .containsExactly("auth.audit.allowed false -> true");
     MeshTestServer.unary(channel, "Bearer " + issued);
     assertThat(auditedAllowed()).isEqualTo(1);
@@ -112,20 +126,27 @@ class SecurityReloadTest {
 
     write(file, "tls.allowed-identities: [" + OTHER + ", \"spiffe://mesh.test/*/shop\"]\n");
     await().atMost(RELOAD_WAIT).until(() -> watcher.reloads(ReloadReport.Result.REJECTED) == 1);
-    assertThat(watcher.lastReport().orElseThrow().error()).hasValueSatisfying(
-        error -> assertThat(error).contains("tls.allowed-identities"));
+    assertThat(watcher.lastReport().orElseThrow().error())
+        .hasValueSatisfying(error -> assertThat(error).contains("tls.allowed-identities"));
     assertThat(MeshTestServer.publicCall(channel)).isEqualTo(MeshTestServer.CLIENT_ID);
   }
 
   private String token(Optional<String> issuer) throws IOException {
-    return DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")),
-        new DevTokenRequest("alice", List.of("read"), Duration.ofMinutes(5), issuer, Optional.empty()));
+    return DevTokens.mint(
+        DevSigningKey.ensure(dir.resolve(".mesh/dev")),
+        new DevTokenRequest(
+            "alice", List.of("read"), Duration.ofMinutes(5), issuer, Optional.empty()));
   }
 
   private long auditedAllowed() {
-    return stderr.text().lines()
-        .filter(line -> line.contains("datapunk.mesh.audit") && line.contains("decision=allowed")
-            && line.contains("subject=alice"))
+    return stderr
+        .text()
+        .lines()
+        .filter(
+            line ->
+                line.contains("datapunk.mesh.audit")
+                    && line.contains("decision=allowed")
+                    && line.contains("subject=alice"))
         .count();
   }
 }

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What is started after SERVING (the JVM meters in production) runs once health says SERVING, and is closed with the server. */
+/**
+ * What is started after SERVING (the JVM meters in production) runs once health says SERVING, and
+ * is closed with the server.
+ */
 class StartAfterServingTest {
 
   private final LocalRateLimiterBackend limiter = LocalRateLimiterBackend.create();
@@ -45,12 +48,14 @@ class StartAfterServingTest {
     AtomicReference<MeshServer> built = new AtomicReference<>();
     AtomicReference<ServingStatus> statusWhenRun = new AtomicReference<>();
     AtomicBoolean closed = new AtomicBoolean();
-    server = builder(dir)
-        .startAfterServing(() -> {
-          statusWhenRun.set(health(built.get().port()));
-          return () -> closed.set(true);
-        })
-        .build();
+    server =
+        builder(dir)
+            .startAfterServing(
+                () -> {
+                  statusWhenRun.set(health(built.get().port()));
+                  return () -> closed.set(true);
+                })
+            .build();
     built.set(server);
     server.start();
 
@@ -64,37 +69,54 @@ class StartAfterServingTest {
   void aFailureClosesTheServerAndStartThrows(@TempDir Path dir) {
     AtomicReference<MeshServer> built = new AtomicReference<>();
     AtomicReference<Integer> port = new AtomicReference<>();
-    server = builder(dir)
-        .startAfterServing(() -> {
-          port.set(built.get().port());
-          throw new IllegalStateException("binder failed");
-        })
-        .build();
+    server =
+        builder(dir)
+            .startAfterServing(
+                () -> {
+                  port.set(built.get().port());
+                  throw new IllegalStateException("binder failed");
+                })
+            .build();
     built.set(server);
 
-    assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessage("binder failed");
+    assertThatThrownBy(server::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("binder failed");
     assertThatThrownBy(() -> health(port.get())).isInstanceOf(StatusRuntimeException.class);
   }
 
   private MeshServerBuilder builder(Path dir) {
-    var config = ConfigLoader.load(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0",
-        "--server.shutdown-grace=1s"}, Map.of(), dir).config();
+    var config =
+        ConfigLoader.load(
+                new String[] {
+                  "--server.host=127.0.0.1",
+                  "--server.port=0",
+                  "--metrics.port=0",
+                  "--server.shutdown-grace=1s"
+                },
+                Map.of(),
+                dir)
+            .config();
     return MeshServer.builder(config)
         .bindings(List.of(UnprotectedSimpleService.binding()))
         .credentials(InsecureServerCredentials.create(), false)
         .meterRegistry(new SimpleMeterRegistry())
-        .tokenVerifier(token -> {
-          throw new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE);
-        })
+        .tokenVerifier(
+            token -> {
+              throw new TokenRejectedException(TokenRejectedException.Reason.BAD_SIGNATURE);
+            })
         .rateLimiterBackend(limiter);
   }
 
   private static ServingStatus health(int port) {
     ManagedChannel channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+            .build();
     try {
-      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+      return HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance())
+          .getStatus();
     } finally {
       channel.shutdownNow();
     }

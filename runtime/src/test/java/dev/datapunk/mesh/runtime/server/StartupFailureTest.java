@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A wrong setting found while the server is assembled fails start-up with a message naming its key
- * or file, and when several are wrong the first step in assembly order (meter registry, TLS, signing
- * keys) is the one reported, so fixing them one by one always goes the same way.
+ * or file, and when several are wrong the first step in assembly order (meter registry, TLS,
+ * signing keys) is the one reported, so fixing them one by one always goes the same way.
  */
 class StartupFailureTest {
 
@@ -51,15 +51,25 @@ class StartupFailureTest {
 
   @Test
   void whenTheMetricsAndTheKeysAreWrongTheMetricsErrorIsReported(@TempDir Path dir) {
-    assertThatThrownBy(() -> start(dir, BAD_METRICS_TAG, "--auth.jwt.jwks=" + dir.resolve("missing-jwks.json")).close())
+    assertThatThrownBy(
+            () ->
+                start(dir, BAD_METRICS_TAG, "--auth.jwt.jwks=" + dir.resolve("missing-jwks.json"))
+                    .close())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("metrics.tags.service:");
   }
 
   @Test
   void whenTlsAndTheKeysAreWrongTheTlsErrorIsReported(@TempDir Path dir) {
-    assertThatThrownBy(() -> start(dir, "--tls.mode=tls", "--tls.cert=" + dir.resolve("missing-server.pem"),
-        "--tls.key=" + dir.resolve("missing-server.key"), "--auth.jwt.jwks=" + dir.resolve("missing-jwks.json")).close())
+    assertThatThrownBy(
+            () ->
+                start(
+                        dir,
+                        "--tls.mode=tls",
+                        "--tls.cert=" + dir.resolve("missing-server.pem"),
+                        "--tls.key=" + dir.resolve("missing-server.key"),
+                        "--auth.jwt.jwks=" + dir.resolve("missing-jwks.json"))
+                    .close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("tls: ")
         .hasMessageContaining("missing-server");
@@ -74,11 +84,13 @@ class StartupFailureTest {
   }
 
   private static MeshServer start(Path dir, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0"));
+    List<String> args =
+        new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0"));
     args.addAll(Arrays.asList(extra));
     if (args.stream().noneMatch(arg -> arg.startsWith("--tls.mode="))) {
       args.add("--tls.mode=plaintext");
     }
-    return MeshApplication.start(args.toArray(String[]::new), List.of(UnprotectedSimpleService.binding()), Map.of(), dir);
+    return MeshApplication.start(
+        args.toArray(String[]::new), List.of(UnprotectedSimpleService.binding()), Map.of(), dir);
   }
 }

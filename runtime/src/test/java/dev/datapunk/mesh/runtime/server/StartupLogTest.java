@@ -27,57 +27,86 @@ class StartupLogTest {
 
   /** SimpleService with scopes and limits of its own, none of the sample's. */
   private static MeshBinding ordersBinding() {
-    List<MethodPolicy> policies = List.of(
-        MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
-            .requireScopes("orders:write", "admin").rateLimit(5, 5).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
-            .publicAccess().rateLimit(50, 100).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod())
-            .requireScopes("orders:read").rateLimit(0.5, 2).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
+    List<MethodPolicy> policies =
+        List.of(
+            MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
+                .requireScopes("orders:write", "admin")
+                .rateLimit(5, 5)
+                .build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
+                .publicAccess()
+                .rateLimit(50, 100)
+                .build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod())
+                .requireScopes("orders:read")
+                .rateLimit(0.5, 2)
+                .build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build());
     return MeshBinding.of(new SimpleServiceGrpc.SimpleServiceImplBase() {}.bindService(), policies);
   }
 
   @Test
   void theDevTokenHintNamesTheScopesOfTheServedMethodsSorted(@TempDir Path dir) {
     String log = startAndCaptureLog(dir, ordersBinding());
-    assertThat(hintLines(log)).singleElement().satisfies(line -> assertThat(line)
-        .endsWith("Mint a dev token by running this program with:"
-            + " dev-token --subject=alice --scopes=admin,orders:read,orders:write"));
+    assertThat(hintLines(log))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .endsWith(
+                        "Mint a dev token by running this program with: dev-token --subject=alice"
+                            + " --scopes=admin,orders:read,orders:write"));
     assertThat(log).doesNotContain("inventory:");
   }
 
   @Test
   void withoutSecuredMethodsTheDevTokenHintHasNoScopes(@TempDir Path dir) {
     String log = startAndCaptureLog(dir, UnprotectedSimpleService.binding());
-    assertThat(hintLines(log)).singleElement().satisfies(line -> assertThat(line)
-        .endsWith("Mint a dev token by running this program with: dev-token --subject=alice"));
+    assertThat(hintLines(log))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .endsWith(
+                        "Mint a dev token by running this program with: dev-token"
+                            + " --subject=alice"));
   }
 
   @Test
   void eachMethodIsLoggedOnceWithItsPolicyAndTheOverrideInForce(@TempDir Path dir) {
-    String log = startAndCaptureLog(dir, ordersBinding(),
-        "--ratelimit.override." + SERVICE + "UnaryRpc.rps=10",
-        "--ratelimit.override." + SERVICE + "BidiStreamingRpc.rps=1",
-        "--ratelimit.override." + SERVICE + "BidiStreamingRpc.burst=3");
-    List<String> policies = log.lines()
-        .filter(line -> line.contains(" INFO ") && line.contains(PolicyLog.PREFIX + SERVICE))
-        .map(line -> line.substring(line.indexOf(PolicyLog.PREFIX)))
-        .toList();
-    assertThat(policies).containsExactly(
-        "policy " + SERVICE + "UnaryRpc: scopes orders:write, admin; 10 rps, burst 5"
-            + " (ratelimit.override; annotated: 5 rps, burst 5)",
-        "policy " + SERVICE + "ServerStreamingRpc: public; 50 rps, burst 100",
-        "policy " + SERVICE + "ClientStreamingRpc: scopes orders:read; 0.5 rps, burst 2",
-        "policy " + SERVICE + "BidiStreamingRpc: open; 1 rps, burst 3"
-            + " (ratelimit.override; annotated: no rate limit)");
+    String log =
+        startAndCaptureLog(
+            dir,
+            ordersBinding(),
+            "--ratelimit.override." + SERVICE + "UnaryRpc.rps=10",
+            "--ratelimit.override." + SERVICE + "BidiStreamingRpc.rps=1",
+            "--ratelimit.override." + SERVICE + "BidiStreamingRpc.burst=3");
+    List<String> policies =
+        log.lines()
+            .filter(line -> line.contains(" INFO ") && line.contains(PolicyLog.PREFIX + SERVICE))
+            .map(line -> line.substring(line.indexOf(PolicyLog.PREFIX)))
+            .toList();
+    assertThat(policies)
+        .containsExactly(
+            "policy "
+                + SERVICE
+                + "UnaryRpc: scopes orders:write, admin; 10 rps, burst 5"
+                + " (ratelimit.override; annotated: 5 rps, burst 5)",
+            "policy " + SERVICE + "ServerStreamingRpc: public; 50 rps, burst 100",
+            "policy " + SERVICE + "ClientStreamingRpc: scopes orders:read; 0.5 rps, burst 2",
+            "policy "
+                + SERVICE
+                + "BidiStreamingRpc: open; 1 rps, burst 3"
+                + " (ratelimit.override; annotated: no rate limit)");
   }
 
   @Test
   void withoutOverridesThePolicyLinesAreTheBindingsOwn(@TempDir Path dir) {
     String log = startAndCaptureLog(dir, ordersBinding());
-    assertThat(log.lines().filter(line -> line.contains(PolicyLog.PREFIX + SERVICE))
-            .map(line -> line.substring(line.indexOf(PolicyLog.PREFIX))))
+    assertThat(
+            log.lines()
+                .filter(line -> line.contains(PolicyLog.PREFIX + SERVICE))
+                .map(line -> line.substring(line.indexOf(PolicyLog.PREFIX))))
         .containsExactly(
             "policy " + SERVICE + "UnaryRpc: scopes orders:write, admin; 5 rps, burst 5",
             "policy " + SERVICE + "ServerStreamingRpc: public; 50 rps, burst 100",
@@ -89,10 +118,18 @@ class StartupLogTest {
     return log.lines().filter(line -> line.contains("Mint a dev token")).toList();
   }
 
-  /** Starts on loopback (plaintext, the development signing key under {@code dir}), stops, returns the log. */
+  /**
+   * Starts on loopback (plaintext, the development signing key under {@code dir}), stops, returns
+   * the log.
+   */
   private static String startAndCaptureLog(Path dir, MeshBinding binding, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0", "--tls.mode=plaintext"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.host=127.0.0.1",
+                "--server.port=0",
+                "--metrics.port=0",
+                "--tls.mode=plaintext"));
     args.addAll(Arrays.asList(extra));
     try (StderrCapture stderr = StderrCapture.start()) {
       MeshApplication.start(args.toArray(String[]::new), List.of(binding), Map.of(), dir).close();

@@ -41,10 +41,16 @@ class AllowedIdentitiesTest {
 
   @Test
   void malformedEntriesAreRejectedByName() {
-    for (String bad : List.of("*", "spiffe://*/billing", "spiffe://mesh.test/bill*",
-        "spiffe://mesh.test/*/x", " spiffe://mesh.test/a", "")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> AllowedIdentities.of(bad), bad);
+    for (String bad :
+        List.of(
+            "*",
+            "spiffe://*/billing",
+            "spiffe://mesh.test/bill*",
+            "spiffe://mesh.test/*/x",
+            " spiffe://mesh.test/a",
+            "")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> AllowedIdentities.of(bad), bad);
       assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
     }
   }

@@ -64,13 +64,19 @@ public final class CertificateFixture {
     KeyPair keys = newKeyPair();
     X500Name name = name(commonName);
     Instant now = Instant.now();
-    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(3650))),
-        name, keys.getPublic());
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            name,
+            serial(),
+            Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(Duration.ofDays(3650))),
+            name,
+            keys.getPublic());
     try {
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-          .addExtension(Extension.keyUsage, true,
-              new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder
+          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+          .addExtension(
+              Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -175,23 +181,32 @@ public final class CertificateFixture {
 
     public Issued issue() {
       KeyPair keys = newKeyPair();
-      X500Name issuer = X500Name.getInstance(
-          ca.certificate.getSubjectX500Principal().getEncoded());
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
-          Date.from(notBefore), Date.from(notAfter),
-          commonName == null ? new X500Name(new org.bouncycastle.asn1.x500.RDN[0])
-              : name(commonName),
-          keys.getPublic());
+      X500Name issuer = X500Name.getInstance(ca.certificate.getSubjectX500Principal().getEncoded());
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              issuer,
+              serial(),
+              Date.from(notBefore),
+              Date.from(notAfter),
+              commonName == null
+                  ? new X500Name(new org.bouncycastle.asn1.x500.RDN[0])
+                  : name(commonName),
+              keys.getPublic());
       try {
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+        builder
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         if (!purposes.isEmpty()) {
-          builder.addExtension(Extension.extendedKeyUsage, false,
+          builder.addExtension(
+              Extension.extendedKeyUsage,
+              false,
               new ExtendedKeyUsage(purposes.toArray(new KeyPurposeId[0])));
         }
         if (!altNames.isEmpty()) {
           // RFC 5280: with an empty subject the SAN extension must be critical.
-          builder.addExtension(Extension.subjectAlternativeName, commonName == null,
+          builder.addExtension(
+              Extension.subjectAlternativeName,
+              commonName == null,
               new GeneralNames(altNames.toArray(new GeneralName[0])));
         }
       } catch (IOException e) {
@@ -231,9 +246,13 @@ public final class CertificateFixture {
   }
 
   private static String block(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static X500Name name(String commonName) {
@@ -256,8 +275,9 @@ public final class CertificateFixture {
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey) {
     try {
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     } catch (OperatorCreationException | CertificateException e) {
       throw new IllegalStateException(e);
     }

@@ -27,7 +27,8 @@ class DevPkiTest {
   private static List<X509Certificate> read(Path file) throws Exception {
     try (InputStream in = Files.newInputStream(file)) {
       return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-          .map(X509Certificate.class::cast).toList();
+          .map(X509Certificate.class::cast)
+          .toList();
     }
   }
 
@@ -48,8 +49,10 @@ class DevPkiTest {
       assertTrue(Files.readString(key).startsWith("-----BEGIN PRIVATE KEY-----\n"), key.toString());
     }
     try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(List.of(".lock", "ca.key", "ca.pem", "client.key", "client.pem", "server.key",
-          "server.pem"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+      assertEquals(
+          List.of(
+              ".lock", "ca.key", "ca.pem", "client.key", "client.pem", "server.key", "server.pem"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(),
           "no temporary files left behind");
     }
   }
@@ -71,13 +74,15 @@ class DevPkiTest {
     assertEquals(List.of(server, ca), serverChain);
     assertEquals("CN=localhost", server.getSubjectX500Principal().getName());
     assertEquals(List.of("1.3.6.1.5.5.7.3.1"), server.getExtendedKeyUsage());
-    assertEquals(List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1"),
-        List.of(7, "0:0:0:0:0:0:0:1")), List.copyOf(server.getSubjectAlternativeNames()));
+    assertEquals(
+        List.of(List.of(2, "localhost"), List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1")),
+        List.copyOf(server.getSubjectAlternativeNames()));
     server.verify(ca.getPublicKey());
 
     assertEquals("CN=mesh-dev-client", client.getSubjectX500Principal().getName());
     assertEquals(List.of("1.3.6.1.5.5.7.3.2"), client.getExtendedKeyUsage());
-    assertEquals(List.of(List.of(6, "spiffe://mesh.dev/client")),
+    assertEquals(
+        List.of(List.of(6, "spiffe://mesh.dev/client")),
         List.copyOf(client.getSubjectAlternativeNames()));
     client.verify(ca.getPublicKey());
     assertTrue(client.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(360))));
@@ -116,19 +121,20 @@ class DevPkiTest {
     DevPki.ensure(root);
 
     assertTrue(DevPki.reuseProblem(root, Instant.now().plus(Duration.ofDays(363))).isEmpty());
-    String problem = DevPki.reuseProblem(root, Instant.now().plus(Duration.ofDays(364).plusHours(12)))
-        .orElseThrow();
+    String problem =
+        DevPki.reuseProblem(root, Instant.now().plus(Duration.ofDays(364).plusHours(12)))
+            .orElseThrow();
     assertTrue(problem.contains("expires at"), problem);
   }
 
   @Test
   void devMaterialGivesMutualTlsWithTheDevClientIdentity() throws Exception {
     DevPki.Material dev = DevPki.ensure(root);
-    try (ServerTls tls = ServerTls.start(
-            ServerTlsConfig.mtls(dev.serverCert(), dev.serverKey(), dev.caCert()));
+    try (ServerTls tls =
+            ServerTls.start(ServerTlsConfig.mtls(dev.serverCert(), dev.serverKey(), dev.caCert()));
         TlsTestServer server = new TlsTestServer(tls.credentials())) {
-      assertEquals(DevPki.CLIENT_IDENTITY,
-          TlsTestServer.call(server.channel(ClientTls.devClient(dev))));
+      assertEquals(
+          DevPki.CLIENT_IDENTITY, TlsTestServer.call(server.channel(ClientTls.devClient(dev))));
     }
   }
 }

@@ -32,7 +32,11 @@ class ServerTlsMutualTest {
     caFile = ca.writeCertificate(dir.resolve("ca.pem"));
     serverCert = dir.resolve("server.pem");
     serverKey = dir.resolve("server.key");
-    ca.leaf("localhost").dns("localhost").ip("127.0.0.1").serverAuth().issue()
+    ca.leaf("localhost")
+        .dns("localhost")
+        .ip("127.0.0.1")
+        .serverAuth()
+        .issue()
         .writeChain(serverCert, serverKey);
     tls = ServerTls.start(ServerTlsConfig.mtls(serverCert, serverKey, caFile));
     server = new TlsTestServer(tls.credentials());
@@ -53,17 +57,23 @@ class ServerTlsMutualTest {
   }
 
   private void assertRejected(ChannelCredentials credentials) {
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> TlsTestServer.call(server.channel(credentials)));
+    StatusRuntimeException e =
+        assertThrows(
+            StatusRuntimeException.class, () -> TlsTestServer.call(server.channel(credentials)));
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
     assertEquals(0, server.serviceCalls(), "the service must never run");
   }
 
   @Test
   void clientWithSpiffeIdIsAcceptedAndIdentifiedBySpiffeId() throws Exception {
-    ChannelCredentials client = clientPresenting(ca.leaf("billing")
-        .uri("https://example.com/not-spiffe").uri("spiffe://mesh.test/billing")
-        .clientAuth().issue(), "client");
+    ChannelCredentials client =
+        clientPresenting(
+            ca.leaf("billing")
+                .uri("https://example.com/not-spiffe")
+                .uri("spiffe://mesh.test/billing")
+                .clientAuth()
+                .issue(),
+            "client");
 
     assertEquals("spiffe://mesh.test/billing", TlsTestServer.call(server.channel(client)));
     assertEquals(1, server.serviceCalls());
@@ -71,16 +81,16 @@ class ServerTlsMutualTest {
 
   @Test
   void clientWithoutSpiffeIdIsIdentifiedByCommonName() throws Exception {
-    ChannelCredentials client = clientPresenting(
-        ca.leaf("legacy-client").uri("https://example.com/x").clientAuth().issue(), "client");
+    ChannelCredentials client =
+        clientPresenting(
+            ca.leaf("legacy-client").uri("https://example.com/x").clientAuth().issue(), "client");
 
     assertEquals("legacy-client", TlsTestServer.call(server.channel(client)));
   }
 
   @Test
   void identityIsCachedOnTheTlsSession() throws Exception {
-    ChannelCredentials client = clientPresenting(
-        ca.leaf("cached").clientAuth().issue(), "client");
+    ChannelCredentials client = clientPresenting(ca.leaf("cached").clientAuth().issue(), "client");
     var channel = server.channel(client);
 
     TlsTestServer.call(channel);
@@ -123,7 +133,8 @@ class ServerTlsMutualTest {
   void tlsModeAcceptsClientsWithoutCertificate() throws Exception {
     try (ServerTls serverOnly = ServerTls.start(ServerTlsConfig.tls(serverCert, serverKey));
         TlsTestServer tlsServer = new TlsTestServer(serverOnly.credentials())) {
-      assertEquals(TlsTestServer.NO_IDENTITY,
+      assertEquals(
+          TlsTestServer.NO_IDENTITY,
           TlsTestServer.call(tlsServer.channel(ClientTls.trusting(caFile))));
       assertEquals(TlsMode.TLS, serverOnly.mode());
     }

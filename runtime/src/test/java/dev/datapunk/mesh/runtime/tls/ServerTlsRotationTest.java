@@ -52,21 +52,28 @@ class ServerTlsRotationTest {
     original.writeChain(serverCert, serverKey);
     clientCert = dir.resolve("client.pem");
     clientKey = dir.resolve("client.key");
-    ca.leaf("client").uri("spiffe://mesh.test/client").clientAuth().issue()
+    ca.leaf("client")
+        .uri("spiffe://mesh.test/client")
+        .clientAuth()
+        .issue()
         .writeChain(clientCert, clientKey);
-    TlsReloadListener listener = new TlsReloadListener() {
-      @Override
-      public void identityReloaded(List<X509Certificate> chain) {
-        reloaded.add(chain.get(0));
-      }
+    TlsReloadListener listener =
+        new TlsReloadListener() {
+          @Override
+          public void identityReloaded(List<X509Certificate> chain) {
+            reloaded.add(chain.get(0));
+          }
 
-      @Override
-      public void reloadRejected(String problem) {
-        rejected.add(problem);
-      }
-    };
-    tls = ServerTls.start(ServerTlsConfig.mtls(serverCert, serverKey, clientCa)
-        .withReloadPeriod(Duration.ofMillis(50)).withListener(listener));
+          @Override
+          public void reloadRejected(String problem) {
+            rejected.add(problem);
+          }
+        };
+    tls =
+        ServerTls.start(
+            ServerTlsConfig.mtls(serverCert, serverKey, clientCa)
+                .withReloadPeriod(Duration.ofMillis(50))
+                .withListener(listener));
     server = new TlsTestServer(tls.credentials());
   }
 
@@ -99,8 +106,7 @@ class ServerTlsRotationTest {
   }
 
   @Test
-  void newConnectionsGetTheRotatedCertificateWhileAnOpenConnectionKeepsWorking()
-      throws Exception {
+  void newConnectionsGetTheRotatedCertificateWhileAnOpenConnectionKeepsWorking() throws Exception {
     RecordingTrustManager firstTrust = new RecordingTrustManager(ca.certificate());
     ManagedChannel open = server.channel(credentials(firstTrust));
     assertEquals("spiffe://mesh.test/client", TlsTestServer.call(open));
@@ -109,8 +115,9 @@ class ServerTlsRotationTest {
     CertificateFixture.Issued rotated = serverLeaf("localhost-rotated");
     rotated.writeChain(serverCert, serverKey);
 
-    await().atMost(WAIT).until(
-        () -> certificateOfNewConnection().getSerialNumber().equals(serial(rotated)));
+    await()
+        .atMost(WAIT)
+        .until(() -> certificateOfNewConnection().getSerialNumber().equals(serial(rotated)));
     assertTrue(reloaded.stream().anyMatch(c -> c.getSerialNumber().equals(serial(rotated))));
 
     assertEquals("spiffe://mesh.test/client", TlsTestServer.call(open));
@@ -121,13 +128,17 @@ class ServerTlsRotationTest {
   void garbageKeepsThePreviousCertificateAndLogsAnError() throws Exception {
     String log;
     try (StderrCapture stderr = StderrCapture.start()) {
-      CertificateFixture.writeAtomically(serverCert, "-----BEGIN CERTIFICATE-----\nnot base64 at all");
+      CertificateFixture.writeAtomically(
+          serverCert, "-----BEGIN CERTIFICATE-----\nnot base64 at all");
 
-      await().atMost(WAIT).until(() -> rejected.stream().anyMatch(p -> p.contains(serverCert.toString())));
+      await()
+          .atMost(WAIT)
+          .until(() -> rejected.stream().anyMatch(p -> p.contains(serverCert.toString())));
       log = stderr.text();
     }
-    assertTrue(log.contains("ERROR") && log.contains("not applied")
-        && log.contains(serverCert.toString()), log);
+    assertTrue(
+        log.contains("ERROR") && log.contains("not applied") && log.contains(serverCert.toString()),
+        log);
     assertEquals(serial(original), certificateOfNewConnection().getSerialNumber());
     assertEquals(1, rejected.size(), "an unchanged bad file is reported once: " + rejected);
   }
@@ -135,15 +146,16 @@ class ServerTlsRotationTest {
   @Test
   void newCertificateIsNotUsedUntilItsKeyArrives() throws Exception {
     CertificateFixture.Issued rotated = serverLeaf("localhost-rotated");
-    CertificateFixture.writeAtomically(serverCert,
-        CertificateFixture.pem(List.of(rotated.certificate(), ca.certificate())));
+    CertificateFixture.writeAtomically(
+        serverCert, CertificateFixture.pem(List.of(rotated.certificate(), ca.certificate())));
 
     await().atMost(WAIT).until(() -> rejected.stream().anyMatch(p -> p.contains("does not match")));
     assertEquals(serial(original), certificateOfNewConnection().getSerialNumber());
 
     rotated.writeKey(serverKey);
-    await().atMost(WAIT).until(
-        () -> certificateOfNewConnection().getSerialNumber().equals(serial(rotated)));
+    await()
+        .atMost(WAIT)
+        .until(() -> certificateOfNewConnection().getSerialNumber().equals(serial(rotated)));
   }
 
   @Test
@@ -151,18 +163,24 @@ class ServerTlsRotationTest {
     CertificateFixture newCa = CertificateFixture.newCa("Rotation CA 2");
     Path newClientCert = dir.resolve("client2.pem");
     Path newClientKey = dir.resolve("client2.key");
-    newCa.leaf("client2").uri("spiffe://mesh.test/client2").clientAuth().issue()
+    newCa
+        .leaf("client2")
+        .uri("spiffe://mesh.test/client2")
+        .clientAuth()
+        .issue()
         .writeChain(newClientCert, newClientKey);
     ChannelCredentials newClient = ClientTls.mutual(serverTrust, newClientCert, newClientKey);
-    assertThrows(StatusRuntimeException.class,
-        () -> TlsTestServer.call(server.channel(newClient)));
+    assertThrows(StatusRuntimeException.class, () -> TlsTestServer.call(server.channel(newClient)));
 
     newCa.writeCertificate(clientCa);
 
-    await().atMost(WAIT).ignoreExceptions().until(
-        () -> TlsTestServer.call(server.channel(newClient)).equals("spiffe://mesh.test/client2"));
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () ->
+                TlsTestServer.call(server.channel(newClient)).equals("spiffe://mesh.test/client2"));
     ChannelCredentials oldClient = ClientTls.mutual(serverTrust, clientCert, clientKey);
-    assertThrows(StatusRuntimeException.class,
-        () -> TlsTestServer.call(server.channel(oldClient)));
+    assertThrows(StatusRuntimeException.class, () -> TlsTestServer.call(server.channel(oldClient)));
   }
 }

@@ -34,13 +34,15 @@ class ServerTlsStartupTest {
   }
 
   private TlsMaterialException startFails() {
-    return assertThrows(TlsMaterialException.class,
+    return assertThrows(
+        TlsMaterialException.class,
         () -> ServerTls.start(ServerTlsConfig.mtls(cert, key, caFile)).close());
   }
 
   private static void assertMessage(TlsMaterialException e, Path file, String problem) {
     assertEquals(file, e.file(), e.getMessage());
-    assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains(problem),
+    assertTrue(
+        e.getMessage().startsWith(file.toString()) && e.getMessage().contains(problem),
         e.getMessage());
   }
 
@@ -111,8 +113,8 @@ class ServerTlsStartupTest {
 
   @Test
   void missingPathsNameTheConfigurationKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ServerTlsConfig.mtls(cert, key, null));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ServerTlsConfig.mtls(cert, key, null));
     assertTrue(e.getMessage().contains("tls.ca"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ServerTlsConfig.tls(null, key));
     assertTrue(e.getMessage().contains("tls.cert"), e.getMessage());

@@ -43,34 +43,38 @@ final class TlsTestServer implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   TlsTestServer(ServerCredentials credentials, ServerInterceptor... extra) throws IOException {
-    ServerInterceptor identity = new ServerInterceptor() {
-      @Override
-      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call,
-          Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-        lastSession.set(session);
-        Context context = Context.current()
-            .withValue(IDENTITY, PeerIdentity.of(call.getAttributes()).orElse(NO_IDENTITY));
-        return Contexts.interceptCall(context, call, headers, next);
-      }
-    };
-    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
-      @Override
-      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> response) {
-        serviceCalls.incrementAndGet();
-        response.onNext(SimpleResponse.newBuilder().setResponseMessage(IDENTITY.get()).build());
-        response.onCompleted();
-      }
-    };
+    ServerInterceptor identity =
+        new ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+              ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+            lastSession.set(session);
+            Context context =
+                Context.current()
+                    .withValue(IDENTITY, PeerIdentity.of(call.getAttributes()).orElse(NO_IDENTITY));
+            return Contexts.interceptCall(context, call, headers, next);
+          }
+        };
+    SimpleServiceGrpc.SimpleServiceImplBase service =
+        new SimpleServiceGrpc.SimpleServiceImplBase() {
+          @Override
+          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> response) {
+            serviceCalls.incrementAndGet();
+            response.onNext(SimpleResponse.newBuilder().setResponseMessage(IDENTITY.get()).build());
+            response.onCompleted();
+          }
+        };
     // Interceptors listed later run first: the extra ones (e.g. an allow list) before identity.
     List<ServerInterceptor> chain = new ArrayList<>();
     chain.add(identity);
     chain.addAll(List.of(extra));
-    server = NettyServerBuilder
-        .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), credentials)
-        .addService(ServerInterceptors.intercept(service, chain))
-        .build()
-        .start();
+    server =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), credentials)
+            .addService(ServerInterceptors.intercept(service, chain))
+            .build()
+            .start();
   }
 
   int port() {
@@ -89,10 +93,11 @@ final class TlsTestServer implements AutoCloseable {
 
   /** A new channel (so a new connection) to this server, authority "localhost". */
   ManagedChannel channel(ChannelCredentials credentials) {
-    ManagedChannel channel = NettyChannelBuilder
-        .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), credentials)
-        .overrideAuthority("localhost")
-        .build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port()), credentials)
+            .overrideAuthority("localhost")
+            .build();
     synchronized (channels) {
       channels.add(channel);
     }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OTLP export of {@link OtlpTracing} against a real receiver that refuses or answers slowly: the
- * exporter reuses its marshalling buffers from one export to the next, so every request, first
+ * The OTLP export of {@link OtlpTracing} against a real receiver that refuses or answers slowly:
+ * the exporter reuses its marshalling buffers from one export to the next, so every request, first
  * attempt or retry, must carry exactly the spans of its batch, intact.
  */
 class OtlpExportTest {
@@ -57,15 +57,28 @@ class OtlpExportTest {
     assertEverySpanOnceAndIntact(receiver.spans(), spans);
   }
 
-  /** Records {@code count} spans, each with its index and a payload made from it, and flushes them. */
+  /**
+   * Records {@code count} spans, each with its index and a payload made from it, and flushes them.
+   */
   private void exportSpans(int count) {
-    TracingSettings settings = new TracingSettings(true, URI.create("http://127.0.0.1:" + receiver.port()), 1.0,
-        Optional.of("export-test"), Duration.ofSeconds(20), Map.of(), false);
+    TracingSettings settings =
+        new TracingSettings(
+            true,
+            URI.create("http://127.0.0.1:" + receiver.port()),
+            1.0,
+            Optional.of("export-test"),
+            Duration.ofSeconds(20),
+            Map.of(),
+            false);
     OtlpTracing tracing = OtlpTracing.start(settings);
     try {
       Tracer tracer = tracing.openTelemetry().getTracer("export-test");
       for (int i = 0; i < count; i++) {
-        tracer.spanBuilder("span-" + i).setAttribute(INDEX, (long) i).setAttribute(PAYLOAD, payload(i)).startSpan()
+        tracer
+            .spanBuilder("span-" + i)
+            .setAttribute(INDEX, (long) i)
+            .setAttribute(PAYLOAD, payload(i))
+            .startSpan()
             .end();
       }
     } finally {
@@ -74,13 +87,19 @@ class OtlpExportTest {
   }
 
   private static void assertEverySpanOnceAndIntact(List<Span> received, int count) {
-    assertThat(received.stream().map(span -> Long.parseLong(OtlpReceiver.attributes(span).get("test.index"))))
-        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, count).mapToObj(i -> (long) i).toList());
-    assertThat(received).allSatisfy(span -> {
-      int index = Integer.parseInt(OtlpReceiver.attributes(span).get("test.index"));
-      assertThat(span.getName()).isEqualTo("span-" + index);
-      assertThat(OtlpReceiver.attributes(span)).containsEntry("test.payload", payload(index));
-    });
+    assertThat(
+            received.stream()
+                .map(span -> Long.parseLong(OtlpReceiver.attributes(span).get("test.index"))))
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, count).mapToObj(i -> (long) i).toList());
+    assertThat(received)
+        .allSatisfy(
+            span -> {
+              int index = Integer.parseInt(OtlpReceiver.attributes(span).get("test.index"));
+              assertThat(span.getName()).isEqualTo("span-" + index);
+              assertThat(OtlpReceiver.attributes(span))
+                  .containsEntry("test.payload", payload(index));
+            });
   }
 
   /** A value that differs from span to span all along its length (about 200 bytes). */

@@ -53,30 +53,40 @@ final class OtlpReceiver implements AutoCloseable {
   private OtlpReceiver(int refusals, Duration answerDelay) {
     this.refusalsLeft = new AtomicInteger(refusals);
     this.answerDelay = answerDelay;
-    TraceServiceGrpc.TraceServiceImplBase service = new TraceServiceGrpc.TraceServiceImplBase() {
-      @Override
-      public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
-        pause();
-        if (refusalsLeft.getAndDecrement() > 0) {
-          refused.add(request);
-          response.onError(Status.UNAVAILABLE.withDescription("refused by the test").asRuntimeException());
-          return;
-        }
-        requests.add(request);
-        response.onNext(ExportTraceServiceResponse.getDefaultInstance());
-        response.onCompleted();
-      }
-    };
-    server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-        .addService(ServerInterceptors.intercept(service, new ServerInterceptor() {
+    TraceServiceGrpc.TraceServiceImplBase service =
+        new TraceServiceGrpc.TraceServiceImplBase() {
           @Override
-          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call,
-              Metadata metadata, ServerCallHandler<ReqT, RespT> next) {
-            headers.add(metadata);
-            return next.startCall(call, metadata);
+          public void export(
+              ExportTraceServiceRequest request,
+              StreamObserver<ExportTraceServiceResponse> response) {
+            pause();
+            if (refusalsLeft.getAndDecrement() > 0) {
+              refused.add(request);
+              response.onError(
+                  Status.UNAVAILABLE.withDescription("refused by the test").asRuntimeException());
+              return;
+            }
+            requests.add(request);
+            response.onNext(ExportTraceServiceResponse.getDefaultInstance());
+            response.onCompleted();
           }
-        }))
-        .build();
+        };
+    server =
+        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+            .addService(
+                ServerInterceptors.intercept(
+                    service,
+                    new ServerInterceptor() {
+                      @Override
+                      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+                          ServerCall<ReqT, RespT> call,
+                          Metadata metadata,
+                          ServerCallHandler<ReqT, RespT> next) {
+                        headers.add(metadata);
+                        return next.startCall(call, metadata);
+                      }
+                    }))
+            .build();
   }
 
   /** A receiver listening on a free loopback port. */
@@ -141,19 +151,27 @@ final class OtlpReceiver implements AutoCloseable {
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> spans().size() >= count);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError(count + " spans expected within 10 s; received "
-          + spans().stream().map(span -> span.getName() + " " + attributes(span)).toList(), e);
+      throw new AssertionError(
+          count
+              + " spans expected within 10 s; received "
+              + spans().stream().map(span -> span.getName() + " " + attributes(span)).toList(),
+          e);
     }
     return spans();
   }
 
   /** The span named {@code name} whose {@code mesh.status} is {@code status}; exactly one. */
   Span span(String name, String status) {
-    List<Span> matching = spans().stream()
-        .filter(span -> span.getName().equals(name) && attributes(span).get("mesh.status").equals(status))
-        .toList();
+    List<Span> matching =
+        spans().stream()
+            .filter(
+                span ->
+                    span.getName().equals(name)
+                        && attributes(span).get("mesh.status").equals(status))
+            .toList();
     if (matching.size() != 1) {
-      throw new AssertionError(matching.size() + " spans " + name + " with mesh.status " + status + " in " + spans());
+      throw new AssertionError(
+          matching.size() + " spans " + name + " with mesh.status " + status + " in " + spans());
     }
     return matching.get(0);
   }
@@ -165,13 +183,18 @@ final class OtlpReceiver implements AutoCloseable {
 
   /** {@code attributes} as text, by key. */
   static Map<String, String> text(List<KeyValue> attributes) {
-    return attributes.stream().collect(Collectors.toMap(KeyValue::getKey, kv -> text(kv.getValue())));
+    return attributes.stream()
+        .collect(Collectors.toMap(KeyValue::getKey, kv -> text(kv.getValue())));
   }
 
-  /** Every attribute value anywhere in the exported data (resource, scope, span, event, link), as text. */
+  /**
+   * Every attribute value anywhere in the exported data (resource, scope, span, event, link), as
+   * text.
+   */
   List<String> everyValue() {
     List<String> values = new ArrayList<>();
-    Function<List<KeyValue>, List<String>> texts = list -> list.stream().map(kv -> text(kv.getValue())).toList();
+    Function<List<KeyValue>, List<String>> texts =
+        list -> list.stream().map(kv -> text(kv.getValue())).toList();
     for (ExportTraceServiceRequest request : requests) {
       for (ResourceSpans resource : request.getResourceSpansList()) {
         values.addAll(texts.apply(resource.getResource().getAttributesList()));
@@ -182,11 +205,14 @@ final class OtlpReceiver implements AutoCloseable {
             values.add(span.getTraceState());
             values.add(span.getStatus().getMessage());
             values.addAll(texts.apply(span.getAttributesList()));
-            span.getEventsList().forEach(event -> {
-              values.add(event.getName());
-              values.addAll(texts.apply(event.getAttributesList()));
-            });
-            span.getLinksList().forEach(link -> values.addAll(texts.apply(link.getAttributesList())));
+            span.getEventsList()
+                .forEach(
+                    event -> {
+                      values.add(event.getName());
+                      values.addAll(texts.apply(event.getAttributesList()));
+                    });
+            span.getLinksList()
+                .forEach(link -> values.addAll(texts.apply(link.getAttributesList())));
           }
         }
       }
@@ -196,9 +222,12 @@ final class OtlpReceiver implements AutoCloseable {
 
   /** The value of the resource attribute {@code key} of the first export, if any. */
   Optional<String> resourceAttribute(String key) {
-    return requests.stream().flatMap(r -> r.getResourceSpansList().stream())
+    return requests.stream()
+        .flatMap(r -> r.getResourceSpansList().stream())
         .flatMap(r -> r.getResource().getAttributesList().stream())
-        .filter(kv -> kv.getKey().equals(key)).map(kv -> text(kv.getValue())).findFirst();
+        .filter(kv -> kv.getKey().equals(key))
+        .map(kv -> text(kv.getValue()))
+        .findFirst();
   }
 
   private void pause() {

@@ -70,71 +70,128 @@ class TracePropagationTest {
   private static final class RelayService extends SimpleServiceGrpc.SimpleServiceImplBase {
     @Override
     public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-      SimpleResponse relayed = SimpleServiceGrpc.newBlockingStub(MeshChannels.current().channel("downstream"))
-          .serverStreamingRpc(request).next();
+      SimpleResponse relayed =
+          SimpleServiceGrpc.newBlockingStub(MeshChannels.current().channel("downstream"))
+              .serverStreamingRpc(request)
+              .next();
       responses.onNext(relayed);
       responses.onCompleted();
     }
   }
 
   private static MeshModule relay() {
-    return MeshModule.builder().binding(MeshBinding.of(new RelayService().bindService(), List.of(
-        MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).publicAccess().build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).publicAccess().build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).publicAccess().build()))).build();
+    return MeshModule.builder()
+        .binding(
+            MeshBinding.of(
+                new RelayService().bindService(),
+                List.of(
+                    MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
+                        .publicAccess()
+                        .build(),
+                    MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
+                        .publicAccess()
+                        .build(),
+                    MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod())
+                        .publicAccess()
+                        .build(),
+                    MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod())
+                        .publicAccess()
+                        .build())))
+        .build();
   }
 
   @Test
   void theDownstreamServerSpanIsAChildOfTheUpstreamClientSpan() {
     receiver = OtlpReceiver.start();
-    List<String> common = List.of("--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=0", "--tracing.enabled=true", receiver.endpointArgument());
-    downstream = MeshApplication.start(args(common, "--tracing.service-name=inventory"),
-        downstreamService.module(), Map.of(), downstreamDir);
+    List<String> common =
+        List.of(
+            "--server.host=127.0.0.1",
+            "--server.port=0",
+            "--tls.mode=plaintext",
+            "--metrics.port=0",
+            "--tracing.enabled=true",
+            receiver.endpointArgument());
+    downstream =
+        MeshApplication.start(
+            args(common, "--tracing.service-name=inventory"),
+            downstreamService.module(),
+            Map.of(),
+            downstreamDir);
     int downstreamPort = downstream.port();
-    upstream = MeshApplication.start(args(common, "--tracing.service-name=orders",
-        "--client.downstream.target=127.0.0.1:" + downstreamPort, "--client.downstream.tls-mode=plaintext"),
-        relay(), Map.of(), upstreamDir);
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", upstream.port(), InsecureChannelCredentials.create()).build();
+    upstream =
+        MeshApplication.start(
+            args(
+                common,
+                "--tracing.service-name=orders",
+                "--client.downstream.target=127.0.0.1:" + downstreamPort,
+                "--client.downstream.tls-mode=plaintext"),
+            relay(),
+            Map.of(),
+            upstreamDir);
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", upstream.port(), InsecureChannelCredentials.create())
+            .build();
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
+    headers.put(
+        Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
         "00-" + TRACE_ID + "-" + CALLER_SPAN_ID + "-01");
-    String reply = SimpleServiceGrpc.newBlockingStub(
-            ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)))
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .unaryRpc(SimpleRequest.newBuilder().setRequestMessage("relay me").build())
-        .getResponseMessage();
+    String reply =
+        SimpleServiceGrpc.newBlockingStub(
+                ClientInterceptors.intercept(
+                    channel, MetadataUtils.newAttachHeadersInterceptor(headers)))
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .unaryRpc(SimpleRequest.newBuilder().setRequestMessage("relay me").build())
+            .getResponseMessage();
     assertThat(reply).isEqualTo("relay me");
 
     upstream.close();
     downstream.close();
     List<Span> spans = receiver.awaitSpans(3);
-    assertThat(spans).hasSize(3).allSatisfy(span -> assertThat(hex(span.getTraceId())).isEqualTo(TRACE_ID));
-    Span upstreamServer = only(spans, Span.SpanKind.SPAN_KIND_SERVER, "grpc.testing.SimpleService/UnaryRpc");
-    Span upstreamClient = only(spans, Span.SpanKind.SPAN_KIND_CLIENT, "grpc.testing.SimpleService/ServerStreamingRpc");
-    Span downstreamServer = only(spans, Span.SpanKind.SPAN_KIND_SERVER, "grpc.testing.SimpleService/ServerStreamingRpc");
+    assertThat(spans)
+        .hasSize(3)
+        .allSatisfy(span -> assertThat(hex(span.getTraceId())).isEqualTo(TRACE_ID));
+    Span upstreamServer =
+        only(spans, Span.SpanKind.SPAN_KIND_SERVER, "grpc.testing.SimpleService/UnaryRpc");
+    Span upstreamClient =
+        only(
+            spans, Span.SpanKind.SPAN_KIND_CLIENT, "grpc.testing.SimpleService/ServerStreamingRpc");
+    Span downstreamServer =
+        only(
+            spans, Span.SpanKind.SPAN_KIND_SERVER, "grpc.testing.SimpleService/ServerStreamingRpc");
 
     assertThat(hex(upstreamServer.getParentSpanId())).isEqualTo(CALLER_SPAN_ID);
     assertThat(upstreamClient.getParentSpanId()).isEqualTo(upstreamServer.getSpanId());
     assertThat(downstreamServer.getParentSpanId()).isEqualTo(upstreamClient.getSpanId());
-    assertThat(downstreamService.currentSpan.get().getSpanId()).isEqualTo(hex(downstreamServer.getSpanId()));
+    assertThat(downstreamService.currentSpan.get().getSpanId())
+        .isEqualTo(hex(downstreamServer.getSpanId()));
 
-    assertThat(attributes(upstreamClient)).containsEntry("rpc.system", "grpc")
+    assertThat(attributes(upstreamClient))
+        .containsEntry("rpc.system", "grpc")
         .containsEntry("rpc.service", "grpc.testing.SimpleService")
         .containsEntry("rpc.method", "ServerStreamingRpc")
         .containsEntry("server.address", "127.0.0.1")
         .containsEntry("server.port", Integer.toString(downstreamPort))
         .containsEntry("rpc.grpc.status_code", "0");
     // Each server exported its own spans, under its own service name.
-    assertThat(receiver.requests()).allSatisfy(request -> assertThat(request.getResourceSpansList()).hasSize(1));
-    assertThat(receiver.requests().stream()
-        .map(request -> OtlpReceiver.text(request.getResourceSpans(0).getResource().getAttributesList()).get("service.name"))
-        .distinct()).containsExactlyInAnyOrder("orders", "inventory");
+    assertThat(receiver.requests())
+        .allSatisfy(request -> assertThat(request.getResourceSpansList()).hasSize(1));
+    assertThat(
+            receiver.requests().stream()
+                .map(
+                    request ->
+                        OtlpReceiver.text(
+                                request.getResourceSpans(0).getResource().getAttributesList())
+                            .get("service.name"))
+                .distinct())
+        .containsExactlyInAnyOrder("orders", "inventory");
   }
 
   private static Span only(List<Span> spans, Span.SpanKind kind, String name) {
-    List<Span> matching = spans.stream().filter(span -> span.getKind() == kind && span.getName().equals(name)).toList();
+    List<Span> matching =
+        spans.stream()
+            .filter(span -> span.getKind() == kind && span.getName().equals(name))
+            .toList();
     assertThat(matching).as(kind + " " + name).hasSize(1);
     return matching.get(0);
   }

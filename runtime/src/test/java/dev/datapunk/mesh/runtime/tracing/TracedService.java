@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * grpc-testing's SimpleService for the tracing tests; it remembers the span and baggage current while
- * its code runs.
+ * grpc-testing's SimpleService for the tracing tests; it remembers the span and baggage current
+ * while its code runs.
  *
  * <ul>
- *   <li>{@code UnaryRpc}: {@code @Secured("read")}, {@code @RateLimit(rps = 0.01, burst = 3)}. The request
- *       message says what happens: {@code missing} throws {@link MissingException} (mapped to NOT_FOUND),
- *       {@code secret} throws an exception no handler maps, {@code block} waits for {@link #release};
- *       anything else is echoed.
+ *   <li>{@code UnaryRpc}: {@code @Secured("read")}, {@code @RateLimit(rps = 0.01, burst = 3)}. The
+ *       request message says what happens: {@code missing} throws {@link MissingException} (mapped
+ *       to NOT_FOUND), {@code secret} throws an exception no handler maps, {@code block} waits for
+ *       {@link #release}; anything else is echoed.
  *   <li>{@code ServerStreamingRpc}: {@code @Public}, no limit; echoes once.
  * </ul>
  */
@@ -51,17 +51,33 @@ final class TracedService extends SimpleServiceGrpc.SimpleServiceImplBase {
 
   /** The module serving this service, with the handler of {@link MissingException}. */
   MeshModule module() {
-    MeshBinding binding = MeshBinding.of(bindService(), List.of(
-        MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).requireScopes("read").rateLimit(0.01, 3).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).publicAccess().build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).publicAccess().build()));
+    MeshBinding binding =
+        MeshBinding.of(
+            bindService(),
+            List.of(
+                MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
+                    .requireScopes("read")
+                    .rateLimit(0.01, 3)
+                    .build(),
+                MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
+                    .publicAccess()
+                    .build(),
+                MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod())
+                    .publicAccess()
+                    .build(),
+                MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod())
+                    .publicAccess()
+                    .build()));
     return MeshModule.builder()
         .binding(binding)
-        .exceptionHandlers(ExceptionHandlers.builder()
-            .on(MissingException.class, (exception, trailers) ->
-                HandlerResults.of(Status.NOT_FOUND.withDescription(exception.getMessage()), trailers))
-            .build())
+        .exceptionHandlers(
+            ExceptionHandlers.builder()
+                .on(
+                    MissingException.class,
+                    (exception, trailers) ->
+                        HandlerResults.of(
+                            Status.NOT_FOUND.withDescription(exception.getMessage()), trailers))
+                .build())
         .build();
   }
 
@@ -97,7 +113,8 @@ final class TracedService extends SimpleServiceGrpc.SimpleServiceImplBase {
   }
 
   private static void reply(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-    responses.onNext(SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
+    responses.onNext(
+        SimpleResponse.newBuilder().setResponseMessage(request.getRequestMessage()).build());
     responses.onCompleted();
   }
 }

@@ -28,12 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tracing.sampling-ratio} and {@code tracing.headers} change while a real server runs, from its
- * rewritten {@code mesh.yaml}; the endpoint needs a restart and says so.
+ * {@code tracing.sampling-ratio} and {@code tracing.headers} change while a real server runs, from
+ * its rewritten {@code mesh.yaml}; the endpoint needs a restart and says so.
  */
 class TracingReloadTest {
 
-  private static final Metadata.Key<String> API_KEY = Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> API_KEY =
+      Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER);
 
   @TempDir Path dir;
 
@@ -56,13 +57,21 @@ class TracingReloadTest {
   }
 
   private String file(String ratio, String apiKey, String endpoint) {
-    return "tracing:\n  enabled: true\n  sampling-ratio: " + ratio + "\n  headers: [\"x-api-key=" + apiKey + "\"]\n"
-        + "  endpoint: " + endpoint + "\n";
+    return "tracing:\n  enabled: true\n  sampling-ratio: "
+        + ratio
+        + "\n  headers: [\"x-api-key="
+        + apiKey
+        + "\"]\n"
+        + "  endpoint: "
+        + endpoint
+        + "\n";
   }
 
   private void publicCall(String message) {
-    SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .serverStreamingRpc(SimpleRequest.newBuilder().setRequestMessage(message).build()).forEachRemaining(r -> { });
+    SimpleServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .serverStreamingRpc(SimpleRequest.newBuilder().setRequestMessage(message).build())
+        .forEachRemaining(r -> {});
   }
 
   @Test
@@ -70,20 +79,38 @@ class TracingReloadTest {
     receiver = OtlpReceiver.start();
     String endpoint = receiver.endpointArgument().substring("--tracing.endpoint=".length());
     ConfigFiles.write(dir.resolve("mesh.yaml"), file("0", "first-key", endpoint));
-    server = MeshApplication.start(new String[] {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=0"}, service.module(), Map.of(), dir);
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+    server =
+        MeshApplication.start(
+            new String[] {
+              "--server.host=127.0.0.1",
+              "--server.port=0",
+              "--tls.mode=plaintext",
+              "--metrics.port=0"
+            },
+            service.module(),
+            Map.of(),
+            dir);
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
     publicCall("before");
     assertThat(service.currentSpan.get().isSampled()).isFalse();
 
     ConfigWatcher watcher = server.configWatcher().orElseThrow();
     try (StderrCapture stderr = StderrCapture.start()) {
       ConfigFiles.write(dir.resolve("mesh.yaml"), file("1", "second-key", "http://127.0.0.1:1"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> watcher.reloads(ReloadReport.Result.APPLIED) == 1);
       ReloadReport report = watcher.lastReport().orElseThrow();
-      assertThat(report.applied()).extracting(ConfigChange::toString).containsExactly(
-          "tracing.sampling-ratio 0 -> 1", "tracing.headers x-api-key=**** -> x-api-key=****");
-      assertThat(report.needsRestart()).extracting(ConfigChange::key).containsExactly("tracing.endpoint");
+      assertThat(report.applied())
+          .extracting(ConfigChange::toString)
+          .containsExactly(
+              "tracing.sampling-ratio 0 -> 1", "tracing.headers x-api-key=**** -> x-api-key=****");
+      assertThat(report.needsRestart())
+          .extracting(ConfigChange::key)
+          .containsExactly("tracing.endpoint");
       assertThat(stderr.text()).doesNotContain("first-key").doesNotContain("second-key");
     }
     publicCall("after");
@@ -91,8 +118,12 @@ class TracingReloadTest {
 
     server.close();
     List<Span> spans = receiver.awaitSpans(1);
-    assertThat(spans).singleElement().satisfies(span -> assertThat(attributes(span)).containsEntry("mesh.status", "OK"));
+    assertThat(spans)
+        .singleElement()
+        .satisfies(span -> assertThat(attributes(span)).containsEntry("mesh.status", "OK"));
     // Still the endpoint the server started with, now with the new header.
-    assertThat(receiver.headers()).isNotEmpty().allSatisfy(headers -> assertThat(headers.get(API_KEY)).isEqualTo("second-key"));
+    assertThat(receiver.headers())
+        .isNotEmpty()
+        .allSatisfy(headers -> assertThat(headers.get(API_KEY)).isEqualTo("second-key"));
   }
 }

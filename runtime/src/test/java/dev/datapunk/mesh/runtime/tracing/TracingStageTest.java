@@ -14,11 +14,19 @@ import org.junit.jupiter.api.Test;
 /** What the tracing stage puts into a chain: nothing at all while off. */
 class TracingStageTest {
 
-  private static final List<MethodPolicy> POLICIES = List.of(
-      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).requireScopes("read").rateLimit(5, 5).build(),
-      MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).publicAccess().build(),
-      MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-      MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).rateLimit(1, 1).build());
+  private static final List<MethodPolicy> POLICIES =
+      List.of(
+          MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
+              .requireScopes("read")
+              .rateLimit(5, 5)
+              .build(),
+          MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod())
+              .publicAccess()
+              .build(),
+          MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+          MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod())
+              .rateLimit(1, 1)
+              .build());
 
   @Test
   void offItIsInNoMethodsChainAndItsListenersAreTheNoOpOnes() {
@@ -38,7 +46,9 @@ class TracingStageTest {
   void onEveryMethodGetsItsOwnInterceptor() {
     TracingStage on = TracingStage.on(OpenTelemetry.noop(), false);
     assertThat(on.isOn()).isTrue();
-    assertThat(POLICIES).allSatisfy(policy -> assertThat(on.interceptorFor(policy)).isInstanceOf(TracingInterceptor.class));
+    assertThat(POLICIES)
+        .allSatisfy(
+            policy -> assertThat(on.interceptorFor(policy)).isInstanceOf(TracingInterceptor.class));
     assertThat(POLICIES.stream().map(on::interceptorFor).distinct()).hasSize(POLICIES.size());
   }
 }

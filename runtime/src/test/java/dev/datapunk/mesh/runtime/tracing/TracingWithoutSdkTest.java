@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The OpenTelemetry SDK and OTLP exporter are optional dependencies of the runtime: in a class loader
- * whose class path lacks them (as a service built without mesh-service-parent's tracing dependencies),
- * a server without tracing starts and serves as ever, and {@code tracing.enabled=true} is a start-up
- * error naming the key and the missing artifacts.
+ * The OpenTelemetry SDK and OTLP exporter are optional dependencies of the runtime: in a class
+ * loader whose class path lacks them (as a service built without mesh-service-parent's tracing
+ * dependencies), a server without tracing starts and serves as ever, and {@code
+ * tracing.enabled=true} is a start-up error naming the key and the missing artifacts.
  */
 class TracingWithoutSdkTest {
 
@@ -30,7 +30,8 @@ class TracingWithoutSdkTest {
    * could, once the loader is collected, leave the test JVM's own Netty without its native methods:
    * the servers of later test classes then fail to start (UnsatisfiedLinkError on the event loops).
    */
-  private static final String NO_NATIVE_TRANSPORT = "io.grpc.netty.shaded.io.netty.transport.noNative";
+  private static final String NO_NATIVE_TRANSPORT =
+      "io.grpc.netty.shaded.io.netty.transport.noNative";
 
   @TempDir Path dir;
 
@@ -44,23 +45,42 @@ class TracingWithoutSdkTest {
       }
     }
     String noNativeBefore = System.setProperty(NO_NATIVE_TRANSPORT, "true");
-    try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-      assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.opentelemetry.sdk.trace.SdkTracerProvider"));
-      Method start = loader.loadClass("dev.datapunk.mesh.runtime.MeshApplication")
-          .getMethod("start", String[].class, List.class, Map.class, Path.class);
-      Object binding = loader.loadClass("dev.datapunk.mesh.runtime.UnprotectedSimpleService").getMethod("binding").invoke(null);
-      String[] base = {"--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext", "--metrics.port=0"};
+    try (URLClassLoader loader =
+        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      assertThrows(
+          ClassNotFoundException.class,
+          () -> loader.loadClass("io.opentelemetry.sdk.trace.SdkTracerProvider"));
+      Method start =
+          loader
+              .loadClass("dev.datapunk.mesh.runtime.MeshApplication")
+              .getMethod("start", String[].class, List.class, Map.class, Path.class);
+      Object binding =
+          loader
+              .loadClass("dev.datapunk.mesh.runtime.UnprotectedSimpleService")
+              .getMethod("binding")
+              .invoke(null);
+      String[] base = {
+        "--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext", "--metrics.port=0"
+      };
 
-      AutoCloseable untraced = (AutoCloseable) start.invoke(null, base, List.of(binding), Map.of(), dir);
+      AutoCloseable untraced =
+          (AutoCloseable) start.invoke(null, base, List.of(binding), Map.of(), dir);
       untraced.close();
 
-      String[] traced = List.of(base[0], base[1], base[2], base[3], "--tracing.enabled=true").toArray(String[]::new);
-      InvocationTargetException failure = assertThrows(InvocationTargetException.class,
-          () -> start.invoke(null, traced, List.of(binding), Map.of(), dir));
-      assertThat(failure.getCause().getClass().getName()).isEqualTo("dev.datapunk.mesh.runtime.config.ConfigException");
-      assertThat(failure.getCause().getMessage()).startsWith("tracing.enabled: true needs"
-          + " io.opentelemetry:opentelemetry-sdk-trace and io.opentelemetry:opentelemetry-exporter-otlp on the class"
-          + " path (mesh-service-parent adds both; missing io/opentelemetry/");
+      String[] traced =
+          List.of(base[0], base[1], base[2], base[3], "--tracing.enabled=true")
+              .toArray(String[]::new);
+      InvocationTargetException failure =
+          assertThrows(
+              InvocationTargetException.class,
+              () -> start.invoke(null, traced, List.of(binding), Map.of(), dir));
+      assertThat(failure.getCause().getClass().getName())
+          .isEqualTo("dev.datapunk.mesh.runtime.config.ConfigException");
+      assertThat(failure.getCause().getMessage())
+          .startsWith(
+              "tracing.enabled: true needs io.opentelemetry:opentelemetry-sdk-trace and"
+                  + " io.opentelemetry:opentelemetry-exporter-otlp on the class path"
+                  + " (mesh-service-parent adds both; missing io/opentelemetry/");
     } finally {
       if (noNativeBefore == null) {
         System.clearProperty(NO_NATIVE_TRANSPORT);

@@ -60,67 +60,103 @@ class BootstrapProcessTest {
 
   @Test
   void startsOnEmbeddedDefaultsServesOverMtlsAndStopsOnSigterm(@TempDir Path dir) throws Exception {
-    Process process = bootstrap(dir, "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0");
+    Process process =
+        bootstrap(dir, "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=0");
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = drain(process, lines);
     int port = awaitListening(lines, new ArrayList<>());
     assertThat(Files.exists(dir.resolve(".mesh/dev/ca.pem"))).isTrue();
     assertThat(Files.exists(dir.resolve(".mesh/dev/jwks.json"))).isTrue();
 
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port,
-        ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev")))).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(
+                "localhost", port, ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev"))))
+            .build();
     try {
-      assertThat(InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .ping(PingRequest.newBuilder().setMessage("hello").build()).getCaller())
+      assertThat(
+              InventoryServiceGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .ping(PingRequest.newBuilder().setMessage("hello").build())
+                  .getCaller())
           .isEqualTo("spiffe://mesh.dev/client");
     } finally {
       channel.shutdownNow();
     }
 
     // A real SIGTERM; Process.destroy() would also close our end of the output pipe.
-    assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor()).isZero();
+    assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor())
+        .isZero();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     reader.join(10_000);
     List<String> rest = new ArrayList<>();
     lines.drainTo(rest);
-    assertThat(String.join("\n", rest)).as("exit %s, output after start: %s", process.exitValue(), rest)
-        .contains("health NOT_SERVING").contains("Mesh server stopped");
-    assertThat(process.exitValue()).as("exit status after a graceful SIGTERM; output %s", rest).isZero();
+    assertThat(String.join("\n", rest))
+        .as("exit %s, output after start: %s", process.exitValue(), rest)
+        .contains("health NOT_SERVING")
+        .contains("Mesh server stopped");
+    assertThat(process.exitValue())
+        .as("exit status after a graceful SIGTERM; output %s", rest)
+        .isZero();
   }
 
   @Test
-  void theGeneratedMainWiresTheSamplesHandlersStageAndHealthCheck(@TempDir Path dir) throws Exception {
+  void theGeneratedMainWiresTheSamplesHandlersStageAndHealthCheck(@TempDir Path dir)
+      throws Exception {
     int metricsPort = RunningServer.freePort();
-    Process process = bootstrap(dir, "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort);
+    Process process =
+        bootstrap(
+            dir, "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     drain(process, lines);
     List<String> seen = new ArrayList<>();
     int port = awaitListening(lines, seen);
-    assertThat(seen).as("start-up output").anyMatch(line -> line.contains("Health check inventory-store passes"));
+    assertThat(seen)
+        .as("start-up output")
+        .anyMatch(line -> line.contains("Health check inventory-store passes"));
 
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port,
-        ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev")))).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(
+                "localhost", port, ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev"))))
+            .build();
     try {
-      String token = DevTokens.mint(DevSigningKey.ensure(dir.resolve(".mesh/dev")), new DevTokenRequest(
-          "alice", List.of("inventory:read"), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
+      String token =
+          DevTokens.mint(
+              DevSigningKey.ensure(dir.resolve(".mesh/dev")),
+              new DevTokenRequest(
+                  "alice",
+                  List.of("inventory:read"),
+                  Duration.ofMinutes(5),
+                  Optional.empty(),
+                  Optional.empty()));
       Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
       headers.put(RequestIdStage.HEADER, "process-check-1");
-      StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () ->
-          InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-              .getItem(GetItemRequest.newBuilder().setSku("SKU-0404").build()));
+      StatusRuntimeException missing =
+          assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  InventoryServiceGrpc.newBlockingStub(channel)
+                      .withDeadlineAfter(10, TimeUnit.SECONDS)
+                      .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                      .getItem(GetItemRequest.newBuilder().setSku("SKU-0404").build()));
       assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
       assertThat(missing.getStatus().getDescription()).isEqualTo("no item SKU-0404");
       assertThat(missing.getTrailers().get(RequestIdStage.HEADER)).isEqualTo("process-check-1");
     } finally {
       channel.shutdownNow();
     }
-    String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
-        .body();
-    assertThat(scrape).containsPattern("grpc_server_processing_duration_seconds_count\\{[^}]*method=\"GetItem\""
-        + "[^}]*statusCode=\"NOT_FOUND\"[^}]*} 1");
+    String scrape =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(scrape)
+        .containsPattern(
+            "grpc_server_processing_duration_seconds_count\\{[^}]*method=\"GetItem\""
+                + "[^}]*statusCode=\"NOT_FOUND\"[^}]*} 1");
   }
 
   @Test
@@ -135,16 +171,23 @@ class BootstrapProcessTest {
 
   @Test
   void devTokenPrintsOnlyATokenOnStdout(@TempDir Path dir) throws Exception {
-    Process process = start(command(dir, "dev-token", "--subject=alice", "--scopes=inventory:read")
-        .redirectError(ProcessBuilder.Redirect.DISCARD));
+    Process process =
+        start(
+            command(dir, "dev-token", "--subject=alice", "--scopes=inventory:read")
+                .redirectError(ProcessBuilder.Redirect.DISCARD));
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String token = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String token =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.exitValue()).isZero();
     assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   }
 
-  /** Waits for the line saying where the process listens, adding every line read to {@code seen}; the port. */
-  private static int awaitListening(BlockingQueue<String> lines, List<String> seen) throws InterruptedException {
+  /**
+   * Waits for the line saying where the process listens, adding every line read to {@code seen};
+   * the port.
+   */
+  private static int awaitListening(BlockingQueue<String> lines, List<String> seen)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       String line = lines.poll(1, TimeUnit.SECONDS);
@@ -170,10 +213,13 @@ class BootstrapProcessTest {
   }
 
   private static ProcessBuilder command(Path dir, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "dev.datapunk.mesh.sample.MeshMain"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.datapunk.mesh.sample.MeshMain"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("MESH_"));
@@ -181,15 +227,20 @@ class BootstrapProcessTest {
   }
 
   private static Thread drain(Process process, BlockingQueue<String> lines) {
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    }, "bootstrap-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            },
+            "bootstrap-output");
     reader.setDaemon(true);
     reader.start();
     return reader;

@@ -7,7 +7,9 @@ final class Heap {
 
   private Heap() {}
 
-  /** Bytes of heap in use after two requested full collections (the smaller of the two readings). */
+  /**
+   * Bytes of heap in use after two requested full collections (the smaller of the two readings).
+   */
   static long usedAfterGc() throws InterruptedException {
     long least = Long.MAX_VALUE;
     for (int i = 0; i < 2; i++) {

@@ -30,14 +30,16 @@ import java.util.regex.Pattern;
 final class MeshProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-  private static final Pattern ACTIVE = Pattern.compile("(?m)^mesh_server_calls_active_calls(?:\\{[^}]*\\})? (\\S+)$");
+  private static final Pattern ACTIVE =
+      Pattern.compile("(?m)^mesh_server_calls_active_calls(?:\\{[^}]*\\})? (\\S+)$");
 
   private final Path dir;
   private final Process process;
   private final int metricsPort;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private volatile int port = -1;
 
   private MeshProcess(Path dir, Process process, int metricsPort) {
@@ -52,14 +54,20 @@ final class MeshProcess implements AutoCloseable {
   /** Starts the process in {@code dir} with {@code args} and waits until it listens. */
   static MeshProcess start(Path dir, String... args) throws IOException, InterruptedException {
     int metricsPort = RunningServer.freePort();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xss512k",
-        "-cp", System.getProperty("java.class.path"),
-        MeshMain.class.getName(),
-        "--server.host=127.0.0.1", "--server.port=0", "--metrics.port=" + metricsPort));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xss512k",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MeshMain.class.getName(),
+                "--server.host=127.0.0.1",
+                "--server.port=0",
+                "--metrics.port=" + metricsPort));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("MESH_"));
     MeshProcess mesh = new MeshProcess(dir, builder.start(), metricsPort);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -74,7 +82,9 @@ final class MeshProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         output.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime()) % 100_000 + " " + line);
         Matcher m = LISTENING.matcher(line);
@@ -89,8 +99,10 @@ final class MeshProcess implements AutoCloseable {
 
   /** A channel to the process presenting the development client certificate. */
   ManagedChannel mtlsChannel() throws IOException {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port,
-        ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev")))).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(
+                "localhost", port, ClientTls.devClient(DevPki.ensure(dir.resolve(".mesh/dev"))))
+            .build();
     channels.add(channel);
     return channel;
   }
@@ -98,8 +110,13 @@ final class MeshProcess implements AutoCloseable {
   /** Mesh calls in flight in the process, read from its Prometheus endpoint. */
   int activeCalls() {
     try {
-      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       Matcher m = ACTIVE.matcher(body);
       return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
     } catch (IOException e) {
@@ -112,7 +129,8 @@ final class MeshProcess implements AutoCloseable {
 
   /** Sends a real SIGTERM (Process.destroy would also close the output pipe). */
   void sigterm() throws IOException, InterruptedException {
-    int status = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+    int status =
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
     if (status != 0) {
       throw new IllegalStateException("kill -TERM " + process.pid() + " failed with " + status);
     }

@@ -18,34 +18,47 @@ class NoReflectionTest {
 
   @BeforeAll
   static void importClasses() {
-    meshClasses = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.datapunk.mesh.runtime", "dev.datapunk.mesh.sample");
+    meshClasses =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.datapunk.mesh.runtime", "dev.datapunk.mesh.sample");
   }
 
   @Test
   void runtimeAndGeneratedCodeDoNotDependOnJavaLangReflect() {
-    noClasses().should().dependOnClassesThat().resideInAPackage("java.lang.reflect..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("java.lang.reflect..")
         .because("policies and wiring are decided at compile time")
         .check(meshClasses);
   }
 
   @Test
   void runtimeAndGeneratedCodeMakeNoReflectiveLookups() {
-    noClasses().should().callMethod(Class.class, "forName", String.class)
-        .orShould().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
-            com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching(
-                "getDeclared(Method|Methods|Field|Fields|Constructor|Constructors)|getMethods?|getFields?|getConstructors?|newInstance"))
-            .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
-                com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
-                    com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo(Class.class)))))
+    noClasses()
+        .should()
+        .callMethod(Class.class, "forName", String.class)
+        .orShould()
+        .callMethodWhere(
+            com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                    com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching(
+                        "getDeclared(Method|Methods|Field|Fields|Constructor|Constructors)|getMethods?|getFields?|getConstructors?|newInstance"))
+                .and(
+                    com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                        com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                            com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo(
+                                Class.class)))))
         .check(meshClasses);
   }
 
   @Test
   void theImportSeesTheRuntimeAndTheGeneratedBinding() {
-    org.assertj.core.api.Assertions.assertThat(meshClasses.contain("dev.datapunk.mesh.runtime.server.MeshServer")).isTrue();
     org.assertj.core.api.Assertions.assertThat(
-        meshClasses.contain("dev.datapunk.mesh.sample.InventoryService_MeshBinding")).isTrue();
+            meshClasses.contain("dev.datapunk.mesh.runtime.server.MeshServer"))
+        .isTrue();
+    org.assertj.core.api.Assertions.assertThat(
+            meshClasses.contain("dev.datapunk.mesh.sample.InventoryService_MeshBinding"))
+        .isTrue();
   }
 }

@@ -39,9 +39,15 @@ class OverloadTest {
   private static final int CALL_MILLIS = 20;
 
   @Test
-  void healthAnswersDuringOverloadEveryCallCompletesAndNothingIsLeftBehind(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--tls.mode=plaintext",
-        "--server.worker-threads=" + WORKERS, "--metrics.port=" + RunningServer.freePort())) {
+  void healthAnswersDuringOverloadEveryCallCompletesAndNothingIsLeftBehind(@TempDir Path dir)
+      throws Exception {
+    try (RunningServer server =
+        RunningServer.start(
+            dir,
+            MeshMain.module(),
+            "--tls.mode=plaintext",
+            "--server.worker-threads=" + WORKERS,
+            "--metrics.port=" + RunningServer.freePort())) {
       ManagedChannel channel = server.channel(InsecureChannelCredentials.create());
       var blocking = InventoryServiceGrpc.newBlockingStub(channel);
       long before = medianGoodCallNanos(blocking);
@@ -52,23 +58,25 @@ class OverloadTest {
       List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
       var async = InventoryServiceGrpc.newStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
       for (int i = 0; i < CALLS; i++) {
-        async.ping(PingRequest.newBuilder().setMessage(Integer.toString(CALL_MILLIS)).build(), new StreamObserver<>() {
-          @Override
-          public void onNext(PingReply reply) {
-            ok.incrementAndGet();
-          }
+        async.ping(
+            PingRequest.newBuilder().setMessage(Integer.toString(CALL_MILLIS)).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(PingReply reply) {
+                ok.incrementAndGet();
+              }
 
-          @Override
-          public void onError(Throwable t) {
-            failures.add(t);
-            finished.countDown();
-          }
+              @Override
+              public void onError(Throwable t) {
+                failures.add(t);
+                finished.countDown();
+              }
 
-          @Override
-          public void onCompleted() {
-            finished.countDown();
-          }
-        });
+              @Override
+              public void onCompleted() {
+                finished.countDown();
+              }
+            });
       }
 
       // Health while the calls queue: each check is answered while calls are still unfinished. The
@@ -82,8 +90,11 @@ class OverloadTest {
       while (finished.getCount() > CALLS / 4 && checks < 50) {
         long waiting = finished.getCount();
         long started = System.nanoTime();
-        ServingStatus status = health.withDeadlineAfter(30, TimeUnit.SECONDS)
-            .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+        ServingStatus status =
+            health
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus();
         fewestLeftAtAnswer = Math.min(fewestLeftAtAnswer, finished.getCount());
         checkMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         assertThat(status).isEqualTo(ServingStatus.SERVING);
@@ -92,28 +103,37 @@ class OverloadTest {
         Thread.sleep(100);
       }
       Collections.sort(checkMillis);
-      System.out.printf("overload: %d health checks while up to %d of %d calls were unfinished (at least %d still"
-          + " unfinished at each answer), check took %s ms (sorted)%n", checks, mostWaiting, CALLS, fewestLeftAtAnswer,
-          checkMillis);
+      System.out.printf(
+          "overload: %d health checks while up to %d of %d calls were unfinished (at least %d still"
+              + " unfinished at each answer), check took %s ms (sorted)%n",
+          checks, mostWaiting, CALLS, fewestLeftAtAnswer, checkMillis);
       assertThat(checks).as("health checks made while the calls queued").isGreaterThanOrEqualTo(5);
       assertThat(mostWaiting).as("calls unfinished during the checks").isGreaterThan(CALLS / 2);
-      assertThat(fewestLeftAtAnswer).as("calls still unfinished when a health check was answered")
+      assertThat(fewestLeftAtAnswer)
+          .as("calls still unfinished when a health check was answered")
           .isGreaterThan(WORKERS);
 
-      assertThat(finished.await(120, TimeUnit.SECONDS)).as("every call ended (no deadlock)").isTrue();
+      assertThat(finished.await(120, TimeUnit.SECONDS))
+          .as("every call ended (no deadlock)")
+          .isTrue();
       assertThat(failures).isEmpty();
       assertThat(ok.get()).isEqualTo(CALLS);
 
       // Nothing left behind: no call in flight, no task queued or running on the worker pool ...
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        assertThat(server.server().activeCalls()).isZero();
-        String scrape = server.scrape();
-        assertThat(scrape).contains("executor_queued_tasks{name=\"mesh-worker\"} 0.0")
-            .contains("executor_active_threads{name=\"mesh-worker\"} 0.0");
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThat(server.server().activeCalls()).isZero();
+                String scrape = server.scrape();
+                assertThat(scrape)
+                    .contains("executor_queued_tasks{name=\"mesh-worker\"} 0.0")
+                    .contains("executor_active_threads{name=\"mesh-worker\"} 0.0");
+              });
       // ... and good calls are served as before (figures for the record).
       long after = medianGoodCallNanos(blocking);
-      System.out.printf("good call (%d ms of work): median %.1f ms before the overload, %.1f ms after%n",
+      System.out.printf(
+          "good call (%d ms of work): median %.1f ms before the overload, %.1f ms after%n",
           CALL_MILLIS, before / 1e6, after / 1e6);
     }
   }
@@ -122,7 +142,8 @@ class OverloadTest {
     List<Long> nanos = new ArrayList<>();
     for (int i = 0; i < 21; i++) {
       long started = System.nanoTime();
-      stub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(PingRequest.newBuilder().setMessage(Integer.toString(CALL_MILLIS)).build());
+      stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+          .ping(PingRequest.newBuilder().setMessage(Integer.toString(CALL_MILLIS)).build());
       nanos.add(System.nanoTime() - started);
     }
     Collections.sort(nanos);

@@ -32,7 +32,11 @@ final class RecordingBinding implements MeshBinding {
    * @param peer the verified mTLS identity of the caller, if any
    * @param authorization whether an {@code authorization} header arrived
    */
-  record Seen(String method, Optional<Duration> deadline, Optional<String> subject, Optional<String> peer,
+  record Seen(
+      String method,
+      Optional<Duration> deadline,
+      Optional<String> subject,
+      Optional<String> peer,
       boolean authorization) {}
 
   private static final Metadata.Key<String> AUTHORIZATION =
@@ -47,19 +51,25 @@ final class RecordingBinding implements MeshBinding {
 
   @Override
   public ServerServiceDefinition bindService() {
-    return ServerInterceptors.intercept(binding.bindService(), new ServerInterceptor() {
-      @Override
-      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-          ServerCallHandler<ReqT, RespT> next) {
-        Deadline deadline = Context.current().getDeadline();
-        Optional<MeshPrincipal> caller = MeshPrincipal.current();
-        seen.add(new Seen(call.getMethodDescriptor().getBareMethodName(),
-            Optional.ofNullable(deadline).map(d -> Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS))),
-            caller.flatMap(MeshPrincipal::subject), caller.flatMap(MeshPrincipal::transportIdentity),
-            headers.containsKey(AUTHORIZATION)));
-        return next.startCall(call, headers);
-      }
-    });
+    return ServerInterceptors.intercept(
+        binding.bindService(),
+        new ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+              ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+            Deadline deadline = Context.current().getDeadline();
+            Optional<MeshPrincipal> caller = MeshPrincipal.current();
+            seen.add(
+                new Seen(
+                    call.getMethodDescriptor().getBareMethodName(),
+                    Optional.ofNullable(deadline)
+                        .map(d -> Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS))),
+                    caller.flatMap(MeshPrincipal::subject),
+                    caller.flatMap(MeshPrincipal::transportIdentity),
+                    headers.containsKey(AUTHORIZATION)));
+            return next.startCall(call, headers);
+          }
+        });
   }
 
   @Override

@@ -38,8 +38,8 @@ final class RunningServer implements AutoCloseable {
   }
 
   /**
-   * Starts {@code module} in working directory {@code dir} with extra {@code --key=value} args;
-   * the Prometheus endpoint is off unless {@code args} set {@code --metrics.port}.
+   * Starts {@code module} in working directory {@code dir} with extra {@code --key=value} args; the
+   * Prometheus endpoint is off unless {@code args} set {@code --metrics.port}.
    */
   static RunningServer start(Path dir, MeshModule module, String... args) {
     List<String> all = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0"));
@@ -47,7 +47,8 @@ final class RunningServer implements AutoCloseable {
       all.add("--metrics.port=0");
     }
     all.addAll(List.of(args));
-    return new RunningServer(dir, MeshApplication.start(all.toArray(String[]::new), module, Map.of(), dir));
+    return new RunningServer(
+        dir, MeshApplication.start(all.toArray(String[]::new), module, Map.of(), dir));
   }
 
   MeshServer server() {
@@ -58,9 +59,12 @@ final class RunningServer implements AutoCloseable {
     return server.port();
   }
 
-  /** A free loopback port for {@code --metrics.port} (free when asked; another process may take it). */
+  /**
+   * A free loopback port for {@code --metrics.port} (free when asked; another process may take it).
+   */
   static int freePort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
@@ -68,9 +72,13 @@ final class RunningServer implements AutoCloseable {
   /** The server's Prometheus scrape (the endpoint must be on, see {@link #start}). */
   String scrape() throws IOException, InterruptedException {
     java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-    java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + server.metricsPort().orElseThrow() + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> response =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://127.0.0.1:" + server.metricsPort().orElseThrow() + "/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("scrape answered HTTP " + response.statusCode());
     }
@@ -87,21 +95,25 @@ final class RunningServer implements AutoCloseable {
   }
 
   ManagedChannel channel(ChannelCredentials credentials) {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port(), credentials).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress("localhost", port(), credentials).build();
     channels.add(channel);
     return channel;
   }
 
   /** A token signed with the development key. */
   String token(String subject, String... scopes) throws IOException {
-    return DevTokens.mint(DevSigningKey.ensure(devDir()),
-        new DevTokenRequest(subject, List.of(scopes), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
+    return DevTokens.mint(
+        DevSigningKey.ensure(devDir()),
+        new DevTokenRequest(
+            subject, List.of(scopes), Duration.ofMinutes(5), Optional.empty(), Optional.empty()));
   }
 
   /** {@code stub} sending {@code authorization: Bearer token}. */
   static <S extends AbstractStub<S>> S withToken(S stub, String token) {
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 

@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code server.compression}, {@code tls.mode}, {@code health.enabled} and {@code reflection.enabled} take effect. */
+/**
+ * {@code server.compression}, {@code tls.mode}, {@code health.enabled} and {@code
+ * reflection.enabled} take effect.
+ */
 class ServerOptionsTest {
 
   private static final Metadata.Key<String> GRPC_ENCODING =
@@ -35,7 +38,8 @@ class ServerOptionsTest {
 
   @Test
   void gzipCompressionCompressesResponses(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--server.compression=gzip")) {
+    try (RunningServer server =
+        RunningServer.start(dir, MeshMain.module(), "--server.compression=gzip")) {
       assertThat(responseEncoding(server.mtlsChannel())).isEqualTo("gzip");
     }
   }
@@ -50,22 +54,41 @@ class ServerOptionsTest {
   @Test
   void tlsModeServesClientsWithoutCertificates(@TempDir Path dir) throws Exception {
     try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--tls.mode=tls")) {
-      ManagedChannel channel = server.channel(ClientTls.trusting(server.devDir().resolve("ca.pem")));
-      assertThat(InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .ping(PingRequest.newBuilder().setMessage("x").build()).getCaller()).isEqualTo("anonymous");
+      ManagedChannel channel =
+          server.channel(ClientTls.trusting(server.devDir().resolve("ca.pem")));
+      assertThat(
+              InventoryServiceGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .ping(PingRequest.newBuilder().setMessage("x").build())
+                  .getCaller())
+          .isEqualTo("anonymous");
     }
   }
 
   @Test
-  void plaintextOnlyWhenAskedAndHealthAndReflectionCanBeTurnedOff(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.module(),
-        "--tls.mode=plaintext", "--health.enabled=false", "--reflection.enabled=false")) {
+  void plaintextOnlyWhenAskedAndHealthAndReflectionCanBeTurnedOff(@TempDir Path dir)
+      throws Exception {
+    try (RunningServer server =
+        RunningServer.start(
+            dir,
+            MeshMain.module(),
+            "--tls.mode=plaintext",
+            "--health.enabled=false",
+            "--reflection.enabled=false")) {
       ManagedChannel channel = server.channel(InsecureChannelCredentials.create());
-      assertThat(InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .ping(PingRequest.newBuilder().setMessage("x").build()).getMessage()).isEqualTo("x");
-      StatusRuntimeException health = assertThrows(StatusRuntimeException.class,
-          () -> HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance()));
+      assertThat(
+              InventoryServiceGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .ping(PingRequest.newBuilder().setMessage("x").build())
+                  .getMessage())
+          .isEqualTo("x");
+      StatusRuntimeException health =
+          assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  HealthGrpc.newBlockingStub(channel)
+                      .withDeadlineAfter(10, TimeUnit.SECONDS)
+                      .check(HealthCheckRequest.getDefaultInstance()));
       assertThat(health.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     }
   }
@@ -73,25 +96,30 @@ class ServerOptionsTest {
   /** The {@code grpc-encoding} the server used for a Ping reply, or null for none. */
   private static String responseEncoding(ManagedChannel channel) {
     AtomicReference<String> encoding = new AtomicReference<>();
-    ClientInterceptor recorder = new ClientInterceptor() {
-      @Override
-      public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
-          MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
-        return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+    ClientInterceptor recorder =
+        new ClientInterceptor() {
           @Override
-          public void start(Listener<RespT> listener, Metadata headers) {
-            super.start(new SimpleForwardingClientCallListener<>(listener) {
+          public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+              MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+            return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
               @Override
-              public void onHeaders(Metadata headers) {
-                encoding.set(headers.get(GRPC_ENCODING));
-                super.onHeaders(headers);
+              public void start(Listener<RespT> listener, Metadata headers) {
+                super.start(
+                    new SimpleForwardingClientCallListener<>(listener) {
+                      @Override
+                      public void onHeaders(Metadata headers) {
+                        encoding.set(headers.get(GRPC_ENCODING));
+                        super.onHeaders(headers);
+                      }
+                    },
+                    headers);
               }
-            }, headers);
+            };
           }
         };
-      }
-    };
-    InventoryServiceGrpc.newBlockingStub(channel).withInterceptors(recorder).withDeadlineAfter(10, TimeUnit.SECONDS)
+    InventoryServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(recorder)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
         .ping(PingRequest.newBuilder().setMessage("compress me").build());
     return encoding.get();
   }

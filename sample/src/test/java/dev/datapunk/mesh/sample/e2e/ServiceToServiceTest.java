@@ -30,14 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sample's second call path, end to end: a client calls {@code OrderService} on one mesh server,
- * which calls {@code InventoryService} on another through the mesh client {@code inventory}. Both
- * are real servers on loopback, started as the generated bootstrap starts them, over mTLS with the
- * development PKI; the inventory records what each call brought.
+ * The sample's second call path, end to end: a client calls {@code OrderService} on one mesh
+ * server, which calls {@code InventoryService} on another through the mesh client {@code
+ * inventory}. Both are real servers on loopback, started as the generated bootstrap starts them,
+ * over mTLS with the development PKI; the inventory records what each call brought.
  */
 class ServiceToServiceTest {
 
-  private static final PlaceOrderRequest TWO_BEANS = PlaceOrderRequest.newBuilder().setSku("SKU-0001").setQuantity(2).build();
+  private static final PlaceOrderRequest TWO_BEANS =
+      PlaceOrderRequest.newBuilder().setSku("SKU-0001").setQuantity(2).build();
 
   @TempDir Path dir;
 
@@ -53,25 +54,38 @@ class ServiceToServiceTest {
   }
 
   private RunningServer inventoryServer(String... args) {
-    inventory = new RecordingBinding(new InventoryService_MeshBinding(Inventory.inventoryService()));
+    inventory =
+        new RecordingBinding(new InventoryService_MeshBinding(Inventory.inventoryService()));
     RunningServer server = RunningServer.start(dir, MeshModule.of(List.of(inventory)), args);
     servers.add(server);
     return server;
   }
 
-  /** The order server, its client {@code inventory} aimed at {@code inventoryServer} with {@code args}. */
-  private RunningServer orderServer(RunningServer inventoryServer, String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of("--metrics.port=" + RunningServer.freePort(),
-        "--client.inventory.target=localhost:" + inventoryServer.port(), "--client.inventory.token=forward",
-        "--client.inventory.deadline=20s"));
+  /**
+   * The order server, its client {@code inventory} aimed at {@code inventoryServer} with {@code
+   * args}.
+   */
+  private RunningServer orderServer(RunningServer inventoryServer, String... args)
+      throws Exception {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--metrics.port=" + RunningServer.freePort(),
+                "--client.inventory.target=localhost:" + inventoryServer.port(),
+                "--client.inventory.token=forward",
+                "--client.inventory.deadline=20s"));
     all.addAll(List.of(args));
-    RunningServer server = RunningServer.start(dir,
-        MeshModule.of(List.of(new OrderService_MeshBinding(new OrderService()))), all.toArray(String[]::new));
+    RunningServer server =
+        RunningServer.start(
+            dir,
+            MeshModule.of(List.of(new OrderService_MeshBinding(new OrderService()))),
+            all.toArray(String[]::new));
     servers.add(server);
     return server;
   }
 
-  private static OrderServiceBlockingStub orders(RunningServer server, String token) throws Exception {
+  private static OrderServiceBlockingStub orders(RunningServer server, String token)
+      throws Exception {
     return withToken(OrderServiceGrpc.newBlockingStub(server.mtlsChannel()), token);
   }
 
@@ -82,15 +96,22 @@ class ServiceToServiceTest {
 
     // Deadlines here are tens of seconds and the bounds 10 s wide: the first call sets up two mTLS
     // connections, which a busy machine may take seconds for.
-    Order order = orders(orderServer, token).withDeadlineAfter(60, TimeUnit.SECONDS).placeOrder(TWO_BEANS);
+    Order order =
+        orders(orderServer, token).withDeadlineAfter(60, TimeUnit.SECONDS).placeOrder(TWO_BEANS);
 
     assertEquals("Espresso beans, 1 kg", order.getItem().getName());
     Seen getItem = inventory.seen().get(0);
     assertEquals("GetItem", getItem.method());
     assertThat(getItem.subject()).as("the inventory verified alice's own token").hasValue("alice");
-    assertThat(getItem.peer()).as("over mTLS as the order service").hasValue(DevPki.CLIENT_IDENTITY);
-    assertThat(getItem.deadline()).hasValueSatisfying(left ->
-        assertThat(left).isGreaterThan(Duration.ofSeconds(50)).isLessThanOrEqualTo(Duration.ofSeconds(60)));
+    assertThat(getItem.peer())
+        .as("over mTLS as the order service")
+        .hasValue(DevPki.CLIENT_IDENTITY);
+    assertThat(getItem.deadline())
+        .hasValueSatisfying(
+            left ->
+                assertThat(left)
+                    .isGreaterThan(Duration.ofSeconds(50))
+                    .isLessThanOrEqualTo(Duration.ofSeconds(60)));
   }
 
   @Test
@@ -101,10 +122,15 @@ class ServiceToServiceTest {
     orders(orderServer, token).placeOrder(TWO_BEANS);
     orders(orderServer, token).withDeadlineAfter(60, TimeUnit.SECONDS).placeOrder(TWO_BEANS);
 
-    assertThat(inventory.seen().get(0).deadline()).as("no deadline: client.inventory.deadline=20s")
-        .hasValueSatisfying(left -> assertThat(left).isGreaterThan(Duration.ofSeconds(10))
-            .isLessThanOrEqualTo(Duration.ofSeconds(20)));
-    assertThat(inventory.seen().get(1).deadline()).as("the caller's 60 s, longer than the default, goes on")
+    assertThat(inventory.seen().get(0).deadline())
+        .as("no deadline: client.inventory.deadline=20s")
+        .hasValueSatisfying(
+            left ->
+                assertThat(left)
+                    .isGreaterThan(Duration.ofSeconds(10))
+                    .isLessThanOrEqualTo(Duration.ofSeconds(20)));
+    assertThat(inventory.seen().get(1).deadline())
+        .as("the caller's 60 s, longer than the default, goes on")
         .hasValueSatisfying(left -> assertThat(left).isGreaterThan(Duration.ofSeconds(50)));
   }
 
@@ -113,11 +139,14 @@ class ServiceToServiceTest {
     RunningServer orderServer = orderServer(inventoryServer());
     String ordersOnly = orderServer.token("bob", "orders:write");
 
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-        () -> orders(orderServer, ordersOnly).placeOrder(TWO_BEANS));
+    StatusRuntimeException refused =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> orders(orderServer, ordersOnly).placeOrder(TWO_BEANS));
 
     assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
-    assertEquals("inventory: token lacks scope inventory:read", refused.getStatus().getDescription());
+    assertEquals(
+        "inventory: token lacks scope inventory:read", refused.getStatus().getDescription());
     assertThat(inventory.seen()).isEmpty();
   }
 
@@ -126,24 +155,30 @@ class ServiceToServiceTest {
     RunningServer orderServer = orderServer(inventoryServer());
     String token = orderServer.token("alice", "orders:write", "inventory:read");
 
-    PingInventoryReply reply = orders(orderServer, token)
-        .pingInventory(PingInventoryRequest.newBuilder().setMessage("hello").build());
+    PingInventoryReply reply =
+        orders(orderServer, token)
+            .pingInventory(PingInventoryRequest.newBuilder().setMessage("hello").build());
 
     assertEquals("hello", reply.getMessage());
     assertEquals(DevPki.CLIENT_IDENTITY, reply.getInventoryCaller());
     Seen ping = inventory.seen().get(0);
     assertEquals("Ping", ping.method());
-    assertEquals(false, ping.authorization(), "PingInventory is @Public: its caller's header was never verified");
+    assertEquals(
+        false,
+        ping.authorization(),
+        "PingInventory is @Public: its caller's header was never verified");
   }
 
   @Test
   void anInventoryWithAnotherIdentityIsRefused() throws Exception {
-    RunningServer orderServer = orderServer(inventoryServer(),
-        "--client.inventory.server-identity=spiffe://mesh.dev/inventory");
+    RunningServer orderServer =
+        orderServer(
+            inventoryServer(), "--client.inventory.server-identity=spiffe://mesh.dev/inventory");
     String token = orderServer.token("alice", "orders:write", "inventory:read");
 
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-        () -> orders(orderServer, token).placeOrder(TWO_BEANS));
+    StatusRuntimeException refused =
+        assertThrows(
+            StatusRuntimeException.class, () -> orders(orderServer, token).placeOrder(TWO_BEANS));
 
     assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
     assertThat(inventory.seen()).as("alice's token never left for the wrong server").isEmpty();
@@ -152,22 +187,32 @@ class ServiceToServiceTest {
   @Test
   void aRateLimitedInventoryCallIsRetriedAfterTheAdvertisedDelay() throws Exception {
     String getItem = "datapunk.inventory.v1.InventoryService/GetItem";
-    RunningServer orderServer = orderServer(inventoryServer(
-        "--ratelimit.override." + getItem + ".rps=2", "--ratelimit.override." + getItem + ".burst=1"));
+    RunningServer orderServer =
+        orderServer(
+            inventoryServer(
+                "--ratelimit.override." + getItem + ".rps=2",
+                "--ratelimit.override." + getItem + ".burst=1"));
     String token = orderServer.token("alice", "orders:write", "inventory:read");
 
     orders(orderServer, token).placeOrder(TWO_BEANS);
     Order second = orders(orderServer, token).placeOrder(TWO_BEANS);
 
-    // One token per 500 ms: the second order's first GetItem found the bucket empty and never reached
+    // One token per 500 ms: the second order's first GetItem found the bucket empty and never
+    // reached
     // the service; the client waited the RetryInfo delay and its retry did.
     assertEquals("SKU-0001", second.getItem().getSku());
     assertThat(inventory.seen()).hasSize(2);
     String scrape = orderServer.scrape();
-    assertThat(scrape).contains("mesh_client_retries_total{client=\"inventory\",method=\"" + getItem
-        + "\",reason=\"retry_info\"} 1.0");
-    assertThat(scrape).containsPattern("grpc_client_processing_duration_seconds_count\\{[^}]*client=\"inventory\""
-        + "[^}]*method=\"GetItem\"[^}]*statusCode=\"OK\"[^}]*\\} 2\n");
-    assertThat(scrape).containsPattern("grpc_client_requests_sent_messages_total\\{[^}]*client=\"inventory\"");
+    assertThat(scrape)
+        .contains(
+            "mesh_client_retries_total{client=\"inventory\",method=\""
+                + getItem
+                + "\",reason=\"retry_info\"} 1.0");
+    assertThat(scrape)
+        .containsPattern(
+            "grpc_client_processing_duration_seconds_count\\{[^}]*client=\"inventory\""
+                + "[^}]*method=\"GetItem\"[^}]*statusCode=\"OK\"[^}]*\\} 2\n");
+    assertThat(scrape)
+        .containsPattern("grpc_client_requests_sent_messages_total\\{[^}]*client=\"inventory\"");
   }
 }

@@ -35,33 +35,44 @@ import org.junit.jupiter.api.io.TempDir;
 class SigtermDrainProcessTest {
 
   private static final int IN_FLIGHT = 500;
-  /** Long enough that all 500 calls are in flight before the first ends, on a loaded machine too. */
+
+  /**
+   * Long enough that all 500 calls are in flight before the first ends, on a loaded machine too.
+   */
   private static final int CALL_MILLIS = 4_000;
+
   /**
    * How long after the grace the process may take to exit. With 500 threads to tear down it exits
    * 0.5 to 0.7 s after a 1 s grace, once 1.1 s under a load average of 10 (docs/reliability.md has
-   * the figures). The bound only has to tell "ended by the grace" from "waited for the calls", which
-   * would take their whole 60 s, so it leaves a busy machine plenty of room.
+   * the figures). The bound only has to tell "ended by the grace" from "waited for the calls",
+   * which would take their whole 60 s, so it leaves a busy machine plenty of room.
    */
   private static final Duration EXIT_MARGIN = Duration.ofSeconds(10);
 
   @Test
   void sigtermDrainsFiveHundredCallsInFlightAndExitsZero(@TempDir Path dir) throws Exception {
     // Sleeping calls hold a worker thread each: the pool must be larger than the calls in flight.
-    try (MeshProcess mesh = MeshProcess.start(dir, "--server.worker-threads=" + (IN_FLIGHT + 20),
-        "--server.shutdown-grace=30s")) {
+    try (MeshProcess mesh =
+        MeshProcess.start(
+            dir, "--server.worker-threads=" + (IN_FLIGHT + 20), "--server.shutdown-grace=30s")) {
       ManagedChannel channel = mesh.mtlsChannel();
       HealthWatch health = HealthWatch.open(channel);
-      await().atMost(Duration.ofSeconds(10)).until(() -> health.statuses().contains(ServingStatus.SERVING));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> health.statuses().contains(ServingStatus.SERVING));
 
       long started = System.nanoTime();
       List<CompletableFuture<Outcome>> calls = startCalls(channel, CALL_MILLIS);
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> mesh.activeCalls() == IN_FLIGHT);
       long killed = System.nanoTime();
       mesh.sigterm();
 
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(5))
           .until(() -> health.statuses().contains(ServingStatus.NOT_SERVING));
       long notServing = System.nanoTime();
       long answeredWhenNotServing = calls.stream().filter(CompletableFuture::isDone).count();
@@ -69,56 +80,96 @@ class SigtermDrainProcessTest {
       // Health turns NOT_SERVING a moment before the port stops accepting calls (with
       // server.shutdown-delay=0): retry until the refusal, which must come within the drain.
       List<Status.Code> refusals = new CopyOnWriteArrayList<>();
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
-        StatusRuntimeException refused = Assertions.assertThrows(StatusRuntimeException.class,
-            () -> InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .ping(PingRequest.newBuilder().setMessage("0").build()));
-        refusals.add(refused.getStatus().getCode());
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(10))
+          .untilAsserted(
+              () -> {
+                StatusRuntimeException refused =
+                    Assertions.assertThrows(
+                        StatusRuntimeException.class,
+                        () ->
+                            InventoryServiceGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .ping(PingRequest.newBuilder().setMessage("0").build()));
+                refusals.add(refused.getStatus().getCode());
+              });
       long answeredWhenRefused = calls.stream().filter(CompletableFuture::isDone).count();
 
-      List<Outcome> outcomes = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-          .thenApply(done -> calls.stream().map(CompletableFuture::join).toList()).get(40, TimeUnit.SECONDS);
-      assertThat(mesh.process().waitFor(30, TimeUnit.SECONDS)).as("exited; output %s", mesh.output()).isTrue();
+      List<Outcome> outcomes =
+          CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+              .thenApply(done -> calls.stream().map(CompletableFuture::join).toList())
+              .get(40, TimeUnit.SECONDS);
+      assertThat(mesh.process().waitFor(30, TimeUnit.SECONDS))
+          .as("exited; output %s", mesh.output())
+          .isTrue();
       long exited = System.nanoTime();
 
-      assertThat(answeredWhenNotServing).as("calls answered before health said NOT_SERVING").isLessThan(IN_FLIGHT);
-      assertThat(refusals).as("a new call during the drain").containsExactly(Status.Code.UNAVAILABLE);
-      assertThat(answeredWhenRefused).as("the refused call came while the drain was running").isLessThan(IN_FLIGHT);
+      assertThat(answeredWhenNotServing)
+          .as("calls answered before health said NOT_SERVING")
+          .isLessThan(IN_FLIGHT);
+      assertThat(refusals)
+          .as("a new call during the drain")
+          .containsExactly(Status.Code.UNAVAILABLE);
+      assertThat(answeredWhenRefused)
+          .as("the refused call came while the drain was running")
+          .isLessThan(IN_FLIGHT);
       assertThat(byCode(outcomes)).containsExactly(Map.entry(Status.Code.OK, IN_FLIGHT));
       assertThat(outcomes).allSatisfy(o -> assertThat(o.reply()).isEqualTo("slept " + CALL_MILLIS));
       assertThat(mesh.process().exitValue()).as("exit status; output %s", mesh.output()).isZero();
-      System.out.printf("drain: %d calls in flight %d ms after the first started; NOT_SERVING %d ms after SIGTERM,"
-          + " all %d calls OK, exit 0 %d ms after SIGTERM%n",
-          IN_FLIGHT, millis(killed - started), millis(notServing - killed), IN_FLIGHT, millis(exited - killed));
+      System.out.printf(
+          "drain: %d calls in flight %d ms after the first started; NOT_SERVING %d ms after"
+              + " SIGTERM, all %d calls OK, exit 0 %d ms after SIGTERM%n",
+          IN_FLIGHT,
+          millis(killed - started),
+          millis(notServing - killed),
+          IN_FLIGHT,
+          millis(exited - killed));
     }
   }
 
   @Test
-  void aGraceShorterThanTheCallsEndsThemAndExitsSoonAfterTheGrace(@TempDir Path dir) throws Exception {
+  void aGraceShorterThanTheCallsEndsThemAndExitsSoonAfterTheGrace(@TempDir Path dir)
+      throws Exception {
     Duration grace = Duration.ofSeconds(1);
-    try (MeshProcess mesh = MeshProcess.start(dir, "--server.worker-threads=" + (IN_FLIGHT + 20),
-        "--server.shutdown-grace=" + grace.toMillis() + "ms")) {
+    try (MeshProcess mesh =
+        MeshProcess.start(
+            dir,
+            "--server.worker-threads=" + (IN_FLIGHT + 20),
+            "--server.shutdown-grace=" + grace.toMillis() + "ms")) {
       ManagedChannel channel = mesh.mtlsChannel();
       List<CompletableFuture<Outcome>> calls = startCalls(channel, 60_000);
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> mesh.activeCalls() == IN_FLIGHT);
       long killed = System.nanoTime();
       mesh.sigterm();
 
-      assertThat(mesh.process().waitFor(30, TimeUnit.SECONDS)).as("exited; output %s", mesh.output()).isTrue();
+      assertThat(mesh.process().waitFor(30, TimeUnit.SECONDS))
+          .as("exited; output %s", mesh.output())
+          .isTrue();
       long exited = System.nanoTime();
-      List<Outcome> outcomes = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-          .thenApply(done -> calls.stream().map(CompletableFuture::join).toList()).get(10, TimeUnit.SECONDS);
+      List<Outcome> outcomes =
+          CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+              .thenApply(done -> calls.stream().map(CompletableFuture::join).toList())
+              .get(10, TimeUnit.SECONDS);
       long lastEnded = outcomes.stream().mapToLong(Outcome::endedNanos).max().orElseThrow();
 
-      assertThat(byCode(outcomes).keySet()).as("how the calls ended").isSubsetOf(Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
-      assertThat(outcomes).allSatisfy(o -> assertThat(o.description()).doesNotContain("Exception").doesNotContain("\tat "));
+      assertThat(byCode(outcomes).keySet())
+          .as("how the calls ended")
+          .isSubsetOf(Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
+      assertThat(outcomes)
+          .allSatisfy(
+              o -> assertThat(o.description()).doesNotContain("Exception").doesNotContain("\tat "));
       Duration toExit = Duration.ofNanos(exited - killed);
       assertThat(toExit).as("SIGTERM to exit").isLessThan(grace.plus(EXIT_MARGIN));
-      assertThat(Duration.ofNanos(lastEnded - killed)).as("SIGTERM to the last call ending").isLessThan(grace.plus(EXIT_MARGIN));
+      assertThat(Duration.ofNanos(lastEnded - killed))
+          .as("SIGTERM to the last call ending")
+          .isLessThan(grace.plus(EXIT_MARGIN));
       assertThat(mesh.process().exitValue()).as("exit status; output %s", mesh.output()).isZero();
-      System.out.printf("short grace %d ms: %s, last call ended %d ms and exit 0 %d ms after SIGTERM%n",
+      System.out.printf(
+          "short grace %d ms: %s, last call ended %d ms and exit 0 %d ms after SIGTERM%n",
           grace.toMillis(), byCode(outcomes), millis(lastEnded - killed), toExit.toMillis());
     }
   }
@@ -130,25 +181,33 @@ class SigtermDrainProcessTest {
     for (int i = 0; i < IN_FLIGHT; i++) {
       CompletableFuture<Outcome> call = new CompletableFuture<>();
       calls.add(call);
-      stub.withDeadlineAfter(120, TimeUnit.SECONDS).ping(request, new StreamObserver<>() {
-        private volatile String reply = "";
+      stub.withDeadlineAfter(120, TimeUnit.SECONDS)
+          .ping(
+              request,
+              new StreamObserver<>() {
+                private volatile String reply = "";
 
-        @Override
-        public void onNext(PingReply value) {
-          reply = value.getMessage();
-        }
+                @Override
+                public void onNext(PingReply value) {
+                  reply = value.getMessage();
+                }
 
-        @Override
-        public void onError(Throwable t) {
-          Status status = Status.fromThrowable(t);
-          call.complete(new Outcome(status.getCode(), String.valueOf(status.getDescription()), "", System.nanoTime()));
-        }
+                @Override
+                public void onError(Throwable t) {
+                  Status status = Status.fromThrowable(t);
+                  call.complete(
+                      new Outcome(
+                          status.getCode(),
+                          String.valueOf(status.getDescription()),
+                          "",
+                          System.nanoTime()));
+                }
 
-        @Override
-        public void onCompleted() {
-          call.complete(new Outcome(Status.Code.OK, "", reply, System.nanoTime()));
-        }
-      });
+                @Override
+                public void onCompleted() {
+                  call.complete(new Outcome(Status.Code.OK, "", reply, System.nanoTime()));
+                }
+              });
     }
     return calls;
   }
@@ -172,19 +231,22 @@ class SigtermDrainProcessTest {
 
     static HealthWatch open(ManagedChannel channel) {
       HealthWatch watch = new HealthWatch();
-      HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
-        @Override
-        public void onNext(HealthCheckResponse value) {
-          watch.statuses.add(value.getStatus());
-          watch.updates.incrementAndGet();
-        }
+      HealthGrpc.newStub(channel)
+          .watch(
+              HealthCheckRequest.getDefaultInstance(),
+              new StreamObserver<>() {
+                @Override
+                public void onNext(HealthCheckResponse value) {
+                  watch.statuses.add(value.getStatus());
+                  watch.updates.incrementAndGet();
+                }
 
-        @Override
-        public void onError(Throwable t) {}
+                @Override
+                public void onError(Throwable t) {}
 
-        @Override
-        public void onCompleted() {}
-      });
+                @Override
+                public void onCompleted() {}
+              });
       return watch;
     }
 

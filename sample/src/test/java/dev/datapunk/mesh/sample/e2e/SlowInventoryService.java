@@ -23,7 +23,8 @@ public class SlowInventoryService extends InventoryServiceGrpc.InventoryServiceI
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    responseObserver.onNext(PingReply.newBuilder().setMessage("slept " + request.getMessage()).build());
+    responseObserver.onNext(
+        PingReply.newBuilder().setMessage("slept " + request.getMessage()).build());
     responseObserver.onCompleted();
   }
 }

@@ -35,26 +35,32 @@ class UnknownMethodFloodTest {
 
   private static final int FLOOD = 20_000;
   private static final int IN_FLIGHT = 200;
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
 
   @Test
-  void twentyThousandUnknownMethodsAreUnimplementedAndGrowNothing(@TempDir Path dir) throws Exception {
-    try (RunningServer server = RunningServer.start(dir, MeshMain.module(), "--tls.mode=plaintext",
-        "--metrics.port=" + RunningServer.freePort())) {
+  void twentyThousandUnknownMethodsAreUnimplementedAndGrowNothing(@TempDir Path dir)
+      throws Exception {
+    try (RunningServer server =
+        RunningServer.start(
+            dir,
+            MeshMain.module(),
+            "--tls.mode=plaintext",
+            "--metrics.port=" + RunningServer.freePort())) {
       ManagedChannel channel = server.channel(InsecureChannelCredentials.create());
       // Warm-up: the first unknown calls and a good call create whatever meters they create once.
       assertThat(flood(channel, 0, 500)).containsOnlyKeys(Status.Code.UNIMPLEMENTED);
@@ -75,14 +81,16 @@ class UnknownMethodFloodTest {
       List<String> after = seriesLines(scrapeAfter);
       long linesBefore = before.size();
       long linesAfter = after.size();
-      System.out.printf("%d unknown methods: %s; scrape lines %d -> %d; heap after GC %s -> %s%n", FLOOD, seen,
-          linesBefore, linesAfter, Heap.mib(heapBefore), Heap.mib(heapAfter));
+      System.out.printf(
+          "%d unknown methods: %s; scrape lines %d -> %d; heap after GC %s -> %s%n",
+          FLOOD, seen, linesBefore, linesAfter, Heap.mib(heapBefore), Heap.mib(heapAfter));
       assertThat(seen).containsExactly(Map.entry(Status.Code.UNIMPLEMENTED, FLOOD));
       assertThat(scrapeAfter).doesNotContain("svc");
       // The same series before and after (a good call's own series existed before already).
       assertThat(after.stream().map(UnknownMethodFloodTest::seriesKey).toList())
           .as("series after the flood")
-          .containsExactlyInAnyOrderElementsOf(before.stream().map(UnknownMethodFloodTest::seriesKey).toList());
+          .containsExactlyInAnyOrderElementsOf(
+              before.stream().map(UnknownMethodFloodTest::seriesKey).toList());
       // 20,000 names of ~20 characters kept anywhere would be over 1 MiB with their map entries.
       assertThat(heapAfter - heapBefore).as("heap growth, bytes").isLessThan(16L << 20);
       assertThat(server.server().activeCalls()).isZero();
@@ -91,7 +99,10 @@ class UnknownMethodFloodTest {
 
   /** The scrape's lines, without those of the JVM's GC meters. */
   private static List<String> seriesLines(String scrape) {
-    return scrape.lines().filter(line -> !line.startsWith("jvm_gc_") && !line.matches("# (HELP|TYPE) jvm_gc_.*")).toList();
+    return scrape
+        .lines()
+        .filter(line -> !line.startsWith("jvm_gc_") && !line.matches("# (HELP|TYPE) jvm_gc_.*"))
+        .toList();
   }
 
   /** A line without its sample value: the series it is of (or the comment itself). */
@@ -99,19 +110,27 @@ class UnknownMethodFloodTest {
     return line.startsWith("#") ? line : line.substring(0, line.lastIndexOf(' '));
   }
 
-  /** Calls {@code count} distinct unknown methods, {@code IN_FLIGHT} at a time; the statuses seen. */
+  /**
+   * Calls {@code count} distinct unknown methods, {@code IN_FLIGHT} at a time; the statuses seen.
+   */
   private static Map<Status.Code, Integer> flood(ManagedChannel channel, int first, int count)
       throws InterruptedException {
     Map<Status.Code, Integer> seen = new ConcurrentHashMap<>();
     Semaphore room = new Semaphore(IN_FLIGHT);
     for (int i = first; i < first + count; i++) {
       room.acquire();
-      MethodDescriptor<byte[], byte[]> method = MethodDescriptor.newBuilder(BYTES, BYTES)
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName((i % 2 == 0 ? "svc" + i : "datapunk.inventory.v1.InventoryService") + "/Method" + i)
-          .build();
-      ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
-          new byte[0], new StreamObserver<>() {
+      MethodDescriptor<byte[], byte[]> method =
+          MethodDescriptor.newBuilder(BYTES, BYTES)
+              .setType(MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(
+                  (i % 2 == 0 ? "svc" + i : "datapunk.inventory.v1.InventoryService")
+                      + "/Method"
+                      + i)
+              .build();
+      ClientCalls.asyncUnaryCall(
+          channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
+          new byte[0],
+          new StreamObserver<>() {
             @Override
             public void onNext(byte[] value) {}
 
@@ -133,7 +152,11 @@ class UnknownMethodFloodTest {
   }
 
   private static void good(ManagedChannel channel) {
-    assertThat(InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .ping(PingRequest.newBuilder().setMessage("ok").build()).getMessage()).isEqualTo("ok");
+    assertThat(
+            InventoryServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .ping(PingRequest.newBuilder().setMessage("ok").build())
+                .getMessage())
+        .isEqualTo("ok");
   }
 }

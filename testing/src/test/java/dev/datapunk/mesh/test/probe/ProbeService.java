@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 @RateLimit(rps = 10, burst = 3)
 public class ProbeService extends ProbeServiceGrpc.ProbeServiceImplBase {
 
-  /** The full name of a method of this service, e.g. {@code meshtest.probe.v1.ProbeService/Write}. */
+  /**
+   * The full name of a method of this service, e.g. {@code meshtest.probe.v1.ProbeService/Write}.
+   */
   public static String method(String name) {
     return ProbeServiceGrpc.SERVICE_NAME + "/" + name;
   }
@@ -48,7 +50,8 @@ public class ProbeService extends ProbeServiceGrpc.ProbeServiceImplBase {
     if (value == null) {
       throw new NoSuchKeyException(request.getKey());
     }
-    responseObserver.onNext(ReadReply.newBuilder().setKey(request.getKey()).setValue(value).build());
+    responseObserver.onNext(
+        ReadReply.newBuilder().setKey(request.getKey()).setValue(value).build());
     responseObserver.onCompleted();
   }
 
@@ -64,7 +67,8 @@ public class ProbeService extends ProbeServiceGrpc.ProbeServiceImplBase {
   @Override
   public void watch(WatchRequest request, StreamObserver<ReadReply> responseObserver) {
     for (int i = 0; i < request.getCount(); i++) {
-      responseObserver.onNext(ReadReply.newBuilder().setKey("watch").setValue(Integer.toString(i)).build());
+      responseObserver.onNext(
+          ReadReply.newBuilder().setKey("watch").setValue(Integer.toString(i)).build());
     }
     responseObserver.onCompleted();
   }

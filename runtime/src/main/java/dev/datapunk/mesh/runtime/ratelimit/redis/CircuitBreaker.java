@@ -6,10 +6,10 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * Keeps calls from each paying the Redis timeout while Redis is down: after {@code failureThreshold}
- * consecutive failures the circuit opens and {@link #tryPass()} says no for {@code coolDownNanos};
- * then exactly one call passes as a probe (half-open): its success closes the circuit, its failure
- * opens it for another cool-down. Any success closes it.
+ * Keeps calls from each paying the Redis timeout while Redis is down: after {@code
+ * failureThreshold} consecutive failures the circuit opens and {@link #tryPass()} says no for
+ * {@code coolDownNanos}; then exactly one call passes as a probe (half-open): its success closes
+ * the circuit, its failure opens it for another cool-down. Any success closes it.
  *
  * <p>Lock-free; the closed-circuit path reads one volatile int and, after a success, writes nothing
  * unless a failure was counted.
@@ -34,11 +34,14 @@ final class CircuitBreaker {
     this("Redis", failureThreshold, coolDownNanos, nanoClock);
   }
 
-  /** @param guarded what the breaker guards, for its log lines: {@code Redis} or a cluster node */
+  /**
+   * @param guarded what the breaker guards, for its log lines: {@code Redis} or a cluster node
+   */
   CircuitBreaker(String guarded, int failureThreshold, long coolDownNanos, LongSupplier nanoClock) {
     this.guarded = guarded;
     if (failureThreshold < 1) {
-      throw new IllegalArgumentException("failureThreshold must be >= 1 (was " + failureThreshold + ")");
+      throw new IllegalArgumentException(
+          "failureThreshold must be >= 1 (was " + failureThreshold + ")");
     }
     if (coolDownNanos < 1) {
       throw new IllegalArgumentException("coolDownNanos must be >= 1 (was " + coolDownNanos + ")");
@@ -66,7 +69,9 @@ final class CircuitBreaker {
     }
     int previous = state.get();
     if (previous != CLOSED && state.compareAndSet(previous, CLOSED)) {
-      log.info("Redis rate limiter: {} answers again; decisions are shared again (circuit closed)", guarded);
+      log.info(
+          "Redis rate limiter: {} answers again; decisions are shared again (circuit closed)",
+          guarded);
     }
   }
 
@@ -89,13 +94,18 @@ final class CircuitBreaker {
     probeAt = nanoClock.getAsLong() + coolDownNanos;
     consecutiveFailures.set(0);
     if (state.compareAndSet(from, OPEN) && from == CLOSED) {
-      log.warn("Redis rate limiter: {} consecutive failures of {} (last: {}); circuit open, the failure mode"
-          + " decides until a probe every {} ms succeeds", failureThreshold, guarded, describe(cause),
+      log.warn(
+          "Redis rate limiter: {} consecutive failures of {} (last: {}); circuit open, the failure"
+              + " mode decides until a probe every {} ms succeeds",
+          failureThreshold,
+          guarded,
+          describe(cause),
           coolDownNanos / 1_000_000);
     }
   }
 
   private static String describe(Throwable cause) {
-    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    return cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 }

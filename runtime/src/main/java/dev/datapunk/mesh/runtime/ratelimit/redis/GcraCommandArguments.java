@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The arguments of one EVALSHA of {@link GcraScript}, written straight into Lettuce's output buffer:
- * {@code <sha1> 1 <key> <interval> <burst>}, exactly the bytes Lettuce's own {@code evalsha} builder
- * sends for the same call.
+ * The arguments of one EVALSHA of {@link GcraScript}, written straight into Lettuce's output
+ * buffer: {@code <sha1> 1 <key> <interval> <burst>}, exactly the bytes Lettuce's own {@code
+ * evalsha} builder sends for the same call.
  *
  * <p>Why not that builder: it wraps each argument in an object, keeps them in a list, takes a
  * {@code String[]} of keys, re-encodes the constant SHA-1 to bytes on every call and turns every
@@ -24,6 +24,7 @@ final class GcraCommandArguments extends CommandArgs<String, String> {
 
   /** {@code <sha1> 1}: the arguments before the key, as RESP bulk strings. */
   private static final byte[] HEAD = concat(bulk(GcraScript.SHA1), bulk("1"));
+
   private static final byte[] KEY_END = {'}', '\r', '\n'};
 
   private final byte[] keyStart;
@@ -32,7 +33,8 @@ final class GcraCommandArguments extends CommandArgs<String, String> {
 
   /**
    * @param keyStart the UTF-8 bytes of {@code <prefix>{<full/Method>|}}
-   * @param clientKey the client's key, written as UTF-8 after {@code keyStart}, followed by {@code }}
+   * @param clientKey the client's key, written as UTF-8 after {@code keyStart}, followed by {@code
+   *     }}
    * @param limitArguments {@link #limitArguments(String, String)} of the method's limit
    */
   GcraCommandArguments(byte[] keyStart, String clientKey, byte[] limitArguments) {
@@ -80,8 +82,14 @@ final class GcraCommandArguments extends CommandArgs<String, String> {
 
   @Override
   public String toCommandString() {
-    return GcraScript.SHA1 + " 1 key<" + new String(keyStart, StandardCharsets.UTF_8) + "...}> "
-        + new String(limitArguments, StandardCharsets.UTF_8).replaceAll("\\$[0-9]+\r\n", "").replace("\r\n", " ").trim();
+    return GcraScript.SHA1
+        + " 1 key<"
+        + new String(keyStart, StandardCharsets.UTF_8)
+        + "...}> "
+        + new String(limitArguments, StandardCharsets.UTF_8)
+            .replaceAll("\\$[0-9]+\r\n", "")
+            .replace("\r\n", " ")
+            .trim();
   }
 
   @Override
@@ -102,7 +110,9 @@ final class GcraCommandArguments extends CommandArgs<String, String> {
 
   static byte[] bulk(String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    return concat(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII), bytes,
+    return concat(
+        ("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII),
+        bytes,
         new byte[] {'\r', '\n'});
   }
 

@@ -15,7 +15,8 @@ final class GcraEvalArguments extends CommandArgs<String, String> {
 
   /** {@code <source> 1}: the arguments before the key, as RESP bulk strings. */
   private static final byte[] HEAD =
-      GcraCommandArguments.concat(GcraCommandArguments.bulk(GcraScript.SOURCE), GcraCommandArguments.bulk("1"));
+      GcraCommandArguments.concat(
+          GcraCommandArguments.bulk(GcraScript.SOURCE), GcraCommandArguments.bulk("1"));
 
   private final GcraCommandArguments decision;
 

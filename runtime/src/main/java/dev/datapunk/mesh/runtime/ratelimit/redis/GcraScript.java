@@ -17,12 +17,12 @@ import java.util.HexFormat;
  *
  * <p>The key holds {@code "<tat> <T> <burst>"}: the theoretical arrival time in microseconds of
  * Redis's clock, and the limit it was written under. A bucket written under another limit (a
- * replica with an older or newer spec, or an update) is carried over as the local limiter does:
- * it keeps the tokens it holds now, clamped to the new burst, and misses the rest at the new rate;
- * so alternating limits never create tokens. An admitted call sets the key's TTL to the time until
- * the bucket is full again (rounded up to a millisecond), after which the key carries no
- * information and Redis drops it; a refused call writes nothing unless it carried the bucket over.
- * A new or expired key is a full bucket.
+ * replica with an older or newer spec, or an update) is carried over as the local limiter does: it
+ * keeps the tokens it holds now, clamped to the new burst, and misses the rest at the new rate; so
+ * alternating limits never create tokens. An admitted call sets the key's TTL to the time until the
+ * bucket is full again (rounded up to a millisecond), after which the key carries no information
+ * and Redis drops it; a refused call writes nothing unless it carried the bucket over. A new or
+ * expired key is a full bucket.
  *
  * <p>Lua numbers are doubles: TATs near 1.8e15 microseconds keep a quarter-microsecond resolution,
  * so T is exact to a fraction of a percent for any limit below about 100,000 rps per client.
@@ -30,7 +30,8 @@ import java.util.HexFormat;
 final class GcraScript {
 
   /** The script's source. Redis caches it under {@link #SHA1}. */
-  static final String SOURCE = """
+  static final String SOURCE =
+      """
       local interval = tonumber(ARGV[1])
       local burst = tonumber(ARGV[2])
       local clock = redis.call('TIME')
@@ -71,7 +72,10 @@ final class GcraScript {
 
   /** {@code ARGV[1]}: T in microseconds, exactly the local limiter's nanoseconds per token. */
   static String intervalArgument(RateLimitSpec spec) {
-    return BigDecimal.valueOf(spec.nanosPerToken()).movePointLeft(3).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(spec.nanosPerToken())
+        .movePointLeft(3)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /** {@code ARGV[2]}: the burst. */
@@ -81,7 +85,8 @@ final class GcraScript {
 
   private static String sha1(String source) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is missing from this JVM", e);

@@ -22,6 +22,7 @@ final class LinkSettings {
 
   /** The timeout of Lettuce's synchronous API, which the links do not use. */
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   private static final Logger log = MeshLoggers.getLogger(LinkSettings.class);
@@ -32,7 +33,8 @@ final class LinkSettings {
     return ClientResources.builder()
         .ioThreadPoolSize(2)
         .computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), retryInterval, 2, TimeUnit.MILLISECONDS))
+        .reconnectDelay(
+            Delay.exponential(Duration.ofMillis(10), retryInterval, 2, TimeUnit.MILLISECONDS))
         .build();
   }
 
@@ -40,7 +42,10 @@ final class LinkSettings {
    * Closes {@code connection} (if any), then stops {@code client} and {@code resources}, Lettuce's
    * threads included; never throws. A failure is logged as closing {@code what} having failed.
    */
-  static void shutdown(StatefulConnection<?, ?> connection, AbstractRedisClient client, ClientResources resources,
+  static void shutdown(
+      StatefulConnection<?, ?> connection,
+      AbstractRedisClient client,
+      ClientResources resources,
       String what) {
     try {
       if (connection != null) {

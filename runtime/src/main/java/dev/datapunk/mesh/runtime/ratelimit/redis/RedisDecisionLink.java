@@ -18,8 +18,8 @@ interface RedisDecisionLink extends AutoCloseable {
   long decide(GcraCommandArguments arguments, long timeoutNanos) throws RedisUnavailableException;
 
   /**
-   * The circuit breaker that guards the decision of {@code arguments}: the link's one breaker, or on
-   * a cluster the breaker of the master that owns the key's slot.
+   * The circuit breaker that guards the decision of {@code arguments}: the link's one breaker, or
+   * on a cluster the breaker of the master that owns the key's slot.
    */
   CircuitBreaker breakerOf(GcraCommandArguments arguments);
 

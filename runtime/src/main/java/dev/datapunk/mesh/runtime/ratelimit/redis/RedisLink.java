@@ -34,19 +34,18 @@ import org.slf4j.Logger;
  * reachability check needs it.
  *
  * <p>Every command here is waited for with its own deadline ({@link #decide}, {@link #ping}), so
- * Lettuce's per-command timeout is switched off: it scheduled a timer task and a completion
- * stage for every command (a timer entry, two lambdas, a completion stage and two timer-queue
- * inserts per decision) only to fail, after 2 s, futures that had already been cancelled at their
- * deadline. A command Redis never answers stays in Lettuce's queue until the connection closes
- * either way.
+ * Lettuce's per-command timeout is switched off: it scheduled a timer task and a completion stage
+ * for every command (a timer entry, two lambdas, a completion stage and two timer-queue inserts per
+ * decision) only to fail, after 2 s, futures that had already been cancelled at their deadline. A
+ * command Redis never answers stays in Lettuce's queue until the connection closes either way.
  *
- * <p>A node of a Redis Cluster named here ({@code ratelimit.redis.cluster=false}) answers the keys of
- * its own slots and MOVED (or ASK) for every other key. Each time the connection opens (the first
- * time and after every reconnect) the link asks {@code INFO cluster} in the background and, if it
- * says {@code cluster_enabled:1}, logs one WARN naming {@code ratelimit.redis.cluster}; a Redis that
- * refuses INFO (renamed or denied, as some managed offerings do) is used as before. A decision
- * answered with MOVED or ASK fails (the failure mode decides it) with a message that says it was
- * redirected.
+ * <p>A node of a Redis Cluster named here ({@code ratelimit.redis.cluster=false}) answers the keys
+ * of its own slots and MOVED (or ASK) for every other key. Each time the connection opens (the
+ * first time and after every reconnect) the link asks {@code INFO cluster} in the background and,
+ * if it says {@code cluster_enabled:1}, logs one WARN naming {@code ratelimit.redis.cluster}; a
+ * Redis that refuses INFO (renamed or denied, as some managed offerings do) is used as before. A
+ * decision answered with MOVED or ASK fails (the failure mode decides it) with a message that says
+ * it was redirected.
  */
 final class RedisLink implements RedisDecisionLink {
 
@@ -89,8 +88,11 @@ final class RedisLink implements RedisDecisionLink {
       link.connected(link.client.connect(StringCodec.UTF8, link.uri));
     } catch (RuntimeException e) {
       link.nextConnectAttempt = System.nanoTime() + link.retryIntervalNanos;
-      log.warn("Redis rate limiter: cannot connect to Redis at {} ({}); the failure mode decides until it"
-          + " can", link.address, e.getMessage());
+      log.warn(
+          "Redis rate limiter: cannot connect to Redis at {} ({}); the failure mode decides until"
+              + " it can",
+          link.address,
+          e.getMessage());
     }
     return link;
   }
@@ -113,22 +115,26 @@ final class RedisLink implements RedisDecisionLink {
 
   /**
    * Runs the GCRA script (EVALSHA with {@code arguments}) and returns its reply (0 or the
-   * nanoseconds to wait), within {@code timeoutNanos} from now, or throws. Reloads the script once if
-   * Redis lost it (NOSCRIPT, e.g. after a restart).
+   * nanoseconds to wait), within {@code timeoutNanos} from now, or throws. Reloads the script once
+   * if Redis lost it (NOSCRIPT, e.g. after a restart).
    */
   @Override
-  public long decide(GcraCommandArguments arguments, long timeoutNanos) throws RedisUnavailableException {
+  public long decide(GcraCommandArguments arguments, long timeoutNanos)
+      throws RedisUnavailableException {
     long deadline = System.nanoTime() + timeoutNanos;
     RedisAsyncCommands<String, String> commands = commands();
     boolean reloaded = false;
     while (true) {
-      RedisFuture<Long> reply = commands.dispatch(CommandType.EVALSHA, new IntegerOutput<>(StringCodec.UTF8), arguments);
+      RedisFuture<Long> reply =
+          commands.dispatch(CommandType.EVALSHA, new IntegerOutput<>(StringCodec.UTF8), arguments);
       try {
         return await(reply, deadline, timeoutNanos);
       } catch (ExecutionException e) {
         if (!reloaded && e.getCause() instanceof RedisNoScriptException) {
           reloaded = true;
-          var unusedLoad = commands.scriptLoad(GcraScript.SOURCE); // pipelined: the retry right behind it waits for both
+          var unusedLoad =
+              commands.scriptLoad(
+                  GcraScript.SOURCE); // pipelined: the retry right behind it waits for both
           continue;
         }
         throw failed(e.getCause());
@@ -145,7 +151,10 @@ final class RedisLink implements RedisDecisionLink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    } catch (RedisUnavailableException | ExecutionException | TimeoutException | RuntimeException e) {
+    } catch (RedisUnavailableException
+        | ExecutionException
+        | TimeoutException
+        | RuntimeException e) {
       return false;
     }
   }
@@ -183,7 +192,8 @@ final class RedisLink implements RedisDecisionLink {
       return value;
     } catch (TimeoutException e) {
       reply.cancel(false);
-      throw new RedisUnavailableException("no answer from Redis within " + timeoutNanos / 1_000 + " us", e);
+      throw new RedisUnavailableException(
+          "no answer from Redis within " + timeoutNanos / 1_000 + " us", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reply.cancel(false);
@@ -198,36 +208,56 @@ final class RedisLink implements RedisDecisionLink {
    */
   private RedisUnavailableException failed(Throwable error) {
     String message = error.getMessage();
-    if (error instanceof RedisCommandExecutionException && message != null
+    if (error instanceof RedisCommandExecutionException
+        && message != null
         && (message.startsWith("MOVED ") || message.startsWith("ASK "))) {
-      return new RedisUnavailableException("Redis redirected the decision (" + message + "): ratelimit.redis.cluster"
-          + " is false but the Redis at " + address + " is a Redis Cluster node", error);
+      return new RedisUnavailableException(
+          "Redis redirected the decision ("
+              + message
+              + "): ratelimit.redis.cluster"
+              + " is false but the Redis at "
+              + address
+              + " is a Redis Cluster node",
+          error);
     }
     return new RedisUnavailableException("Redis failed the decision: " + message, error);
   }
 
   private void connectInBackground() {
-    if (closed || System.nanoTime() - nextConnectAttempt < 0 || !connecting.compareAndSet(false, true)) {
+    if (closed
+        || System.nanoTime() - nextConnectAttempt < 0
+        || !connecting.compareAndSet(false, true)) {
       return;
     }
     // Nothing waits for the connection: decisions use it once connected() has set it.
-    var unused = client.connectAsync(StringCodec.UTF8, uri).whenComplete((newConnection, error) -> {
-      if (error != null) {
-        nextConnectAttempt = System.nanoTime() + retryIntervalNanos;
-        log.debug("Redis rate limiter: still cannot connect to Redis at {}: {}", address, error.getMessage());
-      } else if (closed) {
-        var unusedClose = newConnection.closeAsync();
-      } else {
-        connected(newConnection);
-        log.info("Redis rate limiter: connected to Redis at {}", address);
-      }
-      connecting.set(false);
-    });
+    var unused =
+        client
+            .connectAsync(StringCodec.UTF8, uri)
+            .whenComplete(
+                (newConnection, error) -> {
+                  if (error != null) {
+                    nextConnectAttempt = System.nanoTime() + retryIntervalNanos;
+                    log.debug(
+                        "Redis rate limiter: still cannot connect to Redis at {}: {}",
+                        address,
+                        error.getMessage());
+                  } else if (closed) {
+                    var unusedClose = newConnection.closeAsync();
+                  } else {
+                    connected(newConnection);
+                    log.info("Redis rate limiter: connected to Redis at {}", address);
+                  }
+                  connecting.set(false);
+                });
   }
 
   private void connected(StatefulRedisConnection<String, String> newConnection) {
-    var unusedLoad = newConnection.async().scriptLoad(GcraScript.SOURCE); // later EVALSHAs find it; NOSCRIPT covers a loss
-    checkNotAClusterNode(newConnection); // ahead of every decision on it; reconnects: ReconnectCheck
+    var unusedLoad =
+        newConnection
+            .async()
+            .scriptLoad(GcraScript.SOURCE); // later EVALSHAs find it; NOSCRIPT covers a loss
+    checkNotAClusterNode(
+        newConnection); // ahead of every decision on it; reconnects: ReconnectCheck
     connection = newConnection;
   }
 
@@ -237,18 +267,32 @@ final class RedisLink implements RedisDecisionLink {
    */
   private void checkNotAClusterNode(StatefulRedisConnection<String, String> checked) {
     try {
-      checked.async().info("cluster").whenComplete((info, error) -> {
-        if (error != null) {
-          log.debug("Redis rate limiter: INFO cluster failed on the Redis at {} ({}); cannot tell whether it is a"
-              + " Redis Cluster node", address, error.getMessage());
-        } else if (info != null && info.contains(CLUSTER_ENABLED)) {
-          log.warn("Redis rate limiter: the Redis at {} is a Redis Cluster node but ratelimit.redis.cluster is"
-              + " false; decisions for keys on other nodes get MOVED and are decided by the failure mode; set"
-              + " ratelimit.redis.cluster=true (and list the cluster's nodes in ratelimit.redis.uri)", address);
-        }
-      });
+      checked
+          .async()
+          .info("cluster")
+          .whenComplete(
+              (info, error) -> {
+                if (error != null) {
+                  log.debug(
+                      "Redis rate limiter: INFO cluster failed on the Redis at {} ({}); cannot tell"
+                          + " whether it is a Redis Cluster node",
+                      address,
+                      error.getMessage());
+                } else if (info != null && info.contains(CLUSTER_ENABLED)) {
+                  log.warn(
+                      "Redis rate limiter: the Redis at {} is a Redis Cluster node but"
+                          + " ratelimit.redis.cluster is false; decisions for keys on other nodes"
+                          + " get MOVED and are decided by the failure mode; set"
+                          + " ratelimit.redis.cluster=true (and list the cluster's nodes in"
+                          + " ratelimit.redis.uri)",
+                      address);
+                }
+              });
     } catch (RuntimeException e) {
-      log.debug("Redis rate limiter: cannot ask INFO cluster on the Redis at {}: {}", address, e.getMessage());
+      log.debug(
+          "Redis rate limiter: cannot ask INFO cluster on the Redis at {}: {}",
+          address,
+          e.getMessage());
     }
   }
 

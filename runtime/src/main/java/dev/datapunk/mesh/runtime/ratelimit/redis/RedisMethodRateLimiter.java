@@ -14,24 +14,38 @@ final class RedisMethodRateLimiter implements MethodRateLimiter {
 
   private final String fullMethodName;
   private final String keyStart;
+
   /** {@link #keyStart} in UTF-8, written before the client key on every decision. */
   private final byte[] keyStartBytes;
+
   private final RedisRateLimiterBackend backend;
+
   /** The in-process limiter with the same limits (failure mode local), else null. */
   private final MethodRateLimiter fallback;
+
   private volatile Limit limit;
 
-  /** A spec with its script arguments (encoded once, see {@link GcraCommandArguments}), swapped as one. */
-  @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the bytes are sent as they are
+  /**
+   * A spec with its script arguments (encoded once, see {@link GcraCommandArguments}), swapped as
+   * one.
+   */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // never compared or hashed; the bytes are sent as they are
   record Limit(RateLimitSpec spec, byte[] arguments) {
     static Limit of(RateLimitSpec spec) {
-      return new Limit(spec, GcraCommandArguments.limitArguments(
-          GcraScript.intervalArgument(spec), GcraScript.burstArgument(spec)));
+      return new Limit(
+          spec,
+          GcraCommandArguments.limitArguments(
+              GcraScript.intervalArgument(spec), GcraScript.burstArgument(spec)));
     }
   }
 
-  RedisMethodRateLimiter(String fullMethodName, RateLimitSpec spec, String prefix,
-      RedisRateLimiterBackend backend, MethodRateLimiter fallback) {
+  RedisMethodRateLimiter(
+      String fullMethodName,
+      RateLimitSpec spec,
+      String prefix,
+      RedisRateLimiterBackend backend,
+      MethodRateLimiter fallback) {
     this.fullMethodName = fullMethodName;
     this.keyStart = prefix + "{" + fullMethodName + "|";
     this.keyStartBytes = keyStart.getBytes(StandardCharsets.UTF_8);
@@ -48,7 +62,8 @@ final class RedisMethodRateLimiter implements MethodRateLimiter {
   @Override
   public long tryAcquire(String clientKey) {
     Objects.requireNonNull(clientKey, "clientKey");
-    return backend.decide(new GcraCommandArguments(keyStartBytes, clientKey, limit.arguments()), fallback, clientKey);
+    return backend.decide(
+        new GcraCommandArguments(keyStartBytes, clientKey, limit.arguments()), fallback, clientKey);
   }
 
   @Override
@@ -58,9 +73,9 @@ final class RedisMethodRateLimiter implements MethodRateLimiter {
 
   /**
    * Replaces the limit. Redis carries each bucket over on its next decision (see {@link
-   * GcraScript}): it keeps the tokens it holds at that moment, clamped to the new burst, so a bucket
-   * refills at the old rate until its client's next call, where the local limiter converts every
-   * bucket at the instant of the update.
+   * GcraScript}): it keeps the tokens it holds at that moment, clamped to the new burst, so a
+   * bucket refills at the old rate until its client's next call, where the local limiter converts
+   * every bucket at the instant of the update.
    */
   @Override
   public void updateSpec(RateLimitSpec newSpec) {

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * <p><b>Decisions.</b> Each decision is one round trip: EVALSHA of {@link GcraScript}, the same
  * GCRA bucket as {@link LocalRateLimiterBackend} timed by Redis's own clock, so replicas never
  * disagree about time. The script is loaded with SCRIPT LOAD when the connection opens; a NOSCRIPT
- * reply (Redis restarted or flushed its scripts) reloads it and retries once. Each admitted call sets
- * its key's TTL to the time until the bucket is full again, so idle clients cost Redis nothing. Keys
- * are {@code <prefix>{<full/Method>|<client>}}: namespaced, and hash-tagged for Redis Cluster.
+ * reply (Redis restarted or flushed its scripts) reloads it and retries once. Each admitted call
+ * sets its key's TTL to the time until the bucket is full again, so idle clients cost Redis
+ * nothing. Keys are {@code <prefix>{<full/Method>|<client>}}: namespaced, and hash-tagged for Redis
+ * Cluster.
  *
  * <p><b>Redis Cluster.</b> With {@link Builder#cluster(boolean) cluster(true)} the URIs are seed
  * nodes of a Redis Cluster: the nodes are discovered from them, each decision is one round trip to
@@ -38,8 +39,8 @@ import java.util.regex.Pattern;
  * time (down, slow, error reply, not connected yet) is decided by the {@link RedisFailureMode}:
  * {@code local} asks an embedded {@link LocalRateLimiterBackend} with the same limits (each replica
  * then limits on its own, so the fleet admits up to replicas x limit), {@code deny} refuses with a
- * one-second retry delay, {@code allow} admits. After {@code breakerFailures} consecutive failures a
- * circuit breaker opens: calls go straight to the failure mode, without paying the timeout, and
+ * one-second retry delay, {@code allow} admits. After {@code breakerFailures} consecutive failures
+ * a circuit breaker opens: calls go straight to the failure mode, without paying the timeout, and
  * every {@code breakerCoolDown} one call probes Redis; the first success returns every call to
  * Redis. Lettuce reconnects by itself after Redis comes back. {@link #fallbacks()} counts the
  * decisions the failure mode took.
@@ -49,7 +50,10 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
   /** The retry delay of a call refused by failure mode {@code deny}. */
   public static final long DENY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** What {@code prefix} may be: printable ASCII without spaces and braces (braces are the hash tag). */
+  /**
+   * What {@code prefix} may be: printable ASCII without spaces and braces (braces are the hash
+   * tag).
+   */
   private static final Pattern PREFIX = Pattern.compile("[!-~&&[^{}]]{1,64}");
 
   private final RedisDecisionLink link;
@@ -67,14 +71,20 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     this.failureMode = builder.failureMode;
     int failures = builder.breakerFailures;
     long coolDown = builder.breakerCoolDown.toNanos();
-    this.link = builder.cluster
-        ? RedisClusterLink.open(builder.uris, builder.breakerCoolDown,
-            guarded -> new CircuitBreaker(guarded, failures, coolDown, System::nanoTime))
-        : RedisLink.open(builder.uris.get(0), builder.breakerCoolDown,
-            new CircuitBreaker(failures, coolDown, System::nanoTime));
-    this.localFallback = failureMode == RedisFailureMode.LOCAL
-        ? LocalRateLimiterBackend.builder().maxClients(builder.fallbackMaxClients).build()
-        : null;
+    this.link =
+        builder.cluster
+            ? RedisClusterLink.open(
+                builder.uris,
+                builder.breakerCoolDown,
+                guarded -> new CircuitBreaker(guarded, failures, coolDown, System::nanoTime))
+            : RedisLink.open(
+                builder.uris.get(0),
+                builder.breakerCoolDown,
+                new CircuitBreaker(failures, coolDown, System::nanoTime));
+    this.localFallback =
+        failureMode == RedisFailureMode.LOCAL
+            ? LocalRateLimiterBackend.builder().maxClients(builder.fallbackMaxClients).build()
+            : null;
   }
 
   /** Starts a backend for the Redis at {@code uri} ({@code redis://} or {@code rediss://}). */
@@ -83,9 +93,9 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
   }
 
   /**
-   * Starts a backend for the Redis at {@code uris}: exactly one URI for a single Redis (or a proxy),
-   * one or more seed nodes of a Redis Cluster with {@link Builder#cluster(boolean) cluster(true)};
-   * {@code redis://} or {@code rediss://}, all the same.
+   * Starts a backend for the Redis at {@code uris}: exactly one URI for a single Redis (or a
+   * proxy), one or more seed nodes of a Redis Cluster with {@link Builder#cluster(boolean)
+   * cluster(true)}; {@code redis://} or {@code rediss://}, all the same.
    */
   public static Builder builder(List<URI> uris) {
     return new Builder(List.copyOf(uris));
@@ -96,13 +106,16 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     Objects.requireNonNull(fullMethodName, "fullMethodName");
     Objects.requireNonNull(spec, "spec");
     if (closed) {
-      throw new IllegalStateException("rate limiter backend is closed; cannot add " + fullMethodName);
+      throw new IllegalStateException(
+          "rate limiter backend is closed; cannot add " + fullMethodName);
     }
     if (limiters.containsKey(fullMethodName)) {
       throw new IllegalStateException("a rate limiter for " + fullMethodName + " already exists");
     }
-    MethodRateLimiter fallback = localFallback == null ? null : localFallback.forMethod(fullMethodName, spec);
-    RedisMethodRateLimiter limiter = new RedisMethodRateLimiter(fullMethodName, spec, prefix, this, fallback);
+    MethodRateLimiter fallback =
+        localFallback == null ? null : localFallback.forMethod(fullMethodName, spec);
+    RedisMethodRateLimiter limiter =
+        new RedisMethodRateLimiter(fullMethodName, spec, prefix, this, fallback);
     if (limiters.putIfAbsent(fullMethodName, limiter) != null) {
       throw new IllegalStateException("a rate limiter for " + fullMethodName + " already exists");
     }
@@ -114,14 +127,17 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     return "redis";
   }
 
-  /** Decisions taken by the failure mode since creation (Redis down, slow, failing, or circuit open). */
+  /**
+   * Decisions taken by the failure mode since creation (Redis down, slow, failing, or circuit
+   * open).
+   */
   public long fallbacks() {
     return fallbacks.sum();
   }
 
   /**
-   * Whether the circuit is open (or half-open, probing): calls skip Redis until a probe succeeds. On
-   * a Redis Cluster: whether the circuit of any master is open.
+   * Whether the circuit is open (or half-open, probing): calls skip Redis until a probe succeeds.
+   * On a Redis Cluster: whether the circuit of any master is open.
    */
   public boolean isCircuitOpen() {
     return link.isCircuitOpen();
@@ -172,11 +188,18 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
 
   @Override
   public String toString() {
-    return "RedisRateLimiterBackend[" + link.address() + ", prefix " + prefix + ", failure mode "
-        + failureMode.name().toLowerCase(java.util.Locale.ROOT) + "]";
+    return "RedisRateLimiterBackend["
+        + link.address()
+        + ", prefix "
+        + prefix
+        + ", failure mode "
+        + failureMode.name().toLowerCase(java.util.Locale.ROOT)
+        + "]";
   }
 
-  /** Configures a {@link RedisRateLimiterBackend}; the defaults are those of the configuration keys. */
+  /**
+   * Configures a {@link RedisRateLimiterBackend}; the defaults are those of the configuration keys.
+   */
   public static final class Builder {
     private final List<URI> uris;
     private boolean cluster;
@@ -195,20 +218,25 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     }
 
     /**
-     * Whether the URIs are seed nodes of a Redis Cluster ({@code ratelimit.redis.cluster}); false by
-     * default: one Redis, or a proxy in front of a cluster.
+     * Whether the URIs are seed nodes of a Redis Cluster ({@code ratelimit.redis.cluster}); false
+     * by default: one Redis, or a proxy in front of a cluster.
      */
     public Builder cluster(boolean cluster) {
       this.cluster = cluster;
       return this;
     }
 
-    /** The start of every key, {@code mesh:rl:} by default; printable ASCII without spaces or braces. */
+    /**
+     * The start of every key, {@code mesh:rl:} by default; printable ASCII without spaces or
+     * braces.
+     */
     public Builder prefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
       if (!PREFIX.matcher(prefix).matches()) {
         throw new IllegalArgumentException(
-            "prefix must be 1 to 64 printable ASCII characters without spaces, { or } (was \"" + prefix + "\")");
+            "prefix must be 1 to 64 printable ASCII characters without spaces, { or } (was \""
+                + prefix
+                + "\")");
       }
       this.prefix = prefix;
       return this;
@@ -229,15 +257,16 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     /** Consecutive failures that open the circuit, 5 by default. */
     public Builder breakerFailures(int breakerFailures) {
       if (breakerFailures < 1) {
-        throw new IllegalArgumentException("breakerFailures must be >= 1 (was " + breakerFailures + ")");
+        throw new IllegalArgumentException(
+            "breakerFailures must be >= 1 (was " + breakerFailures + ")");
       }
       this.breakerFailures = breakerFailures;
       return this;
     }
 
     /**
-     * How long the circuit stays open before a probe, 1 s by default; also the longest pause between
-     * two attempts to reconnect.
+     * How long the circuit stays open before a probe, 1 s by default; also the longest pause
+     * between two attempts to reconnect.
      */
     public Builder breakerCoolDown(Duration breakerCoolDown) {
       this.breakerCoolDown = positive(breakerCoolDown, "breakerCoolDown");
@@ -247,7 +276,8 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
     /** {@code ratelimit.max-clients} of the in-process fallback (failure mode {@code local}). */
     public Builder fallbackMaxClients(long fallbackMaxClients) {
       if (fallbackMaxClients < 1) {
-        throw new IllegalArgumentException("fallbackMaxClients must be >= 1 (was " + fallbackMaxClients + ")");
+        throw new IllegalArgumentException(
+            "fallbackMaxClients must be >= 1 (was " + fallbackMaxClients + ")");
       }
       this.fallbackMaxClients = fallbackMaxClients;
       return this;
@@ -255,12 +285,13 @@ public final class RedisRateLimiterBackend implements RateLimiterBackend {
 
     /**
      * Creates the backend and connects to Redis, waiting for the first attempt (at most a 2 s
-     * connect timeout). If Redis cannot be reached, the backend still starts and reconnects by itself;
-     * until then the failure mode decides.
+     * connect timeout). If Redis cannot be reached, the backend still starts and reconnects by
+     * itself; until then the failure mode decides.
      */
     public RedisRateLimiterBackend build() {
       if (!cluster && uris.size() != 1) {
-        throw new IllegalArgumentException("one Redis URI is needed unless cluster(true) (were " + uris.size() + ")");
+        throw new IllegalArgumentException(
+            "one Redis URI is needed unless cluster(true) (were " + uris.size() + ")");
       }
       return new RedisRateLimiterBackend(this);
     }

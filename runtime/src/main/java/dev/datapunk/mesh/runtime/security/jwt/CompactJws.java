@@ -20,7 +20,8 @@ final class CompactJws {
   private final Base64URL signature;
   private final String signingInput;
 
-  private CompactJws(Base64URL header, Base64URL payload, Base64URL signature, String signingInput) {
+  private CompactJws(
+      Base64URL header, Base64URL payload, Base64URL signature, String signingInput) {
     this.header = header;
     this.payload = payload;
     this.signature = signature;
@@ -74,7 +75,11 @@ final class CompactJws {
     for (int i = from; i < to; i++) {
       char c = token.charAt(i);
       boolean base64url =
-          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
       if (!base64url) {
         throw new TokenRejectedException(MALFORMED);
       }

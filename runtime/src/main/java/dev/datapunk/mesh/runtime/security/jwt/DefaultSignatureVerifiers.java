@@ -24,7 +24,8 @@ final class DefaultSignatureVerifiers implements SignatureVerifiers {
   public Optional<JWSVerifier> forKey(JWK key) throws JOSEException {
     if (key instanceof RSAKey rsa) {
       if (rsa.size() < MIN_RSA_BITS) {
-        throw new JOSEException("RSA key shorter than " + MIN_RSA_BITS + " bits (" + rsa.size() + ")");
+        throw new JOSEException(
+            "RSA key shorter than " + MIN_RSA_BITS + " bits (" + rsa.size() + ")");
       }
       return Optional.of(new RSASSAVerifier(rsa.toRSAPublicKey()));
     }

@@ -25,14 +25,14 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The development token-signing key of the embedded defaults: an EC P-256 (ES256) key whose
- * {@code kid} is its RFC 7638 thumbprint.
+ * The development token-signing key of the embedded defaults: an EC P-256 (ES256) key whose {@code
+ * kid} is its RFC 7638 thumbprint.
  *
  * <p>{@link #ensure(Path)} creates it on first call as {@code jwt-signing-key.json} (the private
  * JWK, permissions 0600 from creation on) and {@code jwks.json} (the public JWK set a verifier
  * loads, 0644), each written to a temporary file in the same directory and moved into place
- * atomically; later calls reuse the key and rewrite {@code jwks.json} only if it does not match.
- * A lock file in the directory serializes processes starting at the same time.
+ * atomically; later calls reuse the key and rewrite {@code jwks.json} only if it does not match. A
+ * lock file in the directory serializes processes starting at the same time.
  *
  * <p>For development only: the key sits unencrypted on disk.
  */
@@ -64,15 +64,18 @@ public final class DevSigningKey {
    * Loads the development key from {@code devDir}, creating the directory and the key first if
    * needed.
    *
-   * @throws IOException when the files cannot be written or read, or the key file does not hold
-   *     an EC P-256 private JWK (the message names the file; delete it to get a new key)
+   * @throws IOException when the files cannot be written or read, or the key file does not hold an
+   *     EC P-256 private JWK (the message names the file; delete it to get a new key)
    */
   public static DevSigningKey ensure(Path devDir) throws IOException {
     Objects.requireNonNull(devDir, "devDir");
     synchronized (JVM_LOCK) {
       createDirectory(devDir);
       try (FileChannel lockChannel =
-          FileChannel.open(devDir.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          FileChannel.open(
+              devDir.resolve(LOCK_FILE_NAME),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE)) {
         FileLock lock = lockChannel.lock();
         try {
           return ensureLocked(devDir);
@@ -128,7 +131,8 @@ public final class DevSigningKey {
       LOG.info("Created development token-signing key kid={} at {}", key.getKeyID(), keyFile);
     }
     String jwks = new JWKSet(key.toPublicJWK()).toString(true);
-    if (!Files.exists(jwksFile) || !jwks.equals(Files.readString(jwksFile, StandardCharsets.UTF_8))) {
+    if (!Files.exists(jwksFile)
+        || !jwks.equals(Files.readString(jwksFile, StandardCharsets.UTF_8))) {
       writeAtomically(jwksFile, jwks, false);
     }
     return new DevSigningKey(keyFile, jwksFile, key, created);
@@ -137,8 +141,9 @@ public final class DevSigningKey {
   /**
    * A new key of the kind {@link #ensure} keeps on disk (EC P-256 private JWK for ES256, {@code
    * use=sig}, {@code kid} its thumbprint), held in memory only: for tests that trust a key of their
-   * own and write no file. Sign tokens with it through {@link DevTokens#mint(ECKey, DevTokenRequest,
-   * java.time.Clock)}; its public half ({@code toPublicJWK()}) is what a verifier trusts.
+   * own and write no file. Sign tokens with it through {@link DevTokens#mint(ECKey,
+   * DevTokenRequest, java.time.Clock)}; its public half ({@code toPublicJWK()}) is what a verifier
+   * trusts.
    */
   public static ECKey newSigningKey() {
     try {
@@ -158,11 +163,19 @@ public final class DevSigningKey {
       parsed = JWK.parse(Files.readString(keyFile, StandardCharsets.UTF_8));
     } catch (ParseException e) {
       throw new IOException(
-          keyFile + " is not a JWK (" + e.getMessage() + "); delete it to create a new development key");
+          keyFile
+              + " is not a JWK ("
+              + e.getMessage()
+              + "); delete it to create a new development key");
     }
-    if (!(parsed instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve()) || !ec.isPrivate() || ec.getKeyID() == null) {
+    if (!(parsed instanceof ECKey ec)
+        || !Curve.P_256.equals(ec.getCurve())
+        || !ec.isPrivate()
+        || ec.getKeyID() == null) {
       throw new IOException(
-          keyFile + " does not hold an EC P-256 private JWK with a kid; delete it to create a new development key");
+          keyFile
+              + " does not hold an EC P-256 private JWK with a kid; delete it to create a new"
+              + " development key");
     }
     return ec;
   }
@@ -171,11 +184,15 @@ public final class DevSigningKey {
     if (Files.isDirectory(devDir)) {
       return;
     }
-    Files.createDirectories(devDir, AtomicFiles.permissions(devDir, AtomicFiles.OWNER_ONLY_DIRECTORY));
+    Files.createDirectories(
+        devDir, AtomicFiles.permissions(devDir, AtomicFiles.OWNER_ONLY_DIRECTORY));
   }
 
-  private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
-    AtomicFiles.write(target, content.getBytes(StandardCharsets.UTF_8),
+  private static void writeAtomically(Path target, String content, boolean secret)
+      throws IOException {
+    AtomicFiles.write(
+        target,
+        content.getBytes(StandardCharsets.UTF_8),
         secret ? AtomicFiles.OWNER_ONLY : AtomicFiles.WORLD_READABLE);
   }
 
@@ -186,8 +203,10 @@ public final class DevSigningKey {
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(keyFile);
     for (PosixFilePermission perm : perms) {
       if (perm.name().startsWith("GROUP_") || perm.name().startsWith("OTHERS_")) {
-        LOG.warn("Development signing key {} is accessible to other users ({}); chmod 600 it",
-            keyFile, PosixFilePermissions.toString(perms));
+        LOG.warn(
+            "Development signing key {} is accessible to other users ({}); chmod 600 it",
+            keyFile,
+            PosixFilePermissions.toString(perms));
         return;
       }
     }

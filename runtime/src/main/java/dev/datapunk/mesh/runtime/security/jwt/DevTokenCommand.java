@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code dev-token} command: mints a development token with the development key under the
- * given directory (creating the key if needed) and prints only the token on stdout, so that
- * {@code TOKEN=$(java -jar app.jar dev-token --subject=alice --scopes=inventory:read)} works.
+ * The {@code dev-token} command: mints a development token with the development key under the given
+ * directory (creating the key if needed) and prints only the token on stdout, so that {@code
+ * TOKEN=$(java -jar app.jar dev-token --subject=alice --scopes=inventory:read)} works.
  *
  * <pre>
  * dev-token --subject=NAME [--scopes=A,B,...] [--ttl=1h] [--issuer=ISS] [--audience=AUD]
@@ -33,11 +33,13 @@ public final class DevTokenCommand {
 
   /** What the command does, in one line, for the program's {@code --help}. */
   public static final String DESCRIPTION =
-      "print a bearer token signed with the development key; the server accepts it while auth.jwt.jwks is unset";
+      "print a bearer token signed with the development key; the server accepts it while"
+          + " auth.jwt.jwks is unset";
 
   /** The command line, as the program takes it. */
-  public static final String USAGE = "usage: dev-token --subject=NAME [--scopes=A,B,...] [--ttl=1h]"
-      + " [--issuer=ISS] [--audience=AUD] [--dev.dir=PATH] [--config=FILE]";
+  public static final String USAGE =
+      "usage: dev-token --subject=NAME [--scopes=A,B,...] [--ttl=1h]"
+          + " [--issuer=ISS] [--audience=AUD] [--dev.dir=PATH] [--config=FILE]";
 
   private DevTokenCommand() {}
 
@@ -80,17 +82,23 @@ public final class DevTokenCommand {
 
   /** The usage line and what each option means; what {@code dev-token --help} prints. */
   public static String help() {
-    return USAGE + "\n"
-        + "Prints a bearer token (ES256) signed with the development key under dev.dir, creating the key\n"
-        + "if it is missing; only the token goes to stdout. The server accepts it while auth.jwt.jwks is unset.\n"
+    return USAGE
+        + "\n"
+        + "Prints a bearer token (ES256) signed with the development key under dev.dir, creating"
+        + " the key\n"
+        + "if it is missing; only the token goes to stdout. The server accepts it while"
+        + " auth.jwt.jwks is unset.\n"
         + "  --subject=NAME     the sub claim; required\n"
         + "  --scopes=A,B,...   the scope claim: the scopes, comma-separated\n"
-        + "  --ttl=1h           lifetime: a number with s, m, h or d, or ISO-8601 (PT15M); default 1h\n"
+        + "  --ttl=1h           lifetime: a number with s, m, h or d, or ISO-8601 (PT15M); default"
+        + " 1h\n"
         + "  --issuer=ISS       the iss claim\n"
         + "  --audience=AUD     the aud claim\n"
-        + "  --dev.dir=PATH     where the development key is; default: dev.dir as the server reads it\n"
+        + "  --dev.dir=PATH     where the development key is; default: dev.dir as the server reads"
+        + " it\n"
         + "                     (MESH_DEV_DIR, the configuration file), else .mesh/dev\n"
-        + "  --config=FILE      the configuration file dev.dir is read from; default: MESH_CONFIG, else mesh.yaml\n"
+        + "  --config=FILE      the configuration file dev.dir is read from; default: MESH_CONFIG,"
+        + " else mesh.yaml\n"
         + "  --help, -h         this text\n";
   }
 
@@ -153,7 +161,8 @@ public final class DevTokenCommand {
         ttl = Duration.parse(value);
       } else {
         if (value.length() < 2) {
-          throw new IllegalArgumentException("--ttl '" + value + "' needs a unit: s, m, h or d (e.g. 1h)");
+          throw new IllegalArgumentException(
+              "--ttl '" + value + "' needs a unit: s, m, h or d (e.g. 1h)");
         }
         long amount = Long.parseLong(value.substring(0, value.length() - 1));
         ttl =
@@ -162,12 +171,14 @@ public final class DevTokenCommand {
               case 'm' -> Duration.ofMinutes(amount);
               case 'h' -> Duration.ofHours(amount);
               case 'd' -> Duration.ofDays(amount);
-              default -> throw new IllegalArgumentException(
-                  "--ttl '" + value + "' needs a unit: s, m, h or d (e.g. 1h)");
+              default ->
+                  throw new IllegalArgumentException(
+                      "--ttl '" + value + "' needs a unit: s, m, h or d (e.g. 1h)");
             };
       }
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw new IllegalArgumentException("--ttl '" + value + "' is not a duration (e.g. 30m, 1h, PT15M)");
+      throw new IllegalArgumentException(
+          "--ttl '" + value + "' is not a duration (e.g. 30m, 1h, PT15M)");
     }
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("--ttl must be positive (was " + value + ")");

@@ -16,7 +16,11 @@ import java.util.Optional;
  * @param audience the {@code aud} claim, if any
  */
 public record DevTokenRequest(
-    String subject, List<String> scopes, Duration lifetime, Optional<String> issuer, Optional<String> audience) {
+    String subject,
+    List<String> scopes,
+    Duration lifetime,
+    Optional<String> issuer,
+    Optional<String> audience) {
 
   /**
    * Validates and copies the components.
@@ -34,7 +38,8 @@ public record DevTokenRequest(
     }
     for (String scope : scopes) {
       if (scope == null || scope.isEmpty() || scope.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("scope '" + scope + "' must be non-empty and without whitespace");
+        throw new IllegalArgumentException(
+            "scope '" + scope + "' must be non-empty and without whitespace");
       }
     }
     scopes = List.copyOf(scopes);

@@ -59,7 +59,10 @@ public final class DevTokens {
     request.issuer().ifPresent(claims::issuer);
     request.audience().ifPresent(claims::audience);
     JWSHeader header =
-        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(signingKey.getKeyID()).type(JOSEObjectType.JWT).build();
+        new JWSHeader.Builder(JWSAlgorithm.ES256)
+            .keyID(signingKey.getKeyID())
+            .type(JOSEObjectType.JWT)
+            .build();
     SignedJWT jwt = new SignedJWT(header, claims.build());
     try {
       jwt.sign(new ECDSASigner(signingKey));

@@ -18,19 +18,22 @@ import java.util.Set;
 
 /**
  * Ed25519 signatures ({@code alg} EdDSA or Ed25519) checked with the JDK's own EdDSA
- * implementation. nimbus-jose-jwt's Ed25519Verifier needs Google Tink, an optional dependency
- * this project does not ship; Java 15+ has Ed25519 built in.
+ * implementation. nimbus-jose-jwt's Ed25519Verifier needs Google Tink, an optional dependency this
+ * project does not ship; Java 15+ has Ed25519 built in.
  */
 final class JdkEd25519Verifier implements JWSVerifier {
 
-  /** DER SubjectPublicKeyInfo prefix for an Ed25519 key (OID 1.3.101.112), before the 32 key bytes. */
+  /**
+   * DER SubjectPublicKeyInfo prefix for an Ed25519 key (OID 1.3.101.112), before the 32 key bytes.
+   */
   private static final byte[] X509_PREFIX = {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
 
   private static final int KEY_BYTES = 32;
   private static final int SIGNATURE_BYTES = 64;
-  private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+  private static final Set<JWSAlgorithm> ALGORITHMS =
+      Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
   private final PublicKey publicKey;
   private final JCAContext jcaContext = new JCAContext();
@@ -64,7 +67,8 @@ final class JdkEd25519Verifier implements JWSVerifier {
   }
 
   @Override
-  public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
+  public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature)
+      throws JOSEException {
     if (!ALGORITHMS.contains(header.getAlgorithm()) || header.getCriticalParams() != null) {
       return false;
     }

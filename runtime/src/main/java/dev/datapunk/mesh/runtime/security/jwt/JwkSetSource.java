@@ -10,16 +10,16 @@ import com.nimbusds.jose.jwk.JWKSet;
  * instance for as long as its keys are unchanged; the verifier uses that identity to know when to
  * rebuild its signature verifiers and to drop tokens it verified under keys that are gone.
  *
- * <p>A remote (https) source is expected to cache the set, refetch it in the background or when
- * it is stale, and refetch early (rate-limited) when {@link #refreshForUnknownKey} is called.
+ * <p>A remote (https) source is expected to cache the set, refetch it in the background or when it
+ * is stale, and refetch early (rate-limited) when {@link #refreshForUnknownKey} is called.
  */
 public interface JwkSetSource {
 
   /**
    * The current keys.
    *
-   * @throws JwkSetUnavailableException when the source has no keys to offer (for example, a
-   *     remote set could never be fetched)
+   * @throws JwkSetUnavailableException when the source has no keys to offer (for example, a remote
+   *     set could never be fetched)
    */
   JWKSet current() throws JwkSetUnavailableException;
 

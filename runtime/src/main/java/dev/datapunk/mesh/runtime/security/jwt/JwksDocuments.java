@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 
 /**
  * Reads a JWKS document (from a file or a URL) into the public keys that may verify tokens:
- * symmetric ({@code oct}) keys are dropped, private members are stripped; both are logged by key
- * id only, never with key material.
+ * symmetric ({@code oct}) keys are dropped, private members are stripped; both are logged by key id
+ * only, never with key material.
  */
 final class JwksDocuments {
 
@@ -40,7 +40,10 @@ final class JwksDocuments {
         continue;
       }
       if (key.isPrivate()) {
-        LOG.warn("{}: key kid={} holds private material; only its public part is used", origin, key.getKeyID());
+        LOG.warn(
+            "{}: key kid={} holds private material; only its public part is used",
+            origin,
+            key.getKeyID());
       }
       usable.add(key.toPublicJWK());
     }

@@ -18,15 +18,15 @@ import org.slf4j.Logger;
  * Public keys from a local JWKS file, re-read when the file changes.
  *
  * <p>{@link #current()} looks at the file's modification time, size and file key (inode) at most
- * once per check interval, on the calling thread (one thread per interval; the others just read
- * the current keys). When they changed, the file is read again. A file that cannot be read, does
- * not parse, or holds no public key keeps the keys loaded before, and the problem is logged once
- * per change of the file. {@link #reload()} re-reads at once. A source opened with {@link
+ * once per check interval, on the calling thread (one thread per interval; the others just read the
+ * current keys). When they changed, the file is read again. A file that cannot be read, does not
+ * parse, or holds no public key keeps the keys loaded before, and the problem is logged once per
+ * change of the file. {@link #reload()} re-reads at once. A source opened with {@link
  * #openForWatcher} never checks on the calling thread: a file watcher calls {@link
  * #checkForChange()} instead (the server's shared one does, every second).
  *
- * <p>Private members in the file are dropped (only public parts are used) and symmetric
- * ({@code oct}) keys are ignored; both are logged by key id, never with key material.
+ * <p>Private members in the file are dropped (only public parts are used) and symmetric ({@code
+ * oct}) keys are ignored; both are logged by key id, never with key material.
  */
 public final class JwksFileSource implements JwkSetSource {
 
@@ -55,7 +55,8 @@ public final class JwksFileSource implements JwkSetSource {
   private final AtomicLong rejectedVersions = new AtomicLong();
   private final AtomicLong reloadedVersions = new AtomicLong();
 
-  private JwksFileSource(Path file, Duration checkInterval, boolean checksOnRead, JWKSet keys, FileStamp stamp) {
+  private JwksFileSource(
+      Path file, Duration checkInterval, boolean checksOnRead, JWKSet keys, FileStamp stamp) {
     this.file = file;
     this.checksOnRead = checksOnRead;
     this.checkIntervalNanos = checkInterval.toNanos();
@@ -69,13 +70,14 @@ public final class JwksFileSource implements JwkSetSource {
    *
    * @param checkInterval how often {@link #current()} may look at the file; zero checks on every
    *     call
-   * @throws IOException when the file cannot be read, does not parse as a JWKS, or holds no
-   *     public key; the message names the file
+   * @throws IOException when the file cannot be read, does not parse as a JWKS, or holds no public
+   *     key; the message names the file
    */
   public static JwksFileSource open(Path file, Duration checkInterval) throws IOException {
     Objects.requireNonNull(checkInterval, "checkInterval");
     if (checkInterval.isNegative()) {
-      throw new IllegalArgumentException("checkInterval must not be negative (was " + checkInterval + ")");
+      throw new IllegalArgumentException(
+          "checkInterval must not be negative (was " + checkInterval + ")");
     }
     return open(file, checkInterval, true);
   }
@@ -90,7 +92,8 @@ public final class JwksFileSource implements JwkSetSource {
     return open(file, Duration.ZERO, false);
   }
 
-  private static JwksFileSource open(Path file, Duration checkInterval, boolean checksOnRead) throws IOException {
+  private static JwksFileSource open(Path file, Duration checkInterval, boolean checksOnRead)
+      throws IOException {
     Objects.requireNonNull(file, "file");
     FileStamp stamp = FileStamp.of(file);
     JWKSet keys;
@@ -108,8 +111,8 @@ public final class JwksFileSource implements JwkSetSource {
   }
 
   /**
-   * How many versions of the file (distinct time stamps, or its absence) were rejected since
-   * {@link #open}; each was logged once. For metrics and health checks.
+   * How many versions of the file (distinct time stamps, or its absence) were rejected since {@link
+   * #open}; each was logged once. For metrics and health checks.
    */
   public long rejectedVersions() {
     return rejectedVersions.get();
@@ -153,8 +156,8 @@ public final class JwksFileSource implements JwkSetSource {
   }
 
   /**
-   * Reads the file again if its modification time, size or file key changed since it was last
-   * read; what a file watcher calls. Never throws: a bad file keeps the previous keys (logged once).
+   * Reads the file again if its modification time, size or file key changed since it was last read;
+   * what a file watcher calls. Never throws: a bad file keeps the previous keys (logged once).
    */
   public void checkForChange() {
     reloadIfStampChanged();
@@ -208,7 +211,13 @@ public final class JwksFileSource implements JwkSetSource {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
         throw new JwksFileException(
-            "JWKS file " + file + " is " + size + " bytes, more than the limit of " + MAX_FILE_BYTES, null);
+            "JWKS file "
+                + file
+                + " is "
+                + size
+                + " bytes, more than the limit of "
+                + MAX_FILE_BYTES,
+            null);
       }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -222,7 +231,9 @@ public final class JwksFileSource implements JwkSetSource {
   }
 
   private static String describe(IOException e) {
-    return e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e instanceof NoSuchFileException
+        ? "no such file"
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /** What identifies one version of the file without reading it. */

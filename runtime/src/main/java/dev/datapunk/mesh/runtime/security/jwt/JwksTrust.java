@@ -49,13 +49,15 @@ public final class JwksTrust {
       for (Certificate certificate : certificates) {
         store.setCertificateEntry("ca-" + i++, certificate);
       }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new IOException("cannot build a TLS trust store from " + caPem + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot build a TLS trust store from " + caPem + ": " + e.getMessage(), e);
     }
   }
 }

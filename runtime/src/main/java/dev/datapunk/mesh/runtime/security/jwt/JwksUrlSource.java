@@ -29,30 +29,30 @@ import org.slf4j.Logger;
  * Public keys from a JWKS document fetched over https ({@code auth.jwt.jwks=https://...}).
  *
  * <ul>
- *   <li><b>https only</b>, hostname verified, redirects not followed; trust is the JDK default or
- *       a given CA ({@link JwksTrust}).
+ *   <li><b>https only</b>, hostname verified, redirects not followed; trust is the JDK default or a
+ *       given CA ({@link JwksTrust}).
  *   <li><b>Caching</b>: the keys are kept for the response's {@code Cache-Control: max-age},
  *       clamped to {@link Settings#minMaxAge()}..{@link Settings#maxMaxAge()}, or for {@link
  *       Settings#defaultMaxAge()} without one ({@code no-cache}/{@code no-store} count as the
  *       minimum). {@link #current()} never blocks: once the keys are stale it returns them and
  *       starts one background refetch.
  *   <li><b>Unknown key id</b>: {@link #refreshForUnknownKey} refetches at once, on the calling
- *       thread, so a token signed with a freshly rotated key is accepted on its first call; but
- *       at most once per {@link Settings#unknownKeyRefetchInterval()} (30 s) counted from the last
+ *       thread, so a token signed with a freshly rotated key is accepted on its first call; but at
+ *       most once per {@link Settings#unknownKeyRefetchInterval()} (30 s) counted from the last
  *       fetch of any kind, so tokens with made-up key ids cannot make the server hammer the
  *       identity provider. Calls arriving while a fetch is running wait for it (at most the
  *       timeout).
  *   <li><b>Failures</b> (connection, timeout, HTTP status other than 200, a body over {@link
  *       Settings#maxBytes()}, not a JWK set, no public key) keep the last good keys, are logged
- *       (without key material) and are retried after {@link Settings#failureRetryInterval()}.
- *       Stale keys are served for as long as fetching fails: an identity-provider outage does not
- *       become a mesh outage, and the error log says so.
- *   <li><b>Timeouts</b>: {@link Settings#timeout()} bounds the connection and the whole
- *       exchange, body included.
+ *       (without key material) and are retried after {@link Settings#failureRetryInterval()}. Stale
+ *       keys are served for as long as fetching fails: an identity-provider outage does not become
+ *       a mesh outage, and the error log says so.
+ *   <li><b>Timeouts</b>: {@link Settings#timeout()} bounds the connection and the whole exchange,
+ *       body included.
  * </ul>
  *
- * <p>The first fetch happens in {@link #open}; the server does not start without keys. Returns
- * the same {@link JWKSet} instance while the fetched keys are unchanged. Close it to stop the
+ * <p>The first fetch happens in {@link #open}; the server does not start without keys. Returns the
+ * same {@link JWKSet} instance while the fetched keys are unchanged. Close it to stop the
  * background thread.
  */
 public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
@@ -70,13 +70,26 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
    * @param failureRetryInterval the time before a failed fetch is retried
    * @param maxBytes the largest JWKS document accepted
    */
-  public record Settings(Duration timeout, Duration defaultMaxAge, Duration minMaxAge, Duration maxMaxAge,
-      Duration unknownKeyRefetchInterval, Duration failureRetryInterval, int maxBytes) {
+  public record Settings(
+      Duration timeout,
+      Duration defaultMaxAge,
+      Duration minMaxAge,
+      Duration maxMaxAge,
+      Duration unknownKeyRefetchInterval,
+      Duration failureRetryInterval,
+      int maxBytes) {
 
     /** Validates the values. */
     public Settings {
-      for (Duration d : new Duration[] {timeout, defaultMaxAge, minMaxAge, maxMaxAge,
-          unknownKeyRefetchInterval, failureRetryInterval}) {
+      for (Duration d :
+          new Duration[] {
+            timeout,
+            defaultMaxAge,
+            minMaxAge,
+            maxMaxAge,
+            unknownKeyRefetchInterval,
+            failureRetryInterval
+          }) {
         Objects.requireNonNull(d, "duration");
         if (d.isNegative()) {
           throw new IllegalArgumentException("JWKS durations must not be negative (was " + d + ")");
@@ -86,17 +99,26 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
         throw new IllegalArgumentException("JWKS timeout must be positive");
       }
       if (minMaxAge.compareTo(maxMaxAge) > 0) {
-        throw new IllegalArgumentException("JWKS minMaxAge " + minMaxAge + " exceeds maxMaxAge " + maxMaxAge);
+        throw new IllegalArgumentException(
+            "JWKS minMaxAge " + minMaxAge + " exceeds maxMaxAge " + maxMaxAge);
       }
       if (maxBytes < 1) {
         throw new IllegalArgumentException("JWKS maxBytes must be positive");
       }
     }
 
-    /** 5 s timeout; keys kept 5 min by default, 30 s to 24 h; unknown kids refetch once per 30 s. */
+    /**
+     * 5 s timeout; keys kept 5 min by default, 30 s to 24 h; unknown kids refetch once per 30 s.
+     */
     public static Settings defaults() {
-      return new Settings(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofSeconds(30),
-          Duration.ofHours(24), Duration.ofSeconds(30), Duration.ofSeconds(30), 1024 * 1024);
+      return new Settings(
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(30),
+          Duration.ofHours(24),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(30),
+          1024 * 1024);
     }
   }
 
@@ -119,16 +141,19 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
     this.uri = uri;
     this.settings = settings;
     this.nanoClock = nanoClock;
-    this.client = HttpClient.newBuilder()
-        .sslContext(sslContext)
-        .connectTimeout(settings.timeout())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-    this.refresher = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "mesh-jwks-refresh");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.client =
+        HttpClient.newBuilder()
+            .sslContext(sslContext)
+            .connectTimeout(settings.timeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.refresher =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "mesh-jwks-refresh");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
@@ -138,17 +163,20 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
    * @throws IllegalArgumentException when {@code uri} is not an absolute https URL with a host
    * @throws IOException when the first fetch fails; the message names the URL and the reason
    */
-  public static JwksUrlSource open(URI uri, SSLContext sslContext, Settings settings) throws IOException {
+  public static JwksUrlSource open(URI uri, SSLContext sslContext, Settings settings)
+      throws IOException {
     return open(uri, sslContext, settings, System::nanoTime);
   }
 
-  static JwksUrlSource open(URI uri, SSLContext sslContext, Settings settings, LongSupplier nanoClock)
+  static JwksUrlSource open(
+      URI uri, SSLContext sslContext, Settings settings, LongSupplier nanoClock)
       throws IOException {
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(sslContext, "sslContext");
     Objects.requireNonNull(settings, "settings");
     if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw new IllegalArgumentException("JWKS URL must be an absolute https URL with a host (was " + uri + ")");
+      throw new IllegalArgumentException(
+          "JWKS URL must be an absolute https URL with a host (was " + uri + ")");
     }
     JwksUrlSource source = new JwksUrlSource(uri, sslContext, settings, nanoClock);
     try {
@@ -183,7 +211,8 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
   @Override
   public JWKSet current() {
     Snapshot current = snapshot;
-    if (nanoClock.getAsLong() - current.staleAtNanos >= 0 && backgroundRefresh.compareAndSet(false, true)) {
+    if (nanoClock.getAsLong() - current.staleAtNanos >= 0
+        && backgroundRefresh.compareAndSet(false, true)) {
       try {
         refresher.execute(this::refreshInBackground);
       } catch (RuntimeException e) {
@@ -209,7 +238,8 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
     }
     try {
       if (nanoClock.getAsLong() - lastAttemptNanos >= interval) {
-        LOG.info("Token names key id {} unknown to {}: fetching the keys again", printable(keyId), uri);
+        LOG.info(
+            "Token names key id {} unknown to {}: fetching the keys again", printable(keyId), uri);
         fetchKeepingOld();
       }
       return snapshot.keys;
@@ -245,7 +275,9 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
       fetchOrThrow();
     } catch (FetchException e) {
       failures.incrementAndGet();
-      snapshot = new Snapshot(snapshot.keys, nanoClock.getAsLong() + settings.failureRetryInterval().toNanos());
+      snapshot =
+          new Snapshot(
+              snapshot.keys, nanoClock.getAsLong() + settings.failureRetryInterval().toNanos());
       LOG.error("Token signing keys not refreshed; keeping the previous keys: {}", e.getMessage());
     }
   }
@@ -254,18 +286,21 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
     long started = nanoClock.getAsLong();
     lastAttemptNanos = started;
     fetches.incrementAndGet();
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(settings.timeout())
-        .header("Accept", "application/jwk-set+json, application/json")
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(settings.timeout())
+            .header("Accept", "application/jwk-set+json, application/json")
+            .GET()
+            .build();
     HttpResponse<byte[]> response = send(request);
     if (response.statusCode() != 200) {
       throw new FetchException("JWKS " + uri + " answered HTTP " + response.statusCode(), null);
     }
     JWKSet fetched;
     try {
-      fetched = JwksDocuments.publicKeys(new String(response.body(), StandardCharsets.UTF_8), "JWKS " + uri);
+      fetched =
+          JwksDocuments.publicKeys(
+              new String(response.body(), StandardCharsets.UTF_8), "JWKS " + uri);
     } catch (JwksDocuments.InvalidJwksException e) {
       throw new FetchException(e.getMessage(), null);
     }
@@ -280,12 +315,14 @@ public final class JwksUrlSource implements JwkSetSource, AutoCloseable {
   }
 
   private HttpResponse<byte[]> send(HttpRequest request) throws FetchException {
-    Future<HttpResponse<byte[]>> exchange = client.sendAsync(request, LimitedBody.handler(settings.maxBytes()));
+    Future<HttpResponse<byte[]>> exchange =
+        client.sendAsync(request, LimitedBody.handler(settings.maxBytes()));
     try {
       return exchange.get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       exchange.cancel(true);
-      throw new FetchException("JWKS " + uri + " did not answer within " + settings.timeout(), null);
+      throw new FetchException(
+          "JWKS " + uri + " did not answer within " + settings.timeout(), null);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new FetchException("JWKS " + uri + " cannot be fetched: " + describe(cause), cause);

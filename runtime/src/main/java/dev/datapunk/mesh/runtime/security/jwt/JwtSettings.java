@@ -10,15 +10,15 @@ import java.util.TreeSet;
  * What {@link JwtTokenVerifier} accepts. Immutable; the verifier holds one instance in a volatile
  * field, so a new one can be swapped in at run time ({@link JwtTokenVerifier#updateSettings}).
  *
- * @param allowedAlgorithms the JWS {@code alg} values accepted, exactly as they appear in the
- *     token header; a subset of {@link #SUPPORTED_ALGORITHMS} ({@code none} and HMAC algorithms
- *     can never be allowed)
+ * @param allowedAlgorithms the JWS {@code alg} values accepted, exactly as they appear in the token
+ *     header; a subset of {@link #SUPPORTED_ALGORITHMS} ({@code none} and HMAC algorithms can never
+ *     be allowed)
  * @param issuer when present, the {@code iss} claim must equal it
  * @param audience when present, the {@code aud} claim (a string or an array) must contain it
  * @param clockSkew tolerance applied to {@code exp} and {@code nbf}; zero or positive
  * @param maxTokenBytes tokens longer than this are rejected before any parsing; at least 64
- * @param cacheSize the most verified tokens kept; 0 turns the cache off. Fixed for the lifetime
- *     of a verifier
+ * @param cacheSize the most verified tokens kept; 0 turns the cache off. Fixed for the lifetime of
+ *     a verifier
  */
 public record JwtSettings(
     Set<String> allowedAlgorithms,
@@ -64,8 +64,11 @@ public record JwtSettings(
     for (String alg : allowedAlgorithms) {
       if (!SUPPORTED_ALGORITHMS.contains(alg)) {
         throw new IllegalArgumentException(
-            "allowedAlgorithms: '" + alg + "' is not supported (supported: "
-                + new TreeSet<>(SUPPORTED_ALGORITHMS) + "; none and HMAC are never allowed)");
+            "allowedAlgorithms: '"
+                + alg
+                + "' is not supported (supported: "
+                + new TreeSet<>(SUPPORTED_ALGORITHMS)
+                + "; none and HMAC are never allowed)");
       }
     }
     allowedAlgorithms = Set.copyOf(allowedAlgorithms);

@@ -30,8 +30,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Verifies JWT bearer tokens signed with an allow-listed asymmetric algorithm by a key of a
- * {@link JwkSetSource}.
+ * Verifies JWT bearer tokens signed with an allow-listed asymmetric algorithm by a key of a {@link
+ * JwkSetSource}.
  *
  * <p>Checks, in order, each failure naming its {@link TokenRejectedException.Reason}:
  *
@@ -45,11 +45,11 @@ import java.util.Set;
  *       which defeats the "HS256 keyed with the public key" confusion);
  *   <li>a key fits {@code kid} and {@code alg} (UNKNOWN_KEY; the source may refetch once, see
  *       {@link JwkSetSource#refreshForUnknownKey}). A token with a {@code kid} is checked against
- *       the keys with that id whose type, curve and {@code alg} fit; a token without one only
- *       when exactly one key of the set fits. Keys with {@code use} other than {@code sig}, and
- *       RSA keys under 2048 bits, are never used;
- *   <li>the signature (BAD_SIGNATURE); only then is the payload read (MALFORMED if it is not a
- *       JSON claim set);
+ *       the keys with that id whose type, curve and {@code alg} fit; a token without one only when
+ *       exactly one key of the set fits. Keys with {@code use} other than {@code sig}, and RSA keys
+ *       under 2048 bits, are never used;
+ *   <li>the signature (BAD_SIGNATURE); only then is the payload read (MALFORMED if it is not a JSON
+ *       claim set);
  *   <li>{@code exp} is present and now is before {@code exp + skew} (EXPIRED; a token without
  *       {@code exp} is treated as expired), {@code nbf} if present is before {@code now + skew}
  *       (NOT_YET_VALID), {@code iss} (WRONG_ISSUER) and {@code aud} (WRONG_AUDIENCE) when
@@ -57,10 +57,10 @@ import java.util.Set;
  * </ol>
  *
  * <p>Cache: a verified token is remembered under a keyed 128-bit hash of its text ({@link
- * TokenHash}: SipHash-2-4 under a secret per-process key, never the token itself) until its
- * {@code exp}, for as long as the settings object and the key set are the ones it was verified
- * under. A repeated token then costs a hash and a lookup, no parsing and no signature check, and
- * allocates nothing. Rejections are not cached.
+ * TokenHash}: SipHash-2-4 under a secret per-process key, never the token itself) until its {@code
+ * exp}, for as long as the settings object and the key set are the ones it was verified under. A
+ * repeated token then costs a hash and a lookup, no parsing and no signature check, and allocates
+ * nothing. Rejections are not cached.
  *
  * <p>Settings live in one volatile immutable {@link JwtSettings}; {@link #updateSettings} swaps it
  * (issuer, audience, skew, algorithms, size limit) at run time, the cache size excepted.
@@ -89,7 +89,10 @@ public final class JwtTokenVerifier implements TokenVerifier {
   }
 
   JwtTokenVerifier(
-      JwkSetSource keySource, JwtSettings settings, Clock clock, SignatureVerifiers signatureVerifiers) {
+      JwkSetSource keySource,
+      JwtSettings settings,
+      Clock clock,
+      SignatureVerifiers signatureVerifiers) {
     this.keySource = Objects.requireNonNull(keySource, "keySource");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -123,7 +126,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
     Objects.requireNonNull(newSettings, "newSettings");
     if (newSettings.cacheSize() != cacheSize) {
       throw new IllegalArgumentException(
-          "cacheSize cannot change at run time (is " + cacheSize + ", requested " + newSettings.cacheSize() + ")");
+          "cacheSize cannot change at run time (is "
+              + cacheSize
+              + ", requested "
+              + newSettings.cacheSize()
+              + ")");
     }
     settings = newSettings;
   }
@@ -137,8 +144,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
   }
 
   /**
-   * Verifies {@code text.substring(start, end)}; a cached token is answered without copying it
-   * out of {@code text} (the hash reads the range in place).
+   * Verifies {@code text.substring(start, end)}; a cached token is answered without copying it out
+   * of {@code text} (the hash reads the range in place).
    */
   @Override
   public VerifiedToken verify(String text, int start, int end) throws TokenRejectedException {
@@ -177,7 +184,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
     }
     TokenHash hash = TokenHash.ofCurrentThread();
     boolean cacheable = hash.compute(ascii, start, end);
-    CachedVerification verified = cacheable ? cache.get(hash, now, current, verificationKeys) : null;
+    CachedVerification verified =
+        cacheable ? cache.get(hash, now, current, verificationKeys) : null;
     if (verified == null) {
       String token = new String(ascii, start, end - start, StandardCharsets.US_ASCII);
       verified = verifyAndRemember(token, cacheable, hash, current, verificationKeys, now);
@@ -207,7 +215,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
       long now)
       throws TokenRejectedException {
     CachedVerification verified =
-        CachedVerification.of(verifyInFull(token, current, verificationKeys, now), current, verificationKeys);
+        CachedVerification.of(
+            verifyInFull(token, current, verificationKeys, now), current, verificationKeys);
     if (cacheable) {
       cache.put(hash, verified, now);
     }
@@ -320,7 +329,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
       throw new TokenRejectedException(WRONG_ISSUER);
     }
     if (current.audience().isPresent()
-        && (claims.getAudience() == null || !claims.getAudience().contains(current.audience().get()))) {
+        && (claims.getAudience() == null
+            || !claims.getAudience().contains(current.audience().get()))) {
       throw new TokenRejectedException(WRONG_AUDIENCE);
     }
     Set<String> scopes = TokenClaims.scopes(claims.getClaims());
@@ -342,7 +352,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
     return keysFor(set);
   }
 
-  // Identity: the keys built from this very set instance, checked on every token without comparing keys.
+  // Identity: the keys built from this very set instance, checked on every token without comparing
+  // keys.
   @SuppressWarnings("ReferenceEquality")
   private VerificationKeys keysFor(JWKSet set) {
     VerificationKeys known = keys;

@@ -50,7 +50,8 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
       int n = item.remaining();
       if ((long) length + n > maxBytes) {
         subscription.cancel();
-        result.completeExceptionally(new IOException("response body longer than " + maxBytes + " bytes"));
+        result.completeExceptionally(
+            new IOException("response body longer than " + maxBytes + " bytes"));
         return;
       }
       if (length + n > buffer.length) {

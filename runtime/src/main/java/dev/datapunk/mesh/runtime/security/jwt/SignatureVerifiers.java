@@ -6,8 +6,8 @@ import com.nimbusds.jose.jwk.JWK;
 import java.util.Optional;
 
 /**
- * Builds the signature verifier for one public key. The verifier builds them once per key set,
- * not per token. A seam for tests (counting signature checks) and for other key types.
+ * Builds the signature verifier for one public key. The verifier builds them once per key set, not
+ * per token. A seam for tests (counting signature checks) and for other key types.
  */
 @FunctionalInterface
 interface SignatureVerifiers {

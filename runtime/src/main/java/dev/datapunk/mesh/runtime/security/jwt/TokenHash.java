@@ -42,6 +42,7 @@ final class TokenHash {
 
   /** The hash, valid after {@link #compute} returned true. */
   long h0;
+
   long h1;
 
   /** A hasher under the key {@code k0, k1} (little-endian words of the 16-byte key); for tests. */
@@ -66,8 +67,8 @@ final class TokenHash {
   }
 
   /**
-   * Hashes the token {@code text.substring(start, end)} in place. Returns false, leaving the
-   * words undefined, when the token has a character outside printable ASCII.
+   * Hashes the token {@code text.substring(start, end)} in place. Returns false, leaving the words
+   * undefined, when the token has a character outside printable ASCII.
    */
   boolean compute(String text, int start, int end) {
     int length = end - start;
@@ -87,10 +88,20 @@ final class TokenHash {
       }
       v3 ^= m;
       for (int r = 0; r < 2; r++) {
-        v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-        v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-        v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-        v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        v0 += v1;
+        v1 = Long.rotateLeft(v1, 13);
+        v1 ^= v0;
+        v0 = Long.rotateLeft(v0, 32);
+        v2 += v3;
+        v3 = Long.rotateLeft(v3, 16);
+        v3 ^= v2;
+        v0 += v3;
+        v3 = Long.rotateLeft(v3, 21);
+        v3 ^= v0;
+        v2 += v1;
+        v1 = Long.rotateLeft(v1, 17);
+        v1 ^= v2;
+        v2 = Long.rotateLeft(v2, 32);
       }
       v0 ^= m;
     }
@@ -134,10 +145,20 @@ final class TokenHash {
       outside |= outsidePrintable(m);
       v3 ^= m;
       for (int r = 0; r < 2; r++) {
-        v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-        v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-        v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-        v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        v0 += v1;
+        v1 = Long.rotateLeft(v1, 13);
+        v1 ^= v0;
+        v0 = Long.rotateLeft(v0, 32);
+        v2 += v3;
+        v3 = Long.rotateLeft(v3, 16);
+        v3 ^= v2;
+        v0 += v3;
+        v3 = Long.rotateLeft(v3, 21);
+        v3 ^= v0;
+        v2 += v1;
+        v1 = Long.rotateLeft(v1, 17);
+        v1 ^= v2;
+        v2 = Long.rotateLeft(v2, 32);
       }
       v0 ^= m;
     }
@@ -157,8 +178,8 @@ final class TokenHash {
   }
 
   /**
-   * Non-zero when a byte of {@code m} is outside {@code 0x21..0x7e}: a high bit set, or, for a
-   * byte below 0x80, adding 0x5f leaves its high bit clear (below 0x21) or adding 1 sets it (0x7f).
+   * Non-zero when a byte of {@code m} is outside {@code 0x21..0x7e}: a high bit set, or, for a byte
+   * below 0x80, adding 0x5f leaves its high bit clear (below 0x21) or adding 1 sets it (0x7f).
    * Below 0x80 neither sum carries into the next byte; a byte of 0x80 or more is caught by the
    * first term whatever its sums carry.
    */
@@ -170,26 +191,56 @@ final class TokenHash {
   private void finish(long v0, long v1, long v2, long v3, long last) {
     v3 ^= last;
     for (int r = 0; r < 2; r++) {
-      v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-      v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-      v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-      v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
     }
     v0 ^= last;
     v2 ^= 0xee;
     for (int r = 0; r < 4; r++) {
-      v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-      v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-      v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-      v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
     }
     h0 = v0 ^ v1 ^ v2 ^ v3;
     v1 ^= 0xdd;
     for (int r = 0; r < 4; r++) {
-      v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-      v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-      v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-      v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
     }
     h1 = v0 ^ v1 ^ v2 ^ v3;
   }

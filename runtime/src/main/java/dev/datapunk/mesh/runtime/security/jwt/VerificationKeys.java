@@ -20,15 +20,15 @@ import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
- * One key set made ready for verification: a signature verifier per usable key, indexed by
- * {@code kid}. Immutable; rebuilt when the {@link JwkSetSource} hands out a new {@link JWKSet}.
+ * One key set made ready for verification: a signature verifier per usable key, indexed by {@code
+ * kid}. Immutable; rebuilt when the {@link JwkSetSource} hands out a new {@link JWKSet}.
  *
  * <p>Key choice: a token with a {@code kid} is checked against the keys with that id whose type
- * (and {@code alg}, when the key names one) fit the token's algorithm. A token without a
- * {@code kid} is checked only when exactly one key in the set fits its algorithm; with none or
- * several it names an unknown key (trying every key would let a token pick among keys meant for
- * different issuers or uses). Keys marked {@code use} other than {@code sig}, or with
- * {@code key_ops} lacking {@code verify}, are left out.
+ * (and {@code alg}, when the key names one) fit the token's algorithm. A token without a {@code
+ * kid} is checked only when exactly one key in the set fits its algorithm; with none or several it
+ * names an unknown key (trying every key would let a token pick among keys meant for different
+ * issuers or uses). Keys marked {@code use} other than {@code sig}, or with {@code key_ops} lacking
+ * {@code verify}, are left out.
  */
 final class VerificationKeys {
 
@@ -41,13 +41,16 @@ final class VerificationKeys {
   private final Map<String, List<Candidate>> byKeyId;
   private final List<Candidate> all;
 
-  private VerificationKeys(JWKSet origin, Map<String, List<Candidate>> byKeyId, List<Candidate> all) {
+  private VerificationKeys(
+      JWKSet origin, Map<String, List<Candidate>> byKeyId, List<Candidate> all) {
     this.origin = origin;
     this.byKeyId = byKeyId;
     this.all = all;
   }
 
-  /** Builds verifiers for every usable key of {@code keys}; unusable keys are logged and skipped. */
+  /**
+   * Builds verifiers for every usable key of {@code keys}; unusable keys are logged and skipped.
+   */
   static VerificationKeys build(JWKSet keys, SignatureVerifiers verifiers) {
     Map<String, List<Candidate>> byKeyId = new HashMap<>();
     List<Candidate> all = new ArrayList<>();
@@ -62,11 +65,18 @@ final class VerificationKeys {
       try {
         verifier = verifiers.forKey(key);
       } catch (JOSEException e) {
-        LOG.warn("Ignoring token signing key kid={} ({}): {}", key.getKeyID(), key.getKeyType(), e.getMessage());
+        LOG.warn(
+            "Ignoring token signing key kid={} ({}): {}",
+            key.getKeyID(),
+            key.getKeyType(),
+            e.getMessage());
         continue;
       }
       if (verifier.isEmpty()) {
-        LOG.warn("Ignoring token signing key kid={}: unsupported key type {}", key.getKeyID(), key.getKeyType());
+        LOG.warn(
+            "Ignoring token signing key kid={}: unsupported key type {}",
+            key.getKeyID(),
+            key.getKeyType());
         continue;
       }
       Candidate candidate = new Candidate(key, verifier.get());
@@ -90,8 +100,8 @@ final class VerificationKeys {
   }
 
   /**
-   * The keys that may have signed a token with this {@code kid} and algorithm; empty when the
-   * token names an unknown key.
+   * The keys that may have signed a token with this {@code kid} and algorithm; empty when the token
+   * names an unknown key.
    */
   List<Candidate> candidates(String keyId, JWSAlgorithm algorithm) {
     if (keyId != null) {

@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * A bounded, lock-free cache of verified tokens keyed by the {@link TokenHash} of the token: a
  * 128-bit SipHash-2-4 under a secret per-process key. The cache never holds a token.
  *
- * <p>Set-associative: the first hash word picks a bucket of up to four slots; a lookup compares
- * all 128 bits, without branching on where they differ, so a bucket collision can never hand out
+ * <p>Set-associative: the first hash word picks a bucket of up to four slots; a lookup compares all
+ * 128 bits, without branching on where they differ, so a bucket collision can never hand out
  * another token's result. Without the process's key a chosen token matches a given entry with
- * probability 2^-128 (SipHash is a pseudorandom function); docs/security.md gives the threat
- * model. An entry answers only while its {@link CachedVerification} {@linkplain
- * CachedVerification#answers may}: before the token's {@code exp}, under the same settings and keys.
+ * probability 2^-128 (SipHash is a pseudorandom function); docs/security.md gives the threat model.
+ * An entry answers only while its {@link CachedVerification} {@linkplain CachedVerification#answers
+ * may}: before the token's {@code exp}, under the same settings and keys.
  *
  * <p>When a bucket is full, a new entry replaces an entry that is no longer answerable, else the
  * one that expires first. Racing writers may overwrite each other's entries; that costs a later
@@ -48,8 +48,11 @@ final class VerifiedTokenCache {
     return slots.length();
   }
 
-  /** The verification of the token whose hash is {@code hash} if it may answer now, or {@code null}. */
-  CachedVerification get(TokenHash hash, long nowMillis, JwtSettings settings, VerificationKeys keys) {
+  /**
+   * The verification of the token whose hash is {@code hash} if it may answer now, or {@code null}.
+   */
+  CachedVerification get(
+      TokenHash hash, long nowMillis, JwtSettings settings, VerificationKeys keys) {
     if (buckets == 0) {
       return null;
     }
@@ -75,8 +78,11 @@ final class VerifiedTokenCache {
     long victimExpiry = Long.MAX_VALUE;
     for (int i = first; i < first + ways; i++) {
       Entry entry = slots.get(i);
-      if (entry == null || entry.matches(hash)
-          || !entry.verification().answers(nowMillis, verification.settings(), verification.keys())) {
+      if (entry == null
+          || entry.matches(hash)
+          || !entry
+              .verification()
+              .answers(nowMillis, verification.settings(), verification.keys())) {
         victim = i;
         break;
       }

@@ -45,8 +45,9 @@ import java.util.function.Supplier;
 final class GrpcJavaSender implements GrpcSender {
 
   /** The retryable statuses of the OTLP specification. */
-  private static final List<String> RETRYABLE = List.of("CANCELLED", "DEADLINE_EXCEEDED", "ABORTED", "OUT_OF_RANGE",
-      "UNAVAILABLE", "DATA_LOSS");
+  private static final List<String> RETRYABLE =
+      List.of(
+          "CANCELLED", "DEADLINE_EXCEEDED", "ABORTED", "OUT_OF_RANGE", "UNAVAILABLE", "DATA_LOSS");
 
   private final ManagedChannel channel;
   private final MethodDescriptor<Request, byte[]> method;
@@ -54,8 +55,12 @@ final class GrpcJavaSender implements GrpcSender {
   private final Supplier<Map<String, List<String>>> headers;
   private final String compression;
 
-  private GrpcJavaSender(ManagedChannel channel, MethodDescriptor<Request, byte[]> method, Duration timeout,
-      Supplier<Map<String, List<String>>> headers, String compression) {
+  private GrpcJavaSender(
+      ManagedChannel channel,
+      MethodDescriptor<Request, byte[]> method,
+      Duration timeout,
+      Supplier<Map<String, List<String>>> headers,
+      String compression) {
     this.channel = channel;
     this.method = method;
     this.timeout = timeout;
@@ -72,16 +77,20 @@ final class GrpcJavaSender implements GrpcSender {
     URI endpoint = config.getEndpoint();
     boolean tls = "https".equals(endpoint.getScheme());
     int port = endpoint.getPort() >= 0 ? endpoint.getPort() : tls ? 443 : 80;
-    ChannelCredentials credentials = tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
-    MethodDescriptor<Request, byte[]> method = MethodDescriptor.<Request, byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(config.getFullMethodName())
-        .setRequestMarshaller(new RequestMarshaller())
-        .setResponseMarshaller(new ResponseMarshaller())
-        .build();
-    var builder = Grpc.newChannelBuilderForAddress(endpoint.getHost(), port, credentials)
-        .directExecutor()
-        .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.getMaxResponseBodySize()));
+    ChannelCredentials credentials =
+        tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
+    MethodDescriptor<Request, byte[]> method =
+        MethodDescriptor.<Request, byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(config.getFullMethodName())
+            .setRequestMarshaller(new RequestMarshaller())
+            .setResponseMarshaller(new ResponseMarshaller())
+            .build();
+    var builder =
+        Grpc.newChannelBuilderForAddress(endpoint.getHost(), port, credentials)
+            .directExecutor()
+            .maxInboundMessageSize(
+                (int) Math.min(Integer.MAX_VALUE, config.getMaxResponseBodySize()));
     RetryPolicy retry = config.getRetryPolicy();
     if (retry == null) {
       builder.disableRetry();
@@ -90,20 +99,22 @@ final class GrpcJavaSender implements GrpcSender {
     }
     Compressor compressor = config.getCompressor();
     String compression = compressor == null ? null : compressor.getEncoding();
-    return new GrpcJavaSender(builder.build(), method, config.getTimeout(), config.getHeadersSupplier(), compression);
+    return new GrpcJavaSender(
+        builder.build(), method, config.getTimeout(), config.getHeadersSupplier(), compression);
   }
 
   /** A service config retrying the OTLP service's calls as {@code retry} says. */
   private static Map<String, Object> retryConfig(String service, RetryPolicy retry) {
-    Map<String, Object> policy = Map.of(
-        "maxAttempts", (double) retry.getMaxAttempts(),
-        "initialBackoff", seconds(retry.getInitialBackoff()),
-        "maxBackoff", seconds(retry.getMaxBackoff()),
-        "backoffMultiplier", retry.getBackoffMultiplier(),
-        "retryableStatusCodes", RETRYABLE);
-    return Map.of("methodConfig", List.of(Map.of(
-        "name", List.of(Map.of("service", service)),
-        "retryPolicy", policy)));
+    Map<String, Object> policy =
+        Map.of(
+            "maxAttempts", (double) retry.getMaxAttempts(),
+            "initialBackoff", seconds(retry.getInitialBackoff()),
+            "maxBackoff", seconds(retry.getMaxBackoff()),
+            "backoffMultiplier", retry.getBackoffMultiplier(),
+            "retryableStatusCodes", RETRYABLE);
+    return Map.of(
+        "methodConfig",
+        List.of(Map.of("name", List.of(Map.of("service", service)), "retryPolicy", policy)));
   }
 
   private static String seconds(Duration duration) {
@@ -111,16 +122,22 @@ final class GrpcJavaSender implements GrpcSender {
   }
 
   @Override
-  public void send(MessageWriter request, Consumer<GrpcResponse> onResponse, Consumer<Throwable> onError) {
-    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  public void send(
+      MessageWriter request, Consumer<GrpcResponse> onResponse, Consumer<Throwable> onError) {
+    CallOptions options =
+        CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
     if (compression != null) {
       options = options.withCompression(compression);
     }
     Metadata metadata = new Metadata();
     Map<String, List<String>> extra = headers.get();
     if (extra != null) {
-      extra.forEach((name, values) -> values.forEach(
-          value -> metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value)));
+      extra.forEach(
+          (name, values) ->
+              values.forEach(
+                  value ->
+                      metadata.put(
+                          Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value)));
     }
     Request export = new Request(request);
     ClientCall<Request, byte[]> call = channel.newCall(method, options);
@@ -173,13 +190,18 @@ final class GrpcJavaSender implements GrpcSender {
     @Override
     public void onClose(Status status, Metadata trailers) {
       request.close();
-      onResponse.accept(new Response(GrpcStatusCode.fromValue(status.getCode().value()), status.getDescription(),
-          message));
+      onResponse.accept(
+          new Response(
+              GrpcStatusCode.fromValue(status.getCode().value()),
+              status.getDescription(),
+              message));
     }
   }
 
-  @SuppressWarnings("ArrayRecordComponent") // never compared or hashed; hands the bytes to the exporter
-  private record Response(GrpcStatusCode code, String description, byte[] message) implements GrpcResponse {
+  @SuppressWarnings(
+      "ArrayRecordComponent") // never compared or hashed; hands the bytes to the exporter
+  private record Response(GrpcStatusCode code, String description, byte[] message)
+      implements GrpcResponse {
     @Override
     public GrpcStatusCode getStatusCode() {
       return code;
@@ -198,8 +220,8 @@ final class GrpcJavaSender implements GrpcSender {
 
   /**
    * One export's request. The exporter reuses its marshalling buffers once the export has ended, so
-   * the request is marshalled only while its call is open: {@link ResponseListener} closes it before
-   * telling the exporter the outcome. A retried call marshals it once per attempt.
+   * the request is marshalled only while its call is open: {@link ResponseListener} closes it
+   * before telling the exporter the outcome. A retried call marshals it once per attempt.
    */
   private static final class Request {
     private final MessageWriter writer;
@@ -242,8 +264,8 @@ final class GrpcJavaSender implements GrpcSender {
   /**
    * One attempt's request as grpc-java reads it: {@link #drainTo} marshals it into the transport's
    * buffers, with no intermediate byte array, and its length is known up front so the framer
-   * allocates once. {@link #read} (which grpc-java's framer does not use) marshals into a byte array
-   * first.
+   * allocates once. {@link #read} (which grpc-java's framer does not use) marshals into a byte
+   * array first.
    */
   private static final class RequestStream extends InputStream implements Drainable, KnownLength {
     private final Request request;

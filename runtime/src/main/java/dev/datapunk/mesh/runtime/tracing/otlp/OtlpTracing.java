@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The OpenTelemetry SDK a server traces with when {@code tracing.enabled=true}: spans are sampled by
- * a parent-based ratio sampler, batched, and exported over OTLP/gRPC to {@code tracing.endpoint}
+ * The OpenTelemetry SDK a server traces with when {@code tracing.enabled=true}: spans are sampled
+ * by a parent-based ratio sampler, batched, and exported over OTLP/gRPC to {@code tracing.endpoint}
  * with {@code tracing.headers}; W3C trace context and baggage are propagated. Nothing is registered
  * globally ({@code GlobalOpenTelemetry} stays untouched).
  *
@@ -58,25 +58,31 @@ public final class OtlpTracing implements AutoCloseable {
   private final OpenTelemetry openTelemetry;
   private final AtomicReference<Map<String, String>> headers;
 
-  private OtlpTracing(SdkTracerProvider tracerProvider, RatioSampler sampler, Duration exportTimeout,
+  private OtlpTracing(
+      SdkTracerProvider tracerProvider,
+      RatioSampler sampler,
+      Duration exportTimeout,
       AtomicReference<Map<String, String>> headers) {
     this.tracerProvider = tracerProvider;
     this.sampler = sampler;
     this.exportTimeout = exportTimeout;
     this.headers = headers;
-    ContextPropagators propagators = ContextPropagators.create(TextMapPropagator.composite(
-        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance()));
-    this.openTelemetry = new OpenTelemetry() {
-      @Override
-      public TracerProvider getTracerProvider() {
-        return tracerProvider;
-      }
+    ContextPropagators propagators =
+        ContextPropagators.create(
+            TextMapPropagator.composite(
+                W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance()));
+    this.openTelemetry =
+        new OpenTelemetry() {
+          @Override
+          public TracerProvider getTracerProvider() {
+            return tracerProvider;
+          }
 
-      @Override
-      public ContextPropagators getPropagators() {
-        return propagators;
-      }
-    };
+          @Override
+          public ContextPropagators getPropagators() {
+            return propagators;
+          }
+        };
   }
 
   /**
@@ -86,33 +92,40 @@ public final class OtlpTracing implements AutoCloseable {
   public static OtlpTracing start(TracingSettings settings) {
     RatioSampler sampler = new RatioSampler(settings.samplingRatio());
     AtomicReference<Map<String, String>> headers = new AtomicReference<>(settings.headers());
-    OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
-        .setEndpoint(settings.endpoint().toString())
-        .setTimeout(settings.exportTimeout())
-        .setHeaders(headers::get)
-        .setComponentLoader(senderOnly(GrpcJavaSender.provider()))
-        .setMemoryMode(MemoryMode.REUSABLE_DATA)
-        .setMeterProvider(MeterProvider::noop)
-        .build();
-    BatchSpanProcessor processor = BatchSpanProcessor.builder(exporter)
-        .setExporterTimeout(settings.exportTimeout())
-        .setMaxQueueSize(MAX_QUEUED_SPANS)
-        .setMaxExportBatchSize(MAX_SPANS_PER_EXPORT)
-        .setMeterProvider(MeterProvider::noop)
-        .build();
+    OtlpGrpcSpanExporter exporter =
+        OtlpGrpcSpanExporter.builder()
+            .setEndpoint(settings.endpoint().toString())
+            .setTimeout(settings.exportTimeout())
+            .setHeaders(headers::get)
+            .setComponentLoader(senderOnly(GrpcJavaSender.provider()))
+            .setMemoryMode(MemoryMode.REUSABLE_DATA)
+            .setMeterProvider(MeterProvider::noop)
+            .build();
+    BatchSpanProcessor processor =
+        BatchSpanProcessor.builder(exporter)
+            .setExporterTimeout(settings.exportTimeout())
+            .setMaxQueueSize(MAX_QUEUED_SPANS)
+            .setMaxExportBatchSize(MAX_SPANS_PER_EXPORT)
+            .setMeterProvider(MeterProvider::noop)
+            .build();
     Resource resource = Resource.getDefault();
     if (settings.serviceName().isPresent()) {
-      resource = resource.merge(Resource.create(Attributes.of(SERVICE_NAME, settings.serviceName().get())));
+      resource =
+          resource.merge(
+              Resource.create(Attributes.of(SERVICE_NAME, settings.serviceName().get())));
     }
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .setResource(resource)
-        .setSampler(sampler)
-        .addSpanProcessor(processor)
-        .build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .setResource(resource)
+            .setSampler(sampler)
+            .addSpanProcessor(processor)
+            .build();
     return new OtlpTracing(provider, sampler, settings.exportTimeout(), headers);
   }
 
-  /** The API the tracing stage and the client interceptor use: this SDK's tracers, W3C propagation. */
+  /**
+   * The API the tracing stage and the client interceptor use: this SDK's tracers, W3C propagation.
+   */
   public OpenTelemetry openTelemetry() {
     return openTelemetry;
   }
@@ -133,14 +146,18 @@ public final class OtlpTracing implements AutoCloseable {
     tracerProvider.shutdown().join(exportTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Hands the exporter {@code provider} as its only gRPC sender, without looking at the class path. */
+  /**
+   * Hands the exporter {@code provider} as its only gRPC sender, without looking at the class path.
+   */
   private static ComponentLoader senderOnly(GrpcSenderProvider provider) {
     ComponentLoader classPath = ComponentLoader.forClassLoader(OtlpTracing.class.getClassLoader());
     return new ComponentLoader() {
       @Override
       @SuppressWarnings("unchecked")
       public <T> Iterable<T> load(Class<T> type) {
-        return type == GrpcSenderProvider.class ? (List<T>) List.of(provider) : classPath.load(type);
+        return type == GrpcSenderProvider.class
+            ? (List<T>) List.of(provider)
+            : classPath.load(type);
       }
     };
   }

@@ -27,8 +27,13 @@ final class RatioSampler implements Sampler {
   }
 
   @Override
-  public SamplingResult shouldSample(Context parentContext, String traceId, String name, SpanKind spanKind,
-      Attributes attributes, List<LinkData> parentLinks) {
+  public SamplingResult shouldSample(
+      Context parentContext,
+      String traceId,
+      String name,
+      SpanKind spanKind,
+      Attributes attributes,
+      List<LinkData> parentLinks) {
     return delegate.shouldSample(parentContext, traceId, name, spanKind, attributes, parentLinks);
   }
 

@@ -4,8 +4,8 @@
  * ({@link dev.datapunk.mesh.runtime.tracing.otlp.GrpcJavaSender}), the transport the mesh already
  * carries, instead of the exporter's default OkHttp sender.
  *
- * <p>The SDK and the exporter are optional dependencies of the runtime: classes here are loaded only
- * when tracing is switched on, and {@link dev.datapunk.mesh.runtime.tracing.otlp.OtlpTracing#start}
- * is the one entry.
+ * <p>The SDK and the exporter are optional dependencies of the runtime: classes here are loaded
+ * only when tracing is switched on, and {@link
+ * dev.datapunk.mesh.runtime.tracing.otlp.OtlpTracing#start} is the one entry.
  */
 package dev.datapunk.mesh.runtime.tracing.otlp;

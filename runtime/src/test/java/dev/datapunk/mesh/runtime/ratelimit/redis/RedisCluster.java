@@ -33,7 +33,10 @@ public final class RedisCluster implements AutoCloseable {
     this.replicasPerMaster = replicasPerMaster;
   }
 
-  /** Starts three nodes under {@code dir} and creates the cluster; fails (stopping them) if it cannot. */
+  /**
+   * Starts three nodes under {@code dir} and creates the cluster; fails (stopping them) if it
+   * cannot.
+   */
   public static RedisCluster start(Path dir) {
     return start(dir, 0, null);
   }
@@ -77,7 +80,10 @@ public final class RedisCluster implements AutoCloseable {
     return nodes.stream().map(RedisServer::uri).toList();
   }
 
-  /** Each slot with the port of the master that serves it, from {@code CLUSTER SLOTS} of {@code asked}. */
+  /**
+   * Each slot with the port of the master that serves it, from {@code CLUSTER SLOTS} of {@code
+   * asked}.
+   */
   public static Map<Integer, Integer> slotOwnerPorts(RedisServer asked) {
     Map<Integer, Integer> owners = new HashMap<>();
     for (Object range : asked.admin().clusterSlots()) {
@@ -104,20 +110,23 @@ public final class RedisCluster implements AutoCloseable {
     for (RedisServer node : nodes) {
       command.add("127.0.0.1:" + node.port());
     }
-    command.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
+    command.addAll(
+        List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().close();
       if (!process.waitFor(CREATE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("redis-cli --cluster create did not finish within " + CREATE_TIMEOUT);
+        throw new IllegalStateException(
+            "redis-cli --cluster create did not finish within " + CREATE_TIMEOUT);
       }
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
         throw new IllegalStateException("redis-cli --cluster create failed: " + output);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run redis-cli (" + e.getMessage() + "); apt-get install -y redis-server", e);
+      throw new IllegalStateException(
+          "cannot run redis-cli (" + e.getMessage() + "); apt-get install -y redis-server", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating the cluster", e);
@@ -129,7 +138,8 @@ public final class RedisCluster implements AutoCloseable {
     for (RedisServer node : nodes) {
       while (!node.admin().clusterInfo().contains("cluster_state:ok")) {
         if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("node " + node.port() + " did not reach cluster_state:ok");
+          throw new IllegalStateException(
+              "node " + node.port() + " did not reach cluster_state:ok");
         }
         pause();
       }

@@ -31,8 +31,7 @@ class RedisClusterDecisionsTest {
 
   private static final Duration GENEROUS_TIMEOUT = Duration.ofSeconds(2);
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static RedisCluster cluster;
 
@@ -57,7 +56,10 @@ class RedisClusterDecisionsTest {
   }
 
   private static RedisRateLimiterBackend clusterBackend() {
-    return RedisRateLimiterBackend.builder(cluster.seeds()).cluster(true).timeout(GENEROUS_TIMEOUT).build();
+    return RedisRateLimiterBackend.builder(cluster.seeds())
+        .cluster(true)
+        .timeout(GENEROUS_TIMEOUT)
+        .build();
   }
 
   @Test
@@ -81,12 +83,16 @@ class RedisClusterDecisionsTest {
         assertThat(node.admin().pttl(key)).as("TTL of " + key).isPositive();
       }
       String errors = node.admin().info("errorstats");
-      assertThat(errors).as("node " + node.port() + " redirected a decision").doesNotContain("MOVED", "ASK");
+      assertThat(errors)
+          .as("node " + node.port() + " redirected a decision")
+          .doesNotContain("MOVED", "ASK");
       evalshas += stat(node.admin().info("commandstats"), "evalsha", "calls");
       assertThat(stat(node.admin().info("commandstats"), "evalsha", "rejected_calls")).isZero();
     }
     assertThat(keys).isEqualTo(1000);
-    assertThat(evalshas).as("one EVALSHA per decision, each on the right node the first time").isEqualTo(1000);
+    assertThat(evalshas)
+        .as("one EVALSHA per decision, each on the right node the first time")
+        .isEqualTo(1000);
   }
 
   @Test
@@ -101,7 +107,9 @@ class RedisClusterDecisionsTest {
           assertThat(limiter.tryAcquire(client)).as(client + " call " + i).isZero();
         }
         long wait = limiter.tryAcquire(client);
-        assertThat(wait).as(client + " past its burst").isGreaterThan(TimeUnit.SECONDS.toNanos(5))
+        assertThat(wait)
+            .as(client + " past its burst")
+            .isGreaterThan(TimeUnit.SECONDS.toNanos(5))
             .isLessThanOrEqualTo(TimeUnit.SECONDS.toNanos(10));
         assertThat(limiter.tryAcquire(client)).as(client + " again").isPositive();
       }
@@ -124,16 +132,27 @@ class RedisClusterDecisionsTest {
         replicas.add(replica);
         limiters.add(replica.forMethod("t.Svc/Shared", spec));
       }
-      SharedLimitHammer.Result result = SharedLimitHammer.run(limiters, 2, "ip:10.1.2.3", Duration.ofSeconds(3));
+      SharedLimitHammer.Result result =
+          SharedLimitHammer.run(limiters, 2, "ip:10.1.2.3", Duration.ofSeconds(3));
       double bound = result.allowed(spec);
-      System.out.printf("cluster shared limit: %d admitted, %d refused in %.3f s by 3 backends; bound %.1f (%.1f%%)%n",
-          result.admitted(), result.refused(), result.seconds(), bound, 100 * result.admitted() / bound);
+      System.out.printf(
+          "cluster shared limit: %d admitted, %d refused in %.3f s by 3 backends; bound %.1f"
+              + " (%.1f%%)%n",
+          result.admitted(),
+          result.refused(),
+          result.seconds(),
+          bound,
+          100 * result.admitted() / bound);
       assertThat(result.failures()).isZero();
       for (RedisRateLimiterBackend replica : replicas) {
         assertThat(replica.fallbacks()).as("decisions not taken by Redis").isZero();
       }
-      assertThat(result.refused()).as("the load was far above the limit").isGreaterThan(result.admitted());
-      assertThat((double) result.admitted()).isLessThanOrEqualTo(bound).isGreaterThanOrEqualTo(0.95 * bound);
+      assertThat(result.refused())
+          .as("the load was far above the limit")
+          .isGreaterThan(result.admitted());
+      assertThat((double) result.admitted())
+          .isLessThanOrEqualTo(bound)
+          .isGreaterThanOrEqualTo(0.95 * bound);
     } finally {
       replicas.forEach(RedisRateLimiterBackend::close);
     }
@@ -149,16 +168,19 @@ class RedisClusterDecisionsTest {
       Thread[] threads = new Thread[2];
       for (int t = 0; t < threads.length; t++) {
         int offset = t;
-        threads[t] = new Thread(() -> {
-          try {
-            for (int i = offset; running.get(); i += 2) {
-              limiter.tryAcquire(client(i % 300));
-              decisions.increment();
-            }
-          } catch (RuntimeException e) {
-            failures.incrementAndGet();
-          }
-        }, "flush-load-" + t);
+        threads[t] =
+            new Thread(
+                () -> {
+                  try {
+                    for (int i = offset; running.get(); i += 2) {
+                      limiter.tryAcquire(client(i % 300));
+                      decisions.increment();
+                    }
+                  } catch (RuntimeException e) {
+                    failures.incrementAndGet();
+                  }
+                },
+                "flush-load-" + t);
         threads[t].setDaemon(true);
         threads[t].start();
       }
@@ -169,7 +191,9 @@ class RedisClusterDecisionsTest {
           assertThat(node.admin().scriptFlush()).isEqualTo("OK");
         }
         // Enough decisions after the flush that each node's keys are asked for again.
-        await().atMost(Duration.ofSeconds(20)).until(() -> decisions.sum() >= before + 600 || failures.get() > 0);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> decisions.sum() >= before + 600 || failures.get() > 0);
       } finally {
         running.set(false);
         for (Thread thread : threads) {
@@ -183,7 +207,8 @@ class RedisClusterDecisionsTest {
     long noscripts = 0;
     for (RedisServer node : cluster.nodes()) {
       noscripts += stat(node.admin().info("errorstats"), "NOSCRIPT", "count");
-      assertThat(node.admin().scriptExists(GcraScript.SHA1)).as("script cached again on " + node.port())
+      assertThat(node.admin().scriptExists(GcraScript.SHA1))
+          .as("script cached again on " + node.port())
           .containsExactly(true);
     }
     assertThat(noscripts).as("NOSCRIPT replies: the flush hit the load").isPositive();
@@ -193,13 +218,20 @@ class RedisClusterDecisionsTest {
     return "ip:10.0." + i / 256 + "." + i % 256;
   }
 
-  /** A number of a {@code cmdstat_<name>:a=1,b=2} or {@code errorstat_<name>:count=1} line; 0 if absent. */
+  /**
+   * A number of a {@code cmdstat_<name>:a=1,b=2} or {@code errorstat_<name>:count=1} line; 0 if
+   * absent.
+   */
   private static long stat(String info, String name, String field) {
-    Matcher line = Pattern.compile("(?m)^(?:cmdstat|errorstat)_" + Pattern.quote(name) + ":(.*)$").matcher(info);
+    Matcher line =
+        Pattern.compile("(?m)^(?:cmdstat|errorstat)_" + Pattern.quote(name) + ":(.*)$")
+            .matcher(info);
     if (!line.find()) {
       return 0;
     }
-    Matcher value = Pattern.compile("(?:^|,)" + Pattern.quote(field) + "=([0-9]+)").matcher(line.group(1).strip());
+    Matcher value =
+        Pattern.compile("(?:^|,)" + Pattern.quote(field) + "=([0-9]+)")
+            .matcher(line.group(1).strip());
     return value.find() ? Long.parseLong(value.group(1)) : 0;
   }
 }

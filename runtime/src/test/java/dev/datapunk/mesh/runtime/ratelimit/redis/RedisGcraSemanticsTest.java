@@ -28,8 +28,7 @@ class RedisGcraSemanticsTest {
 
   private static final long MS = 1_000_000L;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static RedisServer redis;
 
   private final List<RedisRateLimiterBackend> backends = new ArrayList<>();
@@ -74,9 +73,15 @@ class RedisGcraSemanticsTest {
     long elapsed = System.nanoTime() - started;
     // counted from the first call: the wait is 10 s less the time the burst took (a few ms on a
     // quiet machine, tens on a busy one)
-    assertThat(wait).isPositive().isLessThanOrEqualTo(10_000 * MS).isGreaterThan(10_000 * MS - elapsed - 5 * MS);
+    assertThat(wait)
+        .isPositive()
+        .isLessThanOrEqualTo(10_000 * MS)
+        .isGreaterThan(10_000 * MS - elapsed - 5 * MS);
     long again = limiter.tryAcquire("alice");
-    assertThat(again).as("a refused call takes nothing: the wait only shrinks").isPositive().isLessThanOrEqualTo(wait);
+    assertThat(again)
+        .as("a refused call takes nothing: the wait only shrinks")
+        .isPositive()
+        .isLessThanOrEqualTo(wait);
 
     assertThat(limiter.tryAcquire("bob")).as("another client has its own full bucket").isZero();
   }
@@ -96,7 +101,8 @@ class RedisGcraSemanticsTest {
 
   @Test
   void sustainedCallsAreAdmittedAtTheRateAfterTheBurst() {
-    // A burst of a second's worth of tokens: a stall of the calling thread shorter than that (a busy
+    // A burst of a second's worth of tokens: a stall of the calling thread shorter than that (a
+    // busy
     // machine) loses no token, the bucket only fills meanwhile.
     RateLimitSpec spec = new RateLimitSpec(50, 50);
     MethodRateLimiter limiter = backend().forMethod("t.Svc/Rate", spec);
@@ -108,21 +114,28 @@ class RedisGcraSemanticsTest {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    assertThat(admitted).isLessThanOrEqualTo((long) Math.floor(spec.burst() + spec.rps() * seconds) + 1);
+    assertThat(admitted)
+        .isLessThanOrEqualTo((long) Math.floor(spec.burst() + spec.rps() * seconds) + 1);
     assertThat(admitted).isGreaterThanOrEqualTo((long) (spec.burst() + 0.8 * spec.rps() * seconds));
   }
 
   @Test
   void keysAreNamespacedAndHashTaggedByMethodAndClient() {
     MethodRateLimiter limiter = backend().forMethod("t.Svc/Keys", new RateLimitSpec(1, 5));
-    MethodRateLimiter custom = backend(RedisRateLimiterBackend.builder(redis.uri())
-        .timeout(Duration.ofSeconds(2)).prefix("other:")).forMethod("t.Svc/Keys", new RateLimitSpec(1, 5));
+    MethodRateLimiter custom =
+        backend(
+                RedisRateLimiterBackend.builder(redis.uri())
+                    .timeout(Duration.ofSeconds(2))
+                    .prefix("other:"))
+            .forMethod("t.Svc/Keys", new RateLimitSpec(1, 5));
     limiter.tryAcquire("ip:10.0.0.7");
     custom.tryAcquire("ip:10.0.0.7");
 
     String key = "mesh:rl:{t.Svc/Keys|ip:10.0.0.7}";
-    assertThat(redis.admin().keys("*{t.Svc/Keys|*")).containsExactlyInAnyOrder(key, "other:{t.Svc/Keys|ip:10.0.0.7}");
-    assertThat(SlotHash.getSlot(key)).as("the slot depends on the tag only")
+    assertThat(redis.admin().keys("*{t.Svc/Keys|*"))
+        .containsExactlyInAnyOrder(key, "other:{t.Svc/Keys|ip:10.0.0.7}");
+    assertThat(SlotHash.getSlot(key))
+        .as("the slot depends on the tag only")
         .isEqualTo(SlotHash.getSlot("t.Svc/Keys|ip:10.0.0.7"))
         .isEqualTo(SlotHash.getSlot("other:{t.Svc/Keys|ip:10.0.0.7}"));
     assertThat(redis.admin().get(key)).as("<tat> <T in us> <burst>").matches("[0-9.e+]+ 1000000 5");
@@ -131,17 +144,23 @@ class RedisGcraSemanticsTest {
   @Test
   void aNonAsciiClientKeyNamesItsOwnBucketInUtf8() {
     RateLimitSpec spec = new RateLimitSpec(0.01, 2); // keys live 100 s a missing token
-    RedisMethodRateLimiter limiter = (RedisMethodRateLimiter) backend().forMethod("t.Svc/Utf8", spec);
+    RedisMethodRateLimiter limiter =
+        (RedisMethodRateLimiter) backend().forMethod("t.Svc/Utf8", spec);
     String client = "sub:zo\u00eb/\u540d\u524d/\ud83d\ude80";
     assertThat(limiter.tryAcquire(client)).isZero();
     assertThat(limiter.tryAcquire(client)).isZero();
-    assertThat(limiter.tryAcquire(client)).as("the same bucket each time: the burst of 2 is spent").isPositive();
+    assertThat(limiter.tryAcquire(client))
+        .as("the same bucket each time: the burst of 2 is spent")
+        .isPositive();
     assertThat(limiter.tryAcquire("sub:zoe/")).as("an ASCII look-alike is another client").isZero();
 
     String key = "mesh:rl:{t.Svc/Utf8|" + client + "}";
     assertThat(limiter.keyOf(client)).isEqualTo(key);
-    assertThat(redis.admin().keys("*{t.Svc/Utf8|*")).containsExactlyInAnyOrder(key, "mesh:rl:{t.Svc/Utf8|sub:zoe/}");
-    assertThat(redis.admin().get(key)).as("<tat> <T in us> <burst>").matches("[0-9.e+]+ 100000000 2");
+    assertThat(redis.admin().keys("*{t.Svc/Utf8|*"))
+        .containsExactlyInAnyOrder(key, "mesh:rl:{t.Svc/Utf8|sub:zoe/}");
+    assertThat(redis.admin().get(key))
+        .as("<tat> <T in us> <burst>")
+        .matches("[0-9.e+]+ 100000000 2");
   }
 
   @Test
@@ -150,17 +169,25 @@ class RedisGcraSemanticsTest {
     MethodRateLimiter limiter = backend().forMethod("t.Svc/Ttl", new RateLimitSpec(0.2, 3));
     String key = "mesh:rl:{t.Svc/Ttl|alice}";
     assertThat(limiter.tryAcquire("alice")).isZero();
-    assertThat(redis.admin().pttl(key)).as("one token missing").isPositive().isLessThanOrEqualTo(5_000);
+    assertThat(redis.admin().pttl(key))
+        .as("one token missing")
+        .isPositive()
+        .isLessThanOrEqualTo(5_000);
     assertThat(limiter.tryAcquire("alice")).isZero();
     assertThat(limiter.tryAcquire("alice")).isZero();
     long empty = redis.admin().pttl(key);
     assertThat(empty).as("three tokens missing").isGreaterThan(10_000).isLessThanOrEqualTo(15_000);
     assertThat(limiter.tryAcquire("alice")).isPositive();
-    assertThat(redis.admin().pttl(key)).as("a refused call leaves the key alone").isLessThanOrEqualTo(empty);
+    assertThat(redis.admin().pttl(key))
+        .as("a refused call leaves the key alone")
+        .isLessThanOrEqualTo(empty);
 
-    MethodRateLimiter fast = backend().forMethod("t.Svc/Expiry", new RateLimitSpec(100, 1)); // 10 ms to full
+    MethodRateLimiter fast =
+        backend().forMethod("t.Svc/Expiry", new RateLimitSpec(100, 1)); // 10 ms to full
     assertThat(fast.tryAcquire("carol")).isZero();
-    await("an idle full bucket vanishes").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+    await("an idle full bucket vanishes")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(5))
         .until(() -> redis.admin().exists("mesh:rl:{t.Svc/Expiry|carol}") == 0);
   }
 
@@ -171,7 +198,9 @@ class RedisGcraSemanticsTest {
     assertThat(redis.admin().scriptFlush()).isEqualTo("OK");
     assertThat(redis.admin().scriptExists(GcraScript.SHA1)).containsExactly(false);
 
-    assertThat(limiter.tryAcquire("alice")).as("second token, decided by Redis after NOSCRIPT").isZero();
+    assertThat(limiter.tryAcquire("alice"))
+        .as("second token, decided by Redis after NOSCRIPT")
+        .isZero();
     assertThat(limiter.tryAcquire("alice")).as("the shared bucket is empty now").isPositive();
     assertThat(redis.admin().scriptExists(GcraScript.SHA1)).containsExactly(true);
   }
@@ -186,9 +215,13 @@ class RedisGcraSemanticsTest {
 
     limiter.updateSpec(new RateLimitSpec(0.001, 10));
     assertThat(limiter.spec()).isEqualTo(new RateLimitSpec(0.001, 10));
-    assertThat(limiter.tryAcquire("alice")).as("a larger burst creates no tokens for an empty bucket").isPositive();
+    assertThat(limiter.tryAcquire("alice"))
+        .as("a larger burst creates no tokens for an empty bucket")
+        .isPositive();
     for (int i = 0; i < 10; i++) {
-      assertThat(limiter.tryAcquire("bob")).as("a new client starts full under the new limit: call %d", i).isZero();
+      assertThat(limiter.tryAcquire("bob"))
+          .as("a new client starts full under the new limit: call %d", i)
+          .isZero();
     }
     assertThat(limiter.tryAcquire("bob")).isPositive();
 
@@ -196,8 +229,11 @@ class RedisGcraSemanticsTest {
     // apart, cannot earn a fresh token between them even on a busy machine.
     limiter.updateSpec(new RateLimitSpec(2, 2));
     long wait = limiter.tryAcquire("alice");
-    assertThat(wait).as("refills at the new rate: a token per 500 ms").isLessThanOrEqualTo(500 * MS);
-    TimeUnit.NANOSECONDS.sleep(wait + 600 * MS); // the first token after the wait, the second 500 ms later
+    assertThat(wait)
+        .as("refills at the new rate: a token per 500 ms")
+        .isLessThanOrEqualTo(500 * MS);
+    TimeUnit.NANOSECONDS.sleep(
+        wait + 600 * MS); // the first token after the wait, the second 500 ms later
     assertThat(limiter.tryAcquire("alice")).isZero();
     assertThat(limiter.tryAcquire("alice")).as("at most the new burst of 2").isZero();
     assertThat(limiter.tryAcquire("alice")).isPositive();
@@ -209,7 +245,9 @@ class RedisGcraSemanticsTest {
     MethodRateLimiter large = backend().forMethod("t.Svc/Mixed", new RateLimitSpec(0.001, 4));
     // Full under either limit: a new client gets the burst of the replica it calls first.
     assertThat(small.tryAcquire("alice")).isZero();
-    assertThat(large.tryAcquire("alice")).as("1 token left of 2, carried to burst 4: still 1 left").isZero();
+    assertThat(large.tryAcquire("alice"))
+        .as("1 token left of 2, carried to burst 4: still 1 left")
+        .isZero();
     assertThat(small.tryAcquire("alice")).as("empty now under either limit").isPositive();
     assertThat(large.tryAcquire("alice")).isPositive();
   }
@@ -219,9 +257,12 @@ class RedisGcraSemanticsTest {
     RedisRateLimiterBackend backend = backend();
     assertThat(backend.name()).isEqualTo("redis");
     backend.forMethod("t.Svc/Once", new RateLimitSpec(1, 1));
-    assertThrows(IllegalStateException.class, () -> backend.forMethod("t.Svc/Once", new RateLimitSpec(1, 1)));
+    assertThrows(
+        IllegalStateException.class,
+        () -> backend.forMethod("t.Svc/Once", new RateLimitSpec(1, 1)));
     var builder = RedisRateLimiterBackend.builder(redis.uri());
-    assertThat(assertThrows(IllegalArgumentException.class, () -> builder.prefix("a{b")).getMessage())
+    assertThat(
+            assertThrows(IllegalArgumentException.class, () -> builder.prefix("a{b")).getMessage())
         .contains("prefix", "a{b");
     assertThrows(IllegalArgumentException.class, () -> builder.timeout(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> builder.breakerFailures(0));

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} for tests: daemonized on a free loopback port with no persistence,
  * stopped by the pid in its pid file. It can be killed and started again on the same port mid-test.
- * If {@code redis-server} is not installed, {@link #start} fails with a message saying how to get it:
- * these tests are never skipped.
+ * If {@code redis-server} is not installed, {@link #start} fails with a message saying how to get
+ * it: these tests are never skipped.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -56,9 +56,9 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #startClusterNode(Path)}, with {@code cluster-node-timeout} set to {@code nodeTimeout}
-   * (Redis's default, 15 s, when null): how long a node may be unreachable before the others count
-   * it as failed and a replica takes over.
+   * As {@link #startClusterNode(Path)}, with {@code cluster-node-timeout} set to {@code
+   * nodeTimeout} (Redis's default, 15 s, when null): how long a node may be unreachable before the
+   * others count it as failed and a replica takes over.
    */
   public static RedisServer startClusterNode(Path dir, Duration nodeTimeout) {
     return started(new RedisServer(dir, LoopbackPorts.free(), true, nodeTimeout));
@@ -110,10 +110,12 @@ public final class RedisServer implements AutoCloseable {
    */
   public void kill() {
     closeAdmin();
-    process().ifPresent(process -> {
-      process.destroyForcibly();
-      process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-    });
+    process()
+        .ifPresent(
+            process -> {
+              process.destroyForcibly();
+              process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+            });
     deletePidFile();
     awaitPort(false);
   }
@@ -127,13 +129,20 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     closeAdmin();
-    process().ifPresent(process -> {
-      process.destroy();
-      process.onExit().orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> {
-        process.destroyForcibly();
-        return process;
-      }).join();
-    });
+    process()
+        .ifPresent(
+            process -> {
+              process.destroy();
+              process
+                  .onExit()
+                  .orTimeout(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                  .exceptionally(
+                      e -> {
+                        process.destroyForcibly();
+                        return process;
+                      })
+                  .join();
+            });
   }
 
   /** The running redis-server named by the pid file, if any. */
@@ -142,7 +151,9 @@ public final class RedisServer implements AutoCloseable {
       return Optional.empty();
     }
     return ProcessHandle.of(pid())
-        .filter(process -> process.info().command().map(command -> command.contains("redis")).orElse(true));
+        .filter(
+            process ->
+                process.info().command().map(command -> command.contains("redis")).orElse(true));
   }
 
   private void deletePidFile() {
@@ -156,26 +167,49 @@ public final class RedisServer implements AutoCloseable {
   private void startProcess() {
     try {
       deletePidFile();
-      List<String> command = new ArrayList<>(List.of("redis-server",
-          "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-          "--daemonize", "yes", "--pidfile", pidFile.toString(), "--dir", dir.toString(),
-          "--logfile", dir.resolve("redis.log").toString()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "redis-server",
+                  "--port",
+                  Integer.toString(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--daemonize",
+                  "yes",
+                  "--pidfile",
+                  pidFile.toString(),
+                  "--dir",
+                  dir.toString(),
+                  "--logfile",
+                  dir.resolve("redis.log").toString()));
       if (clusterNode) {
-        command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf"));
+        command.addAll(
+            List.of(
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf"));
         if (clusterNodeTimeout != null) {
-          command.addAll(List.of("--cluster-node-timeout", Long.toString(clusterNodeTimeout.toMillis())));
+          command.addAll(
+              List.of("--cluster-node-timeout", Long.toString(clusterNodeTimeout.toMillis())));
         }
       }
-      Process launcher = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .start();
+      Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!launcher.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || launcher.exitValue() != 0) {
-        throw new IllegalStateException("redis-server failed to start on port " + port + ": " + output);
+      if (!launcher.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+          || launcher.exitValue() != 0) {
+        throw new IllegalStateException(
+            "redis-server failed to start on port " + port + ": " + output);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run redis-server (" + e.getMessage() + "). The Redis rate-limit"
-          + " tests need it: apt-get install -y redis-server (.ci/run installs it)", e);
+      throw new IllegalStateException(
+          "cannot run redis-server ("
+              + e.getMessage()
+              + "). The Redis rate-limit"
+              + " tests need it: apt-get install -y redis-server (.ci/run installs it)",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting redis-server", e);
@@ -202,7 +236,8 @@ public final class RedisServer implements AutoCloseable {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (portOpen() != open) {
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("redis port " + port + (open ? " did not open" : " did not close"));
+        throw new IllegalStateException(
+            "redis port " + port + (open ? " did not open" : " did not close"));
       }
       sleep(10);
     }

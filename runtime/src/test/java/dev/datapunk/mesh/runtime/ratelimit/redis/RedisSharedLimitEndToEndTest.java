@@ -13,7 +13,6 @@ import dev.datapunk.mesh.runtime.server.MeshServer;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -38,18 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Servers started from configuration exactly as the generated bootstrap starts them, with {@code
  * --ratelimit.backend=redis}: two of them share one client's limit through one real Redis; with
- * {@code failure-mode=deny} and no Redis, limited calls are refused and health says NOT_SERVING. The
- * same through a Redis Cluster ({@code ratelimit.redis.cluster=true}, seeds as a list or one node).
+ * {@code failure-mode=deny} and no Redis, limited calls are refused and health says NOT_SERVING.
+ * The same through a Redis Cluster ({@code ratelimit.redis.cluster=true}, seeds as a list or one
+ * node).
  */
 class RedisSharedLimitEndToEndTest {
 
   /** Open, a burst of 3 that does not refill during the test. */
-  static final MethodPolicy UNARY = MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod())
-      .rateLimit(0.001, 3)
-      .build();
+  static final MethodPolicy UNARY =
+      MethodPolicy.builder(SimpleServiceGrpc.getUnaryRpcMethod()).rateLimit(0.001, 3).build();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private RedisServer redis;
   private RedisCluster cluster;
   private final List<MeshServer> servers = new ArrayList<>();
@@ -77,12 +75,16 @@ class RedisSharedLimitEndToEndTest {
     assertThat(unary(second).getResponseMessage()).isEqualTo("ok");
     assertThat(unary(first).getResponseMessage()).isEqualTo("ok");
     for (ManagedChannel channel : List.of(second, first)) {
-      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> unary(channel));
+      StatusRuntimeException refused =
+          assertThrows(StatusRuntimeException.class, () -> unary(channel));
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(refused.getStatus().getDescription())
-          .isEqualTo("rate limit exceeded for grpc.testing.SimpleService/UnaryRpc: 0.001 rps, burst 3");
+          .isEqualTo(
+              "rate limit exceeded for grpc.testing.SimpleService/UnaryRpc: 0.001 rps, burst 3");
       RetryInfo retry = retryInfo(refused);
-      assertThat(retry.getRetryDelay().getSeconds()).as("a token per 1000 s").isBetween(900L, 1_000L);
+      assertThat(retry.getRetryDelay().getSeconds())
+          .as("a token per 1000 s")
+          .isBetween(900L, 1_000L);
     }
     assertThat(redis.admin().keys("mesh:rl:*"))
         .containsExactly("mesh:rl:{grpc.testing.SimpleService/UnaryRpc|ip:127.0.0.1}");
@@ -92,15 +94,20 @@ class RedisSharedLimitEndToEndTest {
   void twoServersShareOneClientsLimitThroughARedisCluster() {
     cluster = RedisCluster.start(dir);
     String seeds = cluster.seeds().stream().map(Object::toString).collect(Collectors.joining(","));
-    ManagedChannel first = startServerOn(seeds, "--ratelimit.redis.cluster=true", "--ratelimit.redis.timeout=2s");
-    ManagedChannel second = startServerOn(cluster.seeds().get(2).toString(), "--ratelimit.redis.cluster=true",
-        "--ratelimit.redis.timeout=2s");
+    ManagedChannel first =
+        startServerOn(seeds, "--ratelimit.redis.cluster=true", "--ratelimit.redis.timeout=2s");
+    ManagedChannel second =
+        startServerOn(
+            cluster.seeds().get(2).toString(),
+            "--ratelimit.redis.cluster=true",
+            "--ratelimit.redis.timeout=2s");
 
     assertThat(unary(first).getResponseMessage()).isEqualTo("ok");
     assertThat(unary(second).getResponseMessage()).isEqualTo("ok");
     assertThat(unary(first).getResponseMessage()).isEqualTo("ok");
     for (ManagedChannel channel : List.of(second, first)) {
-      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> unary(channel));
+      StatusRuntimeException refused =
+          assertThrows(StatusRuntimeException.class, () -> unary(channel));
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(retryInfo(refused).getRetryDelay().getSeconds()).isBetween(900L, 1_000L);
     }
@@ -115,33 +122,44 @@ class RedisSharedLimitEndToEndTest {
   void clusterModeAgainstASingleRedisStartsOnTheFailureModeAndNamesTheKey() {
     redis = RedisServer.start(dir);
     try (StderrCapture log = StderrCapture.start()) {
-      ManagedChannel channel = startServer("--ratelimit.redis.cluster=true", "--ratelimit.redis.failure-mode=deny");
-      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> unary(channel));
+      ManagedChannel channel =
+          startServer("--ratelimit.redis.cluster=true", "--ratelimit.redis.failure-mode=deny");
+      StatusRuntimeException refused =
+          assertThrows(StatusRuntimeException.class, () -> unary(channel));
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(retryInfo(refused).getRetryDelay().getSeconds()).isEqualTo(1);
-      assertThat(log.linesContaining("ratelimit.redis.cluster is true", "is not a Redis Cluster")).hasSize(1);
+      assertThat(log.linesContaining("ratelimit.redis.cluster is true", "is not a Redis Cluster"))
+          .hasSize(1);
     }
   }
 
   @Test
   void denyModeWithoutRedisRefusesLimitedCallsAndReportsNotServing() {
     redis = RedisServer.notStarted(dir);
-    ManagedChannel channel = startServer("--ratelimit.redis.failure-mode=deny", "--health.check-interval=50ms");
+    ManagedChannel channel =
+        startServer("--ratelimit.redis.failure-mode=deny", "--health.check-interval=50ms");
 
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> unary(channel));
+    StatusRuntimeException refused =
+        assertThrows(StatusRuntimeException.class, () -> unary(channel));
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(retryInfo(refused).getRetryDelay().getSeconds()).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> health(channel) == ServingStatus.NOT_SERVING);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> health(channel) == ServingStatus.NOT_SERVING);
 
     redis.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> health(channel) == ServingStatus.SERVING);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      try {
-        return unary(channel).getResponseMessage().equals("ok");
-      } catch (StatusRuntimeException stillDenied) {
-        return false;
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try {
+                return unary(channel).getResponseMessage().equals("ok");
+              } catch (StatusRuntimeException stillDenied) {
+                return false;
+              }
+            });
   }
 
   private ManagedChannel startServer(String... extra) {
@@ -149,26 +167,39 @@ class RedisSharedLimitEndToEndTest {
   }
 
   private ManagedChannel startServerOn(String redisUris, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--server.host=127.0.0.1", "--server.port=0", "--tls.mode=plaintext",
-        "--metrics.port=0", "--server.shutdown-grace=1s", "--ratelimit.backend=redis",
-        "--ratelimit.redis.uri=" + redisUris));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.host=127.0.0.1",
+                "--server.port=0",
+                "--tls.mode=plaintext",
+                "--metrics.port=0",
+                "--server.shutdown-grace=1s",
+                "--ratelimit.backend=redis",
+                "--ratelimit.redis.uri=" + redisUris));
     args.addAll(List.of(extra));
-    MeshServer server = MeshApplication.start(args.toArray(String[]::new), List.of(binding()), Map.of(), dir);
+    MeshServer server =
+        MeshApplication.start(args.toArray(String[]::new), List.of(binding()), Map.of(), dir);
     servers.add(server);
     ManagedChannel channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
     channels.add(channel);
     return channel;
   }
 
   private static SimpleResponse unary(ManagedChannel channel) {
-    return SimpleServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+    return SimpleServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
         .unaryRpc(SimpleRequest.newBuilder().setRequestMessage("hi").build());
   }
 
   private static ServingStatus health(ManagedChannel channel) {
-    return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    return HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance())
+        .getStatus();
   }
 
   private static RetryInfo retryInfo(StatusRuntimeException refused) {
@@ -176,27 +207,33 @@ class RedisSharedLimitEndToEndTest {
     assertThat(details).isNotNull();
     return details.getDetailsList().stream()
         .filter(any -> any.is(RetryInfo.class))
-        .map(any -> {
-          try {
-            return any.unpack(RetryInfo.class);
-          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-          }
-        })
-        .findFirst().orElseThrow(() -> new AssertionError("no RetryInfo in " + details));
+        .map(
+            any -> {
+              try {
+                return any.unpack(RetryInfo.class);
+              } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+              }
+            })
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no RetryInfo in " + details));
   }
 
   private static MeshBinding binding() {
-    SimpleServiceGrpc.SimpleServiceImplBase service = new SimpleServiceGrpc.SimpleServiceImplBase() {
-      @Override
-      public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-        responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
-        responses.onCompleted();
-      }
-    };
-    return MeshBinding.of(service.bindService(), List.of(UNARY,
-        MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
-        MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
+    SimpleServiceGrpc.SimpleServiceImplBase service =
+        new SimpleServiceGrpc.SimpleServiceImplBase() {
+          @Override
+          public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
+            responses.onNext(SimpleResponse.newBuilder().setResponseMessage("ok").build());
+            responses.onCompleted();
+          }
+        };
+    return MeshBinding.of(
+        service.bindService(),
+        List.of(
+            UNARY,
+            MethodPolicy.builder(SimpleServiceGrpc.getServerStreamingRpcMethod()).build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getClientStreamingRpcMethod()).build(),
+            MethodPolicy.builder(SimpleServiceGrpc.getBidiStreamingRpcMethod()).build()));
   }
 }

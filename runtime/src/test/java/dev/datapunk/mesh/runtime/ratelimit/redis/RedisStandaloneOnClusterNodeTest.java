@@ -35,19 +35,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RedisStandaloneOnClusterNodeTest {
 
-  /** Generous: no decision of the connected node's own keys may go to the failure mode for slowness. */
+  /**
+   * Generous: no decision of the connected node's own keys may go to the failure mode for slowness.
+   */
   private static final Duration GENEROUS_TIMEOUT = Duration.ofSeconds(2);
-  /** A redirected decision fails at once; a hang would be the whole timeout or more. */
-  private static final long NO_HANG_NANOS = GENEROUS_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(1);
-  private static final Duration LOG_WAIT = Duration.ofSeconds(10);
-  private static final String WARNING = "is a Redis Cluster node but ratelimit.redis.cluster is false";
 
-  @TempDir
-  static Path dir;
+  /** A redirected decision fails at once; a hang would be the whole timeout or more. */
+  private static final long NO_HANG_NANOS =
+      GENEROUS_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(1);
+
+  private static final Duration LOG_WAIT = Duration.ofSeconds(10);
+  private static final String WARNING =
+      "is a Redis Cluster node but ratelimit.redis.cluster is false";
+
+  @TempDir static Path dir;
 
   private static RedisCluster cluster;
+
   /** The master the standalone backends connect to. */
   private static RedisServer node;
+
   private static Map<Integer, Integer> ownerPorts;
 
   @BeforeAll
@@ -74,12 +81,24 @@ class RedisStandaloneOnClusterNodeTest {
   @Test
   void theWarningNamesTheSettingOncePerConnectionAndTheNodesOwnKeysAreDecidedOnRedis() {
     try (StderrCapture log = StderrCapture.start();
-        RedisRateLimiterBackend backend = RedisRateLimiterBackend.builder(node.uri()).timeout(GENEROUS_TIMEOUT)
-            .failureMode(RedisFailureMode.LOCAL).breakerFailures(1_000_000).build()) {
+        RedisRateLimiterBackend backend =
+            RedisRateLimiterBackend.builder(node.uri())
+                .timeout(GENEROUS_TIMEOUT)
+                .failureMode(RedisFailureMode.LOCAL)
+                .breakerFailures(1_000_000)
+                .build()) {
       await().atMost(LOG_WAIT).until(() -> !warnings(log).isEmpty());
-      assertThat(warnings(log)).singleElement().satisfies(line -> assertThat(line)
-          .contains("WARN", "the Redis at 127.0.0.1:" + node.port(), "decided by the failure mode",
-              "set ratelimit.redis.cluster=true", "ratelimit.redis.uri"));
+      assertThat(warnings(log))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .contains(
+                          "WARN",
+                          "the Redis at 127.0.0.1:" + node.port(),
+                          "decided by the failure mode",
+                          "set ratelimit.redis.cluster=true",
+                          "ratelimit.redis.uri"));
 
       // One token a minute, burst 1: the first call of a client is admitted, the second refused.
       MethodRateLimiter limiter = backend.forMethod("t.Svc/Moved", new RateLimitSpec(1.0 / 60, 1));
@@ -97,10 +116,16 @@ class RedisStandaloneOnClusterNodeTest {
       assertThat(node.admin().dbsize()).as("buckets on the connected node").isEqualTo(20);
 
       for (String client : others.subList(0, 20)) {
-        assertThat(timedAcquire(limiter, client)).as("first call of " + client + " (local)").isZero();
-        assertThat(timedAcquire(limiter, client)).as("second call of " + client + " (local)").isPositive();
+        assertThat(timedAcquire(limiter, client))
+            .as("first call of " + client + " (local)")
+            .isZero();
+        assertThat(timedAcquire(limiter, client))
+            .as("second call of " + client + " (local)")
+            .isPositive();
       }
-      assertThat(backend.fallbacks()).as("other nodes' keys decided by the failure mode").isEqualTo(40);
+      assertThat(backend.fallbacks())
+          .as("other nodes' keys decided by the failure mode")
+          .isEqualTo(40);
       assertThat(backend.fallbackTrackedClients()).isEqualTo(20);
       for (RedisServer other : cluster.nodes().subList(1, cluster.nodes().size())) {
         assertThat(other.admin().dbsize()).as("buckets on node " + other.port()).isZero();
@@ -112,7 +137,9 @@ class RedisStandaloneOnClusterNodeTest {
       assertThat(node.admin().clientKill(KillArgs.Builder.typeNormal().skipme())).isPositive();
       await().atMost(LOG_WAIT).until(() -> warnings(log).size() == 2);
       assertThat(timedAcquire(limiter, own.get(20))).isZero();
-      assertThat(backend.fallbacks()).as("decided on Redis again after the reconnect").isEqualTo(40);
+      assertThat(backend.fallbacks())
+          .as("decided on Redis again after the reconnect")
+          .isEqualTo(40);
       assertThat(node.admin().dbsize()).isEqualTo(21);
       assertThat(warnings(log)).hasSize(2);
     }
@@ -124,12 +151,21 @@ class RedisStandaloneOnClusterNodeTest {
     byte[] keyStart = "mesh:rl:{t.Svc/Redirect|".getBytes(StandardCharsets.UTF_8);
     String movedClient = client("t.Svc/Redirect", false);
     String ownClient = client("t.Svc/Redirect", true);
-    try (RedisLink link = RedisLink.open(node.uri(), Duration.ofSeconds(1),
-        new CircuitBreaker(5, TimeUnit.SECONDS.toNanos(1), System::nanoTime))) {
+    try (RedisLink link =
+        RedisLink.open(
+            node.uri(),
+            Duration.ofSeconds(1),
+            new CircuitBreaker(5, TimeUnit.SECONDS.toNanos(1), System::nanoTime))) {
       byte[] limit = RedisMethodRateLimiter.Limit.of(spec).arguments();
-      RedisUnavailableException moved = assertThrows(RedisUnavailableException.class,
-          () -> link.decide(new GcraCommandArguments(keyStart, movedClient, limit), GENEROUS_TIMEOUT.toNanos()));
-      assertThat(moved.getMessage()).startsWith("Redis redirected the decision (MOVED ")
+      RedisUnavailableException moved =
+          assertThrows(
+              RedisUnavailableException.class,
+              () ->
+                  link.decide(
+                      new GcraCommandArguments(keyStart, movedClient, limit),
+                      GENEROUS_TIMEOUT.toNanos()));
+      assertThat(moved.getMessage())
+          .startsWith("Redis redirected the decision (MOVED ")
           .contains("ratelimit.redis.cluster is false", "127.0.0.1:" + node.port());
 
       // A slot of this node that is migrating: a key it does not hold is answered with ASK.
@@ -137,35 +173,52 @@ class RedisStandaloneOnClusterNodeTest {
       String target = cluster.nodes().get(1).admin().clusterMyId();
       assertThat(node.admin().clusterSetSlotMigrating(slot, target)).isEqualTo("OK");
       try {
-        RedisUnavailableException ask = assertThrows(RedisUnavailableException.class,
-            () -> link.decide(new GcraCommandArguments(keyStart, ownClient, limit), GENEROUS_TIMEOUT.toNanos()));
-        assertThat(ask.getMessage()).startsWith("Redis redirected the decision (ASK " + slot + " ")
+        RedisUnavailableException ask =
+            assertThrows(
+                RedisUnavailableException.class,
+                () ->
+                    link.decide(
+                        new GcraCommandArguments(keyStart, ownClient, limit),
+                        GENEROUS_TIMEOUT.toNanos()));
+        assertThat(ask.getMessage())
+            .startsWith("Redis redirected the decision (ASK " + slot + " ")
             .contains("ratelimit.redis.cluster is false");
       } finally {
         node.admin().clusterSetSlotStable(slot);
       }
-      assertThat(link.decide(new GcraCommandArguments(keyStart, ownClient, limit), GENEROUS_TIMEOUT.toNanos()))
-          .as("the slot is stable again and served by this node").isZero();
+      assertThat(
+              link.decide(
+                  new GcraCommandArguments(keyStart, ownClient, limit), GENEROUS_TIMEOUT.toNanos()))
+          .as("the slot is stable again and served by this node")
+          .isZero();
     }
 
     // What the breaker logs when redirected decisions open the circuit points at the setting too.
     try (StderrCapture log = StderrCapture.start();
-        RedisRateLimiterBackend backend = RedisRateLimiterBackend.builder(node.uri()).timeout(GENEROUS_TIMEOUT)
-            .breakerFailures(2).build()) {
+        RedisRateLimiterBackend backend =
+            RedisRateLimiterBackend.builder(node.uri())
+                .timeout(GENEROUS_TIMEOUT)
+                .breakerFailures(2)
+                .build()) {
       MethodRateLimiter limiter = backend.forMethod("t.Svc/Redirect", spec);
       assertThat(timedAcquire(limiter, movedClient)).isZero();
       assertThat(timedAcquire(limiter, movedClient)).isZero();
       assertThat(backend.isCircuitOpen()).isTrue();
-      assertThat(log.linesContaining("circuit open", "Redis redirected the decision (MOVED ",
-          "ratelimit.redis.cluster is false")).hasSize(1);
+      assertThat(
+              log.linesContaining(
+                  "circuit open",
+                  "Redis redirected the decision (MOVED ",
+                  "ratelimit.redis.cluster is false"))
+          .hasSize(1);
     }
   }
 
   @Test
   void aPlainRedisGivesNoWarning(@TempDir Path own) {
-    try (RedisServer redis = RedisServer.start(own); StderrCapture log = StderrCapture.start();
-        RedisRateLimiterBackend backend = RedisRateLimiterBackend.builder(redis.uri()).timeout(GENEROUS_TIMEOUT)
-            .build()) {
+    try (RedisServer redis = RedisServer.start(own);
+        StderrCapture log = StderrCapture.start();
+        RedisRateLimiterBackend backend =
+            RedisRateLimiterBackend.builder(redis.uri()).timeout(GENEROUS_TIMEOUT).build()) {
       assertDecidedOnRedisWithoutWarning(backend, log);
     }
   }
@@ -173,12 +226,19 @@ class RedisStandaloneOnClusterNodeTest {
   @Test
   void aRedisThatRefusesInfoIsUsedAsBeforeWithoutWarning(@TempDir Path own) {
     try (RedisServer redis = RedisServer.start(own)) {
-      redis.admin().aclSetuser("limiter", AclSetuserArgs.Builder.on().addPassword("s3cret")
-          .allKeys().allCommands().removeCommand(CommandType.INFO));
+      redis
+          .admin()
+          .aclSetuser(
+              "limiter",
+              AclSetuserArgs.Builder.on()
+                  .addPassword("s3cret")
+                  .allKeys()
+                  .allCommands()
+                  .removeCommand(CommandType.INFO));
       URI limited = URI.create("redis://limiter:s3cret@127.0.0.1:" + redis.port());
       try (StderrCapture log = StderrCapture.start();
-          RedisRateLimiterBackend backend = RedisRateLimiterBackend.builder(limited).timeout(GENEROUS_TIMEOUT)
-              .build()) {
+          RedisRateLimiterBackend backend =
+              RedisRateLimiterBackend.builder(limited).timeout(GENEROUS_TIMEOUT).build()) {
         assertDecidedOnRedisWithoutWarning(backend, log);
         assertThat(log.text()).doesNotContain("s3cret");
       }
@@ -190,7 +250,8 @@ class RedisStandaloneOnClusterNodeTest {
    * completes replies in order, and the check's callback runs as its reply completes), so a WARN
    * would be in the log by then.
    */
-  private static void assertDecidedOnRedisWithoutWarning(RedisRateLimiterBackend backend, StderrCapture log) {
+  private static void assertDecidedOnRedisWithoutWarning(
+      RedisRateLimiterBackend backend, StderrCapture log) {
     MethodRateLimiter limiter = backend.forMethod("t.Svc/Plain", new RateLimitSpec(1.0 / 60, 1));
     for (int i = 0; i < 5; i++) {
       assertThat(timedAcquire(limiter, "ip:10.3.0." + i)).isZero();
@@ -206,16 +267,24 @@ class RedisStandaloneOnClusterNodeTest {
   private static long timedAcquire(MethodRateLimiter limiter, String client) {
     long start = System.nanoTime();
     long wait = limiter.tryAcquire(client);
-    assertThat(System.nanoTime() - start).as("nanoseconds the decision of " + client + " took").isLessThan(NO_HANG_NANOS);
+    assertThat(System.nanoTime() - start)
+        .as("nanoseconds the decision of " + client + " took")
+        .isLessThan(NO_HANG_NANOS);
     return wait;
   }
 
-  /** Whether the bucket of {@code client} for {@code method} lives in a slot of the connected node. */
+  /**
+   * Whether the bucket of {@code client} for {@code method} lives in a slot of the connected node.
+   */
   private static boolean onThisNode(String method, String client) {
-    return ownerPorts.get(SlotHash.getSlot("mesh:rl:{" + method + "|" + client + "}")) == node.port();
+    return ownerPorts.get(SlotHash.getSlot("mesh:rl:{" + method + "|" + client + "}"))
+        == node.port();
   }
 
-  /** The first client {@code ip:10.2.0.<n>} whose bucket for {@code method} is (or is not) on the connected node. */
+  /**
+   * The first client {@code ip:10.2.0.<n>} whose bucket for {@code method} is (or is not) on the
+   * connected node.
+   */
   private static String client(String method, boolean onThisNode) {
     for (int i = 0; ; i++) {
       if (onThisNode(method, "ip:10.2.0." + i) == onThisNode) {

@@ -29,7 +29,10 @@ final class SharedLimitHammer {
 
   private SharedLimitHammer() {}
 
-  /** Runs {@code threadsEach} threads per limiter, each asking for {@code client}'s tokens during {@code load}. */
+  /**
+   * Runs {@code threadsEach} threads per limiter, each asking for {@code client}'s tokens during
+   * {@code load}.
+   */
   static Result run(List<MethodRateLimiter> limiters, int threadsEach, String client, Duration load)
       throws InterruptedException {
     LongAdder admitted = new LongAdder();
@@ -41,20 +44,23 @@ final class SharedLimitHammer {
     List<Thread> threads = new ArrayList<>();
     for (MethodRateLimiter limiter : limiters) {
       for (int t = 0; t < threadsEach; t++) {
-        Thread thread = new Thread(() -> {
-          try {
-            go.await();
-            long start = System.nanoTime();
-            firstStart.accumulateAndGet(start, Math::min);
-            long end = start + load.toNanos();
-            while (System.nanoTime() - end < 0) {
-              (limiter.tryAcquire(client) == 0 ? admitted : refused).increment();
-            }
-            lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
-          } catch (InterruptedException | RuntimeException e) {
-            failures.incrementAndGet();
-          }
-        }, "hammer-" + threads.size());
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                    long start = System.nanoTime();
+                    firstStart.accumulateAndGet(start, Math::min);
+                    long end = start + load.toNanos();
+                    while (System.nanoTime() - end < 0) {
+                      (limiter.tryAcquire(client) == 0 ? admitted : refused).increment();
+                    }
+                    lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
+                  } catch (InterruptedException | RuntimeException e) {
+                    failures.incrementAndGet();
+                  }
+                },
+                "hammer-" + threads.size());
         thread.setDaemon(true);
         threads.add(thread);
       }
@@ -67,6 +73,7 @@ final class SharedLimitHammer {
         throw new AssertionError(thread.getName() + " still running");
       }
     }
-    return new Result(admitted.sum(), refused.sum(), failures.get(), (lastEnd.get() - firstStart.get()) / 1e9);
+    return new Result(
+        admitted.sum(), refused.sum(), failures.get(), (lastEnd.get() - firstStart.get()) / 1e9);
   }
 }

@@ -29,7 +29,8 @@ final class CountingSignatureVerifiers implements SignatureVerifiers {
     }
 
     @Override
-    public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
+    public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature)
+        throws JOSEException {
       signatureChecks.incrementAndGet();
       return delegate.verify(header, signingInput, signature);
     }

@@ -27,7 +27,8 @@ class DevSigningKeyTest {
     assertTrue(key.created());
     assertEquals(devDir.resolve("jwt-signing-key.json"), key.keyFile());
     assertEquals(devDir.resolve("jwks.json"), key.jwksFile());
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key.keyFile())));
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key.keyFile())));
     assertEquals(Curve.P_256, key.signingKey().getCurve());
     assertTrue(key.signingKey().isPrivate());
     assertEquals(key.signingKey().computeThumbprint().toString(), key.keyId());
@@ -38,7 +39,8 @@ class DevSigningKeyTest {
     assertEquals(key.keyId(), jwks.getKeys().get(0).getKeyID());
     assertFalse(Files.readString(key.jwksFile()).contains("\"d\""));
     try (var files = Files.list(devDir)) {
-      assertEquals(List.of(".jwt-signing-key.lock", "jwks.json", "jwt-signing-key.json"),
+      assertEquals(
+          List.of(".jwt-signing-key.lock", "jwks.json", "jwt-signing-key.json"),
           files.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
@@ -52,7 +54,9 @@ class DevSigningKeyTest {
 
     assertFalse(reused.created());
     assertEquals(created.signingKey(), reused.signingKey());
-    assertEquals(reused.keyId(), JWKSet.parse(Files.readString(reused.jwksFile())).getKeys().get(0).getKeyID());
+    assertEquals(
+        reused.keyId(),
+        JWKSet.parse(Files.readString(reused.jwksFile())).getKeys().get(0).getKeyID());
   }
 
   @Test

@@ -43,14 +43,20 @@ class DevTokenCommandTest {
   }
 
   private JwtTokenVerifier verifierOnDevJwks(JwtSettings settings, Instant at) throws Exception {
-    JwksFileSource source = JwksFileSource.open(devDir.resolve(DevSigningKey.JWKS_FILE_NAME), Duration.ofSeconds(1));
+    JwksFileSource source =
+        JwksFileSource.open(devDir.resolve(DevSigningKey.JWKS_FILE_NAME), Duration.ofSeconds(1));
     return new JwtTokenVerifier(source, settings, Clock.fixed(at, ZoneOffset.UTC));
   }
 
   @Test
   void printsOnlyATokenThatVerifiesAgainstTheDevJwks() throws Exception {
-    int code = run("--subject=alice", "--scopes=inventory:read,inventory:write", "--ttl=1h",
-        "--issuer=mesh-dev", "--audience=inventory");
+    int code =
+        run(
+            "--subject=alice",
+            "--scopes=inventory:read,inventory:write",
+            "--ttl=1h",
+            "--issuer=mesh-dev",
+            "--audience=inventory");
 
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     assertEquals("", err.toString(StandardCharsets.UTF_8));
@@ -59,14 +65,20 @@ class DevTokenCommandTest {
     String token = printed.strip();
     assertEquals(3, token.split("\\.", -1).length);
 
-    JwtSettings settings = JwtSettings.defaults().withIssuer(Optional.of("mesh-dev")).withAudience(Optional.of("inventory"));
+    JwtSettings settings =
+        JwtSettings.defaults()
+            .withIssuer(Optional.of("mesh-dev"))
+            .withAudience(Optional.of("inventory"));
     VerifiedToken verified = verifierOnDevJwks(settings, NOW).verify(token);
     assertEquals("alice", verified.subject());
     assertEquals(Set.of("inventory:read", "inventory:write"), verified.scopes());
     assertEquals(NOW.plus(Duration.ofHours(1)), verified.expiresAt());
 
-    JwtTokenVerifier later = verifierOnDevJwks(settings, NOW.plus(Duration.ofHours(1)).plusSeconds(61));
-    assertEquals(Reason.EXPIRED, assertThrows(TokenRejectedException.class, () -> later.verify(token)).reason());
+    JwtTokenVerifier later =
+        verifierOnDevJwks(settings, NOW.plus(Duration.ofHours(1)).plusSeconds(61));
+    assertEquals(
+        Reason.EXPIRED,
+        assertThrows(TokenRejectedException.class, () -> later.verify(token)).reason());
   }
 
   @Test
@@ -86,9 +98,12 @@ class DevTokenCommandTest {
   @Test
   void mintsWithTheLibraryApiToo() throws Exception {
     DevSigningKey key = DevSigningKey.ensure(devDir);
-    String token = DevTokens.mint(key,
-        new DevTokenRequest("svc", List.of("x"), Duration.ofMinutes(5), Optional.empty(), Optional.empty()),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    String token =
+        DevTokens.mint(
+            key,
+            new DevTokenRequest(
+                "svc", List.of("x"), Duration.ofMinutes(5), Optional.empty(), Optional.empty()),
+            Clock.fixed(NOW, ZoneOffset.UTC));
     assertEquals("svc", verifierOnDevJwks(JwtSettings.defaults(), NOW).verify(token).subject());
   }
 

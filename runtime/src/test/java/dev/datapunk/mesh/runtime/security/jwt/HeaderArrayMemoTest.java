@@ -48,12 +48,16 @@ class HeaderArrayMemoTest {
     JwtTokenVerifier verifier = verifier(1);
     byte[] alice = header("alice");
     VerifiedToken first = verifyHeader(verifier, alice);
-    verifyHeader(verifier, header("bob")); // takes the cache's one entry; the memo slot stays alice's
+    verifyHeader(
+        verifier, header("bob")); // takes the cache's one entry; the memo slot stays alice's
     assertEquals(2, counting.signatureChecks.get());
 
     assertSame(first, verifyHeader(verifier, alice), "the memo answers the very array");
     assertEquals(2, counting.signatureChecks.get());
-    assertEquals("alice", verifyHeader(verifier, alice.clone()).subject(), "an equal array is verified again");
+    assertEquals(
+        "alice",
+        verifyHeader(verifier, alice.clone()).subject(),
+        "an equal array is verified again");
     assertEquals(3, counting.signatureChecks.get());
   }
 
@@ -61,11 +65,13 @@ class HeaderArrayMemoTest {
   void anotherRangeOfTheSameArrayIsNeverAnsweredByTheMemo() throws TokenRejectedException {
     JwtTokenVerifier verifier = verifier(1);
     byte[] alice = onlyTheMemoRemembersAlice(verifier);
-    TokenRejectedException shorter = assertThrows(TokenRejectedException.class,
-        () -> verifier.verifyAscii(alice, 7, alice.length - 1));
+    TokenRejectedException shorter =
+        assertThrows(
+            TokenRejectedException.class, () -> verifier.verifyAscii(alice, 7, alice.length - 1));
     assertNotEquals(Reason.MISSING, shorter.reason());
-    TokenRejectedException wider = assertThrows(TokenRejectedException.class,
-        () -> verifier.verifyAscii(alice, 6, alice.length));
+    TokenRejectedException wider =
+        assertThrows(
+            TokenRejectedException.class, () -> verifier.verifyAscii(alice, 6, alice.length));
     assertNotEquals(Reason.MISSING, wider.reason());
   }
 
@@ -74,7 +80,8 @@ class HeaderArrayMemoTest {
     JwtTokenVerifier verifier = verifier(1);
     byte[] alice = onlyTheMemoRemembersAlice(verifier);
     clock.advance(Duration.ofMinutes(10).plus(JwtSettings.DEFAULT_CLOCK_SKEW));
-    assertEquals(Reason.EXPIRED,
+    assertEquals(
+        Reason.EXPIRED,
         assertThrows(TokenRejectedException.class, () -> verifyHeader(verifier, alice)).reason());
   }
 
@@ -82,8 +89,10 @@ class HeaderArrayMemoTest {
   void newSettingsAndNewKeysRetireWhatTheMemoRemembers() throws TokenRejectedException {
     JwtTokenVerifier verifier = verifier(1);
     byte[] alice = onlyTheMemoRemembersAlice(verifier);
-    verifier.updateSettings(verifier.settings().withIssuer(Optional.of("https://other-issuer.test")));
-    assertEquals(Reason.WRONG_ISSUER,
+    verifier.updateSettings(
+        verifier.settings().withIssuer(Optional.of("https://other-issuer.test")));
+    assertEquals(
+        Reason.WRONG_ISSUER,
         assertThrows(TokenRejectedException.class, () -> verifyHeader(verifier, alice)).reason());
 
     JwtTokenVerifier rotated = verifier(1);
@@ -109,17 +118,21 @@ class HeaderArrayMemoTest {
       verifyHeader(verifier, header("user-" + i));
     }
     // Nothing else holds those arrays now: the collector clears the memo's weak references.
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      System.gc();
-      return verifier.headerArrays().liveSlots() == 0;
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              System.gc();
+              return verifier.headerArrays().liveSlots() == 0;
+            });
   }
 
   /**
    * Verifies a header of alice's, then one of bob's: with a one-entry cache bob's token takes the
    * cache and alice's array stays only in the memo. Returns alice's array.
    */
-  private byte[] onlyTheMemoRemembersAlice(JwtTokenVerifier verifier) throws TokenRejectedException {
+  private byte[] onlyTheMemoRemembersAlice(JwtTokenVerifier verifier)
+      throws TokenRejectedException {
     byte[] alice = header("alice");
     verifyHeader(verifier, alice);
     verifyHeader(verifier, header("bob"));
@@ -127,17 +140,24 @@ class HeaderArrayMemoTest {
   }
 
   private JwtTokenVerifier verifier(int cacheSize) {
-    return new JwtTokenVerifier(keys::get, JwtSettings.defaults().withCacheSize(cacheSize), clock, counting);
+    return new JwtTokenVerifier(
+        keys::get, JwtSettings.defaults().withCacheSize(cacheSize), clock, counting);
   }
 
   /** {@code authorization} header bytes of a fresh token for {@code subject}, valid 10 minutes. */
   private byte[] header(String subject) {
-    String token = TestTokens.sign(ec, TestTokens.claims(NOW).subject(subject)
-        .expirationTime(Date.from(NOW.plus(Duration.ofMinutes(10)))).build());
+    String token =
+        TestTokens.sign(
+            ec,
+            TestTokens.claims(NOW)
+                .subject(subject)
+                .expirationTime(Date.from(NOW.plus(Duration.ofMinutes(10))))
+                .build());
     return ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static VerifiedToken verifyHeader(JwtTokenVerifier verifier, byte[] header) throws TokenRejectedException {
+  private static VerifiedToken verifyHeader(JwtTokenVerifier verifier, byte[] header)
+      throws TokenRejectedException {
     return verifier.verifyAscii(header, 7, header.length);
   }
 }

@@ -66,12 +66,16 @@ class JwksFileSourceTest {
     String byFirst = tokenBy(first);
     String bySecond = tokenBy(second);
     assertEquals("alice", verifier.verify(byFirst).subject());
-    assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenRejectedException.class, () -> verifier.verify(bySecond)).reason());
+    assertEquals(
+        Reason.UNKNOWN_KEY,
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(bySecond)).reason());
 
     write(file, new JWKSet(second.toPublicJWK()).toString(), 5);
 
     assertEquals("alice", verifier.verify(bySecond).subject());
-    assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenRejectedException.class, () -> verifier.verify(byFirst)).reason());
+    assertEquals(
+        Reason.UNKNOWN_KEY,
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(byFirst)).reason());
   }
 
   @Test
@@ -84,7 +88,9 @@ class JwksFileSourceTest {
 
     write(file, new JWKSet(second.toPublicJWK()).toString(), 5);
     // The thread asking for keys never touches the file.
-    assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenRejectedException.class, () -> verifier.verify(bySecond)).reason());
+    assertEquals(
+        Reason.UNKNOWN_KEY,
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(bySecond)).reason());
 
     source.checkForChange();
     assertEquals("alice", verifier.verify(bySecond).subject());
@@ -123,7 +129,11 @@ class JwksFileSourceTest {
     JwksFileSource source = JwksFileSource.open(file, Duration.ZERO);
     JWKSet loaded = source.current();
 
-    write(file, new JWKSet(new OctetSequenceKey.Builder(new byte[32]).keyID("hmac").build()).toString(false), 5);
+    write(
+        file,
+        new JWKSet(new OctetSequenceKey.Builder(new byte[32]).keyID("hmac").build())
+            .toString(false),
+        5);
     assertSame(loaded, source.current());
     write(file, "{\"keys\": []}", 10);
     assertSame(loaded, source.current());
@@ -161,7 +171,8 @@ class JwksFileSourceTest {
   void openingAnUnusableFileFailsNamingIt() throws Exception {
     Path garbage = dir.resolve("garbage.json");
     write(garbage, "not json", 0);
-    IOException e = assertThrows(IOException.class, () -> JwksFileSource.open(garbage, Duration.ZERO));
+    IOException e =
+        assertThrows(IOException.class, () -> JwksFileSource.open(garbage, Duration.ZERO));
     assertTrue(e.getMessage().contains(garbage.toString()), e.getMessage());
     Path missing = dir.resolve("missing.json");
     assertThrows(IOException.class, () -> JwksFileSource.open(missing, Duration.ZERO));

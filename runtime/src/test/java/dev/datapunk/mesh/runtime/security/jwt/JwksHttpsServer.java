@@ -21,8 +21,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A real HTTPS server on 127.0.0.1 serving one JWKS document, whose answer (status, body,
- * Cache-Control, delay) a test can change at any time. Its certificate comes from a test CA
- * written to {@link #caFile()}.
+ * Cache-Control, delay) a test can change at any time. Its certificate comes from a test CA written
+ * to {@link #caFile()}.
  */
 final class JwksHttpsServer implements AutoCloseable {
 
@@ -38,11 +38,15 @@ final class JwksHttpsServer implements AutoCloseable {
   JwksHttpsServer(Path dir) throws IOException, GeneralSecurityException {
     CertificateFixture ca = CertificateFixture.newCa("JWKS Test CA");
     caFile = ca.writeCertificate(dir.resolve("jwks-ca.pem"));
-    CertificateFixture.Issued leaf = ca.leaf("localhost").dns("localhost").ip("127.0.0.1").serverAuth().issue();
+    CertificateFixture.Issued leaf =
+        ca.leaf("localhost").dns("localhost").ip("127.0.0.1").serverAuth().issue();
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     char[] password = "test".toCharArray();
-    keys.setKeyEntry("server", leaf.keyPair().getPrivate(), password,
+    keys.setKeyEntry(
+        "server",
+        leaf.keyPair().getPrivate(),
+        password,
         new X509Certificate[] {leaf.certificate(), ca.certificate()});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, password);
@@ -51,29 +55,31 @@ final class JwksHttpsServer implements AutoCloseable {
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(context));
     server.setExecutor(executor);
-    server.createContext("/jwks.json", exchange -> {
-      requests.incrementAndGet();
-      try {
-        if (delayMillis > 0) {
-          Thread.sleep(delayMillis);
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        if (cacheControl != null) {
-          exchange.getResponseHeaders().set("Cache-Control", cacheControl);
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(bytes);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (IOException e) {
-        // the client went away (e.g. it timed out)
-      } finally {
-        exchange.close();
-      }
-    });
+    server.createContext(
+        "/jwks.json",
+        exchange -> {
+          requests.incrementAndGet();
+          try {
+            if (delayMillis > 0) {
+              Thread.sleep(delayMillis);
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (cacheControl != null) {
+              exchange.getResponseHeaders().set("Cache-Control", cacheControl);
+            }
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(bytes);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (IOException e) {
+            // the client went away (e.g. it timed out)
+          } finally {
+            exchange.close();
+          }
+        });
     server.start();
   }
 

@@ -60,7 +60,8 @@ class JwksUrlSourceTest {
   }
 
   private JwksUrlSource open(JwksUrlSource.Settings settings) throws IOException {
-    source = JwksUrlSource.open(https.uri(), JwksTrust.fromCaFile(https.caFile()), settings, nanos::get);
+    source =
+        JwksUrlSource.open(https.uri(), JwksTrust.fromCaFile(https.caFile()), settings, nanos::get);
     return source;
   }
 
@@ -74,19 +75,23 @@ class JwksUrlSourceTest {
 
   @Test
   void tokensSignedWithAServedKeyVerify() throws Exception {
-    JwtTokenVerifier verifier = new JwtTokenVerifier(open(JwksUrlSource.Settings.defaults()), JwtSettings.defaults());
+    JwtTokenVerifier verifier =
+        new JwtTokenVerifier(open(JwksUrlSource.Settings.defaults()), JwtSettings.defaults());
     assertEquals("alice", verifier.verify(token(k1)).subject());
     assertEquals(1, https.requests());
   }
 
   @Test
   void anUnknownKidRefetchesAtMostOncePer30Seconds() throws Exception {
-    JwtTokenVerifier verifier = new JwtTokenVerifier(open(JwksUrlSource.Settings.defaults()), JwtSettings.defaults());
+    JwtTokenVerifier verifier =
+        new JwtTokenVerifier(open(JwksUrlSource.Settings.defaults()), JwtSettings.defaults());
     https.serve(200, jwks(k1, k2), null); // the identity provider rotates in k2
 
     // Within 30 s of the last fetch an unknown kid does not refetch.
     advance(Duration.ofSeconds(29));
-    assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenRejectedException.class, () -> verifier.verify(token(k2))).reason());
+    assertEquals(
+        Reason.UNKNOWN_KEY,
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(token(k2))).reason());
     assertEquals(1, https.requests());
 
     advance(Duration.ofSeconds(2));
@@ -100,7 +105,8 @@ class JwksUrlSourceTest {
     }
     assertEquals(2, https.requests());
     advance(Duration.ofSeconds(31));
-    assertThrows(TokenRejectedException.class, () -> verifier.verify(token(TestKeys.ec("made-up-again"))));
+    assertThrows(
+        TokenRejectedException.class, () -> verifier.verify(token(TestKeys.ec("made-up-again"))));
     assertEquals(3, https.requests());
   }
 
@@ -135,8 +141,13 @@ class JwksUrlSourceTest {
     JwtTokenVerifier verifier = new JwtTokenVerifier(keys, JwtSettings.defaults());
     String token = token(k1);
 
-    for (String[] broken : new String[][] {{"500", "oops"}, {"200", "not json"}, {"200", "{\"keys\":[]}"},
-        {"200", "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]}"}}) {
+    for (String[] broken :
+        new String[][] {
+          {"500", "oops"},
+          {"200", "not json"},
+          {"200", "{\"keys\":[]}"},
+          {"200", "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]}"}
+        }) {
       https.serve(Integer.parseInt(broken[0]), broken[1], null);
       long failures = keys.failures();
       advance(Duration.ofMinutes(6));
@@ -150,40 +161,68 @@ class JwksUrlSourceTest {
     advance(Duration.ofSeconds(31));
     keys.current();
     await().atMost(Duration.ofSeconds(10)).until(() -> keys.current().getKeyByKeyId("k2") != null);
-    assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenRejectedException.class, () -> verifier.verify(token(k1))).reason());
+    assertEquals(
+        Reason.UNKNOWN_KEY,
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(token(k1))).reason());
   }
 
   @Test
   void theFirstFetchMustSucceed() throws Exception {
     https.serve(503, "down", null);
-    IOException down = assertThrows(IOException.class, () -> open(JwksUrlSource.Settings.defaults()));
+    IOException down =
+        assertThrows(IOException.class, () -> open(JwksUrlSource.Settings.defaults()));
     assertThat(down).hasMessage("JWKS " + https.uri() + " answered HTTP 503");
 
     https.serve(200, jwks(k1), null);
-    IOException untrusted = assertThrows(IOException.class,
-        () -> JwksUrlSource.open(https.uri(), JwksTrust.jdkDefault(), JwksUrlSource.Settings.defaults()));
-    assertThat(untrusted.getMessage()).startsWith("JWKS " + https.uri() + " cannot be fetched: SSLHandshakeException");
+    IOException untrusted =
+        assertThrows(
+            IOException.class,
+            () ->
+                JwksUrlSource.open(
+                    https.uri(), JwksTrust.jdkDefault(), JwksUrlSource.Settings.defaults()));
+    assertThat(untrusted.getMessage())
+        .startsWith("JWKS " + https.uri() + " cannot be fetched: SSLHandshakeException");
 
-    assertThrows(IllegalArgumentException.class, () -> JwksUrlSource.open(
-        URI.create("http://localhost/jwks.json"), JwksTrust.jdkDefault(), JwksUrlSource.Settings.defaults()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            JwksUrlSource.open(
+                URI.create("http://localhost/jwks.json"),
+                JwksTrust.jdkDefault(),
+                JwksUrlSource.Settings.defaults()));
   }
 
   @Test
   void aSlowServerTimesOut() {
     https.delay(5_000);
-    JwksUrlSource.Settings quick = new JwksUrlSource.Settings(Duration.ofMillis(300), Duration.ofMinutes(5),
-        Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofSeconds(30), Duration.ofSeconds(30), 1 << 20);
+    JwksUrlSource.Settings quick =
+        new JwksUrlSource.Settings(
+            Duration.ofMillis(300),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(30),
+            Duration.ofHours(24),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(30),
+            1 << 20);
     IOException e = assertThrows(IOException.class, () -> open(quick));
-    assertThat(e.getMessage()).satisfiesAnyOf(
-        m -> assertThat(m).isEqualTo("JWKS " + https.uri() + " did not answer within PT0.3S"),
-        m -> assertThat(m).containsPattern("Http(Connect)?TimeoutException"));
+    assertThat(e.getMessage())
+        .satisfiesAnyOf(
+            m -> assertThat(m).isEqualTo("JWKS " + https.uri() + " did not answer within PT0.3S"),
+            m -> assertThat(m).containsPattern("Http(Connect)?TimeoutException"));
   }
 
   @Test
   void anOversizedDocumentIsRefused() {
     https.serve(200, jwks(k1) + " ".repeat(5000), null);
-    JwksUrlSource.Settings small = new JwksUrlSource.Settings(Duration.ofSeconds(5), Duration.ofMinutes(5),
-        Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofSeconds(30), Duration.ofSeconds(30), 1000);
+    JwksUrlSource.Settings small =
+        new JwksUrlSource.Settings(
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(30),
+            Duration.ofHours(24),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(30),
+            1000);
     IOException e = assertThrows(IOException.class, () -> open(small));
     assertThat(e.getMessage()).contains("response body longer than 1000 bytes");
   }
@@ -192,7 +231,8 @@ class JwksUrlSourceTest {
   void cacheControlMaxAgeIsClampedToTheBounds() {
     JwksUrlSource.Settings s = JwksUrlSource.Settings.defaults();
     assertEquals(Duration.ofMinutes(5), JwksUrlSource.maxAge(Optional.empty(), s));
-    assertEquals(Duration.ofMinutes(10), JwksUrlSource.maxAge(Optional.of("public, max-age=600"), s));
+    assertEquals(
+        Duration.ofMinutes(10), JwksUrlSource.maxAge(Optional.of("public, max-age=600"), s));
     assertEquals(Duration.ofSeconds(30), JwksUrlSource.maxAge(Optional.of("max-age=1"), s));
     assertEquals(Duration.ofHours(24), JwksUrlSource.maxAge(Optional.of("max-age=31536000"), s));
     assertEquals(Duration.ofSeconds(30), JwksUrlSource.maxAge(Optional.of("no-store"), s));
@@ -207,8 +247,13 @@ class JwksUrlSourceTest {
     args.add("--auth.jwt.jwks-ca=" + https.caFile());
     try (MeshTestServer server = MeshTestServer.start(dir, args)) {
       var channel = server.channel(pki.client());
-      assertThat(MeshTestServer.unary(channel, "Bearer " + TestTokens.sign(k1,
-          TestTokens.claims(Instant.now()).claim("scope", "read").build()))).isEqualTo("alice|" + MeshTestServer.CLIENT_ID);
+      assertThat(
+              MeshTestServer.unary(
+                  channel,
+                  "Bearer "
+                      + TestTokens.sign(
+                          k1, TestTokens.claims(Instant.now()).claim("scope", "read").build())))
+          .isEqualTo("alice|" + MeshTestServer.CLIENT_ID);
     }
   }
 }

@@ -37,7 +37,10 @@ final class TestKeys {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(bits);
       KeyPair pair = generator.generateKeyPair();
-      return new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey(pair.getPrivate()).keyID(kid).build();
+      return new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+          .privateKey(pair.getPrivate())
+          .keyID(kid)
+          .build();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -59,7 +62,10 @@ final class TestKeys {
       byte[] pkcs8 = pair.getPrivate().getEncoded();
       byte[] x = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
       byte[] d = Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
-      return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(d)).keyID(kid).build();
+      return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x))
+          .d(Base64URL.encode(d))
+          .keyID(kid)
+          .build();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -47,7 +47,9 @@ final class TestTokens {
   /** Signs with the algorithm that fits {@code key} (RS256, ES256 or EdDSA), naming its kid. */
   static String sign(JWK key, JWTClaimsSet claims) {
     JWSAlgorithm alg =
-        key instanceof RSAKey ? JWSAlgorithm.RS256 : key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.EdDSA;
+        key instanceof RSAKey
+            ? JWSAlgorithm.RS256
+            : key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.EdDSA;
     return sign(key, new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), claims);
   }
 
@@ -57,7 +59,9 @@ final class TestTokens {
     }
     try {
       JWSSigner signer =
-          key instanceof RSAKey rsa ? new RSASSASigner(rsa.toPrivateKey(), Set.of(AllowWeakRSAKey.getInstance())) : new ECDSASigner((ECKey) key);
+          key instanceof RSAKey rsa
+              ? new RSASSASigner(rsa.toPrivateKey(), Set.of(AllowWeakRSAKey.getInstance()))
+              : new ECDSASigner((ECKey) key);
       SignedJWT jwt = new SignedJWT(header, claims);
       jwt.sign(signer);
       return jwt.serialize();
@@ -69,7 +73,8 @@ final class TestTokens {
   /** HS256 keyed with {@code secret}: the classic confusion attack when secret is a public key. */
   static String signHs256(byte[] secret, String kid, JWTClaimsSet claims) {
     try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims);
+      SignedJWT jwt =
+          new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims);
       jwt.sign(new MACSigner(secret));
       return jwt.serialize();
     } catch (JOSEException e) {
@@ -93,7 +98,8 @@ final class TestTokens {
       byte[] pkcs8 = new byte[ED25519_PKCS8_PREFIX.length + seed.length];
       System.arraycopy(ED25519_PKCS8_PREFIX, 0, pkcs8, 0, ED25519_PKCS8_PREFIX.length);
       System.arraycopy(seed, 0, pkcs8, ED25519_PKCS8_PREFIX.length, seed.length);
-      PrivateKey privateKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      PrivateKey privateKey =
+          KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       Signature signature = Signature.getInstance("Ed25519");
       signature.initSign(privateKey);
       signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));

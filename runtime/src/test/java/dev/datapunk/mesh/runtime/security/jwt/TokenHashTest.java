@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The keyed hash that stands for a token in the cache: SipHash-2-4-128, bytes and text alike. */
 class TokenHashTest {
 
-  static final String BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static final String BASE64URL =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
   static String token(Random random, int length) {
     StringBuilder token = new StringBuilder(length);
@@ -88,7 +89,8 @@ class TokenHashTest {
     char[] chars = token.toCharArray();
     for (int i = 0; i < chars.length; i++) {
       char original = chars[i];
-      for (char replacement : new char[] {(char) (original ^ 1), (char) (original ^ 0x20), '!', '~'}) {
+      for (char replacement :
+          new char[] {(char) (original ^ 1), (char) (original ^ 0x20), '!', '~'}) {
         if (replacement == original || replacement < 0x21 || replacement > 0x7e) {
           continue;
         }
@@ -107,15 +109,20 @@ class TokenHashTest {
   @Test
   void anyCharacterOrByteOutsidePrintableAsciiIsRefusedInEveryPosition() {
     TokenHash hash = new TokenHash(1, 2);
-    byte[] token = "abcdefghijklmnopqrstuvw".getBytes(StandardCharsets.US_ASCII); // two blocks and a tail
+    byte[] token =
+        "abcdefghijklmnopqrstuvw".getBytes(StandardCharsets.US_ASCII); // two blocks and a tail
     for (int position = 0; position < token.length; position++) {
       for (int value = 0; value < 256; value++) {
         byte[] changed = token.clone();
         changed[position] = (byte) value;
         boolean printable = value >= 0x21 && value <= 0x7e;
-        assertEquals(printable, hash.compute(changed, 0, changed.length), "byte " + value + " at " + position);
+        assertEquals(
+            printable,
+            hash.compute(changed, 0, changed.length),
+            "byte " + value + " at " + position);
         String text = new String(changed, StandardCharsets.ISO_8859_1);
-        assertEquals(printable, hash.compute(text, 0, text.length()), "char " + value + " at " + position);
+        assertEquals(
+            printable, hash.compute(text, 0, text.length()), "char " + value + " at " + position);
       }
     }
     assertFalse(hash.compute("abc\u0141def", 0, 7), "a character above 0xff");

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Verifying a token given as a range of a longer text (the {@code authorization} header value):
- * the same answers as the copied-out token, the cache answered without a copy.
+ * Verifying a token given as a range of a longer text (the {@code authorization} header value): the
+ * same answers as the copied-out token, the cache answered without a copy.
  */
 class TokenRangeVerificationTest {
 
@@ -38,7 +38,8 @@ class TokenRangeVerificationTest {
   void setUp() {
     key = TestKeys.ec("ec-range");
     JWKSet keys = new JWKSet(List.of(key.toPublicJWK()));
-    verifier = new JwtTokenVerifier(() -> keys, JwtSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
+    verifier =
+        new JwtTokenVerifier(() -> keys, JwtSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
     token = TestTokens.sign(key, TestTokens.claims(NOW).build());
     header = "Bearer  " + token + " \t";
     start = header.indexOf(token);
@@ -55,19 +56,25 @@ class TokenRangeVerificationTest {
   @Test
   void theDigestCoversExactlyTheRange() throws TokenRejectedException {
     verifier.verify(token);
-    TokenRejectedException shorter = assertThrows(TokenRejectedException.class,
-        () -> verifier.verify(header, start, start + token.length() - 1));
+    TokenRejectedException shorter =
+        assertThrows(
+            TokenRejectedException.class,
+            () -> verifier.verify(header, start, start + token.length() - 1));
     assertNotEquals(Reason.MISSING, shorter.reason());
-    TokenRejectedException wider = assertThrows(TokenRejectedException.class,
-        () -> verifier.verify(header, start - 1, start + token.length()));
+    TokenRejectedException wider =
+        assertThrows(
+            TokenRejectedException.class,
+            () -> verifier.verify(header, start - 1, start + token.length()));
     assertNotEquals(Reason.MISSING, wider.reason());
   }
 
   @Test
   void anEmptyRangeIsMissingAndABadRangeIsRefused() {
-    assertEquals(Reason.MISSING,
+    assertEquals(
+        Reason.MISSING,
         assertThrows(TokenRejectedException.class, () -> verifier.verify(header, 3, 3)).reason());
-    assertThrows(IndexOutOfBoundsException.class, () -> verifier.verify(header, start, header.length() + 1));
+    assertThrows(
+        IndexOutOfBoundsException.class, () -> verifier.verify(header, start, header.length() + 1));
     assertThrows(IndexOutOfBoundsException.class, () -> verifier.verify(header, 5, 4));
   }
 
@@ -88,7 +95,8 @@ class TokenRangeVerificationTest {
     long allocated = threads.getThreadAllocatedBytes(thread) - before;
     assertEquals(5L * 120_000, sink);
     // Zero in practice; a copy of the ~300-character token per call would be over 30 MB here.
-    assertTrue(allocated < 64 * 1024, allocated + " bytes allocated by 100,000 cached verifications");
+    assertTrue(
+        allocated < 64 * 1024, allocated + " bytes allocated by 100,000 cached verifications");
   }
 
   @Test
@@ -98,11 +106,19 @@ class TokenRangeVerificationTest {
     assertEquals("alice", fromBytes.subject());
     assertSame(fromBytes, verifier.verify(token), "the text hits the entry the bytes put");
     assertSame(fromBytes, verifier.verifyAscii(bytes, start, start + token.length()), "cached");
-    assertNotEquals(Reason.MISSING, assertThrows(TokenRejectedException.class,
-        () -> verifier.verifyAscii(bytes, start, start + token.length() - 1)).reason());
-    assertEquals(Reason.MISSING,
-        assertThrows(TokenRejectedException.class, () -> verifier.verifyAscii(bytes, 3, 3)).reason());
-    assertThrows(IndexOutOfBoundsException.class, () -> verifier.verifyAscii(bytes, start, bytes.length + 1));
+    assertNotEquals(
+        Reason.MISSING,
+        assertThrows(
+                TokenRejectedException.class,
+                () -> verifier.verifyAscii(bytes, start, start + token.length() - 1))
+            .reason());
+    assertEquals(
+        Reason.MISSING,
+        assertThrows(TokenRejectedException.class, () -> verifier.verifyAscii(bytes, 3, 3))
+            .reason());
+    assertThrows(
+        IndexOutOfBoundsException.class,
+        () -> verifier.verifyAscii(bytes, start, bytes.length + 1));
   }
 
   @Test
@@ -112,7 +128,8 @@ class TokenRangeVerificationTest {
     for (byte outside : new byte[] {(byte) 0x80, (byte) 0xff, 0x20, 0x7f, 0x00}) {
       byte[] changed = bytes.clone();
       changed[bytes.length - 3] = outside;
-      assertThrows(TokenRejectedException.class, () -> verifier.verifyAscii(changed, 0, changed.length));
+      assertThrows(
+          TokenRejectedException.class, () -> verifier.verifyAscii(changed, 0, changed.length));
     }
   }
 
@@ -133,6 +150,7 @@ class TokenRangeVerificationTest {
     }
     long allocated = threads.getThreadAllocatedBytes(thread) - before;
     assertEquals(5L * 120_000, sink);
-    assertTrue(allocated < 64 * 1024, allocated + " bytes allocated by 100,000 cached verifications");
+    assertTrue(
+        allocated < 64 * 1024, allocated + " bytes allocated by 100,000 cached verifications");
   }
 }

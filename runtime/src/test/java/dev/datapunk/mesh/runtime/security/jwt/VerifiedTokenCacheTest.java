@@ -48,7 +48,12 @@ class VerifiedTokenCacheTest {
   }
 
   String token(String subject, Duration lifetime) {
-    return TestTokens.sign(ec, TestTokens.claims(NOW).subject(subject).expirationTime(Date.from(NOW.plus(lifetime))).build());
+    return TestTokens.sign(
+        ec,
+        TestTokens.claims(NOW)
+            .subject(subject)
+            .expirationTime(Date.from(NOW.plus(lifetime)))
+            .build());
   }
 
   @Test
@@ -80,7 +85,9 @@ class VerifiedTokenCacheTest {
     }
     long allocated = threads.getThreadAllocatedBytes(thread) - before;
     assertEquals(1, counting.signatureChecks.get());
-    assertTrue(allocated < calls, "cached verifications allocated " + allocated + " bytes for " + calls + " calls");
+    assertTrue(
+        allocated < calls,
+        "cached verifications allocated " + allocated + " bytes for " + calls + " calls");
   }
 
   @Test
@@ -96,7 +103,8 @@ class VerifiedTokenCacheTest {
     verifier.verify(token);
     assertEquals(2, counting.signatureChecks.get());
     clock.advance(Duration.ofSeconds(60));
-    TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+    TokenRejectedException e =
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
     assertEquals(Reason.EXPIRED, e.reason());
   }
 
@@ -118,7 +126,8 @@ class VerifiedTokenCacheTest {
     String token = token("alice", Duration.ofMinutes(10));
     byte[] bytes = token.getBytes(StandardCharsets.US_ASCII);
     verifier.verify(token);
-    assertSame(verifier.verify(token), verifier.verifyAscii(bytes, 0, bytes.length), "the entry answers");
+    assertSame(
+        verifier.verify(token), verifier.verifyAscii(bytes, 0, bytes.length), "the entry answers");
     int passed = 0;
     for (int i = 0; i < bytes.length; i++) {
       byte original = bytes[i];
@@ -131,7 +140,8 @@ class VerifiedTokenCacheTest {
         verifier.verify(changed);
         // It may pass on its own merit: the last character of a base64url segment carries bits the
         // decoder ignores, so a few changes there leave the signature bytes as they were.
-        assertEquals(checks + 1, counting.signatureChecks.get(), "position " + i + " was checked in full");
+        assertEquals(
+            checks + 1, counting.signatureChecks.get(), "position " + i + " was checked in full");
         assertEquals(bytes.length - 1, i, "only the signature's last character has such bits");
         passed++;
       } catch (TokenRejectedException e) {
@@ -163,21 +173,24 @@ class VerifiedTokenCacheTest {
     for (int i = 0; i < distinct; i++) {
       tokens.add(token("user-" + i, Duration.ofMinutes(10)));
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
       List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int seed = t;
-        results.add(pool.submit(() -> {
-          int wrong = 0;
-          for (int i = 0; i < 300; i++) {
-            int pick = (i * 7 + seed * 13) % distinct;
-            if (!verifier.verify(tokens.get(pick)).subject().equals("user-" + pick)) {
-              wrong++;
-            }
-          }
-          return wrong;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  int wrong = 0;
+                  for (int i = 0; i < 300; i++) {
+                    int pick = (i * 7 + seed * 13) % distinct;
+                    if (!verifier.verify(tokens.get(pick)).subject().equals("user-" + pick)) {
+                      wrong++;
+                    }
+                  }
+                  return wrong;
+                }));
       }
       for (java.util.concurrent.Future<Integer> result : results) {
         assertEquals(0, result.get());
@@ -205,7 +218,8 @@ class VerifiedTokenCacheTest {
     String token = token("alice", Duration.ofMinutes(10));
     verifier.verify(token);
     verifier.updateSettings(verifier.settings().withIssuer(Optional.of("https://issuer.test")));
-    TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+    TokenRejectedException e =
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
     assertEquals(Reason.WRONG_ISSUER, e.reason());
   }
 
@@ -213,7 +227,9 @@ class VerifiedTokenCacheTest {
   void cacheSizeCannotChangeAtRunTime() {
     JwtTokenVerifier verifier = verifier(JwtSettings.defaults());
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> verifier.updateSettings(JwtSettings.defaults().withCacheSize(5)));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> verifier.updateSettings(JwtSettings.defaults().withCacheSize(5)));
     assertTrue(e.getMessage().contains("cacheSize"));
   }
 
@@ -223,7 +239,8 @@ class VerifiedTokenCacheTest {
     String token = token("alice", Duration.ofMinutes(10));
     verifier.verify(token);
     keys.set(new JWKSet(List.of(TestKeys.ec("ec-2").toPublicJWK())));
-    TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+    TokenRejectedException e =
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
     assertEquals(Reason.UNKNOWN_KEY, e.reason());
   }
 
@@ -232,7 +249,9 @@ class VerifiedTokenCacheTest {
     JwtTokenVerifier verifier = verifier(JwtSettings.defaults());
     String forged = TestTokens.sign(TestKeys.ec("ec-1"), TestTokens.claims(NOW).build());
     for (int i = 0; i < 3; i++) {
-      assertEquals(Reason.BAD_SIGNATURE, assertThrows(TokenRejectedException.class, () -> verifier.verify(forged)).reason());
+      assertEquals(
+          Reason.BAD_SIGNATURE,
+          assertThrows(TokenRejectedException.class, () -> verifier.verify(forged)).reason());
     }
     assertEquals(3, counting.signatureChecks.get());
   }
