@@ -23,6 +23,7 @@ import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,11 +71,14 @@ class TracePropagationTest {
   private static final class RelayService extends SimpleServiceGrpc.SimpleServiceImplBase {
     @Override
     public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
-      SimpleResponse relayed =
+      Iterator<SimpleResponse> relayed =
           SimpleServiceGrpc.newBlockingStub(MeshChannels.current().channel("downstream"))
-              .serverStreamingRpc(request)
-              .next();
-      responses.onNext(relayed);
+              .serverStreamingRpc(request);
+      SimpleResponse first = relayed.next();
+      // Read the stream to its end, so the downstream call ends OK before this call ends; left
+      // open, it would be cancelled with this call's context and its client span say CANCELLED.
+      relayed.forEachRemaining(unused -> {});
+      responses.onNext(first);
       responses.onCompleted();
     }
   }
