@@ -8,9 +8,7 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,23 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OtlpSink implements AutoCloseable {
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
   /** Field numbers from a request down to its spans: resource_spans, scope_spans, spans. */
   private static final int[] SPANS_PATH = {1, 2, 2};
 
@@ -57,8 +38,8 @@ final class OtlpSink implements AutoCloseable {
         MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-            .setRequestMarshaller(BYTES)
-            .setResponseMarshaller(BYTES)
+            .setRequestMarshaller(RawBytes.MARSHALLER)
+            .setResponseMarshaller(RawBytes.MARSHALLER)
             .build();
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")

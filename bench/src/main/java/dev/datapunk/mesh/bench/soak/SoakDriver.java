@@ -1,5 +1,6 @@
 package dev.datapunk.mesh.bench.soak;
 
+import dev.datapunk.mesh.bench.load.RawBytes;
 import dev.datapunk.mesh.bench.report.Options;
 import dev.datapunk.mesh.runtime.security.jwt.DevSigningKey;
 import dev.datapunk.mesh.runtime.security.jwt.DevTokenRequest;
@@ -13,10 +14,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,22 +52,6 @@ import java.util.function.LongFunction;
 public final class SoakDriver {
 
   private static final String SERVICE = "datapunk.inventory.v1.InventoryService";
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -250,7 +231,7 @@ public final class SoakDriver {
   }
 
   private static MethodDescriptor<byte[], byte[]> method(String fullName) {
-    return MethodDescriptor.newBuilder(BYTES, BYTES)
+    return MethodDescriptor.newBuilder(RawBytes.MARSHALLER, RawBytes.MARSHALLER)
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(fullName)
         .build();
